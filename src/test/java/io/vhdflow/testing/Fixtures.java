@@ -1,0 +1,95 @@
+package io.vhdflow.testing;
+
+import com.github.luben.zstd.ZstdInputStream;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+/**
+ * Test fixtures are committed compressed under {@code src/test/resources/fixtures/} (made by the
+ * scripts in {@code fixtures/}). This unpacks one into a test's temporary folder, writing zero
+ * blocks as holes so a sparse multi-GiB image costs only its data on disk.
+ */
+public final class Fixtures {
+    private static final int BLOCK = 64 * 1024;
+
+    private Fixtures() {
+    }
+
+    /** Unpacks {@code fixtures/<name>} (a {@code .zst} resource, or stored plain) into {@code dir}. */
+    public static Path extract(String name, Path dir) {
+        String resource = "/fixtures/" + name;
+        InputStream raw = Fixtures.class.getResourceAsStream(resource);
+        if (raw == null) {
+            throw new IllegalArgumentException("no test fixture " + resource + " on the class path");
+        }
+        String outName = Path.of(name).getFileName().toString();
+        boolean zst = outName.endsWith(".zst");
+        if (zst) {
+            outName = outName.substring(0, outName.length() - 4);
+        }
+        Path out = dir.resolve(outName);
+        try (InputStream in = zst ? new ZstdInputStream(new BufferedInputStream(raw)) : raw;
+             FileChannel ch = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                     StandardOpenOption.TRUNCATE_EXISTING)) {
+            byte[] buf = new byte[BLOCK];
+            long pos = 0;
+            while (true) {
+                int n = in.readNBytes(buf, 0, BLOCK);
+                if (n <= 0) {
+                    break;
+                }
+                if (!isZero(buf, n)) {
+                    ByteBuffer bb = ByteBuffer.wrap(buf, 0, n);
+                    long p = pos;
+                    while (bb.hasRemaining()) {
+                        p += ch.write(bb, p);
+                    }
+                }
+                pos += n;
+            }
+            ch.truncate(pos);
+            if (ch.size() < pos) {
+                // A trailing hole: extend the file to its full length without writing data.
+                ch.write(ByteBuffer.allocate(1), pos - 1);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("unpacking fixture " + resource, e);
+        }
+        return out;
+    }
+
+    /** Text of a fixture's companion file (e.g. the tool output recorded when it was made). */
+    public static String text(String name) {
+        try (InputStream in = Fixtures.class.getResourceAsStream("/fixtures/" + name)) {
+            if (in == null) {
+                throw new IllegalArgumentException("no test fixture /fixtures/" + name + " on the class path");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static boolean isZero(byte[] b, int n) {
+        return Arrays.mismatch(b, 0, n, new byte[n], 0, n) < 0;
+    }
+
+    /** True when {@code tool} is on the PATH, for cross-checks that run only where it is installed. */
+    public static boolean toolInstalled(String tool) {
+        String path = System.getenv("PATH");
+        if (path == null) {
+            return false;
+        }
+        return Arrays.stream(path.split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+    }
+}
