@@ -30,6 +30,14 @@ public interface Filesystem extends Closeable {
     /** Filesystem UUID or serial number as text, when it has one. */
     Optional<String> uuid();
 
+    /**
+     * Conditions noticed while opening or reading that did not stop reading: not cleanly
+     * unmounted, journal or log needing recovery, checksum mismatches.
+     */
+    default java.util.List<io.vhdflow.disk.Finding> findings() {
+        return java.util.List.of();
+    }
+
     /** Attributes of the file at {@code path}, following a final symbolic link. */
     FileAttributes attributes(String path) throws IOException;
 
