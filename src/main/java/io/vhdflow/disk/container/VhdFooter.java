@@ -132,10 +132,26 @@ public record VhdFooter(int features, int formatVersion, long dataOffset, long t
                 new UUID(b.getLong(68), b.getLong(76)), raw[84] != 0);
     }
 
-    /** A footer for a new fixed disk of {@code size} bytes written by vhdflow. */
+    /**
+     * Creator application that every qemu release sizes by current size, as Azure does: "win "
+     * (Hyper-V). qemu before its 2025 change ("vpc: Read images exported from Azure correctly")
+     * sizes any creator it does not list, {@link #VHDFLOW_CREATOR} included, by CHS geometry,
+     * which is smaller than the current size unless the geometry is the maximum one.
+     */
+    public static final String HYPERV_CREATOR = "win ";
+
+    /** A footer for a new fixed disk of {@code size} bytes written by vhdflow ({@link #VHDFLOW_CREATOR}). */
     public static VhdFooter newFixed(long size, UUID uniqueId, Instant created) {
+        return newFixed(size, uniqueId, created, VHDFLOW_CREATOR);
+    }
+
+    /** A footer for a new fixed disk of {@code size} bytes with the given 4-character creator application. */
+    public static VhdFooter newFixed(long size, UUID uniqueId, Instant created, String creator) {
+        if (creator.getBytes(StandardCharsets.ISO_8859_1).length != 4) {
+            throw new IllegalArgumentException("creator application must be 4 characters: \"" + creator + "\"");
+        }
         long ts = Math.max(0, Math.min(0xFFFF_FFFFL, created.getEpochSecond() - VHD_EPOCH));
-        VhdFooter unsummed = new VhdFooter(FEATURE_RESERVED, VERSION_1_0, NO_DATA_OFFSET, ts, VHDFLOW_CREATOR,
+        VhdFooter unsummed = new VhdFooter(FEATURE_RESERVED, VERSION_1_0, NO_DATA_OFFSET, ts, creator,
                 0x0001_0000, 0x5769_326B /* Wi2k: what Azure and Hyper-V expect */, size, size,
                 DiskGeometry.forSize(size), VhdDiskType.FIXED.code(), 0, uniqueId, false);
         byte[] raw = unsummed.encodeWithChecksum(0);
