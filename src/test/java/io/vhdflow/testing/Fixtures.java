@@ -83,6 +83,24 @@ public final class Fixtures {
         return Arrays.mismatch(b, 0, n, new byte[n], 0, n) < 0;
     }
 
+    /** Bytes the filesystem allocated to {@code file} (holes excluded), as {@code stat -c %b*%B} reports. */
+    public static long allocatedBytes(Path file) {
+        try {
+            Process p = new ProcessBuilder("stat", "-c", "%b %B", file.toString()).redirectErrorStream(true).start();
+            String[] out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                    .trim().split(" ");
+            if (p.waitFor() != 0) {
+                throw new IOException("stat failed: " + String.join(" ", out));
+            }
+            return Long.parseLong(out[0]) * Long.parseLong(out[1]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** True when {@code tool} is on the PATH, for cross-checks that run only where it is installed. */
     public static boolean toolInstalled(String tool) {
         String path = System.getenv("PATH");

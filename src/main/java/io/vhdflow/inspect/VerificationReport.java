@@ -1,0 +1,52 @@
+package io.vhdflow.inspect;
+
+import io.vhdflow.disk.Finding;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The verification report: the verdict, the facts detected on the disk, and every check with its
+ * evidence. Its JSON form ({@value #SCHEMA}) goes into the journal, the API and the package manifest.
+ *
+ * @param schema    schema id, {@value #SCHEMA}
+ * @param file      the file checked
+ * @param policy    readiness policy applied ({@code azure-platform} or {@code marketplace})
+ * @param verdict   whether the image is generalized
+ * @param reasons   why the verdict is what it is, one line per deciding check or condition
+ * @param facts     what was detected: format, sizes, OS, generation, architecture
+ * @param checks    every check, passed, failed, not applicable or not run
+ * @param findings  non-fatal conditions seen while reading the disk
+ * @param checkedAt when the check ran
+ * @param bytesRead bytes read from the image to reach the verdict, 0 when not measured
+ */
+public record VerificationReport(
+        String schema,
+        String file,
+        String policy,
+        Verdict verdict,
+        List<String> reasons,
+        DetectedFacts facts,
+        List<CheckResult> checks,
+        List<Finding> findings,
+        Instant checkedAt,
+        long bytesRead) {
+
+    public static final String SCHEMA = "vhdflow.verification/1";
+
+    public VerificationReport {
+        reasons = List.copyOf(reasons);
+        checks = List.copyOf(checks);
+        findings = List.copyOf(findings);
+    }
+
+    /** Failed checks of the given severity. */
+    public List<CheckResult> failed(Severity severity) {
+        return checks.stream().filter(c -> c.failed() && c.severity() == severity).toList();
+    }
+
+    public Optional<CheckResult> check(String id) {
+        return checks.stream().filter(c -> c.id().equals(id)).findFirst();
+    }
+}

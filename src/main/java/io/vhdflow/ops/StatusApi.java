@@ -1,0 +1,174 @@
+package io.vhdflow.ops;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vhdflow.pipeline.JobJournal;
+import io.vhdflow.pipeline.JobRecord;
+import io.vhdflow.pipeline.JobState;
+import io.vhdflow.pipeline.StageRecord;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Exchange;
+import org.apache.camel.Route;
+import org.apache.camel.ServiceStatus;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * The HTTP status API's handlers: jobs, one job, routes, health. Each writes a JSON body and an
+ * HTTP status to the exchange; the REST routes only point here.
+ */
+public final class StatusApi {
+    private final JobJournal journal;
+    private final Health health;
+    private final RouteCounters counters;
+    private final ObjectMapper json;
+
+    public StatusApi(JobJournal journal, Health health, RouteCounters counters, ObjectMapper json) {
+        this.journal = journal;
+        this.health = health;
+        this.counters = counters;
+        this.json = json;
+    }
+
+    /** {@code GET /api/jobs?state=&batch=&image=&limit=} */
+    public void jobs(Exchange ex) throws Exception {
+        Optional<JobState> state;
+        try {
+            state = header(ex, "state").map(s -> JobState.valueOf(s.toUpperCase(Locale.ROOT)));
+        } catch (IllegalArgumentException e) {
+            respond(ex, 400, error("unknown state '" + header(ex, "state").orElse("")
+                    + "'; use one of " + java.util.Arrays.toString(JobState.values()).toLowerCase(Locale.ROOT)));
+            return;
+        }
+        int limit;
+        try {
+            limit = header(ex, "limit").map(Integer::parseInt).orElse(200);
+        } catch (NumberFormatException e) {
+            respond(ex, 400, error("limit must be a whole number"));
+            return;
+        }
+        if (limit < 1 || limit > 10_000) {
+            respond(ex, 400, error("limit must be between 1 and 10000"));
+            return;
+        }
+        ArrayNode out = json.createArrayNode();
+        for (JobRecord j : journal.jobs(new JobJournal.JobFilter(state, header(ex, "batch"), header(ex, "image"), limit))) {
+            out.add(summary(j));
+        }
+        respond(ex, 200, out);
+    }
+
+    /** {@code GET /api/jobs/{id}} */
+    public void job(Exchange ex) throws Exception {
+        String id = ex.getMessage().getHeader("id", String.class);
+        Optional<JobRecord> job = id == null ? Optional.empty() : journal.job(id);
+        if (job.isEmpty()) {
+            respond(ex, 404, error("no job with id '" + id + "'"));
+            return;
+        }
+        ObjectNode n = summary(job.get());
+        n.set("metadata", json.valueToTree(job.get().metadata()));
+        job.get().errorJson().ifPresent(e -> n.set("error", readTree(e)));
+        ArrayNode stages = n.putArray("stages");
+        for (StageRecord s : journal.stages(id)) {
+            ObjectNode sn = stages.addObject();
+            sn.put("stage", s.stage().id());
+            sn.put("state", s.state().name().toLowerCase(Locale.ROOT));
+            sn.put("attempts", s.attempts());
+            s.startedAt().ifPresent(t -> sn.put("startedAt", t.toString()));
+            s.finishedAt().ifPresent(t -> sn.put("finishedAt", t.toString()));
+            s.duration().ifPresent(d -> sn.put("seconds", d.toMillis() / 1000.0));
+            sn.put("bytesTotal", s.bytesTotal());
+            sn.put("bytesDone", s.bytesDone());
+            sn.put("bytesRead", s.bytesRead());
+            sn.put("bytesWritten", s.bytesWritten());
+            s.bytesPerSecond().ifPresent(b -> sn.put("bytesPerSecond", Math.round(b)));
+            s.error().ifPresent(e -> sn.put("error", e));
+            s.resultJson().ifPresent(r -> sn.set("result", readTree(r)));
+        }
+        respond(ex, 200, n);
+    }
+
+    /** {@code GET /api/routes} */
+    public void routes(Exchange ex) throws Exception {
+        CamelContext ctx = ex.getContext();
+        ArrayNode out = json.createArrayNode();
+        for (Route r : ctx.getRoutes()) {
+            ObjectNode n = out.addObject();
+            n.put("id", r.getRouteId());
+            n.put("from", r.getEndpoint().getEndpointBaseUri());
+            ServiceStatus status = ctx.getRouteController().getRouteStatus(r.getRouteId());
+            n.put("status", status == null ? "Unknown" : status.name());
+            n.put("uptimeSeconds", r.getUptimeMillis() / 1000);
+            RouteCounters.Counter c = counters.of(r.getRouteId());
+            n.put("exchangesTotal", c.total());
+            n.put("exchangesFailed", c.failed());
+            n.put("exchangesInflight", ctx.getInflightRepository().size(r.getRouteId()));
+            c.lastError().ifPresent(e -> n.put("lastError", e));
+            c.lastErrorAt().ifPresent(t -> n.put("lastErrorAt", t.toString()));
+        }
+        respond(ex, 200, out);
+    }
+
+    /** {@code GET /api/health}: 200 when UP, 503 with reasons when DOWN. */
+    public void health(Exchange ex) throws Exception {
+        Health.Status s = health.check();
+        ObjectNode n = json.createObjectNode();
+        n.put("status", s.up() ? "UP" : "DOWN");
+        n.put("freeBytes", s.freeBytes());
+        n.set("reasons", json.valueToTree(s.reasons()));
+        n.set("jobs", json.valueToTree(journal.countByState()));
+        respond(ex, s.up() ? 200 : 503, n);
+    }
+
+    private ObjectNode summary(JobRecord j) {
+        ObjectNode n = json.createObjectNode();
+        n.put("id", j.id());
+        j.batchId().ifPresent(b -> n.put("batch", b));
+        n.put("source", j.sourceName());
+        n.put("sourceSize", j.sourceSize());
+        n.put("image", j.imageName());
+        n.put("gallery", j.metadata().gallery());
+        n.put("state", j.state().name().toLowerCase(Locale.ROOT));
+        j.currentStage().ifPresent(s -> n.put("stage", s.id()));
+        j.imageVersion().ifPresent(v -> n.put("version", v));
+        j.verdict().ifPresent(v -> n.put("verdict", v));
+        j.sourceSha256().ifPresent(v -> n.put("sourceSha256", v));
+        n.put("createdAt", j.createdAt().toString());
+        n.put("updatedAt", j.updatedAt().toString());
+        j.finishedAt().ifPresent(f -> {
+            n.put("finishedAt", f.toString());
+            n.put("seconds", Duration.between(j.createdAt(), f).toMillis() / 1000.0);
+        });
+        return n;
+    }
+
+    private com.fasterxml.jackson.databind.JsonNode readTree(String s) {
+        try {
+            return json.readTree(s);
+        } catch (Exception e) {
+            return json.getNodeFactory().textNode(s);
+        }
+    }
+
+    private ObjectNode error(String message) {
+        ObjectNode n = json.createObjectNode();
+        n.put("error", message);
+        n.put("at", Instant.now().toString());
+        return n;
+    }
+
+    private static Optional<String> header(Exchange ex, String name) {
+        return Optional.ofNullable(ex.getMessage().getHeader(name, String.class)).filter(s -> !s.isBlank());
+    }
+
+    private void respond(Exchange ex, int status, Object body) throws Exception {
+        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
+        ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
+        ex.getMessage().setBody(json.writerWithDefaultPrettyPrinter().writeValueAsString(body));
+    }
+}

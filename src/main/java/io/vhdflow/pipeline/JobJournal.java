@@ -1,0 +1,263 @@
+package io.vhdflow.pipeline;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vhdflow.catalog.ImageMetadata;
+import io.vhdflow.store.Database;
+import io.vhdflow.store.StoreException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The job journal: what every job is doing and has done, kept in the embedded database so that a
+ * crash or {@code kill -9} loses nothing. A stage is recorded DONE only after its outputs are
+ * durable, so on restart a job resumes at the first stage not recorded DONE.
+ */
+public final class JobJournal {
+
+    private final Database db;
+    private final ObjectMapper json;
+
+    public JobJournal(Database db, ObjectMapper json) {
+        this.db = db;
+        this.json = json;
+    }
+
+    /** Filter for {@link #jobs}; empty fields match everything. */
+    public record JobFilter(Optional<JobState> state, Optional<String> batchId, Optional<String> image, int limit) {
+        public static JobFilter all() {
+            return new JobFilter(Optional.empty(), Optional.empty(), Optional.empty(), 500);
+        }
+    }
+
+    public void createBatch(String batchId, Instant at) {
+        db.read(c -> update(c, "INSERT INTO batches(id, created_at) VALUES (?, ?)", batchId, at.toString()));
+    }
+
+    public void closeBatch(String batchId, int jobCount, Instant at) {
+        db.read(c -> update(c, "UPDATE batches SET job_count = ?, finished_at = ? WHERE id = ?", jobCount,
+                at.toString(), batchId));
+    }
+
+    /** Records a new job in state QUEUED. */
+    public void createJob(String id, Optional<String> batchId, String sourceName, long sourceSize,
+                          ImageMetadata metadata) {
+        String now = Instant.now().toString();
+        db.read(c -> update(c, "INSERT INTO jobs(id, batch_id, source_name, source_size, image_name, metadata_json,"
+                        + " state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                id, batchId.orElse(null), sourceName, sourceSize, metadata.imageDefinition(), write(metadata),
+                JobState.QUEUED.name(), now, now));
+    }
+
+    /** Marks the stage running (a new attempt) and the job as running it. */
+    public void startStage(String jobId, Stage stage, long bytesTotal) {
+        String now = Instant.now().toString();
+        db.transaction(c -> {
+            update(c, "INSERT INTO stages(job_id, stage, state, attempts, started_at, bytes_total) VALUES (?, ?, ?, 1, ?, ?)"
+                            + " ON CONFLICT(job_id, stage) DO UPDATE SET state = excluded.state, attempts = stages.attempts + 1,"
+                            + " started_at = excluded.started_at, finished_at = NULL, bytes_total = excluded.bytes_total,"
+                            + " bytes_done = 0, error = NULL",
+                    jobId, stage.name(), StageState.RUNNING.name(), now, bytesTotal);
+            return update(c, "UPDATE jobs SET state = ?, current_stage = ?, updated_at = ? WHERE id = ?",
+                    JobState.RUNNING.name(), stage.name(), now, jobId);
+        });
+    }
+
+    /** Progress of a long stage, for the status API. */
+    public void progress(String jobId, Stage stage, long bytesDone) {
+        db.read(c -> update(c, "UPDATE stages SET bytes_done = ? WHERE job_id = ? AND stage = ?", bytesDone, jobId,
+                stage.name()));
+    }
+
+    public void completeStage(String jobId, Stage stage, StageOutcome outcome) {
+        db.read(c -> update(c, "UPDATE stages SET state = ?, finished_at = ?, bytes_done = MAX(bytes_done, bytes_total),"
+                        + " bytes_read = ?, bytes_written = ?, result_json = ? WHERE job_id = ? AND stage = ?",
+                StageState.DONE.name(), Instant.now().toString(), outcome.bytesRead(), outcome.bytesWritten(),
+                outcome.resultJson().orElse(null), jobId, stage.name()));
+    }
+
+    /** Records an attempt that failed; the job's fate is decided by the caller. */
+    public void failStage(String jobId, Stage stage, String error) {
+        db.read(c -> update(c, "UPDATE stages SET state = ?, finished_at = ?, error = ? WHERE job_id = ? AND stage = ?",
+                StageState.FAILED.name(), Instant.now().toString(), error, jobId, stage.name()));
+    }
+
+    public boolean isStageDone(String jobId, Stage stage) {
+        return stages(jobId).stream().anyMatch(s -> s.stage() == stage && s.state() == StageState.DONE);
+    }
+
+    public void setSourceSha256(String jobId, String sha256) {
+        setColumn(jobId, "source_sha256", sha256);
+    }
+
+    public void setImageVersion(String jobId, String version) {
+        setColumn(jobId, "image_version", version);
+    }
+
+    public void setVerdict(String jobId, String verdict) {
+        setColumn(jobId, "verdict", verdict);
+    }
+
+    private void setColumn(String jobId, String column, String value) {
+        db.read(c -> update(c, "UPDATE jobs SET " + column + " = ?, updated_at = ? WHERE id = ?", value,
+                Instant.now().toString(), jobId));
+    }
+
+    /** Ends the job in a final state. */
+    public void finishJob(String jobId, JobState state, Optional<String> errorJson) {
+        if (!state.isFinal()) {
+            throw new IllegalArgumentException(state + " is not a final state");
+        }
+        String now = Instant.now().toString();
+        db.read(c -> update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ?, error_json = ? WHERE id = ?",
+                state.name(), now, now, errorJson.orElse(null), jobId));
+    }
+
+    public Optional<JobRecord> job(String id) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM jobs WHERE id = ?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(job(rs)) : Optional.<JobRecord>empty();
+                }
+            }
+        });
+    }
+
+    /** Jobs, newest first. */
+    public List<JobRecord> jobs(JobFilter f) {
+        StringBuilder sql = new StringBuilder("SELECT * FROM jobs WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        f.state().ifPresent(s -> { sql.append(" AND state = ?"); args.add(s.name()); });
+        f.batchId().ifPresent(b -> { sql.append(" AND batch_id = ?"); args.add(b); });
+        f.image().ifPresent(i -> { sql.append(" AND image_name = ?"); args.add(i); });
+        sql.append(" ORDER BY created_at DESC, id DESC LIMIT ?");
+        args.add(Math.max(1, Math.min(f.limit(), 10_000)));
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                bind(ps, args.toArray());
+                List<JobRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(job(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Jobs that were taken in but not finished: the ones to resume after a restart, oldest first. */
+    public List<JobRecord> unfinishedJobs() {
+        List<JobRecord> out = new ArrayList<>();
+        for (JobState s : List.of(JobState.QUEUED, JobState.RUNNING)) {
+            out.addAll(jobs(new JobFilter(Optional.of(s), Optional.empty(), Optional.empty(), 10_000)));
+        }
+        out.sort(java.util.Comparator.comparing(JobRecord::createdAt).thenComparing(JobRecord::id));
+        return out;
+    }
+
+    /** Jobs of one image still in progress: their assigned versions are taken. */
+    public List<JobRecord> activeJobsOfImage(String image) {
+        List<JobRecord> out = new ArrayList<>();
+        for (JobState s : List.of(JobState.QUEUED, JobState.RUNNING)) {
+            out.addAll(jobs(new JobFilter(Optional.of(s), Optional.empty(), Optional.of(image), 10_000)));
+        }
+        return out;
+    }
+
+    /** The recorded result of a completed stage. */
+    public Optional<String> stageResult(String jobId, Stage stage) {
+        return stages(jobId).stream().filter(s -> s.stage() == stage && s.state() == StageState.DONE)
+                .findFirst().flatMap(StageRecord::resultJson);
+    }
+
+    public List<StageRecord> stages(String jobId) {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM stages WHERE job_id = ?")) {
+                ps.setString(1, jobId);
+                List<StageRecord> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new StageRecord(Stage.valueOf(rs.getString("stage")),
+                                StageState.valueOf(rs.getString("state")), rs.getInt("attempts"),
+                                instant(rs, "started_at"), instant(rs, "finished_at"), rs.getLong("bytes_total"),
+                                rs.getLong("bytes_done"), rs.getLong("bytes_read"), rs.getLong("bytes_written"),
+                                Optional.ofNullable(rs.getString("result_json")),
+                                Optional.ofNullable(rs.getString("error"))));
+                    }
+                }
+                out.sort(java.util.Comparator.comparing(StageRecord::stage));
+                return out;
+            }
+        });
+    }
+
+    /** Count of jobs per state, for health and metrics. */
+    public java.util.Map<JobState, Integer> countByState() {
+        return db.read(c -> {
+            java.util.Map<JobState, Integer> out = new java.util.EnumMap<>(JobState.class);
+            for (JobState s : JobState.values()) {
+                out.put(s, 0);
+            }
+            try (PreparedStatement ps = c.prepareStatement("SELECT state, COUNT(*) FROM jobs GROUP BY state");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(JobState.valueOf(rs.getString(1)), rs.getInt(2));
+                }
+            }
+            return out;
+        });
+    }
+
+    private JobRecord job(ResultSet rs) throws SQLException {
+        return new JobRecord(rs.getString("id"), Optional.ofNullable(rs.getString("batch_id")),
+                rs.getString("source_name"), rs.getLong("source_size"), read(rs.getString("metadata_json")),
+                JobState.valueOf(rs.getString("state")),
+                Optional.ofNullable(rs.getString("current_stage")).map(Stage::valueOf),
+                Optional.ofNullable(rs.getString("source_sha256")), Optional.ofNullable(rs.getString("image_version")),
+                Optional.ofNullable(rs.getString("verdict")), Instant.parse(rs.getString("created_at")),
+                Instant.parse(rs.getString("updated_at")), instant(rs, "finished_at"),
+                Optional.ofNullable(rs.getString("error_json")));
+    }
+
+    private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(rs.getString(column)).map(Instant::parse);
+    }
+
+    private String write(ImageMetadata m) {
+        try {
+            return json.writeValueAsString(m);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private ImageMetadata read(String s) {
+        try {
+            return json.readValue(s, ImageMetadata.class);
+        } catch (JsonProcessingException e) {
+            throw new StoreException("journal holds unreadable metadata: " + e.getOriginalMessage());
+        }
+    }
+
+    static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
+        }
+    }
+
+    static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            ps.setObject(i + 1, args[i]);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package io.vhdflow.pipeline;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+
+/**
+ * The pipeline's configuration, read from the effective properties (defaults, then
+ * {@code application.properties}, then {@code VHDFLOW_*} environment variables, then flags; see
+ * {@link SettingsLoader}). The same properties feed the Camel routes' placeholders.
+ *
+ * @param home                 the home folder
+ * @param concurrency          jobs processed at once
+ * @param settle               how long size and modification time must stay unchanged before a dropped file is taken
+ * @param readyMarker          when true, a file is taken only once {@code NAME.vhd.ready} exists beside it
+ * @param backupRetention      backups kept per image (newest first); 0 keeps all
+ * @param defaultGallery       gallery used when the sidecar names none
+ * @param defaultPublisher     publisher used when the sidecar names none
+ * @param archive              also write {@code <image>-<version>.tar.zst} of the package
+ * @param throttleBytesPerSecond cap on the read rate of data-copying stages, 0 for none
+ * @param minFreeBytes         free space below which health is DOWN and new work waits
+ * @param verifyPolicy         Azure readiness policy: {@code azure-platform} or {@code marketplace}
+ * @param registerSpecialized  register an image that is not generalized as Specialized instead of failing it
+ */
+public record Settings(
+        HomeLayout home,
+        int concurrency,
+        Duration settle,
+        boolean readyMarker,
+        int backupRetention,
+        String defaultGallery,
+        String defaultPublisher,
+        boolean archive,
+        long throttleBytesPerSecond,
+        long minFreeBytes,
+        String verifyPolicy,
+        boolean registerSpecialized) {
+
+    public static Settings from(Properties p) {
+        return new Settings(
+                new HomeLayout(Path.of(p.getProperty("vhdflow.home", "vhdflow-home"))),
+                positive(p, "vhdflow.pipeline.concurrency", 2),
+                Duration.ofMillis(nonNegative(p, "vhdflow.intake.settle-ms", 5000)),
+                Boolean.parseBoolean(p.getProperty("vhdflow.intake.ready-marker", "false")),
+                (int) nonNegative(p, "vhdflow.backup.retention", 3),
+                p.getProperty("vhdflow.catalog.gallery", "vhdflow"),
+                p.getProperty("vhdflow.catalog.publisher", "vhdflow"),
+                Boolean.parseBoolean(p.getProperty("vhdflow.package.archive", "false")),
+                nonNegative(p, "vhdflow.throttle.bytes-per-second", 0),
+                nonNegative(p, "vhdflow.health.min-free-bytes", 1L << 30),
+                p.getProperty("vhdflow.verify.policy", "azure-platform"),
+                "specialized".equalsIgnoreCase(p.getProperty("vhdflow.verify.not-generalized", "fail")));
+    }
+
+    private static int positive(Properties p, String key, int dflt) {
+        long v = nonNegative(p, key, dflt);
+        if (v < 1 || v > 1024) {
+            throw new IllegalArgumentException(key + " must be between 1 and 1024, got " + v);
+        }
+        return (int) v;
+    }
+
+    private static long nonNegative(Properties p, String key, long dflt) {
+        String s = p.getProperty(key);
+        if (s == null || s.isBlank()) {
+            return dflt;
+        }
+        try {
+            long v = Long.parseLong(s.trim());
+            if (v < 0) {
+                throw new IllegalArgumentException(key + " must not be negative, got " + v);
+            }
+            return v;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a whole number, got '" + s + "'");
+        }
+    }
+}

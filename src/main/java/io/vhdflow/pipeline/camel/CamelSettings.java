@@ -1,0 +1,45 @@
+package io.vhdflow.pipeline.camel;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Properties;
+
+/** Derives Camel's own settings (HTTP server, REST, route locations) from vhdflow's properties. */
+public final class CamelSettings {
+    private CamelSettings() {
+    }
+
+    /**
+     * Adds the {@code camel.*} properties. Routes come from {@code vhdflow.routes} when set, else the
+     * {@code routes/} folder of the installation ({@code vhdflow.install}), else the copy in the jar.
+     */
+    public static Properties derive(Properties vhdflow) {
+        Properties p = new Properties();
+        p.putAll(vhdflow);
+        p.setProperty("camel.main.name", "vhdflow");
+        p.setProperty("camel.main.jmxEnabled", "false");
+        String routes = routesPattern(vhdflow);
+        p.setProperty("camel.main.routesIncludePattern", routes);
+        boolean http = Boolean.parseBoolean(p.getProperty("vhdflow.http.enabled", "true"));
+        if (!http) {
+            // Without the HTTP server the REST routes cannot start; leave them out.
+            p.setProperty("camel.main.routesExcludePattern", routes.replace("*.yaml", "api.yaml"));
+        }
+        p.setProperty("camel.main.shutdownTimeout", p.getProperty("vhdflow.shutdown-timeout-s", "30"));
+        p.setProperty("camel.server.enabled", String.valueOf(http));
+        p.setProperty("camel.server.host", p.getProperty("vhdflow.http.host"));
+        p.setProperty("camel.server.port", p.getProperty("vhdflow.http.port"));
+        p.setProperty("camel.server.staticEnabled", "true");
+        p.setProperty("camel.rest.component", "platform-http");
+        p.setProperty("camel.rest.bindingMode", "off");
+        return p;
+    }
+
+    static String routesPattern(Properties p) {
+        Optional<Path> dir = Optional.ofNullable(p.getProperty("vhdflow.routes")).map(Path::of)
+                .or(() -> Optional.ofNullable(System.getProperty("vhdflow.install")).map(i -> Path.of(i, "routes")))
+                .filter(Files::isDirectory);
+        return dir.map(d -> "file:" + d.toAbsolutePath().normalize() + "/*.yaml").orElse("classpath:routes/*.yaml");
+    }
+}

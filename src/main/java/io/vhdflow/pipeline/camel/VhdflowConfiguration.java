@@ -1,0 +1,58 @@
+package io.vhdflow.pipeline.camel;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vhdflow.ops.Health;
+import io.vhdflow.ops.RouteCounters;
+import io.vhdflow.ops.StatusApi;
+import io.vhdflow.pipeline.PipelineServices;
+import io.vhdflow.pipeline.Settings;
+import io.vhdflow.pipeline.Stage;
+import org.apache.camel.CamelConfiguration;
+import org.apache.camel.CamelContext;
+import org.apache.camel.spi.Registry;
+import org.apache.camel.support.service.ServiceSupport;
+
+import java.util.Properties;
+
+/**
+ * The composition root: opens the plain-Java services for the configured home and binds the thin
+ * Camel adapters that the YAML routes name ({@code ref: backupStage}, ...).
+ */
+public final class VhdflowConfiguration implements CamelConfiguration {
+
+    @Override
+    public void configure(CamelContext context) throws Exception {
+        Properties props = context.getPropertiesComponent().loadProperties(k -> k.startsWith("vhdflow."));
+        Settings settings = Settings.from(props);
+        PipelineServices s = PipelineServices.open(settings);
+        context.addService(new ServiceSupport() {
+            @Override
+            protected void doStop() throws Exception {
+                s.close();
+            }
+        }, true, true);
+
+        ObjectMapper json = s.json();
+        Registry r = context.getRegistry();
+        r.bind("settings", settings);
+        r.bind("journal", s.journal());
+        r.bind("catalog", s.catalog());
+        r.bind("dropFileFilter", new DropFileFilter(settings.readyMarker()));
+        r.bind("intake", new IntakeProcessor(s.intake(), s.journal()));
+        r.bind("batchCollector", new BatchCollector(settings, s.intake(), s.journal()));
+        r.bind("backupStage", new StageProcessor(s.runner(), Stage.BACKUP, s.stages().backup()));
+        r.bind("duplicateCheck", new JobStepProcessor("duplicateCheck", s.stages()::checkDuplicate));
+        r.bind("verifyStage", new StageProcessor(s.runner(), Stage.VERIFY, s.stages().verify()));
+        r.bind("packageStage", new StageProcessor(s.runner(), Stage.PACKAGE, s.stages().packageImage()));
+        r.bind("registerStage", new StageProcessor(s.runner(), Stage.REGISTER, s.stages().register()));
+        r.bind("jobCompletion", new JobStepProcessor("jobCompletion", s.stages()::complete));
+        r.bind("jobFailure", new JobFailureProcessor(s.failure(), s.journal()));
+        r.bind("jobResumer", new JobResumer(s.journal()));
+
+        RouteCounters counters = new RouteCounters();
+        context.getManagementStrategy().addEventNotifier(counters);
+        r.bind("routeCounters", counters);
+        r.bind("statusApi", new StatusApi(s.journal(),
+                new Health(settings.home(), s.journal(), settings.minFreeBytes()), counters, json));
+    }
+}

@@ -1,0 +1,105 @@
+package io.vhdflow.pipeline;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vhdflow.store.Database;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class IntakeServiceTest {
+    @TempDir
+    Path home;
+    Settings settings;
+    Database db;
+    JobJournal journal;
+    IntakeService intake;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("vhdflow.home", home.toString());
+        settings = Settings.from(p);
+        settings.home().create();
+        db = Database.open(settings.home().database());
+        journal = new JobJournal(db, Json.mapper());
+        intake = new IntakeService(settings, journal, new JobFailure(settings.home(), journal, Json.mapper()),
+                Json.mapper());
+    }
+
+    @AfterEach
+    void tearDown() {
+        db.close();
+    }
+
+    @Test
+    void aVhdAndItsSidecarMoveIntoTheJobsWorkFolder() throws Exception {
+        Path vhd = Files.write(settings.home().drop().resolve("Ubuntu 22.VHD"), new byte[] {1, 2, 3});
+        Files.writeString(settings.home().drop().resolve("Ubuntu 22.VHD.json"),
+                "{\"gallery\":\"prod\",\"publisher\":\"contoso\",\"version\":\"2.0.0\",\"tags\":{\"team\":\"ops\"}}");
+        Files.writeString(settings.home().drop().resolve("Ubuntu 22.VHD.ready"), "");
+        String id = intake.takeIn(vhd, Optional.empty()).orElseThrow();
+        Path work = settings.home().jobWork(id);
+        assertTrue(Files.isRegularFile(work.resolve("Ubuntu 22.VHD")));
+        assertTrue(Files.isRegularFile(work.resolve("Ubuntu 22.VHD.json")));
+        assertFalse(Files.exists(vhd));
+        assertFalse(Files.exists(settings.home().drop().resolve("Ubuntu 22.VHD.ready")));
+        JobRecord job = journal.job(id).orElseThrow();
+        assertEquals(JobState.QUEUED, job.state());
+        assertEquals("prod", job.metadata().gallery());
+        assertEquals("Ubuntu-22", job.imageName(), "image name derived from the file name");
+        assertEquals("2.0.0", job.metadata().version());
+        assertEquals(3, job.sourceSize());
+    }
+
+    @Test
+    void badSidecarFailsTheJobAtOnceAndKeepsTheFile() throws Exception {
+        Path vhd = Files.write(settings.home().drop().resolve("x.vhd"), new byte[] {9});
+        Files.writeString(settings.home().drop().resolve("x.vhd.json"),
+                "{\"gallery\":\"bad gallery!\",\"version\":\"v1\"}");
+        String id = intake.takeIn(vhd, Optional.empty()).orElseThrow();
+        Path failed = settings.home().jobFailed(id);
+        assertTrue(Files.isRegularFile(failed.resolve("x.vhd")), "the original is kept");
+        JsonNode error = Json.mapper().readTree(failed.resolve("error.json").toFile());
+        assertEquals("metadata.invalid", error.get("code").asText());
+        assertEquals(2, error.get("details").size(), error.toString());
+        assertTrue(Files.readString(failed.resolve("error.txt")).contains("What to do:"));
+        assertEquals(JobState.FAILED, journal.job(id).orElseThrow().state());
+    }
+
+    @Test
+    void unknownSidecarFieldsAndBrokenJsonAreClearErrors() throws Exception {
+        Path vhd = Files.write(settings.home().drop().resolve("y.vhd"), new byte[] {9});
+        Files.writeString(settings.home().drop().resolve("y.vhd.json"), "{\"osType\":\"Linux\"}");
+        String id = intake.takeIn(vhd, Optional.empty()).orElseThrow();
+        String error = Files.readString(settings.home().jobFailed(id).resolve("error.json"));
+        assertTrue(error.contains("osType"), error);
+    }
+
+    @Test
+    void symlinksDirectoriesAndFifosAreRefusedWithoutBeingFollowed() throws Exception {
+        Path target = Files.write(home.resolve("real.vhd"), new byte[] {1});
+        Path link = Files.createSymbolicLink(settings.home().drop().resolve("link.vhd"), target);
+        assertTrue(IntakeService.refusal(link).orElseThrow().contains("symbolic link"));
+        assertTrue(intake.takeIn(link, Optional.empty()).isEmpty());
+        assertTrue(Files.exists(target), "the link's target is untouched");
+        Path dir = Files.createDirectory(settings.home().drop().resolve("dir.vhd"));
+        assertTrue(IntakeService.refusal(dir).orElseThrow().contains("directory"));
+        assertTrue(IntakeService.refusal(Files.write(home.resolve("a.txt"), new byte[0])).isPresent());
+
+        Path fifo = settings.home().drop().resolve("pipe.vhd");
+        Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        assertTrue(IntakeService.refusal(fifo).orElseThrow().contains("not a regular file"));
+        assertTrue(journal.jobs(JobJournal.JobFilter.all()).isEmpty());
+    }
+}

@@ -1,0 +1,216 @@
+package io.vhdflow.pipeline.camel;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vhdflow.catalog.Catalog;
+import io.vhdflow.pipeline.JobJournal;
+import io.vhdflow.pipeline.JobRecord;
+import io.vhdflow.pipeline.JobState;
+import io.vhdflow.pipeline.Json;
+import io.vhdflow.pipeline.Stage;
+import io.vhdflow.pipeline.StageRecord;
+import io.vhdflow.pipeline.StageState;
+import org.apache.camel.main.MainConfigurationProperties;
+import org.apache.camel.test.main.junit5.CamelMainTestSupport;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import static io.vhdflow.pipeline.camel.PipelineTestSupport.await;
+import static io.vhdflow.pipeline.camel.PipelineTestSupport.drop;
+import static io.vhdflow.pipeline.camel.PipelineTestSupport.sha256;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The service's routes end to end on real files: drop folder → backup → verify → package → register. */
+class PipelineRoutesTest extends CamelMainTestSupport {
+
+    // Created lazily: the Camel test support asks for the properties from its own constructor,
+    // before this class's fields are initialised.
+    private Path home;
+    private Path scratch;
+    private int port;
+
+    @Override
+    protected Properties useOverridePropertiesWithPropertiesComponent() {
+        try {
+            home = Files.createTempDirectory("vhdflow-home");
+            scratch = Files.createTempDirectory("vhdflow-scratch");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        port = PipelineTestSupport.freePort();
+        return PipelineTestSupport.properties(home, port, Map.of());
+    }
+
+    @Override
+    protected void configure(MainConfigurationProperties configuration) {
+        configuration.addConfiguration(VhdflowConfiguration.class);
+        configuration.withRoutesIncludePattern("file:routes/*.yaml");
+    }
+
+    @AfterEach
+    void removeScratch() throws IOException {
+        for (Path p : List.of(home, scratch)) {
+            try (var walk = Files.walk(p)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+    }
+
+    private JobJournal journal() {
+        return context.getRegistry().lookupByNameAndType("journal", JobJournal.class);
+    }
+
+    private Catalog catalog() {
+        return context.getRegistry().lookupByNameAndType("catalog", Catalog.class);
+    }
+
+    private JsonNode get(String path, int expectedStatus) throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(expectedStatus, r.statusCode(), path + " -> " + r.body());
+        return Json.mapper().readTree(r.body());
+    }
+
+    @Test
+    void aValidVhdIsBackedUpVerifiedPackagedAndRegistered() throws Exception {
+        Path source = PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"));
+        String sourceSha = sha256(source);
+        drop(source, home.resolve("drop"), "web-server.vhd");
+
+        JobRecord job = PipelineTestSupport.awaitOneFinished(journal(), 1);
+        assertEquals(JobState.DONE, job.state(), () -> job.errorJson().orElse(""));
+        assertEquals(sourceSha, job.sourceSha256().orElseThrow());
+        List<StageRecord> stages = journal().stages(job.id());
+        assertEquals(4, stages.size());
+        assertTrue(stages.stream().allMatch(s -> s.state() == StageState.DONE), stages.toString());
+
+        Path backup = home.resolve("backup/web-server").resolve(job.id()).resolve("web-server.vhd");
+        assertEquals(sourceSha, sha256(backup), "backup is a verified copy");
+        Path pkg = home.resolve("packages/web-server/1.0.0");
+        Path vhd = pkg.resolve("web-server-1.0.0.vhd");
+        assertTrue(Files.isRegularFile(vhd));
+        assertEquals(0, (Files.size(vhd) - 512) % (1 << 20), "virtual size is a whole MiB");
+        JsonNode manifest = Json.mapper().readTree(pkg.resolve("manifest.json").toFile());
+        assertEquals(sha256(vhd), manifest.path("package").path("sha256").asText());
+        assertEquals("vhdflow.verification/1", manifest.path("verification").path("schema").asText());
+        assertTrue(Files.readString(pkg.resolve("SHA256SUMS")).contains(sha256(vhd) + "  web-server-1.0.0.vhd"));
+        assertEquals(1, catalog().allVersions().size());
+        assertFalse(Files.exists(home.resolve("work").resolve(job.id())), "work folder cleaned once done");
+
+        JsonNode jobs = get("/api/jobs", 200);
+        assertEquals(job.id(), jobs.get(0).path("id").asText());
+        JsonNode detail = get("/api/jobs/" + job.id(), 200);
+        assertEquals(4, detail.path("stages").size());
+        assertEquals("done", detail.path("state").asText());
+        assertTrue(detail.path("stages").get(0).has("bytesPerSecond"));
+        get("/api/jobs/no-such-job", 404);
+        get("/api/jobs?state=bogus", 400);
+        JsonNode routes = get("/api/routes", 200);
+        assertTrue(routes.toString().contains("\"id\":\"pipeline\""), routes.toString());
+        assertTrue(routes.toString().contains("\"status\":\"Started\""));
+        assertEquals("UP", get("/api/health", 200).path("status").asText());
+    }
+
+    @Test
+    void aCorruptVhdEndsInFailedWithItsReasonAndTheOriginalIsUnchanged() throws Exception {
+        Path source = PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"));
+        byte[] bytes = Files.readAllBytes(source);
+        bytes[bytes.length - 512 + 64] ^= 0x5A; // footer checksum field
+        bytes[0 + 64] ^= 0x5A;                  // and its copy at offset 0
+        Path corrupt = Files.write(scratch.resolve("corrupt.vhd"), bytes);
+        String sha = sha256(corrupt);
+        drop(corrupt, home.resolve("drop"), "corrupt.vhd");
+
+        JobRecord job = PipelineTestSupport.awaitOneFinished(journal(), 1);
+        assertEquals(JobState.FAILED, job.state());
+        Path failed = home.resolve("failed").resolve(job.id());
+        JsonNode error = Json.mapper().readTree(failed.resolve("error.json").toFile());
+        assertEquals("image.invalid", error.path("code").asText(), error.toString());
+        assertEquals("verify", error.path("stage").asText());
+        assertTrue(error.path("structure").asText().toLowerCase().contains("footer"), error.toString());
+        assertTrue(error.has("offset"), error.toString());
+        assertEquals(sha, sha256(failed.resolve("corrupt.vhd")), "the original's bytes are unchanged");
+        assertTrue(Files.readString(failed.resolve("error.txt")).contains("What to do:"));
+    }
+
+    @Test
+    void theSameVhdDroppedTwiceIsRegisteredOnce() throws Exception {
+        Path source = PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"));
+        drop(source, home.resolve("drop"), "base.vhd");
+        PipelineTestSupport.awaitOneFinished(journal(), 1);
+        drop(source, home.resolve("drop"), "base.vhd");
+        await("second job", Duration.ofSeconds(60), () -> PipelineTestSupport.finishedJobs(journal()).size() == 2);
+        List<JobRecord> jobs = journal().jobs(JobJournal.JobFilter.all());
+        assertEquals(List.of(JobState.DUPLICATE, JobState.DONE), jobs.stream().map(JobRecord::state).toList());
+        assertTrue(jobs.get(0).errorJson().orElseThrow().contains("already registered"));
+        assertEquals(1, catalog().allVersions().size());
+        try (var l = Files.list(home.resolve("packages/base"))) {
+            assertEquals(1, l.count(), "one package");
+        }
+    }
+
+    @Test
+    void aFileWrittenSlowlyIsNotTakenBeforeItIsComplete() throws Exception {
+        byte[] whole = Files.readAllBytes(PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd")));
+        Path target = home.resolve("drop/slow.vhd");
+        int chunks = 8;
+        try (OutputStream out = Files.newOutputStream(target)) {
+            for (int i = 0; i < chunks; i++) {
+                int from = whole.length * i / chunks;
+                int to = whole.length * (i + 1) / chunks;
+                out.write(whole, from, to - from);
+                out.flush();
+                Thread.sleep(400);
+                assertTrue(journal().jobs(JobJournal.JobFilter.all()).isEmpty(),
+                        "taken in after " + (i + 1) + " of " + chunks + " chunks");
+            }
+        }
+        JobRecord job = PipelineTestSupport.awaitOneFinished(journal(), 1);
+        assertEquals(JobState.DONE, job.state(), () -> job.errorJson().orElse(""));
+        assertEquals(whole.length, job.sourceSize());
+    }
+
+    @Test
+    void symlinksAndFifosInTheDropFolderAreRefusedWithoutBeingFollowed() throws Exception {
+        Path source = PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"));
+        Path link = Files.createSymbolicLink(home.resolve("drop/link.vhd"), source);
+        Path fifo = home.resolve("drop/fifo.vhd");
+        Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0);
+        Thread.sleep(3000);
+        assertTrue(journal().jobs(JobJournal.JobFilter.all()).isEmpty());
+        assertTrue(Files.isSymbolicLink(link) && Files.exists(source), "neither the link nor its target moved");
+        assertTrue(Files.exists(fifo));
+        // A FIFO that was opened would block the consumer: the route must still take real files.
+        drop(source, home.resolve("drop"), "real.vhd");
+        assertEquals(JobState.DONE, PipelineTestSupport.awaitOneFinished(journal(), 1).state());
+    }
+
+    @Test
+    void stageProgressAndBytesAreJournaled() throws Exception {
+        Path source = PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"));
+        drop(source, home.resolve("drop"), "bytes.vhd");
+        JobRecord job = PipelineTestSupport.awaitOneFinished(journal(), 1);
+        StageRecord backup = journal().stages(job.id()).stream().filter(s -> s.stage() == Stage.BACKUP)
+                .findFirst().orElseThrow();
+        assertEquals(Files.size(source), backup.bytesTotal());
+        assertEquals(Files.size(source), backup.bytesDone());
+        assertEquals(2 * Files.size(source), backup.bytesRead(), "source read once, copy re-read once");
+        assertTrue(backup.bytesWritten() < Files.size(source), "zero runs are holes, not written");
+    }
+}
