@@ -93,6 +93,21 @@ public final class StatusApi {
         respond(ex, 200, n);
     }
 
+    /** {@code GET /api/batches}: scheduled batches with per-state job counts. */
+    public void batches(Exchange ex) throws Exception {
+        ArrayNode out = json.createArrayNode();
+        for (JobJournal.BatchSummary b : journal.batches(200)) {
+            ObjectNode n = out.addObject();
+            n.put("id", b.id());
+            n.put("createdAt", b.createdAt().toString());
+            n.put("jobCount", b.jobCount());
+            ObjectNode jobs = n.putObject("jobs");
+            b.jobs().forEach((state, count) -> jobs.put(state.name().toLowerCase(Locale.ROOT), count));
+            b.finishedAt().ifPresent(f -> n.put("finishedAt", f.toString()));
+        }
+        respond(ex, 200, out);
+    }
+
     /** {@code GET /api/routes} */
     public void routes(Exchange ex) throws Exception {
         CamelContext ctx = ex.getContext();

@@ -41,9 +41,59 @@ public final class JobJournal {
         db.read(c -> update(c, "INSERT INTO batches(id, created_at) VALUES (?, ?)", batchId, at.toString()));
     }
 
-    public void closeBatch(String batchId, int jobCount, Instant at) {
-        db.read(c -> update(c, "UPDATE batches SET job_count = ?, finished_at = ? WHERE id = ?", jobCount,
-                at.toString(), batchId));
+    /** Records how many files the batch took in. */
+    public void closeBatch(String batchId, int jobCount) {
+        db.read(c -> update(c, "UPDATE batches SET job_count = ? WHERE id = ?", jobCount, batchId));
+    }
+
+    /**
+     * A batch and how its jobs stand.
+     *
+     * @param finishedAt when its last job finished, once every job is final
+     */
+    public record BatchSummary(String id, Instant createdAt, int jobCount, java.util.Map<JobState, Integer> jobs,
+                               Optional<Instant> finishedAt) {
+    }
+
+    /** Batches, newest first, with per-state job counts. */
+    public List<BatchSummary> batches(int limit) {
+        return db.read(c -> {
+            List<BatchSummary> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT id, created_at, job_count FROM batches ORDER BY created_at DESC, id DESC LIMIT ?")) {
+                ps.setInt(1, Math.max(1, Math.min(limit, 10_000)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new BatchSummary(rs.getString(1), Instant.parse(rs.getString(2)), rs.getInt(3),
+                                java.util.Map.of(), Optional.empty()));
+                    }
+                }
+            }
+            List<BatchSummary> full = new ArrayList<>();
+            for (BatchSummary b : out) {
+                java.util.Map<JobState, Integer> counts = new java.util.EnumMap<>(JobState.class);
+                Instant last = null;
+                boolean allFinal = true;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT state, COUNT(*), MAX(finished_at) FROM jobs WHERE batch_id = ? GROUP BY state")) {
+                    ps.setString(1, b.id());
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            JobState st = JobState.valueOf(rs.getString(1));
+                            counts.put(st, rs.getInt(2));
+                            allFinal &= st.isFinal();
+                            String f = rs.getString(3);
+                            if (f != null && (last == null || Instant.parse(f).isAfter(last))) {
+                                last = Instant.parse(f);
+                            }
+                        }
+                    }
+                }
+                full.add(new BatchSummary(b.id(), b.createdAt(), b.jobCount(), counts,
+                        allFinal && !counts.isEmpty() ? Optional.ofNullable(last) : Optional.empty()));
+            }
+            return full;
+        });
     }
 
     /** Records a new job in state QUEUED. */

@@ -58,7 +58,7 @@ public final class BatchCollector {
             job.filter(id -> journal.job(id).map(j -> j.state() == JobState.QUEUED).orElse(false))
                     .ifPresent(ready::add);
         }
-        journal.closeBatch(batchId, eligible.size(), Instant.now());
+        journal.closeBatch(batchId, eligible.size());
         LOG.log(System.Logger.Level.INFO, "batch {0}: {1} VHD(s) taken in", batchId, eligible.size());
         return ready;
     }
