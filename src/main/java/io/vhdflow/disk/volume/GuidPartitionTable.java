@@ -73,7 +73,7 @@ public final class GuidPartitionTable {
             primaryFailure = e;
         }
         if (primaryFailure == null) {
-            checkBackup(disk, primary, lastLba, sectorSize, findings);
+            checkBackup(disk, primary, entries, lastLba, sectorSize, findings);
             return new GuidPartitionTable(primary, decode(disk, primary, entries, findings));
         }
         // The backup is normally at the last LBA; a primary header that passed its own CRC (only its
@@ -100,8 +100,8 @@ public final class GuidPartitionTable {
                 + ") and backup GPT unusable (" + backupFailure.getMessage() + ")");
     }
 
-    private static void checkBackup(ByteSource disk, GptHeader primary, long lastLba, int sectorSize,
-                                    List<Finding> findings) throws IOException {
+    private static void checkBackup(ByteSource disk, GptHeader primary, ByteBuffer primaryEntries, long lastLba,
+                                    int sectorSize, List<Finding> findings) throws IOException {
         if (primary.alternateLba() != lastLba) {
             findings.add(new Finding("gpt.backup-not-at-end", primary.offset() + 0x20, "primary GPT header places the backup at LBA "
                     + primary.alternateLba() + " but the disk's last LBA is " + lastLba
@@ -109,7 +109,11 @@ public final class GuidPartitionTable {
         }
         try {
             GptHeader backup = GptHeader.read(disk, lastLba, sectorSize, "backup");
-            backup.readEntries(disk, "backup");
+            ByteBuffer backupEntries = backup.readEntries(disk, "backup");
+            if (!backupEntries.equals(primaryEntries) || backup.entryCount() != primary.entryCount()) {
+                findings.add(new Finding("gpt.backup-differs", backup.entriesLba() * sectorSize,
+                        "the backup partition entry array differs from the primary one; the primary is used"));
+            }
         } catch (DiskFormatException e) {
             findings.add(new Finding("gpt.backup-damaged", e.offset() >= 0 ? e.offset() : lastLba * sectorSize,
                     "backup GPT unusable: " + e.getMessage()));
