@@ -135,7 +135,7 @@ public final class LvmScan {
     }
 
     /** Two LVs (or two segments) mapped onto the same PV extents corrupt each other; LVM never does that. */
-    private static void checkSharedExtents(LvmVolumeGroup g, List<Finding> findings) {
+    static void checkSharedExtents(LvmVolumeGroup g, List<Finding> findings) {
         record Run(String pv, long start, long end, String lv) {
         }
         List<Run> runs = new ArrayList<>();
