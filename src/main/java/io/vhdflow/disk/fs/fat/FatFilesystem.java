@@ -1,0 +1,374 @@
+package io.vhdflow.disk.fs.fat;
+
+import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.Finding;
+import io.vhdflow.disk.container.ByteSource;
+import io.vhdflow.disk.fs.DirEntry;
+import io.vhdflow.disk.fs.FileAttributes;
+import io.vhdflow.disk.fs.FileType;
+import io.vhdflow.disk.fs.Filesystem;
+import io.vhdflow.disk.fs.PathResolver;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.FileSystemException;
+import java.nio.file.NotLinkException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Read-only FAT12/16/32 with VFAT long names: enough for the EFI System Partition
+ * ({@code /EFI/BOOT/BOOTX64.EFI}, {@code /EFI/ubuntu/grub.cfg}, the Windows boot manager).
+ * Names match case-insensitively against the long or the short (8.3) name; {@code \} separates
+ * like {@code /}.
+ *
+ * <p>Hostile input: every cluster number is checked against the volume, directory chains are cut
+ * at 65536 entries (the FAT limit) and checked for loops, a file chain is followed only as far as
+ * its size needs and must not revisit a cluster. Thread-safe.
+ */
+public final class FatFilesystem implements Filesystem {
+    /** FAT directories hold at most 65536 entries of 32 bytes. */
+    static final int MAX_DIR_BYTES = 65536 * 32;
+    private static final int MAX_CACHED_DIRS = 128;
+
+    private final ByteSource volume;
+    private final FatBootSector boot;
+    private final FatTable fat;
+    private final long base;
+    private final Optional<String> label;
+    private final List<Finding> findings;
+    private final PathResolver<FatDirectoryEntry> resolver;
+    private final FatDirectoryEntry root;
+    private final Map<Long, List<FatDirectoryEntry>> dirCache = new LinkedHashMap<>(32, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, List<FatDirectoryEntry>> eldest) {
+            return size() > MAX_CACHED_DIRS;
+        }
+    };
+
+    private FatFilesystem(ByteSource volume, FatBootSector boot, long base) throws IOException {
+        this.volume = volume;
+        this.boot = boot;
+        this.base = base;
+        this.fat = new FatTable(volume, boot);
+        this.root = new FatDirectoryEntry("/", "/", FatDirectoryEntry.ATTR_DIRECTORY, boot.bits() == 32 ? boot.rootCluster() : 0,
+                0, Optional.empty(), Optional.empty(), Optional.empty(), -1);
+        List<Finding> f = new ArrayList<>();
+        if (boot.volumeBytes() > volume.size()) {
+            f.add(new Finding("fat.truncated", base, "the boot sector describes " + boot.volumeBytes()
+                    + " bytes but the volume holds " + volume.size() + "; files past the end cannot be read"));
+        }
+        checkDirtyBits(f);
+        FatDirectoryEntry.Parsed rootDir = readDirectory(root, "/");
+        synchronized (dirCache) {
+            dirCache.put(root.firstCluster(), rootDir.entries());
+        }
+        this.label = rootDir.volumeLabel().or(boot::label);
+        this.findings = List.copyOf(f);
+        this.resolver = new PathResolver<>(new Nodes(), true);
+    }
+
+    /** True when {@code volume} starts with a valid FAT boot sector. */
+    public static boolean probe(ByteSource volume) throws IOException {
+        if (volume.size() < 512) {
+            return false;
+        }
+        ByteBuffer b = volume.readBuffer(0, 512, "FAT boot sector");
+        if ((b.get(510) & 0xFF) != 0x55 || (b.get(511) & 0xFF) != 0xAA) {
+            return false;
+        }
+        try {
+            FatBootSector.read(volume);
+            return true;
+        } catch (DiskFormatException e) {
+            return false;
+        }
+    }
+
+    /** Opens the FAT filesystem on {@code volume}. */
+    public static FatFilesystem open(ByteSource volume) throws IOException {
+        return open(volume, 0);
+    }
+
+    /**
+     * Opens the FAT filesystem on {@code volume}.
+     *
+     * @param base absolute offset of the volume in the disk, added to offsets in errors and findings
+     */
+    public static FatFilesystem open(ByteSource volume, long base) throws IOException {
+        FatBootSector boot;
+        try {
+            boot = FatBootSector.read(volume);
+        } catch (DiskFormatException e) {
+            throw new DiskFormatException(e.structure(), base + e.offset(), problemOf(e));
+        }
+        return new FatFilesystem(volume, boot, base);
+    }
+
+    private static String problemOf(DiskFormatException e) {
+        String m = e.getMessage();
+        int i = m.indexOf(": ");
+        return i >= 0 ? m.substring(i + 2) : m;
+    }
+
+    /** FAT[1] carries "cleanly unmounted" and "no I/O errors" bits on FAT16 and FAT32. */
+    private void checkDirtyBits(List<Finding> f) throws IOException {
+        if (boot.bits() == 12) {
+            return;
+        }
+        long v = fat.get(1);
+        long clean = boot.bits() == 16 ? 0x8000 : 0x08000000L;
+        long noErrors = boot.bits() == 16 ? 0x4000 : 0x04000000L;
+        if ((v & clean) == 0) {
+            f.add(new Finding("fat.not-cleanly-unmounted", base + fat.entryOffset(1),
+                    "the volume was not cleanly unmounted (FAT[1] clean bit is clear)"));
+        }
+        if ((v & noErrors) == 0) {
+            f.add(new Finding("fat.io-errors", base + fat.entryOffset(1),
+                    "the last mount reported I/O errors (FAT[1] error bit is clear)"));
+        }
+    }
+
+    @Override
+    public String type() {
+        return "fat" + boot.bits();
+    }
+
+    @Override
+    public Optional<String> label() {
+        return label;
+    }
+
+    @Override
+    public Optional<String> uuid() {
+        return boot.serial().map(s -> String.format("%04X-%04X", s >>> 16, s & 0xFFFF));
+    }
+
+    @Override
+    public List<Finding> findings() {
+        return findings;
+    }
+
+    /** Number of data clusters; cluster size in bytes. Informative. */
+    public long clusterCount() {
+        return boot.clusterCount();
+    }
+
+    public int clusterSize() {
+        return boot.clusterSize();
+    }
+
+    @Override
+    public FileAttributes attributes(String path) throws IOException {
+        return toAttributes(resolver.resolve(path, true));
+    }
+
+    @Override
+    public FileAttributes linkAttributes(String path) throws IOException {
+        return attributes(path); // FAT has no symbolic links
+    }
+
+    @Override
+    public List<DirEntry> list(String path) throws IOException {
+        FatDirectoryEntry dir = resolver.resolve(path, true);
+        if (!dir.isDirectory()) {
+            throw new java.nio.file.NotDirectoryException(path);
+        }
+        List<DirEntry> out = new ArrayList<>();
+        for (FatDirectoryEntry e : entries(dir, path)) {
+            out.add(new DirEntry(e.name(), e.isDirectory() ? FileType.DIRECTORY : FileType.REGULAR, e.firstCluster()));
+        }
+        return out;
+    }
+
+    @Override
+    public InputStream newInputStream(String path) throws IOException {
+        FatDirectoryEntry f = resolver.resolve(path, true);
+        if (f.isDirectory()) {
+            throw new FileSystemException(path, null, "is a directory");
+        }
+        return new ChainInputStream(f, path);
+    }
+
+    @Override
+    public String readSymbolicLink(String path) throws IOException {
+        resolver.resolve(path, false);
+        throw new NotLinkException(path, null, "FAT has no symbolic links");
+    }
+
+    private FileAttributes toAttributes(FatDirectoryEntry e) {
+        return new FileAttributes(e.isDirectory() ? FileType.DIRECTORY : FileType.REGULAR, e.size(), 0, 0, 0,
+                e.modified(), e.accessed(), Optional.empty(), e.created(), e.firstCluster(), 1);
+    }
+
+    private List<FatDirectoryEntry> entries(FatDirectoryEntry dir, String path) throws IOException {
+        long key = dir.firstCluster();
+        synchronized (dirCache) {
+            List<FatDirectoryEntry> cached = dirCache.get(key);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        List<FatDirectoryEntry> list = readDirectory(dir, path).entries();
+        synchronized (dirCache) {
+            dirCache.put(key, list);
+        }
+        return list;
+    }
+
+    /** Reads a whole directory: the fixed FAT12/16 root region, or a cluster chain of at most {@link #MAX_DIR_BYTES}. */
+    private FatDirectoryEntry.Parsed readDirectory(FatDirectoryEntry dir, String path) throws IOException {
+        if (dir.firstCluster() == 0) {
+            if (boot.bits() == 32) {
+                throw new DiskFormatException("FAT directory " + path, base + dir.entryOffset(), "directory has no first cluster");
+            }
+            long at = boot.rootDirOffset();
+            int len = (int) boot.rootDirBytes();
+            ByteBuffer b = volume.readBuffer(at, len, "FAT root directory");
+            long[] offsets = new long[len / 32];
+            for (int i = 0; i < offsets.length; i++) {
+                offsets[i] = at + 32L * i;
+            }
+            return FatDirectoryEntry.parse(b, offsets);
+        }
+        int cs = boot.clusterSize();
+        int maxClusters = Math.max(1, MAX_DIR_BYTES / cs);
+        List<Long> chain = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        long c = dir.firstCluster();
+        String what = "directory " + path;
+        if (!fat.validCluster(c)) {
+            throw new DiskFormatException("FAT directory " + path, base + dir.entryOffset(), "first cluster " + c
+                    + " outside the volume's clusters 2.." + (boot.clusterCount() + 1));
+        }
+        while (c != -1) {
+            if (!seen.add(c)) {
+                throw new DiskFormatException("FAT cluster chain of " + what, base + fat.entryOffset(chain.get(chain.size() - 1)),
+                        "chain loops back to cluster " + c);
+            }
+            if (chain.size() >= maxClusters) {
+                throw new DiskFormatException("FAT cluster chain of " + what, base + fat.entryOffset(c),
+                        "directory is longer than " + MAX_DIR_BYTES + " bytes (65536 entries), the FAT limit");
+            }
+            chain.add(c);
+            c = fat.next(c, what, base);
+        }
+        ByteBuffer b = ByteBuffer.allocate(chain.size() * cs).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long[] offsets = new long[chain.size() * cs / 32];
+        int slot = 0;
+        for (long cl : chain) {
+            long at = boot.clusterOffset(cl);
+            ByteBuffer view = b.duplicate();
+            view.limit(view.position() + cs);
+            volume.readFully(at, view, "FAT directory " + path);
+            b.position(b.position() + cs);
+            for (int i = 0; i < cs / 32; i++) {
+                offsets[slot++] = at + 32L * i;
+            }
+        }
+        b.flip();
+        return FatDirectoryEntry.parse(b, offsets);
+    }
+
+    /** Path resolution over directory entries. */
+    private final class Nodes implements PathResolver.Nodes<FatDirectoryEntry> {
+        @Override
+        public FatDirectoryEntry root() {
+            return root;
+        }
+
+        @Override
+        public Optional<FatDirectoryEntry> child(FatDirectoryEntry dir, String name) throws IOException {
+            for (FatDirectoryEntry e : entries(dir, dir.name())) {
+                if (e.matches(name)) {
+                    return Optional.of(e);
+                }
+            }
+            return Optional.empty();
+        }
+
+        @Override
+        public FileType typeOf(FatDirectoryEntry node) {
+            return node.isDirectory() ? FileType.DIRECTORY : FileType.REGULAR;
+        }
+
+        @Override
+        public String linkTarget(FatDirectoryEntry link) throws IOException {
+            throw new NotLinkException(link.name());
+        }
+    }
+
+    /**
+     * A file's content, following its cluster chain lazily. The chain is followed only for as many
+     * clusters as the size needs; ending early, leaving the volume or revisiting a cluster is a
+     * {@link DiskFormatException}.
+     */
+    private final class ChainInputStream extends InputStream {
+        private final FatDirectoryEntry file;
+        private final String path;
+        // Clusters already visited; a BitSet stays small because cluster numbers are bounded by the volume.
+        private final java.util.BitSet seen = new java.util.BitSet();
+        private long pos;
+        private long cluster;
+
+        ChainInputStream(FatDirectoryEntry file, String path) throws DiskFormatException {
+            this.file = file;
+            this.path = path;
+            this.cluster = file.firstCluster();
+            if (file.size() > 0 && !fat.validCluster(cluster)) {
+                throw new DiskFormatException("FAT file " + path, base + file.entryOffset(), "first cluster " + cluster
+                        + " outside the volume's clusters 2.." + (boot.clusterCount() + 1) + " for a file of " + file.size() + " bytes");
+            }
+            if (file.size() > 0) {
+                seen.set((int) cluster);
+            }
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xFF;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            java.util.Objects.checkFromIndexSize(off, len, b.length);
+            if (pos >= file.size()) {
+                return -1;
+            }
+            if (len == 0) {
+                return 0;
+            }
+            int cs = boot.clusterSize();
+            if (pos > 0 && pos % cs == 0) {
+                advance();
+            }
+            int within = (int) (pos % cs);
+            int n = (int) Math.min(Math.min(len, cs - within), file.size() - pos);
+            volume.readFully(boot.clusterOffset(cluster) + within, ByteBuffer.wrap(b, off, n), "FAT file " + path);
+            pos += n;
+            return n;
+        }
+
+        private void advance() throws IOException {
+            long next = fat.next(cluster, path, base);
+            if (next == -1) {
+                throw new DiskFormatException("FAT cluster chain of " + path, base + fat.entryOffset(cluster),
+                        "chain ends after " + seen.cardinality() + " clusters but the file is " + file.size() + " bytes");
+            }
+            if (seen.get((int) next)) {
+                throw new DiskFormatException("FAT cluster chain of " + path, base + fat.entryOffset(cluster),
+                        "chain loops back to cluster " + next);
+            }
+            seen.set((int) next);
+            cluster = next;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.vhdflow.disk.volume;
+
+import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.Finding;
+import io.vhdflow.disk.container.ByteSource;
+import io.vhdflow.disk.fs.fat.FatFilesystem;
+import io.vhdflow.disk.volume.lvm.LvmScan;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Entry point of the volume layer: splits a disk into its volumes.
+ *
+ * <p>Detection by magic, in this order: a protective MBR (type 0xEE) or an {@code "EFI PART"}
+ * header means GPT; a FAT/NTFS/exFAT boot sector in sector 0 means a whole-disk filesystem; a
+ * 0x55AA-signed sector with sane entries means MBR; anything else is a whole-disk volume (ext4,
+ * XFS, or an LVM PV on the bare disk). Every partition and the whole disk are then checked for
+ * an LVM2 label, and readable logical volumes are appended to the volume list.
+ */
+public final class VolumeSystems {
+    /** A hostile table can make every pair overlap; a report needs only the first few. */
+    static final int MAX_OVERLAP_FINDINGS = 32;
+
+    private VolumeSystems() {
+    }
+
+    /**
+     * Reads the layout of {@code disk}. Volumes are views of {@code disk}: keep it open while they
+     * are used.
+     *
+     * @throws DiskFormatException when the partition table is unusable (e.g. both GPT copies damaged)
+     */
+    public static DiskLayout open(ByteSource disk) throws IOException {
+        List<Finding> findings = new ArrayList<>();
+        List<TableEntry> entries;
+        PartitionScheme scheme;
+        Optional<String> diskId;
+        ByteBuffer sector0 = disk.size() >= 512 ? disk.readBuffer(0, 512, "MBR") : null;
+        boolean mbrSigned = sector0 != null && MasterBootRecord.hasSignature(sector0);
+        MasterBootRecord mbr = mbrSigned ? MasterBootRecord.read(disk) : null;
+        boolean gptSignature = GuidPartitionTable.probe(disk);
+        if ((mbr != null && mbr.isProtective()) || gptSignature) {
+            if (mbr == null || !mbr.isProtective()) {
+                findings.add(new Finding("gpt.no-protective-mbr", 0, "GPT header present but sector 0 holds no protective MBR (type 0xEE)"));
+            } else if (mbr.entries().stream().anyMatch(e -> !e.isEmpty() && e.type() != MbrPartitionType.GPT_PROTECTIVE)) {
+                findings.add(new Finding("gpt.hybrid-mbr", 0x1BE, "the protective MBR also lists ordinary partitions (hybrid MBR); the GPT is used"));
+            }
+            GuidPartitionTable gpt = GuidPartitionTable.read(disk, findings);
+            scheme = PartitionScheme.GPT;
+            diskId = Optional.of(gpt.diskGuid());
+            entries = gpt.partitions();
+        } else if (sector0 != null && isWholeDiskFilesystem(disk, sector0)) {
+            scheme = PartitionScheme.NONE;
+            diskId = Optional.empty();
+            entries = List.of();
+        } else if (mbr != null && MasterBootRecord.probe(disk)) {
+            scheme = PartitionScheme.MBR;
+            diskId = Optional.of(mbr.diskSignature());
+            entries = mbr.partitions(disk, findings);
+        } else {
+            scheme = PartitionScheme.NONE;
+            diskId = Optional.empty();
+            entries = List.of();
+        }
+
+        List<Volume> volumes = new ArrayList<>();
+        if (scheme == PartitionScheme.NONE) {
+            volumes.add(new Volume("disk", disk, OptionalLong.of(0), disk.size(), "none", "Whole disk", Optional.empty(),
+                    Optional.empty(), false, EnumSet.of(VolumeRole.WHOLE_DISK)));
+        } else {
+            for (TableEntry e : entries) {
+                toVolume(disk, e, findings).ifPresent(volumes::add);
+            }
+            checkOverlaps(volumes, findings);
+        }
+
+        LvmScan.Result lvm = LvmScan.scan(volumes, findings);
+        List<Volume> all = new ArrayList<>();
+        for (Volume v : volumes) {
+            all.add(lvm.pvVolumeIds().contains(v.id()) ? v.withRole(VolumeRole.LVM_PV) : v);
+        }
+        all.addAll(lvm.logicalVolumes());
+        return new DiskLayout(scheme, disk.size(), diskId, all, lvm.groups(), findings);
+    }
+
+    /** A FAT, NTFS or exFAT boot sector in sector 0: the disk is one filesystem, its 0x55AA is not an MBR's. */
+    private static boolean isWholeDiskFilesystem(ByteSource disk, ByteBuffer sector0) throws IOException {
+        byte[] oem = new byte[8];
+        sector0.get(3, oem);
+        String o = new String(oem, StandardCharsets.US_ASCII);
+        return o.equals("NTFS    ") || o.equals("EXFAT   ") || FatFilesystem.probe(disk);
+    }
+
+    /** Checks a table entry against the disk: beyond the end is dropped, overhanging is cut, both reported. */
+    private static Optional<Volume> toVolume(ByteSource disk, TableEntry e, List<Finding> findings) throws DiskFormatException {
+        long size = disk.size();
+        if (e.start() >= size || e.length() <= 0) {
+            findings.add(new Finding("partition.beyond-disk", e.structureOffset(), e.id() + " starts at byte " + e.start()
+                    + ", beyond the end of the " + size + "-byte disk; it is not readable"));
+            return Optional.empty();
+        }
+        long length = e.length();
+        if (length > size - e.start()) {
+            findings.add(new Finding("partition.truncated", e.structureOffset(), e.id() + " (bytes " + e.start() + "+" + length
+                    + ") runs past the end of the " + size + "-byte disk; only the first " + (size - e.start())
+                    + " bytes are readable (was the image truncated?)"));
+            length = size - e.start();
+        }
+        ByteSource source = disk.slice(e.start(), length, e.id());
+        return Optional.of(new Volume(e.id(), source, OptionalLong.of(e.start()), length, e.typeCode(), e.typeName(),
+                e.name(), e.uuid(), e.bootable(), e.roles()));
+    }
+
+    /** Partitions that share bytes corrupt each other; the extended container is expected to hold the logicals. */
+    private static void checkOverlaps(List<Volume> volumes, List<Finding> findings) {
+        List<Volume> sorted = volumes.stream().filter(v -> !v.hasRole(VolumeRole.EXTENDED))
+                .sorted(Comparator.comparingLong(v -> v.diskOffset().orElse(0))).toList();
+        int reported = 0;
+        for (int i = 0; i < sorted.size(); i++) {
+            Volume a = sorted.get(i);
+            long aEnd = a.diskOffset().getAsLong() + a.length();
+            for (int j = i + 1; j < sorted.size(); j++) {
+                Volume b = sorted.get(j);
+                if (b.diskOffset().getAsLong() >= aEnd) {
+                    break;
+                }
+                if (++reported > MAX_OVERLAP_FINDINGS) {
+                    findings.add(new Finding("partition.overlap", -1, "more overlapping partitions; only the first "
+                            + MAX_OVERLAP_FINDINGS + " pairs are listed"));
+                    return;
+                }
+                findings.add(new Finding("partition.overlap", b.diskOffset().getAsLong(), a.id() + " (bytes "
+                        + a.diskOffset().getAsLong() + "+" + a.length() + ") and " + b.id() + " (bytes "
+                        + b.diskOffset().getAsLong() + "+" + b.length() + ") overlap"));
+            }
+        }
+    }
+}
