@@ -472,8 +472,10 @@ public final class Ext4Filesystem implements Filesystem {
                         + ": htree node has no room for its checksum (limit " + limit + ", count " + count + ")"));
                 return;
             }
+            // crc over the header and used entries, then dt_reserved, then a zeroed dt_checksum.
             int c = Checksums.crc32c(seed, blk, 0, countOffset + count * 8);
             c = Checksums.crc32c(c, blk, tail, 4);
+            c = Checksums.crc32c(c, new byte[4], 0, 4);
             int stored = ExtentTree.u32(blk, tail + 4);
             if (c != stored) {
                 addFinding(mismatch(what + " (htree node)", offset, stored, c));
