@@ -93,8 +93,14 @@ class Ext4FixtureTest {
     @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-32", "ext4-metabg"})
     void listingsMatchDebugfsLs(String name) throws IOException {
         Ext4Filesystem fs = open(name);
+        assertMatchesLs(fs, name);
+        assertEquals(500, fs.list("/big").size());
+    }
+
+    /** Every directory recorded by debugfs 'ls -l' lists the same names, inodes, modes, owners and sizes. */
+    static void assertMatchesLs(Ext4Filesystem fs, String name) throws IOException {
         Map<String, List<DebugfsView.LsEntry>> expected = DebugfsView.parseLs(Fixtures.text("ext4/" + name + ".ls.txt"));
-        assertTrue(expected.size() >= 10, "recorded listings present");
+        assertTrue(expected.size() >= 3, "recorded listings present");
         for (Map.Entry<String, List<DebugfsView.LsEntry>> dir : expected.entrySet()) {
             Map<String, DirEntry> ours = fs.list(dir.getKey()).stream()
                     .collect(Collectors.toMap(DirEntry::name, e -> e, (a, b) -> a, TreeMap::new));
@@ -113,15 +119,18 @@ class Ext4FixtureTest {
                 assertEquals(e.inode(), a.inode(), p + " inode");
             }
         }
-        assertEquals(500, fs.list("/big").size());
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-32", "ext4-metabg"})
     void attributesMatchDebugfsStat(String name) throws IOException {
-        Ext4Filesystem fs = open(name);
+        assertMatchesStat(open(name), name);
+    }
+
+    /** Every file recorded by debugfs 'stat' has the same attributes, flags, times and fast-link target. */
+    static void assertMatchesStat(Ext4Filesystem fs, String name) throws IOException {
         Map<String, DebugfsView.Stat> stats = DebugfsView.parseStat(Fixtures.text("ext4/" + name + ".stat.txt"));
-        assertTrue(stats.size() >= 20, "recorded stats present");
+        assertTrue(stats.size() >= 8, "recorded stats present");
         for (Map.Entry<String, DebugfsView.Stat> s : stats.entrySet()) {
             String p = s.getKey();
             DebugfsView.Stat st = s.getValue();
