@@ -290,4 +290,19 @@ class Ext4FixtureTest {
         Inode huge = fs.inode(fs.inodeNumber("/huge.bin"));
         assertTrue(huge.u32(Inode.I_BLOCK + 14 * 4) != 0, "5 GiB needs the triple-indirect block");
     }
+
+    @org.junit.jupiter.api.Test
+    void metaBgDescriptorsLiveInTheirMetaGroup() throws IOException {
+        Ext4Filesystem fs = open("ext4-metabg");
+        Superblock sb = fs.superblock();
+        assertEquals(1024, sb.blockSize);
+        assertEquals(16, sb.blockSize / sb.descSize);
+        assertTrue(sb.groupCount > 16, "groups: " + sb.groupCount);
+        // Meta group 1 starts at group 16, which has no superblock backup: descriptors in its first block.
+        assertEquals((1 + 16L * sb.blocksPerGroup) * 1024, fs.groupDescriptor(16).offset());
+        assertTrue(Fixtures.text("ext4/ext4-metabg.dumpe2fs.txt").contains("meta_bg"));
+        long ino = 16 * sb.inodesPerGroup + 1;
+        assertTrue(ino < sb.inodesCount);
+        assertTrue(fs.inode(ino).mode != 0, "the tree's inodes reach group 16, found via meta group 1");
+    }
 }

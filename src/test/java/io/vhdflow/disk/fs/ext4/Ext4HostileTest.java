@@ -29,17 +29,44 @@ class Ext4HostileTest {
     static Path tmp;
     private static ByteSource ext4;
     private static ByteSource ext2;
+    private static ByteSource ext432;
 
     @BeforeAll
     static void unpack() throws IOException {
         ext4 = FileByteSource.open(Fixtures.extract("ext4/ext4.img.zst", tmp));
         ext2 = FileByteSource.open(Fixtures.extract("ext4/ext2.img.zst", tmp));
+        ext432 = FileByteSource.open(Fixtures.extract("ext4/ext4-32.img.zst", tmp));
     }
 
     @AfterAll
     static void close() throws IOException {
         ext4.close();
         ext2.close();
+        ext432.close();
+    }
+
+    @Test
+    void groupDescriptorChecksumsCrc32cAndCrc16() throws IOException {
+        for (ByteSource base : List.of(ext4, ext432)) {
+            Ext4Filesystem clean = Ext4Filesystem.open(base);
+            GroupDescriptor g0 = clean.groupDescriptor(0);
+            // bg_block_bitmap_lo is not used for reading, so only the checksum notices.
+            Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(base).xor(g0.offset() + 0x00, 0x40));
+            assertEquals("deep\n", fs.readString("/a/b/c/d/e/deep.txt", 10));
+            assertEquals(List.of(g0.offset()), fs.findings().stream().map(Finding::offset).toList(), fs.findings().toString());
+            assertTrue(fs.findings().get(0).detail().contains("group descriptor 0"));
+        }
+        assertTrue(Fixtures.text("ext4/ext4-32.dumpe2fs.txt").contains("uninit_bg"), "ext4-32 uses crc16 gdt_csum");
+    }
+
+    @Test
+    void extentBlockChecksumMismatchIsAFinding() throws IOException {
+        Ext4Filesystem clean = Ext4Filesystem.open(ext4);
+        Inode frag = clean.inode(clean.inodeNumber("/fragmented.bin"));
+        long childAt = Integer.toUnsignedLong(frag.u32(Inode.I_BLOCK + 12 + 4)) * 4096;
+        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).xor(childAt + 8, 0x01));  // eh_generation
+        assertEquals(clean.readAllBytes("/fragmented.bin", 16 << 20).length, fs.readAllBytes("/fragmented.bin", 16 << 20).length);
+        assertEquals(List.of(childAt), fs.findings().stream().map(Finding::offset).toList(), fs.findings().toString());
     }
 
     /** Patches a superblock field and fixes the superblock checksum so only the intended fault remains. */
