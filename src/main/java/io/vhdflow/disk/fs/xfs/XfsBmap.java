@@ -169,7 +169,7 @@ final class XfsBmap {
             throw new DiskFormatException(structure, at, "extent at logical block " + e.startOff()
                     + " overlaps or precedes the previous one (ending at " + nextMinOff + "): corrupt or looping extent map");
         }
-        if (e.endOff() > MAX_FILE_BLOCKS) {
+        if (e.endOff() > MAX_FILE_BLOCKS || e.endOff() > Long.MAX_VALUE / sb.blockSize()) {
             throw new DiskFormatException(structure, at, "extent ends at logical block " + e.endOff() + ", beyond any file");
         }
         if (++produced > inode.nextents && inode.format == XfsInode.FMT_BTREE) {

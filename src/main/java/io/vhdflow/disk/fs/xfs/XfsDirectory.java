@@ -37,6 +37,12 @@ final class XfsDirectory {
     static final int MAX_ENTRIES = 4_000_000;
     /** Directory data extents held while listing; real directories of millions of entries need far fewer. */
     static final int MAX_DIR_EXTENTS = 262_144;
+    /**
+     * Directory blocks read for one listing: 2 GiB of 4 KiB blocks, far beyond any real directory
+     * (4 million long names fill about 300 MiB), so a hostile map cannot make a listing read the
+     * 32 GiB data range block by block.
+     */
+    static final int MAX_DIR_BLOCKS = 1 << 19;
     /** Where the leaf/node blocks start: 32 GiB into the directory's data fork. */
     static final long LEAF_OFFSET_BYTES = 32L << 30;
 
@@ -113,6 +119,9 @@ final class XfsDirectory {
         List<XfsExtent> extents = new ArrayList<>();
         XfsBmap map = new XfsBmap(sb, source, dir, findings);
         for (Optional<XfsExtent> e = map.next(); e.isPresent() && e.get().startOff() < leafBlock; e = map.next()) {
+            if (e.get().unwritten()) {
+                continue; // never written: holds no entries
+            }
             extents.add(e.get());
             if (extents.size() > MAX_DIR_EXTENTS) {
                 throw new DiskFormatException(s, dir.offset, "more than " + MAX_DIR_EXTENTS + " data extents");
@@ -120,6 +129,7 @@ final class XfsDirectory {
         }
         List<Entry> out = new ArrayList<>();
         long lastDone = -1;
+        long blocksRead = 0;
         for (XfsExtent e : extents) {
             long end = Math.min(e.endOff(), leafBlock);
             for (long lb = e.startOff() - e.startOff() % dirBlockFsbs; lb < end; lb += dirBlockFsbs) {
@@ -127,6 +137,10 @@ final class XfsDirectory {
                     continue;
                 }
                 lastDone = lb;
+                if (++blocksRead > MAX_DIR_BLOCKS) {
+                    throw new DiskFormatException(s, dir.offset, "directory of inode " + dir.ino + " maps more than "
+                            + MAX_DIR_BLOCKS + " data blocks");
+                }
                 Optional<byte[]> block = readDirBlock(extents, lb, dirBlockFsbs, dbs, s);
                 if (block.isPresent()) {
                     parseDataBlock(dir, block.get(), physical(extents, lb), s, out);
