@@ -39,6 +39,8 @@ public final class XfsFilesystem implements Filesystem {
     static final int MAX_SYMLINK = 1024;
     private static final int SYMLINK_MAGIC = 0x58534C4D; // "XSLM"
     private static final int SYMLINK_HDR_V5 = 56;
+    /** Blocks a 1024-byte target can span with 512-byte blocks and per-buffer headers. */
+    private static final int MAX_SYMLINK_BLOCKS = 4;
     private static final int INODE_CACHE = 1024;
     private static final int DIR_CACHE = 32;
     private static final int MAX_FINDINGS = 1000;
@@ -284,43 +286,47 @@ public final class XfsFilesystem implements Filesystem {
         if (link.format != XfsInode.FMT_EXTENTS && link.format != XfsInode.FMT_BTREE) {
             throw new DiskFormatException(s, link.offset + 5, "symbolic link with data fork format " + link.format);
         }
-        // Remote target: each block holds (v5) a 56-byte XSLM header, then part of the target.
-        // Header: 0 4 magic, 4 4 offset, 8 4 bytes, 12 4 crc, 16 16 uuid, 32 8 owner, 40 8 blkno, 48 8 lsn.
+        // Remote target: one buffer per extent; on v5 each buffer starts with a 56-byte XSLM header
+        // (0 4 magic, 4 4 offset, 8 4 bytes, 12 4 crc over the buffer, 16 16 uuid, 32 8 owner,
+        // 40 8 blkno, 48 8 lsn) followed by its part of the target. A target needs at most
+        // MAX_SYMLINK_BLOCKS blocks even with 512-byte blocks, which caps each buffer.
         byte[] target = new byte[len];
         int have = 0;
         XfsBmap map = new XfsBmap(sb, source, link, this::report);
         for (Optional<XfsExtent> e = map.next(); e.isPresent() && have < len; e = map.next()) {
             XfsExtent x = e.get();
-            for (long k = 0; k < x.count() && have < len; k++) {
-                long off = sb.fsbToByte(x.startBlock() + k, 1, s, -1);
-                byte[] blk = source.readBytes(off, sb.blockSize(), s);
-                int dataAt = 0;
-                int n = Math.min(len - have, sb.blockSize());
-                if (sb.isV5()) {
-                    ByteBuffer h = ByteBuffer.wrap(blk).order(ByteOrder.BIG_ENDIAN);
-                    if (h.getInt(0) != SYMLINK_MAGIC) {
-                        throw new DiskFormatException(s, off, "remote symlink block lacks its XSLM magic");
-                    }
-                    int at = h.getInt(4);
-                    int bytes = h.getInt(8);
-                    if (at != have || bytes <= 0 || bytes > sb.blockSize() - SYMLINK_HDR_V5 || bytes > len - have) {
-                        throw new DiskFormatException(s, off + 4, "remote symlink block claims bytes " + at + "+"
-                                + bytes + " of a " + len + "-byte target");
-                    }
-                    if (h.getLong(32) != link.ino) {
-                        throw new DiskFormatException(s, off + 32, "remote symlink block belongs to inode "
-                                + h.getLong(32) + ", not " + link.ino);
-                    }
-                    if (!XfsChecksum.verify(blk, blk.length, 12)) {
-                        report(new Finding("xfs.crc-mismatch", off, "remote symlink block of inode " + link.ino
-                                + " fails its CRC32c check"));
-                    }
-                    dataAt = SYMLINK_HDR_V5;
-                    n = bytes;
-                }
-                System.arraycopy(blk, dataAt, target, have, n);
-                have += n;
+            if (x.count() > MAX_SYMLINK_BLOCKS) {
+                throw new DiskFormatException(s, link.forkByteOffset(), "remote symlink extent of " + x.count()
+                        + " blocks, more than a " + MAX_SYMLINK + "-byte target needs");
             }
+            long off = sb.fsbToByte(x.startBlock(), x.count(), s, link.forkByteOffset());
+            byte[] buf = source.readBytes(off, (int) x.count() * sb.blockSize(), s);
+            int dataAt = 0;
+            int n = Math.min(len - have, buf.length);
+            if (sb.isV5()) {
+                ByteBuffer h = ByteBuffer.wrap(buf).order(ByteOrder.BIG_ENDIAN);
+                if (h.getInt(0) != SYMLINK_MAGIC) {
+                    throw new DiskFormatException(s, off, "remote symlink block lacks its XSLM magic");
+                }
+                int at = h.getInt(4);
+                int bytes = h.getInt(8);
+                if (at != have || bytes <= 0 || bytes > buf.length - SYMLINK_HDR_V5 || bytes > len - have) {
+                    throw new DiskFormatException(s, off + 4, "remote symlink block claims bytes " + at + "+"
+                            + bytes + " of a " + len + "-byte target");
+                }
+                if (h.getLong(32) != link.ino) {
+                    throw new DiskFormatException(s, off + 32, "remote symlink block belongs to inode "
+                            + h.getLong(32) + ", not " + link.ino);
+                }
+                if (!XfsChecksum.verify(buf, buf.length, 12)) {
+                    report(new Finding("xfs.crc-mismatch", off, "remote symlink block of inode " + link.ino
+                            + " fails its CRC32c check"));
+                }
+                dataAt = SYMLINK_HDR_V5;
+                n = bytes;
+            }
+            System.arraycopy(buf, dataAt, target, have, n);
+            have += n;
         }
         if (have < len) {
             throw new DiskFormatException(s, link.offset, "remote target has only " + have + " of " + len + " bytes mapped");

@@ -52,9 +52,13 @@ class XfsV4FixtureTest {
 
     /** xfs_db's listing per directory: name -> {inode, type}. */
     static Map<String, Map<String, String[]>> xfsDbListings() {
+        return xfsDbListings("xfs/v4.ls.txt");
+    }
+
+    static Map<String, Map<String, String[]>> xfsDbListings(String fixture) {
         Map<String, Map<String, String[]>> out = new LinkedHashMap<>();
         Map<String, String[]> current = null;
-        for (String line : Fixtures.text("xfs/v4.ls.txt").lines().toList()) {
+        for (String line : Fixtures.text(fixture).lines().toList()) {
             if (line.startsWith("### ls ")) {
                 current = new LinkedHashMap<>();
                 out.put(line.substring(7), current);
