@@ -50,25 +50,7 @@ final class XfsLog {
         if (bbs < 2) {
             throw new DiskFormatException("xfs log", start, "log of " + sb.logBlocks() + " blocks is too small");
         }
-        long firstCycle = cycle(source, start, 0);
-        long lastCycle = cycle(source, start, bbs - 1);
-        long head;
-        if (firstCycle == lastCycle) {
-            head = bbs; // the whole log carries one cycle: the newest record ends at the physical end
-        } else {
-            // Invariant: block lo has the newer cycle, block hi does not.
-            long lo = 0;
-            long hi = bbs - 1;
-            while (hi - lo > 1) {
-                long mid = (lo + hi) >>> 1;
-                if (cycle(source, start, mid) == firstCycle) {
-                    lo = mid;
-                } else {
-                    hi = mid;
-                }
-            }
-            head = hi;
-        }
+        long head = head(source, start, bbs);
         // Walk back from the head (wrapping) to the last record header.
         for (long back = 1; back <= Math.min(MAX_BACK_BLOCKS, bbs); back++) {
             long blk = Math.floorMod(head - back, bbs);
@@ -100,6 +82,30 @@ final class XfsLog {
         return Optional.of(new Finding("xfs.log-dirty", start,
                 "no log record header found before the log head at block " + head
                         + ": the log state is unknown, treat it as not cleanly unmounted"));
+    }
+
+    /**
+     * The log head: the first 512-byte block (relative to the log start) after the newest record,
+     * i.e. the first block stamped with the older cycle; {@code bbs} when the whole log carries one.
+     */
+    static long head(ByteSource source, long start, long bbs) throws IOException {
+        long firstCycle = cycle(source, start, 0);
+        long lastCycle = cycle(source, start, bbs - 1);
+        if (firstCycle == lastCycle) {
+            return bbs; // the whole log carries one cycle: the newest record ends at the physical end
+        }
+        // Invariant: block lo has the newer cycle, block hi does not.
+        long lo = 0;
+        long hi = bbs - 1;
+        while (hi - lo > 1) {
+            long mid = (lo + hi) >>> 1;
+            if (cycle(source, start, mid) == firstCycle) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return hi;
     }
 
     /** The cycle number stamped on basic block {@code blk} of the log. */

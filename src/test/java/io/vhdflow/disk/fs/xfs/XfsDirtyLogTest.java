@@ -61,6 +61,21 @@ class XfsDirtyLogTest {
         }
     }
 
+    @Test
+    void logHeadMatchesXfsLogprint() throws IOException {
+        for (String name : List.of("v5", "dirty")) {
+            String print = Fixtures.text("xfs/" + name + ".logprint.txt");
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("head: (\\d+)").matcher(print);
+            assertTrue(m.find(), print);
+            try (FileByteSource src = FileByteSource.open(Fixtures.extract("xfs/" + name + ".img.zst", dir))) {
+                XfsSuperblock sb = XfsFilesystem.open(src).superblock();
+                long start = sb.fsbToByte(sb.logStart(), sb.logBlocks(), "t", -1);
+                assertEquals(Long.parseLong(m.group(1)), XfsLog.head(src, start, sb.logBlocks() * sb.blockSize() / 512),
+                        name);
+            }
+        }
+    }
+
     static String value(String xfsDbPrint, String field) {
         return xfsDbPrint.lines().filter(l -> l.startsWith(field + " = ")).findFirst().orElseThrow()
                 .substring(field.length() + 3).trim();

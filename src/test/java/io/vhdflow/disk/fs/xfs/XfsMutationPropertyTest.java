@@ -59,6 +59,7 @@ class XfsMutationPropertyTest {
                 "/hard1", "/future.txt")));
         images.add(load("xfs/v4.img.zst", List.of("/", "/dir3", "/dir40", "/dir400", "/etc", "/etc/os-release",
                 "/numbers.txt", "/link-remote", "/link-inline")));
+        images.add(load("xfs/variant.img.zst", List.of("/", "/big", "/numbers.txt", "/long-link", "/short-link")));
     }
 
     private static Image load(String name, List<String> paths) throws IOException {
@@ -114,7 +115,7 @@ class XfsMutationPropertyTest {
     @Provide
     Arbitrary<List<Mutation>> mutations() {
         Arbitrary<Mutation> one = Combinators.combine(
-                Arbitraries.integers().between(0, 1),
+                Arbitraries.integers().between(0, 2),
                 Arbitraries.integers().between(0, 1000),
                 Arbitraries.integers().between(0, 65535),
                 Arbitraries.bytes(),
@@ -122,7 +123,7 @@ class XfsMutationPropertyTest {
         return one.list().ofMinSize(1).ofMaxSize(6);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 150)
     void mutatedImagesOnlyFailWithTypedErrors(@ForAll("mutations") List<Mutation> mutations) {
         int imageIndex = mutations.get(0).image();
         Image image = images.get(imageIndex);
