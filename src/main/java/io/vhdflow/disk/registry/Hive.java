@@ -35,16 +35,16 @@ public final class Hive {
     private final BaseBlock base;
     private final HiveStorage storage;
     private final List<Finding> findings;
-    private final boolean recovered;
+    private final LogRecovery recovery;
     private final KeyNode rootNode;
 
-    private Hive(ByteSource source, BaseBlock base, HiveStorage storage, List<Finding> findings, boolean recovered,
+    private Hive(ByteSource source, BaseBlock base, HiveStorage storage, List<Finding> findings, LogRecovery recovery,
                  KeyNode rootNode) {
         this.source = source;
         this.base = base;
         this.storage = storage;
         this.findings = List.copyOf(findings);
-        this.recovered = recovered;
+        this.recovery = recovery;
         this.rootNode = rootNode;
     }
 
@@ -100,7 +100,7 @@ public final class Hive {
                     + " changes may be only in the transaction logs"));
         }
         HiveStorage storage;
-        boolean recovered = false;
+        LogRecovery recovery = null;
         TransactionLogs.Replay replay = null;
         if (base.dirty() && !logs.isEmpty()) {
             replay = TransactionLogs.replay(base, logs, findings);
@@ -108,7 +108,7 @@ public final class Hive {
         if (replay != null) {
             dataSize = replay.dataSize();
             storage = new HiveStorage(source, dataSize, replay.overlay(), replay.sources());
-            recovered = true;
+            recovery = new LogRecovery(replay.entries(), replay.pages(), replay.sequence(), dataSize);
             findings.add(new Finding("regf.recovered", 4, "replayed " + replay.entries() + " log entr"
                     + (replay.entries() == 1 ? "y" : "ies") + " (" + replay.pages() + " dirty pages) up to sequence "
                     + replay.sequence() + "; the hive is read as Windows would after recovery"));
@@ -131,7 +131,7 @@ public final class Hive {
             findings.add(new Finding("regf.root-flag", HiveStorage.abs(rootRel), "root key node lacks the"
                     + " KEY_HIVE_ENTRY flag"));
         }
-        return new Hive(source, base, storage, findings, recovered, root);
+        return new Hive(source, base, storage, findings, recovery, root);
     }
 
     /** The hive's base block, as stored in the primary file. */
@@ -151,7 +151,12 @@ public final class Hive {
 
     /** True when transaction logs were replayed: reads show the recovered hive. */
     public boolean recovered() {
-        return recovered;
+        return recovery != null;
+    }
+
+    /** What the log replay did, when logs were replayed. */
+    public Optional<LogRecovery> recovery() {
+        return Optional.ofNullable(recovery);
     }
 
     /** Size of the hive bins data as read (after any replay). */
@@ -209,6 +214,6 @@ public final class Hive {
     @Override
     public String toString() {
         return "Hive[" + source.describe() + ", " + storage.dataSize() + " bytes of hive bins"
-                + (recovered ? ", recovered" : base.dirty() ? ", dirty" : "") + "]";
+                 + (recovery != null ? ", recovered" : base.dirty() ? ", dirty" : "") + "]";
     }
 }

@@ -92,9 +92,12 @@ public final class RegistryKey {
         }
         String up = KeyNode.upcase(name);
         int hash = KeyNode.nameHash(name);
+        // Writers disagree on how to upper-case non-ASCII names for the lh hash (hivex and Windows
+        // differ), so the hash only filters ASCII names; others are compared by reading the node.
+        boolean ascii = name.chars().allMatch(ch -> ch < 0x80);
         RegistryKey[] found = new RegistryKey[1];
         SubkeyList.forEach(hive.storage(), node.subkeysList(), node.subkeyCount(), (nk, list, i, hint, kind) -> {
-            if (kind == 'h' && hint != hash) {
+            if (kind == 'h' && ascii && hint != hash) {
                 return true;
             }
             if (kind == 'f' && !SubkeyList.hintMatches(hint, up)) {
