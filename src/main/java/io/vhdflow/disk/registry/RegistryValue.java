@@ -150,18 +150,28 @@ public final class RegistryValue {
             throw new DiskFormatException("regf db segment list at 0x" + Long.toHexString(HiveStorage.abs(listRel)),
                     HiveStorage.abs(listRel), count + " segment offsets do not fit in a cell of " + list.remaining() + " bytes");
         }
-        byte[] out = new byte[size];
-        int done = 0;
+        // Read (and so bound-check) every segment before allocating the result, so a db cell
+        // claiming a large size costs no more memory than the segments that really exist.
+        ByteBuffer[] segments = new ByteBuffer[(int) needed];
+        long done = 0;
         for (int i = 0; i < needed; i++) {
             long seg = Integer.toUnsignedLong(list.getInt(i * 4));
             ByteBuffer sc = s.cell(seg, "regf db data segment");
-            int n = Math.min(SEGMENT, size - done);
+            int n = (int) Math.min(SEGMENT, size - done);
             if (sc.remaining() < n) {
                 throw new DiskFormatException("regf db data segment at 0x" + Long.toHexString(HiveStorage.abs(seg)),
-                        HiveStorage.abs(seg), "segment " + i + " holds " + sc.remaining() + " bytes, " + n + " needed");
+                        HiveStorage.abs(seg), "segment " + i + " of value '" + name + "' holds " + sc.remaining()
+                        + " bytes, " + n + " needed");
             }
-            sc.get(0, out, done, n);
+            segments[i] = sc.limit(n);
             done += n;
+        }
+        byte[] out = new byte[size];
+        int at = 0;
+        for (ByteBuffer sc : segments) {
+            int n = sc.remaining();
+            sc.get(0, out, at, n);
+            at += n;
         }
         return out;
     }
