@@ -117,6 +117,26 @@ final class HiveStorage {
         return p;
     }
 
+    /**
+     * Reads a bin header (32 bytes at a 4096-aligned offset, so inside one 512-byte unit) without
+     * going through the page cache: opening a large hive touches every bin header once, and
+     * copying a whole page per bin would double the I/O for nothing.
+     */
+    private void readUncached(long rel, byte[] dst, String structure) throws IOException {
+        long[] repl = overlay.get(rel / UNIT);
+        if (repl != null) {
+            logSources[(int) repl[0]].readFully(repl[1] + rel % UNIT, ByteBuffer.wrap(dst), "regf log page");
+            return;
+        }
+        long at = abs(rel);
+        if (at + dst.length > primary.size()) {
+            throw new DiskFormatException(structure, at, "the hive file " + primary.describe() + " ends at byte "
+                    + primary.size() + " but its base block says the hive bins data is " + dataSize
+                    + " bytes; the file is truncated");
+        }
+        primary.readFully(at, ByteBuffer.wrap(dst), structure);
+    }
+
     int readInt(long rel, String structure) throws IOException {
         byte[] b = new byte[4];
         read(rel, b, 0, 4, structure);
@@ -139,7 +159,7 @@ final class HiveStorage {
             if (dataSize - pos < 32) {
                 throw new DiskFormatException(what, abs(pos), "hive bins data ends inside a bin header");
             }
-            read(pos, h, 0, 32, what);
+            readUncached(pos, h, what);
             ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
             if (h[0] != 'h' || h[1] != 'b' || h[2] != 'i' || h[3] != 'n') {
                 throw new DiskFormatException(what, abs(pos), "signature is not 'hbin'");

@@ -13,6 +13,10 @@ import java.util.Optional;
 /**
  * A registry key read from a hive ({@code nk} cell). Immutable and cheap: children and values are
  * read from the hive when asked for. Names compare case-insensitively, as Windows does.
+ *
+ * <p>A damaged hive can list a key among its own descendants. Path lookups are bounded by the
+ * path's length, but code that walks the whole tree must remember the {@link #offset()}s it has
+ * visited.
  */
 public final class RegistryKey {
     /** Windows limits key paths to 512 levels; deeper lookups are refused rather than followed. */

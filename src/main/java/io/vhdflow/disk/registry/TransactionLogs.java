@@ -38,8 +38,8 @@ import java.util.Map;
  * when its base block is consistent and its timestamp equals the primary's.
  */
 final class TransactionLogs {
-    /** Replay refuses to keep more than this many replaced 512-byte units (256 MiB of pages). */
-    static final int MAX_OVERLAY_UNITS = 512 * 1024;
+    /** Replay refuses to keep more than this many replaced 512-byte units (128 MiB of pages). */
+    static final int MAX_OVERLAY_UNITS = 256 * 1024;
     private static final int ENTRY_HEADER = 40;
 
     private TransactionLogs() {
@@ -139,7 +139,9 @@ final class TransactionLogs {
                 offs[i] = Integer.toUnsignedLong(e.getInt(ENTRY_HEADER + i * 8));
                 sizes[i] = Integer.toUnsignedLong(e.getInt(ENTRY_HEADER + i * 8 + 4));
                 total += sizes[i];
-                if (offs[i] % 512 != 0 || sizes[i] % 512 != 0 || offs[i] + sizes[i] > dataSize) {
+                // Windows logs whole 4096-byte pages; refusing empty or partial pages also bounds
+                // the number of references an entry can carry by its size.
+                if (offs[i] % 4096 != 0 || sizes[i] == 0 || sizes[i] % 4096 != 0 || offs[i] + sizes[i] > dataSize) {
                     findings.add(new Finding("regf.log-entry-bad", pos, where + ": page " + i + " (offset " + offs[i]
                             + ", size " + sizes[i] + ") is outside the hive bins data; later entries ignored"));
                     return;
@@ -250,10 +252,7 @@ final class TransactionLogs {
             findings.add(new Finding("regf.log-unusable", 512, log.describe() + ": no 'DIRT' dirty vector"));
             return null;
         }
-        if (bitmapBytes > (long) MAX_OVERLAY_UNITS / 8 * 8) {
-            throw new DiskFormatException("regf log dirty vector of " + log.describe(), 516,
-                    "bitmap for a " + dataSize + "-byte hive is larger than this reader accepts");
-        }
+        // dataSize is a u32, so the bitmap is at most 1 MiB.
         byte[] bitmap = log.readBytes(516, (int) bitmapBytes, "regf log dirty vector");
         long pagesStart = (516 + bitmapBytes + 511) / 512 * 512;
         Map<Long, long[]> overlay = new HashMap<>();
@@ -270,10 +269,10 @@ final class TransactionLogs {
             }
             overlay.put(bit, new long[]{logIndex, src});
             n++;
-        }
-        if (overlay.size() > MAX_OVERLAY_UNITS) {
-            throw new DiskFormatException("regf log dirty vector of " + log.describe(), 516,
-                    "transaction log replaces more than " + MAX_OVERLAY_UNITS * 512L + " bytes of the hive");
+            if (overlay.size() > MAX_OVERLAY_UNITS) {
+                throw new DiskFormatException("regf log dirty vector of " + log.describe(), 516,
+                        "transaction log replaces more than " + MAX_OVERLAY_UNITS * 512L + " bytes of the hive");
+            }
         }
         return new Replay(overlay, sources, dataSize, lb.secondarySequence(), 1, (int) n);
     }
