@@ -136,6 +136,16 @@ final class NtfsFile {
             runs.addAll(a.runs());
             nextVcn = a.lastVcn() + 1;
         }
+        long mapped = 0;
+        for (DataRun r : runs) {
+            mapped += r.length();
+        }
+        // Every byte of the stream must be mapped (by data or holes): a size beyond the runlist is corruption,
+        // and refusing it here keeps a hostile size from becoming an endless stream of zeros.
+        if (mapped > Long.MAX_VALUE / clusterSize || head.dataSize() > mapped * clusterSize) {
+            throw new DiskFormatException(head.structure(), head.offset() + 0x30, "data size " + head.dataSize()
+                    + " exceeds the " + mapped + " clusters mapped by the runlist");
+        }
         int cu = head.compressed() ? head.compressionUnit() : 0;
         return Optional.of(new NonResidentData(volume, clusterSize, runs, head.dataSize(), head.initializedSize(), cu,
                 head.structure(), head.offset()));
