@@ -44,6 +44,11 @@ public final class Ext4Filesystem implements Filesystem {
     static final int MAX_SYMLINK = 4096;
     /** A directory listing larger than this is treated as corrupt rather than allocated. */
     static final int MAX_DIR_ENTRIES = 10_000_000;
+    /**
+     * Largest directory accepted: without large_dir the kernel keeps directories under 2 GiB; this
+     * bounds the blocks a corrupt extent tree (one block mapped over and over) can make a listing visit.
+     */
+    static final long MAX_DIR_BYTES = 4L << 30;
     private static final int MAX_FINDINGS = 1000;
     private static final int INODE_CACHE = 4096;
     private static final long BLOCK_CACHE_BYTES = 8L << 20;
@@ -417,16 +422,17 @@ public final class Ext4Filesystem implements Filesystem {
                     structure + " inline data", sb, counting)) {
                 return;
             }
-            Optional<byte[]> more = InlineData.systemData(dir);
-            if (more.isPresent() && more.get().length > 0) {
-                DirectoryBlock.visit(more.get(), 0, more.get().length, dir.offset, structure + " inline data (system.data)",
-                        sb, counting);
+            Optional<InlineData.Value> more = InlineData.systemDataValue(dir);
+            if (more.isPresent() && more.get().bytes().length > 0) {
+                byte[] v = more.get().bytes();
+                DirectoryBlock.visit(v, 0, v.length, dir.offset + more.get().offsetInInode(),
+                        structure + " inline data (system.data)", sb, counting);
             }
             return;
         }
-        if (dir.size > sb.blocksCount * sb.blockSize) {
+        if (dir.size > Math.min(MAX_DIR_BYTES, sb.blocksCount * sb.blockSize)) {
             throw new DiskFormatException(structure, dir.offset + 0x04, "directory size " + dir.size
-                    + " is larger than the filesystem");
+                    + " is larger than the filesystem or the " + MAX_DIR_BYTES + "-byte limit for a directory");
         }
         BlockMap map = blockMap(dir);
         long nblocks = (dir.size + sb.blockSize - 1) / sb.blockSize;

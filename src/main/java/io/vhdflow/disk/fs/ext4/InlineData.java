@@ -22,8 +22,17 @@ final class InlineData {
     private InlineData() {
     }
 
+    /** A {@code system.data} value and where it starts inside the inode. */
+    record Value(byte[] bytes, int offsetInInode) {
+    }
+
     /** The value of {@code system.data}, or empty when the inode has none. */
     static Optional<byte[]> systemData(Inode inode) throws DiskFormatException {
+        return systemDataValue(inode).map(Value::bytes);
+    }
+
+    /** {@link #systemData} with the value's position, so errors inside it can name an absolute offset. */
+    static Optional<Value> systemDataValue(Inode inode) throws DiskFormatException {
         byte[] raw = inode.raw;
         int start = Inode.GOOD_OLD_SIZE + inode.extraIsize;
         if (raw.length <= Inode.GOOD_OLD_SIZE || start + 4 > raw.length || inode.u32(start) != XATTR_MAGIC) {
@@ -57,7 +66,7 @@ final class InlineData {
                 }
                 byte[] v = new byte[(int) valueSize];
                 System.arraycopy(raw, (int) valueStart, v, 0, v.length);
-                return Optional.of(v);
+                return Optional.of(new Value(v, (int) valueStart));
             }
             off += entryLen;
         }

@@ -172,7 +172,8 @@ final class Superblock {
             throw err(0x28, "s_inodes_per_group " + inodesPerGroup + " is outside 1.." + 8L * blockSize);
         }
         groupCount = (blocksCount - firstDataBlock + blocksPerGroup - 1) / blocksPerGroup;
-        if (inodesCount < 11 || inodesCount > groupCount * inodesPerGroup) {
+        // Divide rather than multiply: a hostile group count times inodes per group can overflow.
+        if (inodesCount < 11 || (inodesCount + inodesPerGroup - 1) / inodesPerGroup > groupCount) {
             throw err(0x00, "s_inodes_count " + inodesCount + " does not fit " + groupCount + " groups of "
                     + inodesPerGroup + " inodes");
         }

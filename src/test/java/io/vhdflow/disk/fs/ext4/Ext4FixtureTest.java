@@ -305,4 +305,17 @@ class Ext4FixtureTest {
         assertTrue(ino < sb.inodesCount);
         assertTrue(fs.inode(ino).mode != 0, "the tree's inodes reach group 16, found via meta group 1");
     }
+
+    @org.junit.jupiter.api.Test
+    void readsOnlyWhatItNeeds() throws IOException {
+        io.vhdflow.disk.container.CountingByteSource counted = new io.vhdflow.disk.container.CountingByteSource(sources.get("ext4"));
+        Ext4Filesystem fs = Ext4Filesystem.open(counted);
+        assertTrue(counted.bytesRead() <= 3 * 4096, "open read " + counted.bytesRead() + " bytes");
+        for (String p : List.of("/etc/os-release", "/etc/shadow", "/etc/ssh/sshd_config", "/home/alice/.ssh/authorized_keys")) {
+            fs.readAllBytes(p, 4096);
+        }
+        // Superblock, descriptors, a few inode-table and directory blocks, four one-block files.
+        assertTrue(counted.bytesRead() <= 24 * 4096, "read " + counted.bytesRead() + " bytes");
+        assertTrue(counted.readCount() > 0);
+    }
 }
