@@ -1,51 +1,103 @@
 package io.vhdflow.inspect;
 
+import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.AzureReadiness;
+import io.vhdflow.disk.container.ByteSource;
+import io.vhdflow.disk.container.CountingByteSource;
 import io.vhdflow.disk.container.DiskImage;
 import io.vhdflow.disk.container.DiskImages;
+import io.vhdflow.disk.fs.Filesystem;
+import io.vhdflow.disk.fs.Filesystems;
+import io.vhdflow.disk.fs.ntfs.EncryptedVolumeException;
+import io.vhdflow.disk.fs.ntfs.WindowsVolumeProbe;
+import io.vhdflow.disk.volume.DiskLayout;
+import io.vhdflow.disk.volume.Volume;
+import io.vhdflow.disk.volume.VolumeRole;
+import io.vhdflow.disk.volume.VolumeSystems;
+import io.vhdflow.inspect.windows.WindowsChecks;
+import io.vhdflow.inspect.windows.WindowsIdentity;
+import io.vhdflow.inspect.windows.WindowsSystem;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 /**
- * Decides, with evidence, whether an image is safe to publish: the container checks (G1–G8) on
- * the image as dropped, then the operating-system checks. A container that cannot be read at all
- * fails with the typed error of the layer that refused it (structure and byte offset).
+ * Decides, with evidence, whether an image is safe to publish as generalized. It reads the disk
+ * offline, layer by layer: the container (checks G1–G8), the partition table and LVM (G6, G7), the
+ * filesystem on every volume, and on each the operating system it holds (Linux L#, Windows W#).
+ * A container that cannot be read at all fails with the typed error of the layer that refused it.
  *
- * <p>The OS-level checks (Linux L#, Windows W#) read partitions and filesystems; until they run,
- * they are listed as not run and the verdict is {@code cannot-determine}, so an image is never
- * called generalized without proof.
+ * <p>The verdict is about the operating system: {@code generalized} only when an OS was found and
+ * no MUST check failed or could not run; {@code not-generalized} when a MUST check failed;
+ * {@code cannot-determine} when no OS was found, the OS volume is encrypted, or a deciding check
+ * could not run. It never says generalized without proof.
  */
 public final class VerificationService {
 
     /** Container checks that packaging itself fixes (conversion to fixed, size rounded to a whole MiB). */
     private static final Set<String> FIXED_BY_PACKAGING = Set.of("G2", "G3");
+    private static final String CONTAINER_SOURCE = "anchors §2.3 and §5 (VHD specification, Azure upload rules)";
 
-    private static final String LINUX_SOURCE = "anchors §2.3 (WALinuxAgent deprovision, Azure Linux preparation docs)";
-    private static final String WINDOWS_SOURCE = "anchors §2.3 (Windows Setup states, Azure Windows preparation docs)";
+    private final WindowsChecks windowsChecks = new WindowsChecks();
+
+    /** What was found on the volumes. */
+    private static final class Scan {
+        final List<CheckResult> osChecks = new ArrayList<>();
+        final List<Finding> findings = new ArrayList<>();
+        final List<String> encrypted = new ArrayList<>();
+        final List<String> unreadable = new ArrayList<>();
+        Optional<String> osType = Optional.empty();
+        Optional<String> osName = Optional.empty();
+        Optional<String> architecture = Optional.empty();
+    }
 
     public VerificationReport verify(Path image, String policyName) throws IOException {
         AzureReadiness.Policy policy = AzureReadiness.Policy.parse(policyName);
         try (DiskImage img = DiskImages.open(image)) {
-            AzureReadiness.Verdict container = AzureReadiness.evaluate(img, policy);
+            CountingByteSource disk = new CountingByteSource(img.virtualDisk());
             List<CheckResult> checks = new ArrayList<>();
-            for (AzureReadiness.CheckResult c : container.checks()) {
-                checks.add(fromContainer(c));
-            }
-            checks.add(notRun("OS", "Operating system detected and generalization checks run",
-                    "the partition, filesystem and OS readers are not wired into verification yet; no Linux (L#) "
-                            + "or Windows (W#) check ran", "anchors §2.3"));
+            List<Finding> findings = new ArrayList<>(img.findings());
             List<String> reasons = new ArrayList<>();
-            reasons.add("generalization could not be checked: the OS-level checks did not run");
-            DetectedFacts facts = new DetectedFacts(img.format().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                    img.virtualSize(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+
+            Optional<DiskLayout> layout;
+            try {
+                layout = Optional.of(VolumeSystems.open(disk));
+                findings.addAll(layout.get().findings());
+            } catch (DiskFormatException e) {
+                layout = Optional.empty();
+                findings.add(new Finding("volume.unreadable", e.offset(), e.getMessage()));
+                reasons.add("the partition table cannot be read: " + e.getMessage());
+            }
+            for (AzureReadiness.CheckResult c : AzureReadiness.evaluate(img, policy).checks()) {
+                checks.add(containerCheck(c, layout, policy));
+            }
+
+            Scan scan = new Scan();
+            if (layout.isPresent()) {
+                for (Volume v : layout.get().volumes()) {
+                    scanVolume(v, scan);
+                }
+            }
+            findings.addAll(scan.findings);
+            if (scan.osType.isEmpty() && !scan.encrypted.isEmpty()) {
+                scan.osChecks.add(new CheckResult("W4", "The OS volume is not BitLocker-encrypted", Severity.MUST,
+                        CheckStatus.FAIL, scan.encrypted, "decrypt the volume in Windows ('manage-bde -off C:'), "
+                        + "wait for decryption to finish, then capture again", "anchors §2.3 W4"));
+            }
+            checks.addAll(scan.osChecks);
+            Verdict verdict = verdict(scan, reasons);
+            DetectedFacts facts = new DetectedFacts(img.format().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    img.virtualSize(), scan.osType, scan.osName,
+                    layout.flatMap(DiskLayout::hyperVGeneration).map(Enum::name), scan.architecture);
             return new VerificationReport(VerificationReport.SCHEMA, image.getFileName().toString(), policy.id(),
-                    Verdict.CANNOT_DETERMINE, reasons, facts, checks, img.findings(), Instant.now(), 0);
+                    verdict, reasons, facts, checks, findings, Instant.now(), disk.bytesRead());
         }
     }
 
@@ -60,7 +112,107 @@ public final class VerificationService {
                 .toList();
     }
 
-    private static CheckResult fromContainer(AzureReadiness.CheckResult c) {
+    private void scanVolume(Volume v, Scan scan) {
+        if (v.hasRole(VolumeRole.EXTENDED) || v.hasRole(VolumeRole.MSR) || v.hasRole(VolumeRole.SWAP)
+                || (v.hasRole(VolumeRole.LVM_PV) && !v.hasRole(VolumeRole.LVM_LV))) {
+            return;
+        }
+        ByteSource source = v.source();
+        Filesystem fs;
+        try {
+            if (WindowsVolumeProbe.inspect(source).encrypted()) {
+                throw new EncryptedVolumeException("NTFS boot sector OEM ID", 3);
+            }
+            Optional<Filesystem> opened = Filesystems.open(source);
+            if (opened.isEmpty()) {
+                return;
+            }
+            fs = opened.get();
+        } catch (EncryptedVolumeException e) {
+            scan.encrypted.add(v.id() + ": BitLocker-encrypted volume (OEM ID '-FVE-FS-' at byte 3): its files "
+                    + "cannot be read offline");
+            scan.findings.add(new Finding("windows.bitlocker", e.offset(), v.id() + ": " + e.getMessage()));
+            return;
+        } catch (IOException e) {
+            scan.unreadable.add(v.id());
+            scan.findings.add(new Finding("filesystem.unreadable", e instanceof DiskFormatException d ? d.offset() : -1,
+                    v.id() + ": " + e.getMessage()));
+            return;
+        }
+        String location = v.id() + "/" + fs.type();
+        for (Finding f : fs.findings()) {
+            scan.findings.add(new Finding(f.code(), f.offset(), location + ": " + f.detail()));
+        }
+        try {
+            if (WindowsSystem.isWindows(fs)) {
+                WindowsSystem w = WindowsSystem.open(fs, location);
+                scan.osChecks.add(new CheckResult("W4", "The OS volume is not BitLocker-encrypted", Severity.MUST,
+                        CheckStatus.PASS, List.of(location + ": NTFS readable, not encrypted"), "", "anchors §2.3 W4"));
+                scan.osChecks.addAll(windowsChecks.run(w));
+                scan.osType = Optional.of("Windows");
+                if (w.software().isPresent()) {
+                    WindowsIdentity id = WindowsIdentity.read(w);
+                    scan.osName = Optional.of(id.describe());
+                    scan.architecture = id.architecture();
+                }
+            } else if (fs.isDirectory("/etc") && (fs.exists("/etc/os-release") || fs.exists("/usr/lib/os-release")
+                    || fs.exists("/etc/fstab"))) {
+                scan.osType = Optional.of("Linux");
+                scan.osChecks.add(new CheckResult("L", "Linux generalization checks", Severity.MUST,
+                        CheckStatus.NOT_RUN, List.of(location + ": a Linux root filesystem; the Linux checks are "
+                        + "not wired into verification yet"), "", "anchors §2.3"));
+            }
+        } catch (IOException e) {
+            scan.unreadable.add(v.id());
+            scan.findings.add(new Finding("filesystem.unreadable", e instanceof DiskFormatException d ? d.offset() : -1,
+                    location + ": " + e.getMessage()));
+        }
+    }
+
+    private static Verdict verdict(Scan scan, List<String> reasons) {
+        List<CheckResult> mustFailed = scan.osChecks.stream()
+                .filter(c -> c.severity() == Severity.MUST && c.status() == CheckStatus.FAIL).toList();
+        List<CheckResult> mustNotRun = scan.osChecks.stream()
+                .filter(c -> c.severity() == Severity.MUST && c.status() == CheckStatus.NOT_RUN).toList();
+        if (scan.osType.isEmpty()) {
+            if (!scan.encrypted.isEmpty()) {
+                reasons.add("the OS volume is encrypted: " + String.join("; ", scan.encrypted));
+            } else {
+                reasons.add("no operating system found on any volume"
+                        + (scan.unreadable.isEmpty() ? "" : " (unreadable: " + String.join(", ", scan.unreadable) + ")"));
+            }
+            return Verdict.CANNOT_DETERMINE;
+        }
+        if (!mustFailed.isEmpty()) {
+            mustFailed.forEach(c -> reasons.add(c.id() + " failed: " + c.title() + ": "
+                    + String.join("; ", c.evidence())));
+            return Verdict.NOT_GENERALIZED;
+        }
+        if (!mustNotRun.isEmpty()) {
+            mustNotRun.forEach(c -> reasons.add(c.id() + " could not be checked: " + String.join("; ", c.evidence())));
+            return Verdict.CANNOT_DETERMINE;
+        }
+        reasons.add(scan.osType.get() + " " + scan.osName.orElse("") + ": every MUST check passed");
+        return Verdict.GENERALIZED;
+    }
+
+    private static CheckResult containerCheck(AzureReadiness.CheckResult c, Optional<DiskLayout> layout,
+                                              AzureReadiness.Policy policy) {
+        if (c.id().equals("G6") && layout.isPresent()) {
+            DiskLayout l = layout.get();
+            Optional<String> gen = l.hyperVGeneration().map(Enum::name);
+            return new CheckResult("G6", c.title(), Severity.MUST, gen.isPresent() ? CheckStatus.PASS : CheckStatus.FAIL,
+                    List.of("partition table " + l.scheme() + ", boot scheme " + l.bootScheme()
+                            + gen.map(g -> " → Hyper-V generation " + g).orElse(": neither MBR nor GPT with an ESP")),
+                    "the disk needs an MBR (Gen1) or a GPT with an EFI System Partition (Gen2)", CONTAINER_SOURCE);
+        }
+        if (c.id().equals("G7") && layout.isPresent() && policy == AzureReadiness.Policy.MARKETPLACE) {
+            List<Volume> early = layout.get().partitionsInFirst2MiB();
+            return new CheckResult("G7", c.title(), Severity.SHOULD, early.isEmpty() ? CheckStatus.PASS : CheckStatus.FAIL,
+                    early.isEmpty() ? List.of("no partition starts in the first 2 MiB")
+                            : early.stream().map(v -> v.id() + " starts at byte " + v.diskOffset().getAsLong()).toList(),
+                    "leave the first 2 MiB of the disk free of partitions (Marketplace certification)", CONTAINER_SOURCE);
+        }
         CheckStatus status = switch (c.status()) {
             case PASSED -> CheckStatus.PASS;
             case FAILED -> CheckStatus.FAIL;
@@ -71,11 +223,7 @@ public final class VerificationService {
         if (FIXED_BY_PACKAGING.contains(c.id()) && status == CheckStatus.FAIL) {
             remediation = "packaging fixes this: the package holds a fixed VHD with its size rounded up to a whole MiB";
         }
-        return new CheckResult(c.id(), c.title(), Severity.valueOf(c.severity().name()), status,
-                List.of(c.evidence()), remediation, "anchors §2.3 and §5 (VHD specification, Azure upload rules)");
-    }
-
-    private static CheckResult notRun(String id, String title, String why, String source) {
-        return new CheckResult(id, title, Severity.MUST, CheckStatus.NOT_RUN, List.of(why), "", source);
+        return new CheckResult(c.id(), c.title(), Severity.valueOf(c.severity().name()), status, List.of(c.evidence()),
+                remediation, CONTAINER_SOURCE);
     }
 }

@@ -89,6 +89,19 @@ public interface Filesystem extends Closeable {
         }
     }
 
+    /**
+     * The file's content as a positional {@link io.vhdflow.disk.container.ByteSource}, for formats
+     * read at random offsets (registry hives, ELF and PE headers). This default reads the file
+     * into memory, refusing files over {@link #MAX_IN_MEMORY_FILE}; filesystems that can read at
+     * any offset directly override it.
+     */
+    default io.vhdflow.disk.container.ByteSource openFile(String path) throws IOException {
+        return new io.vhdflow.disk.container.ByteArraySource(readAllBytes(path, MAX_IN_MEMORY_FILE), path);
+    }
+
+    /** Largest file {@link #openFile}'s default reads into memory: 64 MiB. */
+    long MAX_IN_MEMORY_FILE = 64L << 20;
+
     /** {@link #readAllBytes} decoded as UTF-8 (malformed bytes replaced). */
     default String readString(String path, long maxBytes) throws IOException {
         return new String(readAllBytes(path, maxBytes), StandardCharsets.UTF_8);

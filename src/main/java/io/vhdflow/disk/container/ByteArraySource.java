@@ -1,0 +1,37 @@
+package io.vhdflow.disk.container;
+
+import java.nio.ByteBuffer;
+
+/** Bytes already in memory (a small file read out of an image) presented as a {@link ByteSource}. */
+public final class ByteArraySource implements ByteSource {
+    private final byte[] data;
+    private final String name;
+
+    public ByteArraySource(byte[] data, String name) {
+        this.data = data;
+        this.name = name;
+    }
+
+    @Override
+    public long size() {
+        return data.length;
+    }
+
+    @Override
+    public int read(long offset, ByteBuffer dst) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset " + offset);
+        }
+        if (offset >= data.length) {
+            return -1;
+        }
+        int n = (int) Math.min(dst.remaining(), data.length - offset);
+        dst.put(data, (int) offset, n);
+        return n;
+    }
+
+    @Override
+    public String describe() {
+        return name;
+    }
+}
