@@ -119,7 +119,13 @@ public final class XfsFilesystem implements Filesystem {
             fs.report(new Finding("xfs.truncated", source.size(), "the filesystem claims " + fsBytes
                     + " bytes but " + source.describe() + " holds only " + source.size()));
         }
-        XfsLog.check(sb, source).ifPresent(fs::report);
+        try {
+            XfsLog.check(sb, source).ifPresent(fs::report);
+        } catch (DiskFormatException e) {
+            // A log we cannot even inspect does not stop files being read; it cannot be called clean.
+            fs.report(new Finding("xfs.log-unreadable", e.offset(), "the internal log could not be checked ("
+                    + e.getMessage() + "): treat the filesystem as not cleanly unmounted"));
+        }
         return fs;
     }
 

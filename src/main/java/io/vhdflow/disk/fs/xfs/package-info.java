@@ -10,7 +10,7 @@
  * <p>What is checked and reported rather than refused ({@link io.vhdflow.disk.Finding} codes):
  * {@code xfs.crc-mismatch} (superblock, inodes, directory data blocks, bmbt blocks, remote symlink
  * buffers), {@code xfs.log-dirty} (the newest log record is not an unmount record),
- * {@code xfs.log-incompat}, {@code xfs.log-external}, {@code xfs.needs-repair},
+ * {@code xfs.log-unreadable}, {@code xfs.log-incompat}, {@code xfs.log-external}, {@code xfs.needs-repair},
  * {@code xfs.mkfs-in-progress}, {@code xfs.truncated}. The log is not replayed: after an unclean
  * shutdown the files read are what reached their home location.
  *

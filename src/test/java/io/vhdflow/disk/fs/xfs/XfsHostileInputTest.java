@@ -317,4 +317,16 @@ class XfsHostileInputTest {
         assertFalse(XfsFilesystem.probe(tiny));
         assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(tiny));
     }
+
+    @Test
+    void logOutsideTheImageIsAFindingNotAFailure() throws IOException {
+        // sb_logstart pointing past the last AG: the log cannot be inspected, files still can
+        PatchedByteSource src = patched().putLong(48, (sb.agCount() + 5) << sb.agBlockLog());
+        resignSuperblock(src);
+        XfsFilesystem fs = XfsFilesystem.open(src);
+        assertEquals(1, fs.findings().size(), fs.findings().toString());
+        assertEquals("xfs.log-unreadable", fs.findings().get(0).code());
+        assertEquals(48, fs.findings().get(0).offset());
+        assertEquals(clean.readString("/etc/os-release", 100), fs.readString("/etc/os-release", 100));
+    }
 }
