@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.xfs;
 
 import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 
 import java.io.IOException;
@@ -44,7 +45,7 @@ final class XfsBmap {
     private final XfsSuperblock sb;
     private final ByteSource source;
     private final XfsInode inode;
-    private final Consumer<io.vhdflow.disk.Finding> findings;
+    private final Consumer<Finding> findings;
     private final Deque<Frame> stack = new ArrayDeque<>();
     private final String structure;
     private long produced;
@@ -57,7 +58,7 @@ final class XfsBmap {
     private record Frame(ByteBuffer block, long blockOffset, int level, int numrecs, int ptrBase, int[] index) {
     }
 
-    XfsBmap(XfsSuperblock sb, ByteSource source, XfsInode inode, Consumer<io.vhdflow.disk.Finding> findings)
+    XfsBmap(XfsSuperblock sb, ByteSource source, XfsInode inode, Consumer<Finding> findings)
             throws DiskFormatException {
         this.sb = sb;
         this.source = source;
@@ -153,7 +154,7 @@ final class XfsBmap {
                         + ", but lies at sector " + off / 512);
             }
             if (!XfsChecksum.verify(b.array(), sb.blockSize(), 64)) {
-                findings.accept(new io.vhdflow.disk.Finding("xfs.crc-mismatch", off,
+                findings.accept(new Finding("xfs.crc-mismatch", off,
                         "bmbt block of inode " + inode.ino + " fails its CRC32c check"));
             }
         }

@@ -33,8 +33,22 @@ final class XfsDirectory {
     record Entry(String name, long ino, int ftype) {
     }
 
-    /** Directories bigger than this many entries are refused rather than held in memory. */
-    static final int MAX_ENTRIES = 4_000_000;
+    /** Listing a directory bigger than this is refused rather than held in memory (about 100 MiB). */
+    static final int MAX_ENTRIES = 1_000_000;
+
+    /** Receives entries in on-disk order; returns false to stop the scan early. */
+    interface Visitor {
+        boolean accept(Entry e);
+    }
+
+    /** Thrown inside a scan to stop it early; never escapes this class. */
+    private static final class Stop extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stop() {
+            super(null, null, false, false);
+        }
+    }
     /** Directory data extents held while listing; real directories of millions of entries need far fewer. */
     static final int MAX_DIR_EXTENTS = 262_144;
     /**
@@ -66,19 +80,52 @@ final class XfsDirectory {
         this.findings = findings;
     }
 
-    /** All entries except "." and "..". */
+    /** All entries except "." and "..", refusing directories of more than {@link #MAX_ENTRIES}. */
     List<Entry> entries(XfsInode dir) throws IOException {
-        if (dir.format == XfsInode.FMT_LOCAL) {
-            return shortForm(dir);
+        List<Entry> out = new ArrayList<>();
+        scan(dir, e -> {
+            if (out.size() >= MAX_ENTRIES) {
+                return false;
+            }
+            out.add(e);
+            return true;
+        });
+        if (out.size() >= MAX_ENTRIES) {
+            throw new DiskFormatException(XfsInode.structure(dir.ino) + " directory", dir.offset,
+                    "more than " + MAX_ENTRIES + " entries: too many to list at once");
         }
-        if (dir.format != XfsInode.FMT_EXTENTS && dir.format != XfsInode.FMT_BTREE) {
-            throw new DiskFormatException(XfsInode.structure(dir.ino), dir.offset + 5,
-                    "directory with data fork format " + dir.format);
-        }
-        return blocks(dir);
+        return out;
     }
 
-    private List<Entry> shortForm(XfsInode dir) throws DiskFormatException {
+    /**
+     * Visits the entries except "." and ".." in on-disk order without holding them, so a lookup
+     * in a huge directory needs no memory for the listing.
+     *
+     * @return false when the visitor stopped the scan
+     */
+    boolean scan(XfsInode dir, Visitor visitor) throws IOException {
+        Visitor v = e -> {
+            if (!visitor.accept(e)) {
+                throw new Stop();
+            }
+            return true;
+        };
+        try {
+            if (dir.format == XfsInode.FMT_LOCAL) {
+                shortForm(dir, v);
+            } else if (dir.format == XfsInode.FMT_EXTENTS || dir.format == XfsInode.FMT_BTREE) {
+                blocks(dir, v);
+            } else {
+                throw new DiskFormatException(XfsInode.structure(dir.ino), dir.offset + 5,
+                        "directory with data fork format " + dir.format);
+            }
+            return true;
+        } catch (Stop stop) {
+            return false;
+        }
+    }
+
+    private void shortForm(XfsInode dir, Visitor out) throws DiskFormatException {
         String s = XfsInode.structure(dir.ino) + " short-form directory";
         ByteBuffer f = dir.fork();
         long base = dir.forkByteOffset();
@@ -90,7 +137,6 @@ final class XfsDirectory {
         int i8 = f.get(1) & 0xFF;
         int inoSize = i8 != 0 ? 8 : 4;
         int p = 2 + inoSize;
-        List<Entry> out = new ArrayList<>(count);
         for (int n = 0; n < count; n++) {
             if (p + 3 > limit) {
                 throw new DiskFormatException(s, base + p, "entry " + n + " of " + count + " runs past the end");
@@ -105,13 +151,12 @@ final class XfsDirectory {
             int ftype = sb.hasFtype() ? f.get(p + 3 + namelen) & 0xFF : 0;
             int ip = end - inoSize;
             long ino = inoSize == 8 ? f.getLong(ip) : f.getInt(ip) & 0xFFFFFFFFL;
-            out.add(new Entry(name, ino, ftype));
+            out.accept(new Entry(name, ino, ftype));
             p = end;
         }
-        return out;
     }
 
-    private List<Entry> blocks(XfsInode dir) throws IOException {
+    private void blocks(XfsInode dir, Visitor out) throws IOException {
         String s = XfsInode.structure(dir.ino) + " directory block";
         int dirBlockFsbs = 1 << sb.dirBlockLog();
         int dbs = sb.dirBlockSize();
@@ -127,7 +172,6 @@ final class XfsDirectory {
                 throw new DiskFormatException(s, dir.offset, "more than " + MAX_DIR_EXTENTS + " data extents");
             }
         }
-        List<Entry> out = new ArrayList<>();
         long lastDone = -1;
         long blocksRead = 0;
         for (XfsExtent e : extents) {
@@ -147,7 +191,6 @@ final class XfsDirectory {
                 }
             }
         }
-        return out;
     }
 
     /** The directory block at logical block {@code lb}, or empty when any of it is a hole. */
@@ -187,7 +230,7 @@ final class XfsDirectory {
         return null;
     }
 
-    private void parseDataBlock(XfsInode dir, byte[] raw, long off, String s, List<Entry> out)
+    private void parseDataBlock(XfsInode dir, byte[] raw, long off, String s, Visitor out)
             throws DiskFormatException {
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN);
         int magic = b.getInt(0);
@@ -248,11 +291,7 @@ final class XfsDirectory {
             String name = name(b, p + 9, namelen);
             int ftype = ftypeLen == 1 ? raw[p + 9 + namelen] & 0xFF : 0;
             if (!name.equals(".") && !name.equals("..")) {
-                if (out.size() >= MAX_ENTRIES) {
-                    throw new DiskFormatException(s, off + p, "directory of inode " + dir.ino + " has more than "
-                            + MAX_ENTRIES + " entries");
-                }
-                out.add(new Entry(name, ino, ftype));
+                out.accept(new Entry(name, ino, ftype));
             }
             p += size;
         }

@@ -42,7 +42,10 @@ public final class XfsFilesystem implements Filesystem {
     /** Blocks a 1024-byte target can span with 512-byte blocks and per-buffer headers. */
     private static final int MAX_SYMLINK_BLOCKS = 4;
     private static final int INODE_CACHE = 1024;
-    private static final int DIR_CACHE = 32;
+    /** Directory entries kept in the lookup cache, over all cached directories. */
+    private static final int DIR_CACHE_ENTRIES = 262_144;
+    /** Bigger directories are not cached: lookups in them stream their blocks instead. */
+    private static final int DIR_CACHE_MAX_DIR = DIR_CACHE_ENTRIES / 4;
     private static final int MAX_FINDINGS = 1000;
 
     private final ByteSource source;
@@ -51,7 +54,12 @@ public final class XfsFilesystem implements Filesystem {
     private final PathResolver<XfsInode> resolver;
     private final Set<Finding> findings = new LinkedHashSet<>();
     private final Map<Long, XfsInode> inodeCache = lru(INODE_CACHE);
-    private final Map<Long, List<XfsDirectory.Entry>> dirCache = lru(DIR_CACHE);
+    private final LinkedHashMap<Long, Listing> dirCache = new LinkedHashMap<>(16, 0.75f, true);
+    private long dirCacheEntries;
+
+    /** A cached directory: entries in disk order and by name. */
+    private record Listing(List<XfsDirectory.Entry> entries, Map<String, XfsDirectory.Entry> byName) {
+    }
 
     private XfsFilesystem(ByteSource source, XfsSuperblock sb) {
         this.source = source;
@@ -111,7 +119,13 @@ public final class XfsFilesystem implements Filesystem {
             fs.report(new Finding("xfs.truncated", source.size(), "the filesystem claims " + fsBytes
                     + " bytes but " + source.describe() + " holds only " + source.size()));
         }
-        XfsLog.check(sb, source).ifPresent(fs::report);
+        try {
+            XfsLog.check(sb, source).ifPresent(fs::report);
+        } catch (DiskFormatException e) {
+            // A log we cannot even inspect does not stop files being read; it cannot be called clean.
+            fs.report(new Finding("xfs.log-unreadable", e.offset(), "the internal log could not be checked ("
+                    + e.getMessage() + "): treat the filesystem as not cleanly unmounted"));
+        }
         return fs;
     }
 
@@ -254,17 +268,58 @@ public final class XfsFilesystem implements Filesystem {
     }
 
     private List<XfsDirectory.Entry> entries(XfsInode dir) throws IOException {
+        Optional<Listing> cached = listing(dir);
+        return cached.isPresent() ? cached.get().entries() : directories.entries(dir);
+    }
+
+    /**
+     * The directory's entries from the cache, reading them if the directory is small enough to
+     * cache; empty for directories too big to cache.
+     */
+    private Optional<Listing> listing(XfsInode dir) throws IOException {
         synchronized (dirCache) {
-            List<XfsDirectory.Entry> hit = dirCache.get(dir.ino);
+            Listing hit = dirCache.get(dir.ino);
             if (hit != null) {
-                return hit;
+                return Optional.of(hit);
             }
         }
-        List<XfsDirectory.Entry> list = Collections.unmodifiableList(directories.entries(dir));
-        synchronized (dirCache) {
-            dirCache.put(dir.ino, list);
+        List<XfsDirectory.Entry> list = new ArrayList<>();
+        boolean complete = directories.scan(dir, e -> list.size() < DIR_CACHE_MAX_DIR && list.add(e));
+        if (!complete) {
+            return Optional.empty();
         }
-        return list;
+        Map<String, XfsDirectory.Entry> byName = new java.util.HashMap<>();
+        for (XfsDirectory.Entry e : list) {
+            byName.putIfAbsent(e.name(), e);
+        }
+        Listing l = new Listing(Collections.unmodifiableList(list), byName);
+        synchronized (dirCache) {
+            if (dirCache.put(dir.ino, l) == null) {
+                dirCacheEntries += list.size();
+            }
+            var it = dirCache.entrySet().iterator();
+            while (dirCacheEntries > DIR_CACHE_ENTRIES && it.hasNext()) {
+                dirCacheEntries -= it.next().getValue().entries().size();
+                it.remove();
+            }
+        }
+        return Optional.of(l);
+    }
+
+    private Optional<XfsDirectory.Entry> lookup(XfsInode dir, String name) throws IOException {
+        Optional<Listing> cached = listing(dir);
+        if (cached.isPresent()) {
+            return Optional.ofNullable(cached.get().byName().get(name));
+        }
+        XfsDirectory.Entry[] found = new XfsDirectory.Entry[1];
+        directories.scan(dir, e -> {
+            if (e.name().equals(name)) {
+                found[0] = e;
+                return false;
+            }
+            return true;
+        });
+        return Optional.ofNullable(found[0]);
     }
 
     private String symlinkTarget(XfsInode link) throws IOException {
@@ -360,12 +415,8 @@ public final class XfsFilesystem implements Filesystem {
 
         @Override
         public Optional<XfsInode> child(XfsInode dir, String name) throws IOException {
-            for (XfsDirectory.Entry e : entries(dir)) {
-                if (e.name().equals(name)) {
-                    return Optional.of(inode(e.ino()));
-                }
-            }
-            return Optional.empty();
+            Optional<XfsDirectory.Entry> e = lookup(dir, name);
+            return e.isPresent() ? Optional.of(inode(e.get().ino())) : Optional.empty();
         }
 
         @Override

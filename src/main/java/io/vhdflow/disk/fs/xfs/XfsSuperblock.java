@@ -33,6 +33,7 @@ import java.util.UUID;
  * 126  1 sb_inprogress      mkfs did not finish
  * 192  1 sb_dirblklog       directory block = block size &lt;&lt; dirblklog
  * 200  4 sb_features2       v4 extra features (0x200 = ftype on v4)
+ * 204  4 sb_bad_features2   copy of features2 written here by old kernels
  * 208  4 sb_features_compat
  * 212  4 sb_features_ro_compat
  * 216  4 sb_features_incompat
@@ -141,7 +142,8 @@ record XfsSuperblock(
         }
         int versionNum = b.getShort(100) & 0xFFFF;
         int version = versionNum & 0xF;
-        int features2 = (versionNum & V4_MOREBITS) != 0 ? b.getInt(200) : 0;
+        // Old kernels wrote features2 at the misaligned sb_bad_features2 (204); both copies count.
+        int features2 = (versionNum & V4_MOREBITS) != 0 ? b.getInt(200) | b.getInt(204) : 0;
         long incompat = 0;
         long logIncompat = 0;
         if (version == 5) {

@@ -271,4 +271,62 @@ class XfsHostileInputTest {
                 () -> XfsFilesystem.open(src).readSymbolicLink("/link-remote"));
         assertEquals(off + 56, e.offset());
     }
+
+    @Test
+    void btreeRootWithTooManyRecords() throws IOException {
+        XfsInode ino = clean.inode(clean.inodeNumber("/frag-btree"));
+        PatchedByteSource src = patched().putShort(ino.forkByteOffset() + 2, 5000);
+        DiskFormatException e = assertThrows(DiskFormatException.class,
+                () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
+        assertEquals(ino.forkByteOffset() + 2, e.offset());
+    }
+
+    @Test
+    void remoteSymlinkWithoutHeader() throws IOException {
+        XfsInode link = clean.inode(clean.inodeNumber("/link-remote"));
+        assertEquals(XfsInode.FMT_EXTENTS, link.format);
+        XfsExtent x = new XfsBmap(sb, base, link, f -> { }).next().orElseThrow();
+        long blk = sb.fsbToByte(x.startBlock(), 1, "t", -1);
+        // what mkfs.xfs 6.1 -p writes for a v5 remote symlink: the target with no XSLM header
+        PatchedByteSource src = patched().put(blk, "../../".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        DiskFormatException e = assertThrows(DiskFormatException.class,
+                () -> XfsFilesystem.open(src).readSymbolicLink("/link-remote"));
+        assertEquals(blk, e.offset());
+        assertTrue(e.getMessage().contains("XSLM"), e.getMessage());
+        // a flipped target byte keeps the structure: read, with a CRC finding
+        XfsFilesystem fs = XfsFilesystem.open(patched().put(blk + 56, (byte) 'Q'));
+        assertTrue(fs.readSymbolicLink("/link-remote").startsWith("Q./"));
+        assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == blk),
+                fs.findings().toString());
+    }
+
+    @Test
+    void bmbtBlockCrcMismatchIsAFinding() throws IOException {
+        XfsInode ino = clean.inode(clean.inodeNumber("/frag-btree"));
+        long nodeOff = sb.fsbToByte(rootPointer(ino)[0], 1, "t", -1);
+        PatchedByteSource src = patched().put(nodeOff + 68, (byte) 1); // bb_pad
+        XfsFilesystem fs = XfsFilesystem.open(src);
+        assertEquals(clean.attributes("/frag-btree").size(), fs.readAllBytes("/frag-btree", 64 << 20).length);
+        assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == nodeOff),
+                fs.findings().toString());
+    }
+
+    @Test
+    void tinySourceIsNotXfs() throws IOException {
+        io.vhdflow.disk.container.ByteSource tiny = base.slice(0, 100, "tiny");
+        assertFalse(XfsFilesystem.probe(tiny));
+        assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(tiny));
+    }
+
+    @Test
+    void logOutsideTheImageIsAFindingNotAFailure() throws IOException {
+        // sb_logstart pointing past the last AG: the log cannot be inspected, files still can
+        PatchedByteSource src = patched().putLong(48, (sb.agCount() + 5) << sb.agBlockLog());
+        resignSuperblock(src);
+        XfsFilesystem fs = XfsFilesystem.open(src);
+        assertEquals(1, fs.findings().size(), fs.findings().toString());
+        assertEquals("xfs.log-unreadable", fs.findings().get(0).code());
+        assertEquals(48, fs.findings().get(0).offset());
+        assertEquals(clean.readString("/etc/os-release", 100), fs.readString("/etc/os-release", 100));
+    }
 }

@@ -60,6 +60,7 @@ class XfsMutationPropertyTest {
         images.add(load("xfs/v4.img.zst", List.of("/", "/dir3", "/dir40", "/dir400", "/etc", "/etc/os-release",
                 "/numbers.txt", "/link-remote", "/link-inline")));
         images.add(load("xfs/variant.img.zst", List.of("/", "/big", "/numbers.txt", "/long-link", "/short-link")));
+        images.add(load("xfs/dirty.img.zst", List.of("/", "/before-crash", "/before-crash/file.txt")));
     }
 
     private static Image load(String name, List<String> paths) throws IOException {
@@ -95,8 +96,11 @@ class XfsMutationPropertyTest {
                 }
             }
         }
-        // the log's first blocks (record headers, cycle numbers)
-        regions.add(new long[] {sb.fsbToByte(sb.logStart(), 1, "t", -1), 4096});
+        // the log's first blocks and the newest records before its head (cycle numbers, headers)
+        long logStart = sb.fsbToByte(sb.logStart(), sb.logBlocks(), "t", -1);
+        long head = XfsLog.head(src, logStart, sb.logBlocks() * sb.blockSize() / 512);
+        regions.add(new long[] {logStart, 4096});
+        regions.add(new long[] {logStart + Math.max(0, head - 16) * 512, 16 * 512});
         return new Image(src, regions);
     }
 
@@ -115,7 +119,7 @@ class XfsMutationPropertyTest {
     @Provide
     Arbitrary<List<Mutation>> mutations() {
         Arbitrary<Mutation> one = Combinators.combine(
-                Arbitraries.integers().between(0, 2),
+                Arbitraries.integers().between(0, 3),
                 Arbitraries.integers().between(0, 1000),
                 Arbitraries.integers().between(0, 65535),
                 Arbitraries.bytes(),

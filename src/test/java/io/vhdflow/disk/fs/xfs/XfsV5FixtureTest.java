@@ -293,4 +293,31 @@ class XfsV5FixtureTest {
         assertTrue(links >= 9);
         assertEquals(List.<Finding>of(), fresh.findings());
     }
+
+    @Test
+    void creationTimesAndInodeFieldsMatchXfsDb() throws IOException {
+        // xfs_db prints times like ctime(3) in the creating machine's zone (UTC in the script's runs).
+        java.time.format.DateTimeFormatter f = java.time.format.DateTimeFormatter
+                .ofPattern("EEE MMM d HH:mm:ss yyyy", java.util.Locale.ROOT).withZone(java.time.ZoneOffset.UTC);
+        int checked = 0;
+        for (String section : Fixtures.text("xfs/v5.inodes.txt").split("### ")) {
+            if (section.isBlank()) {
+                continue;
+            }
+            String path = path(section.substring(0, section.indexOf(" inode ")));
+            Map<String, String> v = section.lines().filter(l -> l.contains(" = "))
+                    .collect(Collectors.toMap(l -> l.substring(0, l.indexOf(" = ")),
+                            l -> l.substring(l.indexOf(" = ") + 3), (a, b) -> a));
+            FileAttributes a = fs.linkAttributes(path);
+            Instant crtime = Instant.from(f.parse(v.get("v3.crtime.sec").replaceAll("\\s+", " ")))
+                    .plusNanos(Long.parseLong(v.get("v3.crtime.nsec")));
+            assertEquals(crtime, a.created().orElseThrow(), path);
+            assertEquals(Integer.parseInt(v.get("core.mode"), 8), a.mode(), path);
+            assertEquals(Long.parseLong(v.get("core.size")), a.size(), path);
+            assertEquals(Long.parseLong(v.get("v3.inumber")), a.inode(), path);
+            assertEquals(Integer.parseInt(v.get("core.nlinkv2")), a.linkCount(), path);
+            checked++;
+        }
+        assertEquals(13, checked);
+    }
 }

@@ -1,0 +1,21 @@
+/**
+ * Read-only XFS (v5, and v4 with version 2 directories) read offline from an untrusted image.
+ *
+ * <p>{@link io.vhdflow.disk.fs.xfs.XfsFilesystem} is the entry point ({@code probe}, {@code open});
+ * the other classes each own one on-disk structure and document its fields with offsets:
+ * {@code XfsSuperblock}, {@code XfsInode}, {@code XfsExtent} and {@code XfsBmap} (extent lists and
+ * block-map B+trees), {@code XfsDirectory} (short-form, block, leaf and node directories, read
+ * through their data blocks), {@code XfsLog} (clean-unmount check of the internal log).
+ *
+ * <p>What is checked and reported rather than refused ({@link io.vhdflow.disk.Finding} codes):
+ * {@code xfs.crc-mismatch} (superblock, inodes, directory data blocks, bmbt blocks, remote symlink
+ * buffers), {@code xfs.log-dirty} (the newest log record is not an unmount record),
+ * {@code xfs.log-unreadable}, {@code xfs.log-incompat}, {@code xfs.log-external}, {@code xfs.needs-repair},
+ * {@code xfs.mkfs-in-progress}, {@code xfs.truncated}. The log is not replayed: after an unclean
+ * shutdown the files read are what reached their home location.
+ *
+ * <p>Not read: allocation-group headers and free-space / inode B+trees (never needed to find a
+ * file by path: inode numbers encode their AG, block and slot), extended attributes, the
+ * realtime device, hash-based leaf/node lookups (data blocks are scanned instead).
+ */
+package io.vhdflow.disk.fs.xfs;
