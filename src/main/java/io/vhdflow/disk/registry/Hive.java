@@ -19,7 +19,7 @@ import java.util.Optional;
  * }</pre>
  *
  * <p><b>Memory:</b> the hive is not loaded. Cells are read through the {@link ByteSource} with a
- * 1 MiB page cache; opening indexes the hive bin headers (16 bytes per bin). Replayed log pages
+ * 4 MiB page cache; opening indexes the hive bin headers (16 bytes per bin). Replayed log pages
  * are kept as references into the log sources. So a hostile base block claiming a 4 GiB hive
  * costs nothing until reads find the file shorter, and fail with a {@link DiskFormatException}.
  *
