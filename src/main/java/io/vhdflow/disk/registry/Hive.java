@@ -125,7 +125,7 @@ public final class Hive {
                     + " is not a non-zero multiple of 4096");
         }
         storage.indexBins();
-        long rootRel = base.rootCellOffset();
+        long rootRel = replay != null ? replay.rootCellOffset() : base.rootCellOffset();
         KeyNode root = KeyNode.read(storage, rootRel);
         if ((root.flags() & KeyNode.FLAG_HIVE_ENTRY) == 0) {
             findings.add(new Finding("regf.root-flag", HiveStorage.abs(rootRel), "root key node lacks the"
