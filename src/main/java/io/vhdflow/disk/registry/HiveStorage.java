@@ -252,9 +252,4 @@ final class HiveStorage {
         int i = Arrays.binarySearch(binStarts, rel);
         return i >= 0 ? binStarts[i] : binStarts[-i - 2];
     }
-
-    /** Number of bytes of hive bins data present in the primary file (for findings). */
-    long primaryDataBytes() {
-        return Math.max(0, primary.size() - BaseBlock.SIZE);
-    }
 }
