@@ -115,8 +115,10 @@ public final class Hive {
         } else {
             if (base.dirty()) {
                 findings.add(new Finding("regf.not-recovered", 4, logs.isEmpty()
-                        ? "the hive is dirty and no transaction log was given: values may be out of date"
-                        : "the hive is dirty and no transaction log applies: values may be out of date"));
+                        ? "the hive is dirty and no transaction log was given: values may be out of date;"
+                        + " open it together with its .LOG1/.LOG2 (or .LOG) files"
+                        : "the hive is dirty and none of its transaction logs applies (see the other findings):"
+                        + " values may be out of date"));
             }
             storage = new HiveStorage(source, dataSize, null, null);
         }
