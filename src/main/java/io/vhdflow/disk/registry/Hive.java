@@ -19,7 +19,7 @@ import java.util.Optional;
  * }</pre>
  *
  * <p><b>Memory:</b> the hive is not loaded. Cells are read through the {@link ByteSource} with a
- * 1 MiB page cache; opening indexes the hive bin headers (16 bytes per bin). Replayed log pages
+ * 4 MiB page cache; opening indexes the hive bin headers (16 bytes per bin). Replayed log pages
  * are kept as references into the log sources. So a hostile base block claiming a 4 GiB hive
  * costs nothing until reads find the file shorter, and fail with a {@link DiskFormatException}.
  *
@@ -115,8 +115,10 @@ public final class Hive {
         } else {
             if (base.dirty()) {
                 findings.add(new Finding("regf.not-recovered", 4, logs.isEmpty()
-                        ? "the hive is dirty and no transaction log was given: values may be out of date"
-                        : "the hive is dirty and no transaction log applies: values may be out of date"));
+                        ? "the hive is dirty and no transaction log was given: values may be out of date;"
+                        + " open it together with its .LOG1/.LOG2 (or .LOG) files"
+                        : "the hive is dirty and none of its transaction logs applies (see the other findings):"
+                        + " values may be out of date"));
             }
             storage = new HiveStorage(source, dataSize, null, null);
         }
@@ -125,7 +127,7 @@ public final class Hive {
                     + " is not a non-zero multiple of 4096");
         }
         storage.indexBins();
-        long rootRel = base.rootCellOffset();
+        long rootRel = replay != null ? replay.rootCellOffset() : base.rootCellOffset();
         KeyNode root = KeyNode.read(storage, rootRel);
         if ((root.flags() & KeyNode.FLAG_HIVE_ENTRY) == 0) {
             findings.add(new Finding("regf.root-flag", HiveStorage.abs(rootRel), "root key node lacks the"

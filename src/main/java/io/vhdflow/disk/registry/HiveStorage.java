@@ -31,7 +31,7 @@ import java.util.Map;
 final class HiveStorage {
     static final int UNIT = 512;
     private static final int PAGE = 4096;
-    private static final int CACHE_PAGES = 256;               // 1 MiB of cached hive pages
+    private static final int CACHE_PAGES = 1024;              // 4 MiB of cached hive pages
     /** No hive bin may be bigger than this; Windows grows bins only to hold one big cell. */
     static final long MAX_BIN_SIZE = 64L * 1024 * 1024;
     /** Largest cell this reader will copy into memory. */
@@ -95,21 +95,32 @@ final class HiveStorage {
         byte[] p = new byte[PAGE];
         long start = page * PAGE;
         int len = (int) Math.min(PAGE, dataSize - start);
-        for (int u = 0; u < len; u += UNIT) {
-            long unit = (start + u) / UNIT;
-            long[] repl = overlay.get(unit);
-            int n = Math.min(UNIT, len - u);
+        int u = 0;
+        while (u < len) {
+            // Coalesce consecutive 512-byte units that come from the same place into one read.
+            long[] repl = overlay.get((start + u) / UNIT);
+            int run = Math.min(UNIT, len - u);
+            while (u + run < len) {
+                long[] next = overlay.get((start + u + run) / UNIT);
+                boolean contiguous = repl == null ? next == null
+                        : next != null && next[0] == repl[0] && next[1] == repl[1] + run;
+                if (!contiguous) {
+                    break;
+                }
+                run += Math.min(UNIT, len - u - run);
+            }
             if (repl != null) {
-                logSources[(int) repl[0]].readFully(repl[1], ByteBuffer.wrap(p, u, n), "regf log page");
+                logSources[(int) repl[0]].readFully(repl[1], ByteBuffer.wrap(p, u, run), "regf log page");
             } else {
                 long at = abs(start + u);
-                if (at + n > primary.size()) {
+                if (at + run > primary.size()) {
                     throw new DiskFormatException(structure, at, "the hive file " + primary.describe()
                             + " ends at byte " + primary.size() + " but its base block says the hive bins data"
                             + " is " + dataSize + " bytes; the file is truncated");
                 }
-                primary.readFully(at, ByteBuffer.wrap(p, u, n), structure);
+                primary.readFully(at, ByteBuffer.wrap(p, u, run), structure);
             }
+            u += run;
         }
         synchronized (cache) {
             cache.put(page, p);
@@ -240,10 +251,5 @@ final class HiveStorage {
     private long binStart(long rel) {
         int i = Arrays.binarySearch(binStarts, rel);
         return i >= 0 ? binStarts[i] : binStarts[-i - 2];
-    }
-
-    /** Number of bytes of hive bins data present in the primary file (for findings). */
-    long primaryDataBytes() {
-        return Math.max(0, primary.size() - BaseBlock.SIZE);
     }
 }

@@ -47,7 +47,7 @@ final class TransactionLogs {
 
     /** What a replay produced: the overlay for {@link HiveStorage} and the hive's new shape. */
     record Replay(Map<Long, long[]> overlay, ByteSource[] sources, long dataSize, long sequence,
-                  int entries, int pages) {
+                  int entries, int pages, long rootCellOffset) {
     }
 
     private record Entry(int log, long position, long sequence, long dataSize, int flags, long[] pageOffsets,
@@ -63,6 +63,7 @@ final class TransactionLogs {
     static Replay replay(BaseBlock primary, List<ByteSource> logs, List<Finding> findings) throws IOException {
         ByteSource[] sources = logs.toArray(new ByteSource[0]);
         List<Entry> entries = new ArrayList<>();
+        BaseBlock oldestNewLog = null;
         Replay old = null;
         for (int i = 0; i < sources.length; i++) {
             ByteSource log = sources[i];
@@ -84,6 +85,9 @@ final class TransactionLogs {
             }
             if (lb.fileType() == BaseBlock.FILE_TYPE_LOG_NEW) {
                 readEntries(i, log, entries, findings);
+                if (oldestNewLog == null || lb.secondarySequence() < oldestNewLog.secondarySequence()) {
+                    oldestNewLog = lb;
+                }
             } else if (lb.fileType() == BaseBlock.FILE_TYPE_LOG_OLD || lb.fileType() == BaseBlock.FILE_TYPE_LOG_OLD_ALT) {
                 if (old == null) {
                     old = oldFormat(i, log, lb, primary, sources, findings);
@@ -94,7 +98,7 @@ final class TransactionLogs {
             }
         }
         if (!entries.isEmpty()) {
-            Replay r = applyNew(primary, entries, sources, findings);
+            Replay r = applyNew(primary, oldestNewLog, entries, sources, findings);
             if (r != null) {
                 return r;
             }
@@ -159,16 +163,19 @@ final class TransactionLogs {
         }
     }
 
-    private static Replay applyNew(BaseBlock primary, List<Entry> all, ByteSource[] sources, List<Finding> findings)
-            throws IOException {
+    private static Replay applyNew(BaseBlock primary, BaseBlock logBase, List<Entry> all, ByteSource[] sources,
+                                   List<Finding> findings) throws IOException {
         List<Entry> sorted = new ArrayList<>(all);
         sorted.sort(Comparator.comparingLong(Entry::sequence));   // stable: LOG1 before LOG2 on a tie
         long expected = primary.secondarySequence();
+        long rootCellOffset = primary.rootCellOffset();
         if (!primary.checksumValid()) {
-            // The primary's sequence numbers cannot be trusted; start from the oldest logged entry.
-            expected = sorted.get(0).sequence();
+            // The primary's base block cannot be trusted: as Windows does, take the base block
+            // copy from the (oldest) log and replay the entries that follow it.
+            expected = logBase.secondarySequence();
+            rootCellOffset = logBase.rootCellOffset();
             findings.add(new Finding("regf.base-block-from-log", 508, "primary base block checksum is wrong;"
-                    + " replaying from the oldest log entry, sequence " + expected));
+                    + " using the base block of the log, sequence " + expected));
         }
         long oldestNeeded = expected;
         long firstLater = sorted.stream().mapToLong(Entry::sequence).filter(q -> q >= oldestNeeded).min().orElse(-1);
@@ -220,7 +227,7 @@ final class TransactionLogs {
                     + primary.secondarySequence() + " (the primary's secondary sequence number) was found"));
             return null;
         }
-        return new Replay(overlay, sources, dataSize, last, applied, pages);
+        return new Replay(overlay, sources, dataSize, last, applied, pages, rootCellOffset);
     }
 
     private static Replay oldFormat(int logIndex, ByteSource log, BaseBlock lb, BaseBlock primary, ByteSource[] sources,
@@ -274,6 +281,6 @@ final class TransactionLogs {
                         "transaction log replaces more than " + MAX_OVERLAY_UNITS * 512L + " bytes of the hive");
             }
         }
-        return new Replay(overlay, sources, dataSize, lb.secondarySequence(), 1, (int) n);
+        return new Replay(overlay, sources, dataSize, lb.secondarySequence(), 1, (int) n, lb.rootCellOffset());
     }
 }

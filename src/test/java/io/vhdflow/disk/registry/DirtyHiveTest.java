@@ -128,6 +128,17 @@ class DirtyHiveTest {
     }
 
     @Test
+    void primaryWithBadChecksumTakesItsBaseBlockFromTheLog() throws IOException {
+        byte[] b = HiveFixtures.bytes("system-dirty");
+        b[300] ^= 0x40;                                // inside the checksummed bytes (reserved area)
+        Hive h = Hive.open(new BytesSource(b, "system-dirty"),
+                List.of(HiveFixtures.source("system-dirty.LOG1"), HiveFixtures.source("system-dirty.LOG2")));
+        assertTrue(has(h, "regf.checksum") && has(h, "regf.base-block-from-log"), h.findings().toString());
+        // The log's base block says S, so the stale garbage entry S-1 is still skipped.
+        assertEquals(HiveFixtures.export("system-dirty.after.export.reg", SYS), RegExport.walk(h));
+    }
+
+    @Test
     void windowsWrittenDirtyHiveAndLogs() throws IOException {
         Hive plain = open("transactions_NTUSER.DAT");
         assertTrue(plain.dirty());

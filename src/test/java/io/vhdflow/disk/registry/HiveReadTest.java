@@ -157,6 +157,26 @@ class HiveReadTest {
     }
 
     @Test
+    void indexLeafListsWithoutHints() throws IOException {
+        // Neither hivex nor the Windows fixture uses li lists (older Windows does): rewrite the
+        // 1500-element lh list of "Many" in place into an li list (4-byte elements, no hashes).
+        long nk = open("test.hive").key("Many").orElseThrow().offset();
+        byte[] b = HiveFixtures.bytes("test.hive");
+        ByteBuffer le = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+        int list = 4096 + le.getInt((int) nk + 4 + 28);
+        assertEquals('h', (char) b[list + 5]);
+        int count = Short.toUnsignedInt(le.getShort(list + 6));
+        for (int i = 0; i < count; i++) {
+            le.putInt(list + 8 + 4 * i, le.getInt(list + 8 + 8 * i));
+        }
+        b[list + 5] = 'i';
+        Hive h = Hive.open(new BytesSource(b, "li"));
+        assertEquals(1500, h.key("Many").orElseThrow().subkeys().size());
+        assertEquals(1234, h.key("MANY\\key1234").orElseThrow().value("Index").orElseThrow().asDword());
+        assertEquals(HiveFixtures.export("test.export.reg", "HKEY_LOCAL_MACHINE\\TEST"), RegExport.walk(h));
+    }
+
+    @Test
     void unicodeNames() throws IOException {
         Hive h = open("test.hive");
         assertEquals(1, value(h, "Unicode\\Grüße", "Größe").asDword());

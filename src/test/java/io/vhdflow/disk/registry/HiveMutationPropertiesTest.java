@@ -29,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
  * sizes and offsets live, truncation) and reads everything: the only failure allowed is a
  * {@link DiskFormatException}; never a RuntimeException, an OutOfMemoryError or a hang.
  */
-class HiveMutationProperties {
+class HiveMutationPropertiesTest {
 
     /**
      * One mutation: kind 0 = random byte, 1 = random int at an 8-aligned (+0 or +4) offset,
@@ -64,7 +64,7 @@ class HiveMutationProperties {
         return Arbitraries.oneOf(plain, plain, logged);
     }
 
-    @Property(tries = 300)
+    @Property(tries = 200)
     void mutatedHivesFailOnlyWithTypedErrors(@ForAll("cases") Case c) {
         String outcome = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
             // target 0 = the primary; 1.. = the n-th log
