@@ -446,7 +446,7 @@ public final class NtfsFilesystem implements Filesystem {
         if (block < 512 || block > 65536 || Integer.bitCount(block) != 1) {
             throw new DiskFormatException(structure, ir.offset(), "index block size " + block + " is invalid");
         }
-        IndexNode root = IndexNode.parse(v, 0x10, v.length, structure, -1);
+        IndexNode root = IndexNode.parse(v, 0x10, v.length, structure, ir.valueOffset());
         Optional<StreamData> alloc = dir.stream(AttributeRecord.INDEX_ALLOCATION, "$I30", volume, boot.clusterSize());
         return new Index(dir, root, block, alloc);
     }

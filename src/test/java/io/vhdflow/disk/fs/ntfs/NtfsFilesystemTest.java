@@ -83,6 +83,7 @@ class NtfsFilesystemTest {
         assertTrue(info.contains("MFT Record Size: " + fs.bootSector().mftRecordSize()));
         assertTrue(info.contains("Volume Size in Clusters: " + fs.bootSector().totalClusters()));
         assertTrue(info.contains("LCN of Data Attribute for FILE_MFT: " + fs.bootSector().mftLcn()));
+        assertTrue(info.contains("Volume Flags: 0x0000"));
         assertFalse(fs.dirty());
         assertEquals(HibernationState.CLEARED, fs.hibernation());
         assertEquals(List.of(), fs.findings());
@@ -301,6 +302,7 @@ class NtfsFilesystemTest {
         try (FileByteSource s = FileByteSource.open(Fixtures.extract("ntfs/ntfs-hiber.img.zst", dir));
              NtfsFilesystem h = NtfsFilesystem.open(s)) {
             assertTrue(Fixtures.text("ntfs/ntfs-hiber.ntfsfix.txt").contains("Windows is hibernated"));
+            assertTrue(Fixtures.text("ntfs/ntfs-hiber.ntfsinfo.txt").contains("Volume Flags: 0x0001 DIRTY"));
             assertTrue(h.dirty());
             assertEquals(HibernationState.HIBERNATED, h.hibernation());
             Set<String> codes = h.findings().stream().map(Finding::code).collect(Collectors.toSet());

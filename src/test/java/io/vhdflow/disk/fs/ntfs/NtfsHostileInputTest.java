@@ -165,6 +165,19 @@ class NtfsHostileInputTest {
     }
 
     @Test
+    void indexRootEntryErrorsNameTheirAbsoluteOffset() throws IOException {
+        NtfsFile dir = file("/names");
+        AttributeRecord root = dir.attributes().stream()
+                .filter(a -> a.type() == AttributeRecord.INDEX_ROOT).findFirst().orElseThrow();
+        long entryAbs = root.valueOffset() + 0x10 + AttributeRecord.i32(root.value(), 0x10);
+        assertEquals(src.readBytes(entryAbs, 8, "t")[0], root.value()[0x10 + AttributeRecord.i32(root.value(), 0x10)]);
+        NtfsFilesystem fs = NtfsFilesystem.open(new PatchedByteSource(src).putLe(entryAbs + 8, 0x0F, 2));
+        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/names"));
+        assertEquals(entryAbs, e.offset());
+        assertEquals("NTFS MFT record " + dir.number() + " attribute 0x90", e.structure());
+    }
+
+    @Test
     void corruptCompressedDataIsATypedError() throws IOException {
         NtfsFile f = file("/compressed/text.txt");
         NonResidentData d = (NonResidentData) f.stream(AttributeRecord.DATA, "", src, clean.bootSector().clusterSize())
