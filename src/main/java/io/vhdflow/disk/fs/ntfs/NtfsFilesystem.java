@@ -129,7 +129,8 @@ public final class NtfsFilesystem implements Filesystem {
                 .filter(s -> !s.isEmpty());
         Optional<AttributeRecord> info = vol.first(AttributeRecord.VOLUME_INFORMATION).filter(AttributeRecord::resident);
         this.volumeFlags = info.filter(a -> a.value().length >= 12).map(a -> Fixups.u16(a.value(), 10)).orElse(0);
-        this.volumeInfoOffset = info.map(AttributeRecord::offset).orElse(-1L);
+        // $VOLUME_INFORMATION: 0x00 8 reserved, 0x08 1 major version, 0x09 1 minor version, 0x0A 2 flags (0x0001 dirty)
+        this.volumeInfoOffset = info.map(a -> a.valueOffset() + 10).orElse(-1L);
         this.resolver = new PathResolver<>(new Nodes(), true);
         if (record(ROOT).type() != FileType.DIRECTORY) {
             throw new DiskFormatException("NTFS MFT record 5", record(ROOT).base().offset(),
@@ -257,7 +258,7 @@ public final class NtfsFilesystem implements Filesystem {
             long wofSize = f.stream(AttributeRecord.DATA, "WofCompressedData", volume, boot.clusterSize())
                     .map(StreamData::size).orElse(-1L);
             throw new NtfsUnsupportedException(path, "WOF/CompactOS-compressed file (reparse tag 0x80000017, "
-                    + wofAlgorithm(rp.get()) + ", WofCompressedData stream of " + wofSize
+                    + rp.get().wofDescription() + ", WofCompressedData stream of " + wofSize
                     + " bytes); this reader does not decode XPRESS/LZX. Expand it in Windows (compact /u) to inspect it");
         }
         if (rp.isPresent() && rp.get().tag() == 0x80000013) {
@@ -276,10 +277,6 @@ public final class NtfsFilesystem implements Filesystem {
                     + d.get().compressionUnit() + " clusters; NTFS uses 16-cluster units");
         }
         return f.stream(AttributeRecord.DATA, "", volume, boot.clusterSize()).orElse(new StreamData.Resident(new byte[0]));
-    }
-
-    private static String wofAlgorithm(ReparsePoint rp) {
-        return rp.wofDescription();
     }
 
     private FileAttributes attributesOf(NtfsFile f) throws IOException {

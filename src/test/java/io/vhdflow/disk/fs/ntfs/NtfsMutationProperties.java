@@ -116,7 +116,7 @@ class NtfsMutationProperties {
                 Arbitraries.integers().between(0, Integer.MAX_VALUE), values).as(Mutation::new);
     }
 
-    @Property(tries = 200)
+    @Property(tries = 150)
     void mutatedMetadataOnlyEverGivesTypedErrors(@ForAll("mutationList") List<Mutation> mutations,
                                                  @ForAll @IntRange(max = 1) int image) throws IOException {
         Target target = TARGETS.get(image);
