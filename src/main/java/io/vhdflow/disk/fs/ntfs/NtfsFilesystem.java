@@ -227,6 +227,16 @@ public final class NtfsFilesystem implements Filesystem {
         return data(f, path).open();
     }
 
+    /**
+     * The content of the file at {@code path} (following links) as a random-access
+     * {@link ByteSource} read in place, for parsers that seek, such as registry hives. Same
+     * refusals as {@link #newInputStream} (WOF, deduplicated and encrypted files).
+     */
+    public ByteSource openByteSource(String path) throws IOException {
+        NtfsFile f = resolver.resolve(path, true);
+        return new StreamByteSource(data(f, path), "ntfs:" + path);
+    }
+
     @Override
     public String readSymbolicLink(String path) throws IOException {
         NtfsFile f = resolver.resolve(path, false);

@@ -106,6 +106,37 @@ class NtfsFilesystemTest {
     }
 
     @Test
+    void filesAsRandomAccessSources() throws Exception {
+        Map<String, String> expected = hashes("ntfs/ntfs-main.sha256");
+        for (String f : List.of("/Windows/System32/config/SOFTWARE", "/compressed/mixed.bin", "/frag/a.bin",
+                "/sparse.bin", "/names/MiXeD-CaSe.TXT")) {
+            io.vhdflow.disk.container.ByteSource bs = fs.openByteSource(f);
+            assertEquals(fs.attributes(f).size(), bs.size());
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            // read backwards in odd-sized pieces, then hash in order: positional reads must not depend on history
+            int piece = 10007;
+            long pieces = (bs.size() + piece - 1) / piece;
+            byte[][] parts = new byte[(int) Math.min(pieces, 4000)][];
+            assertTrue(pieces <= 4000);
+            {
+                for (long i = pieces - 1; i >= 0; i--) {
+                    long off = i * piece;
+                    parts[(int) i] = bs.readBytes(off, (int) Math.min(piece, bs.size() - off), "test");
+                }
+                for (byte[] p : parts) {
+                    md.update(p);
+                }
+                assertEquals(expected.get(f), HexFormat.of().formatHex(md.digest()), f);
+            }
+            int tail = (int) Math.min(100, bs.size());
+            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(tail);
+            bs.readFully(bs.size() - tail, direct, "test");
+            assertEquals(java.nio.ByteBuffer.wrap(bs.readBytes(bs.size() - tail, tail, "test")), direct.flip());
+        }
+        assertThrows(NtfsUnsupportedException.class, () -> fs.openByteSource("/wof.dat"));
+    }
+
+    @Test
     void ntfscatHashesMatch() throws Exception {
         for (Map.Entry<String, String> e : hashes("ntfs/ntfs-main.ntfscat.sha256").entrySet()) {
             try (InputStream in = fs.newInputStream(e.getKey())) {
