@@ -102,8 +102,15 @@ public final class NtfsFilesystem implements Filesystem {
         }
         // $MFT describes itself: read record 0 where the boot sector says, then map the rest through it.
         long mft0 = boot.mftLcn() * boot.clusterSize();
-        MftRecord rec0 = MftRecord.parse(src.readBytes(mft0, boot.mftRecordSize(), "NTFS MFT record 0"), 0,
-                boot.totalClusters(), mft0);
+        List<Finding> f = new ArrayList<>();
+        MftRecord rec0;
+        try {
+            rec0 = MftRecord.parse(src.readBytes(mft0, boot.mftRecordSize(), "NTFS MFT record 0"), 0,
+                    boot.totalClusters(), mft0);
+        } catch (DiskFormatException primary) {
+            rec0 = fromMirror(0, primary);
+            f.add(mirrorFinding(0, primary));
+        }
         NtfsFile bootstrapFile = new NtfsFile(rec0, rec0.attributes(), src, boot.clusterSize());
         StreamData bootstrap = bootstrapFile.stream(AttributeRecord.DATA, "", src, boot.clusterSize())
                 .orElseThrow(() -> new DiskFormatException("NTFS MFT record 0", mft0, "$MFT has no $DATA attribute"));
@@ -123,7 +130,14 @@ public final class NtfsFilesystem implements Filesystem {
         up.readFully(0, upBytes, 0, upBytes.length, "NTFS $UpCase");
         this.upcase = new UpCaseTable(upBytes);
 
-        NtfsFile vol = record(3);
+        NtfsFile vol;
+        try {
+            vol = record(3);
+        } catch (DiskFormatException primary) {
+            MftRecord r = fromMirror(3, primary);
+            vol = new NtfsFile(r, r.attributes(), src, boot.clusterSize());
+            f.add(mirrorFinding(3, primary));
+        }
         this.label = vol.first(AttributeRecord.VOLUME_NAME).filter(AttributeRecord::resident)
                 .map(a -> new String(a.value(), 0, a.value().length & ~1, StandardCharsets.UTF_16LE))
                 .filter(s -> !s.isEmpty());
@@ -137,7 +151,6 @@ public final class NtfsFilesystem implements Filesystem {
                     "the root directory record is not a directory");
         }
 
-        List<Finding> f = new ArrayList<>();
         if (dirty()) {
             f.add(new Finding("ntfs.dirty", volumeInfoOffset, "the NTFS dirty flag is set in $Volume: the volume was "
                     + "not cleanly unmounted (or chkdsk was scheduled); Windows will run chkdsk at boot"));
@@ -152,6 +165,30 @@ public final class NtfsFilesystem implements Filesystem {
         this.hibernation = h;
         h.finding().ifPresent(f::add);
         this.findings = List.copyOf(f);
+    }
+
+    /**
+     * Record {@code n} (0-3) from $MFTMirr, which mirrors the first four MFT records; used when
+     * the primary copy is corrupt. Rethrows {@code primary} if the mirror is unusable too.
+     */
+    private MftRecord fromMirror(int n, DiskFormatException primary) throws DiskFormatException {
+        long lcn = boot.mftMirrLcn();
+        long abs = lcn * boot.clusterSize() + (long) n * boot.mftRecordSize();
+        try {
+            if (lcn <= 0 || lcn >= boot.totalClusters() || lcn == boot.mftLcn()) {
+                throw new DiskFormatException(NtfsBootSector.STRUCTURE, 0x38, "no usable $MFTMirr");
+            }
+            return MftRecord.parse(volume.readBytes(abs, boot.mftRecordSize(), "NTFS $MFTMirr record " + n), n,
+                    boot.totalClusters(), abs);
+        } catch (IOException mirror) {
+            primary.addSuppressed(mirror);
+            throw primary;
+        }
+    }
+
+    private static Finding mirrorFinding(int n, DiskFormatException primary) {
+        return new Finding("ntfs.mft-mirror-used", primary.offset(), "MFT record " + n + " is damaged ("
+                + primary.getMessage() + "); its copy in $MFTMirr was used. Run chkdsk on the volume");
     }
 
     /** The boot sector geometry. */
