@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * Case-insensitive B-tree lookups: any mix of upper and lower case, and '\' separators, reaches
  * the same record as the name recorded through the ntfs-3g mount; a name with a character more or less does not.
  */
-class NtfsLookupProperties {
+class NtfsLookupPropertyTest {
     static Path dir;
     static FileByteSource src;
     static NtfsFilesystem fs;

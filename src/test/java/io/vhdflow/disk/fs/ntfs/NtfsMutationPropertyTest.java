@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * clusters) and walks the whole tree: only typed errors may come out, never a runtime exception,
  * a hang or a huge allocation (the surefire heap is 1 GiB; the walk caps each read).
  */
-class NtfsMutationProperties {
+class NtfsMutationPropertyTest {
 
     static Path dir;
     static final List<Target> TARGETS = new ArrayList<>();
