@@ -38,10 +38,11 @@ import java.util.List;
  * @param runs            decoded runlist of this extent
  * @param structure       name used in errors, e.g. "NTFS MFT record 35 attribute 0x80"
  * @param offset          absolute byte offset of the attribute header
+ * @param valueOffset     absolute byte offset of the resident value (-1 when non-resident)
  */
 record AttributeRecord(int type, String name, int flags, int id, boolean resident, byte[] value, long startVcn,
                        long lastVcn, int compressionUnit, long allocatedSize, long dataSize, long initializedSize,
-                       List<DataRun> runs, String structure, long offset) {
+                       List<DataRun> runs, String structure, long offset, long valueOffset) {
 
     static final int STANDARD_INFORMATION = 0x10;
     static final int ATTRIBUTE_LIST = 0x20;
@@ -91,7 +92,7 @@ record AttributeRecord(int type, String name, int flags, int id, boolean residen
             }
             byte[] value = java.util.Arrays.copyOfRange(rec, off + voff, off + voff + (int) vlen);
             return new AttributeRecord(type, name, flags, id, true, value, 0, -1, 0, vlen, vlen, vlen, List.of(),
-                    structure, abs);
+                    structure, abs, abs + voff);
         }
         if (alen < 0x40) {
             throw new DiskFormatException(structure, abs + 4, "non-resident attribute length " + alen + " below 64");
@@ -118,7 +119,7 @@ record AttributeRecord(int type, String name, int flags, int id, boolean residen
         }
         List<DataRun> runs = DataRun.decode(rec, off + runOff, off + alen, startVcn, totalClusters, structure, recAbs);
         return new AttributeRecord(type, name, flags, id, false, new byte[0], startVcn, lastVcn, cu, alloc, size,
-                init, List.copyOf(runs), structure, abs);
+                init, List.copyOf(runs), structure, abs, -1);
     }
 
     boolean compressed() {

@@ -79,7 +79,7 @@ final class NtfsFile {
         List<FileName> out = new ArrayList<>();
         for (AttributeRecord a : attributes) {
             if (a.type() == AttributeRecord.FILE_NAME && a.resident()) {
-                out.add(FileName.parse(a.value(), 0, a.value().length, a.structure(), a.offset()));
+                out.add(FileName.parse(a.value(), 0, a.value().length, a.structure(), a.valueOffset()));
             }
         }
         return out;

@@ -102,8 +102,15 @@ public final class NtfsFilesystem implements Filesystem {
         }
         // $MFT describes itself: read record 0 where the boot sector says, then map the rest through it.
         long mft0 = boot.mftLcn() * boot.clusterSize();
-        MftRecord rec0 = MftRecord.parse(src.readBytes(mft0, boot.mftRecordSize(), "NTFS MFT record 0"), 0,
-                boot.totalClusters(), mft0);
+        List<Finding> f = new ArrayList<>();
+        MftRecord rec0;
+        try {
+            rec0 = MftRecord.parse(src.readBytes(mft0, boot.mftRecordSize(), "NTFS MFT record 0"), 0,
+                    boot.totalClusters(), mft0);
+        } catch (DiskFormatException primary) {
+            rec0 = fromMirror(0, primary);
+            f.add(mirrorFinding(0, primary));
+        }
         NtfsFile bootstrapFile = new NtfsFile(rec0, rec0.attributes(), src, boot.clusterSize());
         StreamData bootstrap = bootstrapFile.stream(AttributeRecord.DATA, "", src, boot.clusterSize())
                 .orElseThrow(() -> new DiskFormatException("NTFS MFT record 0", mft0, "$MFT has no $DATA attribute"));
@@ -123,20 +130,27 @@ public final class NtfsFilesystem implements Filesystem {
         up.readFully(0, upBytes, 0, upBytes.length, "NTFS $UpCase");
         this.upcase = new UpCaseTable(upBytes);
 
-        NtfsFile vol = record(3);
+        NtfsFile vol;
+        try {
+            vol = record(3);
+        } catch (DiskFormatException primary) {
+            MftRecord r = fromMirror(3, primary);
+            vol = new NtfsFile(r, r.attributes(), src, boot.clusterSize());
+            f.add(mirrorFinding(3, primary));
+        }
         this.label = vol.first(AttributeRecord.VOLUME_NAME).filter(AttributeRecord::resident)
                 .map(a -> new String(a.value(), 0, a.value().length & ~1, StandardCharsets.UTF_16LE))
                 .filter(s -> !s.isEmpty());
         Optional<AttributeRecord> info = vol.first(AttributeRecord.VOLUME_INFORMATION).filter(AttributeRecord::resident);
         this.volumeFlags = info.filter(a -> a.value().length >= 12).map(a -> Fixups.u16(a.value(), 10)).orElse(0);
-        this.volumeInfoOffset = info.map(AttributeRecord::offset).orElse(-1L);
+        // $VOLUME_INFORMATION: 0x00 8 reserved, 0x08 1 major version, 0x09 1 minor version, 0x0A 2 flags (0x0001 dirty)
+        this.volumeInfoOffset = info.map(a -> a.valueOffset() + 10).orElse(-1L);
         this.resolver = new PathResolver<>(new Nodes(), true);
         if (record(ROOT).type() != FileType.DIRECTORY) {
             throw new DiskFormatException("NTFS MFT record 5", record(ROOT).base().offset(),
                     "the root directory record is not a directory");
         }
 
-        List<Finding> f = new ArrayList<>();
         if (dirty()) {
             f.add(new Finding("ntfs.dirty", volumeInfoOffset, "the NTFS dirty flag is set in $Volume: the volume was "
                     + "not cleanly unmounted (or chkdsk was scheduled); Windows will run chkdsk at boot"));
@@ -151,6 +165,30 @@ public final class NtfsFilesystem implements Filesystem {
         this.hibernation = h;
         h.finding().ifPresent(f::add);
         this.findings = List.copyOf(f);
+    }
+
+    /**
+     * Record {@code n} (0-3) from $MFTMirr, which mirrors the first four MFT records; used when
+     * the primary copy is corrupt. Rethrows {@code primary} if the mirror is unusable too.
+     */
+    private MftRecord fromMirror(int n, DiskFormatException primary) throws DiskFormatException {
+        long lcn = boot.mftMirrLcn();
+        long abs = lcn * boot.clusterSize() + (long) n * boot.mftRecordSize();
+        try {
+            if (lcn <= 0 || lcn >= boot.totalClusters() || lcn == boot.mftLcn()) {
+                throw new DiskFormatException(NtfsBootSector.STRUCTURE, 0x38, "no usable $MFTMirr");
+            }
+            return MftRecord.parse(volume.readBytes(abs, boot.mftRecordSize(), "NTFS $MFTMirr record " + n), n,
+                    boot.totalClusters(), abs);
+        } catch (IOException mirror) {
+            primary.addSuppressed(mirror);
+            throw primary;
+        }
+    }
+
+    private static Finding mirrorFinding(int n, DiskFormatException primary) {
+        return new Finding("ntfs.mft-mirror-used", primary.offset(), "MFT record " + n + " is damaged ("
+                + primary.getMessage() + "); its copy in $MFTMirr was used. Run chkdsk on the volume");
     }
 
     /** The boot sector geometry. */
@@ -226,6 +264,16 @@ public final class NtfsFilesystem implements Filesystem {
         return data(f, path).open();
     }
 
+    /**
+     * The content of the file at {@code path} (following links) as a random-access
+     * {@link ByteSource} read in place, for parsers that seek, such as registry hives. Same
+     * refusals as {@link #newInputStream} (WOF, deduplicated and encrypted files).
+     */
+    public ByteSource openByteSource(String path) throws IOException {
+        NtfsFile f = resolver.resolve(path, true);
+        return new StreamByteSource(data(f, path), "ntfs:" + path);
+    }
+
     @Override
     public String readSymbolicLink(String path) throws IOException {
         NtfsFile f = resolver.resolve(path, false);
@@ -257,7 +305,7 @@ public final class NtfsFilesystem implements Filesystem {
             long wofSize = f.stream(AttributeRecord.DATA, "WofCompressedData", volume, boot.clusterSize())
                     .map(StreamData::size).orElse(-1L);
             throw new NtfsUnsupportedException(path, "WOF/CompactOS-compressed file (reparse tag 0x80000017, "
-                    + wofAlgorithm(rp.get()) + ", WofCompressedData stream of " + wofSize
+                    + rp.get().wofDescription() + ", WofCompressedData stream of " + wofSize
                     + " bytes); this reader does not decode XPRESS/LZX. Expand it in Windows (compact /u) to inspect it");
         }
         if (rp.isPresent() && rp.get().tag() == 0x80000013) {
@@ -276,10 +324,6 @@ public final class NtfsFilesystem implements Filesystem {
                     + d.get().compressionUnit() + " clusters; NTFS uses 16-cluster units");
         }
         return f.stream(AttributeRecord.DATA, "", volume, boot.clusterSize()).orElse(new StreamData.Resident(new byte[0]));
-    }
-
-    private static String wofAlgorithm(ReparsePoint rp) {
-        return rp.wofDescription();
     }
 
     private FileAttributes attributesOf(NtfsFile f) throws IOException {
@@ -446,7 +490,7 @@ public final class NtfsFilesystem implements Filesystem {
         if (block < 512 || block > 65536 || Integer.bitCount(block) != 1) {
             throw new DiskFormatException(structure, ir.offset(), "index block size " + block + " is invalid");
         }
-        IndexNode root = IndexNode.parse(v, 0x10, v.length, structure, -1);
+        IndexNode root = IndexNode.parse(v, 0x10, v.length, structure, ir.valueOffset());
         Optional<StreamData> alloc = dir.stream(AttributeRecord.INDEX_ALLOCATION, "$I30", volume, boot.clusterSize());
         return new Index(dir, root, block, alloc);
     }

@@ -83,6 +83,7 @@ class NtfsFilesystemTest {
         assertTrue(info.contains("MFT Record Size: " + fs.bootSector().mftRecordSize()));
         assertTrue(info.contains("Volume Size in Clusters: " + fs.bootSector().totalClusters()));
         assertTrue(info.contains("LCN of Data Attribute for FILE_MFT: " + fs.bootSector().mftLcn()));
+        assertTrue(info.contains("Volume Flags: 0x0000"));
         assertFalse(fs.dirty());
         assertEquals(HibernationState.CLEARED, fs.hibernation());
         assertEquals(List.of(), fs.findings());
@@ -102,6 +103,37 @@ class NtfsFilesystemTest {
             }
             assertEquals(FileType.REGULAR, fs.attributes(e.getKey()).type(), e.getKey());
         }
+    }
+
+    @Test
+    void filesAsRandomAccessSources() throws Exception {
+        Map<String, String> expected = hashes("ntfs/ntfs-main.sha256");
+        for (String f : List.of("/Windows/System32/config/SOFTWARE", "/compressed/mixed.bin", "/frag/a.bin",
+                "/sparse.bin", "/names/MiXeD-CaSe.TXT")) {
+            io.vhdflow.disk.container.ByteSource bs = fs.openByteSource(f);
+            assertEquals(fs.attributes(f).size(), bs.size());
+            MessageDigest md = MessageDigest.getInstance("SHA-256");
+            // read backwards in odd-sized pieces, then hash in order: positional reads must not depend on history
+            int piece = 10007;
+            long pieces = (bs.size() + piece - 1) / piece;
+            byte[][] parts = new byte[(int) Math.min(pieces, 4000)][];
+            assertTrue(pieces <= 4000);
+            {
+                for (long i = pieces - 1; i >= 0; i--) {
+                    long off = i * piece;
+                    parts[(int) i] = bs.readBytes(off, (int) Math.min(piece, bs.size() - off), "test");
+                }
+                for (byte[] p : parts) {
+                    md.update(p);
+                }
+                assertEquals(expected.get(f), HexFormat.of().formatHex(md.digest()), f);
+            }
+            int tail = (int) Math.min(100, bs.size());
+            java.nio.ByteBuffer direct = java.nio.ByteBuffer.allocateDirect(tail);
+            bs.readFully(bs.size() - tail, direct, "test");
+            assertEquals(java.nio.ByteBuffer.wrap(bs.readBytes(bs.size() - tail, tail, "test")), direct.flip());
+        }
+        assertThrows(NtfsUnsupportedException.class, () -> fs.openByteSource("/wof.dat"));
     }
 
     @Test
@@ -301,6 +333,7 @@ class NtfsFilesystemTest {
         try (FileByteSource s = FileByteSource.open(Fixtures.extract("ntfs/ntfs-hiber.img.zst", dir));
              NtfsFilesystem h = NtfsFilesystem.open(s)) {
             assertTrue(Fixtures.text("ntfs/ntfs-hiber.ntfsfix.txt").contains("Windows is hibernated"));
+            assertTrue(Fixtures.text("ntfs/ntfs-hiber.ntfsinfo.txt").contains("Volume Flags: 0x0001 DIRTY"));
             assertTrue(h.dirty());
             assertEquals(HibernationState.HIBERNATED, h.hibernation());
             Set<String> codes = h.findings().stream().map(Finding::code).collect(Collectors.toSet());

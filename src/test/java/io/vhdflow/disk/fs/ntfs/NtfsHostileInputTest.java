@@ -64,6 +64,26 @@ class NtfsHostileInputTest {
     }
 
     @Test
+    void damagedMftRecordZeroIsReadFromTheMirror() throws IOException {
+        NtfsBootSector b = clean.bootSector();
+        long rec0 = b.mftLcn() * b.clusterSize();
+        long rec3 = rec0 + 3L * b.mftRecordSize();
+        PatchedByteSource bad = new PatchedByteSource(src).put(rec0 + 510, (byte) 0xEE, (byte) 0xEE)
+                .put(rec3 + 1022, (byte) 0xEE, (byte) 0xEE);
+        NtfsFilesystem fs = NtfsFilesystem.open(bad);
+        assertEquals("VHDFLOW-NTFS", fs.label().orElseThrow());
+        assertEquals("original content\n", fs.readString("/links/original.txt", 100));
+        assertEquals(2, fs.findings().stream().filter(f -> f.code().equals("ntfs.mft-mirror-used")).count());
+        assertEquals(rec0 + 510, fs.findings().get(0).offset());
+        // with the mirror damaged as well, the primary error is reported
+        long mirror = b.mftMirrLcn() * b.clusterSize();
+        DiskFormatException e = assertThrows(DiskFormatException.class,
+                () -> NtfsFilesystem.open(new PatchedByteSource(bad).put(mirror, (byte) 0)));
+        assertEquals(rec0 + 510, e.offset());
+        assertEquals(1, e.getSuppressed().length);
+    }
+
+    @Test
     void brokenFixupInAnIndxBlock() throws IOException {
         NtfsFile dir = file("/bigdir");
         NonResidentData alloc = (NonResidentData) dir.stream(AttributeRecord.INDEX_ALLOCATION, "$I30", src,
@@ -162,6 +182,19 @@ class NtfsHostileInputTest {
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/bigdir"));
         assertEquals(firstEntry, e.offset());
+    }
+
+    @Test
+    void indexRootEntryErrorsNameTheirAbsoluteOffset() throws IOException {
+        NtfsFile dir = file("/names");
+        AttributeRecord root = dir.attributes().stream()
+                .filter(a -> a.type() == AttributeRecord.INDEX_ROOT).findFirst().orElseThrow();
+        long entryAbs = root.valueOffset() + 0x10 + AttributeRecord.i32(root.value(), 0x10);
+        assertEquals(src.readBytes(entryAbs, 8, "t")[0], root.value()[0x10 + AttributeRecord.i32(root.value(), 0x10)]);
+        NtfsFilesystem fs = NtfsFilesystem.open(new PatchedByteSource(src).putLe(entryAbs + 8, 0x0F, 2));
+        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/names"));
+        assertEquals(entryAbs, e.offset());
+        assertEquals("NTFS MFT record " + dir.number() + " attribute 0x90", e.structure());
     }
 
     @Test

@@ -14,6 +14,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
@@ -35,49 +36,66 @@ import java.util.stream.Stream;
  * clusters) and walks the whole tree: only typed errors may come out, never a runtime exception,
  * a hang or a huge allocation (the surefire heap is 1 GiB; the walk caps each read).
  */
-class NtfsMutationProperties {
+class NtfsMutationPropertyTest {
 
     static Path dir;
-    static FileByteSource src;
-    /** Metadata regions by kind: boot sector, system MFT records, other MFT records, INDX blocks, LZNT1 data. */
-    static final List<List<long[]>> REGIONS = new ArrayList<>(); // each {start, length}
+    static final List<Target> TARGETS = new ArrayList<>();
+
+    /**
+     * One fixture and its metadata regions by kind: boot sector, system MFT records, other MFT
+     * records, INDX blocks, LZNT1 data (each region {start, length}).
+     */
+    record Target(FileByteSource src, List<List<long[]>> regions) {
+    }
 
     @BeforeContainer
     static void setUp() throws IOException {
         dir = Files.createTempDirectory("ntfs-prop");
-        src = FileByteSource.open(Fixtures.extract("ntfs/ntfs-main.img.zst", dir));
+        TARGETS.add(target("ntfs/ntfs-main.img.zst", List.of("/bigdir", "/"), "/compressed/text.txt"));
+        TARGETS.add(target("ntfs/ntfs-attrlist.img.zst", List.of("/attrlist", "/attrlist/holes", "/"), null));
+    }
+
+    static Target target(String fixture, List<String> dirs, String compressed) throws IOException {
+        FileByteSource src = FileByteSource.open(Fixtures.extract(fixture, Files.createTempDirectory(dir, "img")));
+        List<List<long[]>> regions = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            regions.add(new ArrayList<>());
+        }
         NtfsFilesystem fs = NtfsFilesystem.open(src);
         int cs = fs.bootSector().clusterSize();
         int rs = fs.bootSector().mftRecordSize();
-        for (int i = 0; i < 5; i++) {
-            REGIONS.add(new ArrayList<>());
-        }
-        REGIONS.get(0).add(new long[]{0, 512});
-        // the MFT records in use: system records and the fixture's files
+        regions.get(0).add(new long[]{0, 512});
         NonResidentData mft = (NonResidentData) fs.record(0).stream(AttributeRecord.DATA, "", src, cs).orElseThrow();
         for (long n = 0; n < mft.size() / rs; n++) {
             long abs = mft.physicalOffset(n * rs);
             if (abs >= 0) {
-                REGIONS.get(n < 16 ? 1 : 2).add(new long[]{abs, rs});
+                regions.get(n < 16 ? 1 : 2).add(new long[]{abs, rs});
             }
         }
-        for (String d : List.of("/bigdir", "/")) {
+        for (String d : dirs) {
             NtfsFile f = fs.record(fs.attributes(d).inode());
             f.stream(AttributeRecord.INDEX_ALLOCATION, "$I30", src, cs).ifPresent(a -> {
                 NonResidentData nr = (NonResidentData) a;
                 for (long p = 0; p < nr.size(); p += 4096) {
-                    REGIONS.get(3).add(new long[]{nr.physicalOffset(p), 4096});
+                    regions.get(3).add(new long[]{nr.physicalOffset(p), 4096});
                 }
             });
         }
-        NtfsFile text = fs.record(fs.attributes("/compressed/text.txt").inode());
-        NonResidentData t = (NonResidentData) text.stream(AttributeRecord.DATA, "", src, cs).orElseThrow();
-        REGIONS.get(4).add(new long[]{t.physicalOffset(0), 4 * cs});
+        if (compressed != null) {
+            NtfsFile text = fs.record(fs.attributes(compressed).inode());
+            NonResidentData t = (NonResidentData) text.stream(AttributeRecord.DATA, "", src, cs).orElseThrow();
+            regions.get(4).add(new long[]{t.physicalOffset(0), 4 * cs});
+        } else {
+            regions.set(4, regions.get(2));
+        }
+        return new Target(src, regions);
     }
 
     @AfterContainer
     static void tearDown() throws IOException {
-        src.close();
+        for (Target t : TARGETS) {
+            t.src.close();
+        }
         try (Stream<Path> s = Files.walk(dir)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
@@ -99,10 +117,12 @@ class NtfsMutationProperties {
     }
 
     @Property(tries = 150)
-    void mutatedMetadataOnlyEverGivesTypedErrors(@ForAll("mutationList") List<Mutation> mutations) throws IOException {
-        PatchedByteSource bad = new PatchedByteSource(src);
+    void mutatedMetadataOnlyEverGivesTypedErrors(@ForAll("mutationList") List<Mutation> mutations,
+                                                 @ForAll @IntRange(max = 1) int image) throws IOException {
+        Target target = TARGETS.get(image);
+        PatchedByteSource bad = new PatchedByteSource(target.src);
         for (Mutation m : mutations) {
-            List<long[]> kind = REGIONS.get(m.kind);
+            List<long[]> kind = target.regions.get(m.kind);
             long[] r = kind.get(m.region % kind.size());
             bad.put(r[0] + m.at % r[1], m.bytes);
         }
