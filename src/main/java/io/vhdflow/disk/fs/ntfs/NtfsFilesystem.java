@@ -269,7 +269,8 @@ public final class NtfsFilesystem implements Filesystem {
      * {@link ByteSource} read in place, for parsers that seek, such as registry hives. Same
      * refusals as {@link #newInputStream} (WOF, deduplicated and encrypted files).
      */
-    public ByteSource openByteSource(String path) throws IOException {
+    @Override
+    public ByteSource openFile(String path) throws IOException {
         NtfsFile f = resolver.resolve(path, true);
         return new StreamByteSource(data(f, path), "ntfs:" + path);
     }

@@ -110,7 +110,7 @@ class NtfsFilesystemTest {
         Map<String, String> expected = hashes("ntfs/ntfs-main.sha256");
         for (String f : List.of("/Windows/System32/config/SOFTWARE", "/compressed/mixed.bin", "/frag/a.bin",
                 "/sparse.bin", "/names/MiXeD-CaSe.TXT")) {
-            io.vhdflow.disk.container.ByteSource bs = fs.openByteSource(f);
+            io.vhdflow.disk.container.ByteSource bs = fs.openFile(f);
             assertEquals(fs.attributes(f).size(), bs.size());
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             // read backwards in odd-sized pieces, then hash in order: positional reads must not depend on history
@@ -133,7 +133,7 @@ class NtfsFilesystemTest {
             bs.readFully(bs.size() - tail, direct, "test");
             assertEquals(java.nio.ByteBuffer.wrap(bs.readBytes(bs.size() - tail, tail, "test")), direct.flip());
         }
-        assertThrows(NtfsUnsupportedException.class, () -> fs.openByteSource("/wof.dat"));
+        assertThrows(NtfsUnsupportedException.class, () -> fs.openFile("/wof.dat"));
     }
 
     @Test

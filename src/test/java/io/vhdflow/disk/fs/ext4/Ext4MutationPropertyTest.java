@@ -37,7 +37,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * directory and extent/indirect blocks: exactly the blocks a metadata walk reads) and walks the
  * damaged filesystem. Only typed errors may come out, and each example must end quickly.
  */
-class Ext4MutationProperties {
+class Ext4MutationPropertyTest {
     private static final List<String> IMAGES = List.of("ext4", "ext2", "ext4-metabg", "ext4-inline", "ext4-32");
     private static Path dir;
     private static final List<ByteSource> SOURCES = new ArrayList<>();
