@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VhdflowCommand.Version.class,
         description = "Checks, packages and registers VM disk images (VHD) for Azure.",
-        subcommands = {CommandLine.HelpCommand.class})
+        subcommands = {CommandLine.HelpCommand.class, VhdCommand.class})
 public final class VhdflowCommand implements Runnable {
 
     @CommandLine.Spec
