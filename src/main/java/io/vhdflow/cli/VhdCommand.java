@@ -37,7 +37,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "vhd", mixinStandardHelpOptions = true,
         description = "Inspect, check and convert VHD disk images for Azure.",
-        subcommands = {VhdCommand.Info.class, VhdCommand.Check.class, VhdCommand.Convert.class})
+        subcommands = {VhdCommand.Info.class, VhdCommand.Check.class, VhdCommand.Convert.class, VhdCommand.ZeroMap.class})
 public final class VhdCommand implements Runnable {
 
     static final int NOT_READY = 1;
@@ -236,6 +236,46 @@ public final class VhdCommand implements Runnable {
             }
             out.flush();
             return v.ready() ? 0 : NOT_READY;
+        }
+    }
+
+    /** {@code vhd map FILE [--json] [--ranges N]}: the zero-range map, streamed. */
+    @Command(name = "map", mixinStandardHelpOptions = true,
+            description = "Read the virtual disk end to end and report which 512-byte-aligned ranges hold data.")
+    static final class ZeroMap implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Parameters(paramLabel = "FILE")
+        Path file;
+        @Option(names = "--ranges", defaultValue = "20", description = "ranges to list (default 20); totals cover all")
+        int keep;
+        @Option(names = "--json", description = "print JSON")
+        boolean asJson;
+
+        @Override
+        public Integer call() throws Exception {
+            long start = System.nanoTime();
+            io.vhdflow.disk.container.DataRangeSummary s;
+            try (DiskImage img = DiskImages.open(file)) {
+                s = io.vhdflow.disk.container.DataRangeScanner.scan(img, (o, l) -> { }, Math.max(0, keep),
+                        ProgressListener.NONE);
+            } catch (IOException e) {
+                return fail(spec, e);
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            PrintWriter out = spec.commandLine().getOut();
+            if (asJson) {
+                out.println(json().writeValueAsString(s));
+            } else {
+                out.printf("%s: %d bytes virtual, %d bytes of data in %d ranges, %d bytes zero (%.1f s)%n", file,
+                        s.virtualSize(), s.dataBytes(), s.rangeCount(), s.zeroBytes(), secs);
+                s.firstRanges().forEach(r -> out.printf("  data %d..%d (%d bytes)%n", r.offset(), r.end(), r.length()));
+                if (s.truncated()) {
+                    out.printf("  ... %d more ranges%n", s.rangeCount() - s.firstRanges().size());
+                }
+            }
+            out.flush();
+            return 0;
         }
     }
 
