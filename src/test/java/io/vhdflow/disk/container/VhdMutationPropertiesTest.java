@@ -25,7 +25,7 @@ import java.util.stream.Stream;
  * disk, scanning it and judging it must succeed or fail with a typed {@link DiskFormatException},
  * nothing else.
  */
-class VhdMutationProperties {
+class VhdMutationPropertiesTest {
 
     /** The pristine fixtures, unpacked once per JVM. */
     private static final class Pristine {
