@@ -56,13 +56,19 @@ class VhdMutationPropertiesTest {
         Arbitrary<Integer> base = Arbitraries.integers().between(0, 2);
         // Offsets: footer copy + header + BAT + locators (first 4 KiB), or the trailing footer
         // (negative: from the end), or anywhere in the first MiB.
-        Arbitrary<Integer> offset = Arbitraries.oneOf(Arbitraries.integers().between(0, 4095),
-                Arbitraries.integers().between(-512, -1), Arbitraries.integers().between(0, (1 << 20) - 1));
+        Arbitrary<Integer> offset = Arbitraries.frequencyOf(
+                Tuple.of(1, Arbitraries.integers().between(0, 511)),          // footer copy
+                Tuple.of(3, Arbitraries.integers().between(512, 1535)),       // dynamic header
+                Tuple.of(3, Arbitraries.integers().between(1536, 4095)),      // BAT, locator data
+                Tuple.of(1, Arbitraries.integers().between(-512, -1)),        // trailing footer
+                Tuple.of(1, Arbitraries.integers().between(0, (1 << 20) - 1)));
         Arbitrary<Byte> value = Arbitraries.oneOf(Arbitraries.bytes(), Arbitraries.of((byte) 0, (byte) 0xFF));
         Arbitrary<List<Tuple.Tuple2<Integer, Byte>>> edits = Combinators.combine(offset, value).as(Tuple::of)
                 .list().ofMinSize(1).ofMaxSize(8);
-        Arbitrary<Integer> cut = Arbitraries.oneOf(Arbitraries.just(0), Arbitraries.integers().between(1, 1 << 20));
-        return Combinators.combine(base, edits, Arbitraries.of(true, false), cut).as(Mutation::new);
+        Arbitrary<Integer> cut = Arbitraries.frequencyOf(Tuple.of(4, Arbitraries.just(0)),
+                Tuple.of(1, Arbitraries.integers().between(1, 1 << 20)));
+        Arbitrary<Boolean> fix = Arbitraries.frequency(Tuple.of(3, true), Tuple.of(1, false));
+        return Combinators.combine(base, edits, fix, cut).as(Mutation::new);
     }
 
     @Property(tries = 250)
@@ -86,13 +92,16 @@ class VhdMutationPropertiesTest {
         Path p = Pristine.DIR.resolve("mutant-" + m.base() + "-" + System.nanoTime() + ".vhd");
         Files.write(p, b);
         try {
-            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> {
-                try {
-                    exercise(p);
-                } catch (DiskFormatException expected) {
-                    // typed: fine
-                }
-            });
+            String outcome = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(
+                    java.time.Duration.ofSeconds(10), () -> {
+                        try {
+                            exercise(p);
+                            return "read fully";
+                        } catch (DiskFormatException expected) {
+                            return "rejected: " + expected.structure().replaceAll("\\d+", "N");
+                        }
+                    });
+            net.jqwik.api.statistics.Statistics.collect(outcome);
         } finally {
             Files.deleteIfExists(p);
         }
@@ -106,12 +115,19 @@ class VhdMutationPropertiesTest {
         }
     }
 
-    /** Re-seals both footers and the dynamic header, so the mutation is judged on its content. */
+    /**
+     * Re-seals the footers and the dynamic header, and makes the trailing footer a copy of the one
+     * at offset 0 (dynamic and differencing disks), so the mutation is judged on its content.
+     */
     static void fixChecksums(byte[] b) {
         ByteBuffer bb = ByteBuffer.wrap(b);
-        if (b.length >= 512) {
-            reseal(b, b.length - 512, 512, 64);
-            reseal(b, 0, 512, 64);
+        if (b.length >= 1024) {
+            if (VhdFooter.hasCookie(b, 0)) {
+                reseal(b, 0, 512, 64);
+                System.arraycopy(b, 0, b, b.length - 512, 512);
+            } else {
+                reseal(b, b.length - 512, 512, 64);
+            }
             long dataOffset = bb.getLong(16);
             if (dataOffset > 0 && dataOffset <= b.length - 1024) {
                 reseal(b, (int) dataOffset, 1024, 36);
