@@ -192,7 +192,7 @@ public final class AzureReadiness {
                 "convert to a fixed VHD of " + rounded + " bytes (+512 footer): vhdflow vhd convert IN OUT.vhd");
     }
 
-    private static CheckResult sizeRange(long size, Policy policy) {
+    static CheckResult sizeRange(long size, Policy policy) {
         String title = "Disk size within Azure's limits";
         if (size < MIN_SIZE) {
             return fail("G4", title, Severity.MUST, size + " bytes is below Azure's 20 MiB minimum",
