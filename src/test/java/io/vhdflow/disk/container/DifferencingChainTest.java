@@ -74,4 +74,34 @@ class DifferencingChainTest {
                 () -> DiskImages.open(top).close());
         assertTrue(e.getMessage().contains("deeper than " + DiskImages.MAX_CHAIN_DEPTH), e.getMessage());
     }
+
+    @Test
+    void absoluteMacxLocatorFindsTheParentPastAStaleFileOfTheSameName(@TempDir Path dir) throws Exception {
+        Path right = Files.createDirectories(dir.resolve("right"));
+        Path parent = VhdFixtures.extract("dynamic.vhd", right);
+        // A stale dynamic.vhd next to the child: same name, another unique id.
+        Path stale = VhdFixtures.extract("dynamic.vhd", dir);
+        HostileVhdTest.patchBothFooters(stale, 68, 42L, 8);
+        Path child = VhdFixtures.extract("diff-abs.vhd", dir);
+        // Entry 1 is the MacX locator (file URL, UTF-8); point it at the right parent.
+        byte[] url = parent.toUri().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] h = HostileVhdTest.read(child, 512, 1024);
+        ByteBuffer hb = ByteBuffer.wrap(h);
+        assertEquals("MacX", new String(h, 576 + 24, 4, java.nio.charset.StandardCharsets.US_ASCII));
+        long dataAt = hb.getLong(576 + 24 + 16);
+        assertTrue(url.length <= hb.getInt(576 + 24 + 4) * 512L, "locator space");
+        HostileVhdTest.patch(child, dataAt, url);
+        HostileVhdTest.patchInt(child, 512 + 576 + 24 + 8, url.length);
+        HostileVhdTest.fixHeader(child);
+        try (DiskImage img = DiskImages.open(child)) {
+            assertEquals(parent.toRealPath(), img.parent().orElseThrow().path().toRealPath());
+            assertEquals(VhdFixtures.text("diff-abs.virtual.sha256"), VhdFixtures.sha256(img.virtualDisk()));
+        }
+        // Without the right parent, the stale one is named in the error.
+        Files.delete(parent);
+        DiskFormatException e = org.junit.jupiter.api.Assertions.assertThrows(DiskFormatException.class,
+                () -> DiskImages.open(child).close());
+        assertTrue(e.getMessage().contains("parent unique id"), e.getMessage());
+        assertTrue(e.getMessage().contains(stale.getFileName().toString()), e.getMessage());
+    }
 }
