@@ -92,12 +92,14 @@ qemu_alloc=$(( $(stat -c %b "$work/qemu.vhd") * 512 ))
 
 echo "== zero-range map of the fixed VHD vs cat (warm cache, best of 3)"
 cat "$work/qemu.vhd" > /dev/null
-best_cat=999999; best_map=999999
+best_cat=999999; best_map=999999; best_inner=999999
 for i in 1 2 3; do
   t0=$(now); cat "$work/qemu.vhd" > /dev/null; t1=$(now)
   c=$(secs "$t0" "$t1"); best_cat=$(echo "if ($c < $best_cat) $c else $best_cat" | bc -l)
   t0=$(now); "${vhdflow[@]}" map --ranges 0 "$work/qemu.vhd" > "$work/map.txt"; t1=$(now)
   m=$(secs "$t0" "$t1"); best_map=$(echo "if ($m < $best_map) $m else $best_map" | bc -l)
+  inner=$(sed -n 's/.*zero (\([0-9.]*\) s).*/\1/p' "$work/map.txt")
+  best_inner=$(echo "if ($inner < $best_inner) $inner else $best_inner" | bc -l)
 done
 cat "$work/map.txt"
 fsize=$(stat -c %s "$work/qemu.vhd")
@@ -113,3 +115,5 @@ printf "peak RSS ours %s KiB with -Xmx128m\n" "$(cat "$work/ours.rss")"
 printf "map      ours %.2fs (%.0f MiB/s) | cat %.2fs (%.0f MiB/s) | throughput ratio %.3f (goal >= 0.9)\n" \
   "$best_map" "$(echo "$fsize / $best_map / $MiB" | bc -l)" "$best_cat" "$(echo "$fsize / $best_cat / $MiB" | bc -l)" \
   "$(echo "$best_cat / $best_map" | bc -l)"
+printf "map      in-JVM scan alone (without JVM start-up) %.2fs: ratio %.3f\n" "$best_inner" \
+  "$(echo "$best_cat / $best_inner" | bc -l)"

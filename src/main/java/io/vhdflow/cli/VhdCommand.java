@@ -267,7 +267,7 @@ public final class VhdCommand implements Runnable {
             if (asJson) {
                 out.println(json().writeValueAsString(s));
             } else {
-                out.printf("%s: %d bytes virtual, %d bytes of data in %d ranges, %d bytes zero (%.1f s)%n", file,
+                out.printf("%s: %d bytes virtual, %d bytes of data in %d ranges, %d bytes zero (%.3f s)%n", file,
                         s.virtualSize(), s.dataBytes(), s.rangeCount(), s.zeroBytes(), secs);
                 s.firstRanges().forEach(r -> out.printf("  data %d..%d (%d bytes)%n", r.offset(), r.end(), r.length()));
                 if (s.truncated()) {
