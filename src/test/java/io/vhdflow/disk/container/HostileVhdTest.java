@@ -179,6 +179,14 @@ class HostileVhdTest {
     }
 
     @Test
+    void batOverTheDynamicHeader(@TempDir Path dir) throws Exception {
+        Path p = VhdFixtures.extract("dynamic.vhd", dir);
+        patchLong(p, 512 + 16, 1024);
+        fixHeader(p);
+        assertEquals(512 + 16, rejected(p).offset());
+    }
+
+    @Test
     void maxTableEntriesAllOnes(@TempDir Path dir) throws Exception {
         Path p = VhdFixtures.extract("dynamic.vhd", dir);
         patchInt(p, 512 + 28, 0xFFFF_FFFF);
