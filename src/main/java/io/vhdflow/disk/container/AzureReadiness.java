@@ -192,7 +192,7 @@ public final class AzureReadiness {
                 "convert to a fixed VHD of " + rounded + " bytes (+512 footer): vhdflow vhd convert IN OUT.vhd");
     }
 
-    private static CheckResult sizeRange(long size, Policy policy) {
+    static CheckResult sizeRange(long size, Policy policy) {
         String title = "Disk size within Azure's limits";
         if (size < MIN_SIZE) {
             return fail("G4", title, Severity.MUST, size + " bytes is below Azure's 20 MiB minimum",
@@ -203,7 +203,7 @@ public final class AzureReadiness {
                     "shrink the filesystems and the disk");
         }
         if (policy == Policy.MARKETPLACE && (size < MARKETPLACE_MIN || size > MARKETPLACE_MAX)) {
-            return fail("G4", title, Severity.MUST, String.format("%.1f GiB is outside the Marketplace OS disk range"
+            return fail("G4", title, Severity.MUST, String.format("%.3f GiB is outside the Marketplace OS disk range"
                     + " 30–1023 GiB (Windows: 30–250 GiB)", size / (double) GiB),
                     "resize the OS disk into 30–1023 GiB (30–250 GiB for Windows)");
         }

@@ -69,6 +69,12 @@ public final class BlockAllocationTable {
                     + " with " + header.maxTableEntries() + " entries lies beyond the end of the data ("
                     + dataEnd + " bytes before the trailing footer)");
         }
+        for (ByteRange r : metadata.subList(0, Math.min(2, metadata.size()))) { // footer copy, header
+            if (tableOffset < r.end() && r.offset() < tableOffset + Math.max(4, tableBytes)) {
+                throw new DiskFormatException("VHD dynamic header", headerAt + 16, "table offset " + tableOffset
+                        + " places the block allocation table over the footer copy or the dynamic header");
+            }
+        }
         ByteBuffer raw = file.readBuffer(tableOffset, (int) (needed * 4), structure).order(ByteOrder.BIG_ENDIAN);
         int[] entries = new int[(int) needed];
         raw.asIntBuffer().get(entries);

@@ -255,17 +255,11 @@ public final class DiskImages {
         }
         DiskImage parent = openParent(path, header, headerAt, locatorData, depth, chain);
         try {
-            if (!parent.footer().map(f -> f.uniqueId().equals(header.parentUniqueId())).orElse(false)) {
-                throw new DiskFormatException("VHD dynamic header", headerAt + 40, "parent unique id "
-                        + header.parentUniqueId() + " but " + parent.path() + " has "
-                        + parent.footer().map(f -> f.uniqueId().toString()).orElse("no VHD footer")
-                        + ": the parent was replaced or modified; reconnect the right parent");
-            }
             ByteSource disk = new VhdBlockSource(file, bat, virtual, Optional.of(parent.virtualDisk()), name);
             return new DiskImage(path, DiskFormat.VHD_DIFFERENCING, file, disk, Optional.of(footer),
                     Optional.of(header), Optional.of(bat), Optional.of(parent), findings,
                     () -> AllocatedRanges.union(AllocatedRanges.ofBat(bat, virtual), parent.allocatedRanges(), virtual));
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             parent.close();
             throw e;
         }
@@ -292,10 +286,24 @@ public final class DiskImages {
             tried.add("parent name \"" + header.parentName() + "\"");
             resolve(folder, ParentLocator.W2RU, header.parentName()).forEach(candidates::add);
         }
+        List<String> mismatched = new ArrayList<>();
         for (Path p : candidates) {
-            if (Files.isRegularFile(p)) {
-                return open(p, depth + 1, chain);
+            if (!Files.isRegularFile(p)) {
+                continue;
             }
+            DiskImage parent = open(p, depth + 1, chain);
+            Optional<java.util.UUID> id = parent.footer().map(VhdFooter::uniqueId);
+            if (id.isPresent() && id.get().equals(header.parentUniqueId())) {
+                return parent;
+            }
+            // A stale file at one locator does not hide the right parent at another.
+            mismatched.add(p + " has " + id.map(Object::toString).orElse("no VHD footer"));
+            parent.close();
+        }
+        if (!mismatched.isEmpty()) {
+            throw new DiskFormatException("VHD dynamic header", headerAt + 40, "parent unique id "
+                    + header.parentUniqueId() + " but " + String.join(", ", mismatched)
+                    + ": the parent was replaced or modified; reconnect the right parent");
         }
         throw new DiskFormatException("VHD parent locator", headerAt + 576, "missing parent of "
                 + child.getFileName() + ": tried " + (tried.isEmpty() ? "no locator" : String.join(", ", tried))

@@ -1,0 +1,391 @@
+package io.vhdflow.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.Finding;
+import io.vhdflow.disk.container.AzureReadiness;
+import io.vhdflow.disk.container.BlockAllocationTable;
+import io.vhdflow.disk.container.ConversionResult;
+import io.vhdflow.disk.container.DiskImage;
+import io.vhdflow.disk.container.DiskImages;
+import io.vhdflow.disk.container.FixedVhdWriter;
+import io.vhdflow.disk.container.ParentLocator;
+import io.vhdflow.disk.container.ProgressListener;
+import io.vhdflow.disk.container.UnsupportedDiskFormatException;
+import io.vhdflow.disk.container.VhdDynamicHeader;
+import io.vhdflow.disk.container.VhdFooter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code vhdflow vhd}: inspect, check and convert VHD containers.
+ *
+ * <p>Exit codes: 0 success (for {@code check}: ready for Azure), 1 the image is damaged, in a
+ * refused format or (for {@code check}) not ready, 2 usage error, 3 I/O error.
+ */
+@Command(name = "vhd", mixinStandardHelpOptions = true,
+        description = "Inspect, check and convert VHD disk images for Azure.",
+        subcommands = {VhdCommand.Info.class, VhdCommand.Check.class, VhdCommand.Convert.class, VhdCommand.ZeroMap.class})
+public final class VhdCommand implements Runnable {
+
+    static final int NOT_READY = 1;
+    static final int IO_ERROR = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    private static ObjectMapper json() {
+        return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    }
+
+    private static int fail(CommandLine.Model.CommandSpec spec, IOException e) {
+        PrintWriter err = spec.commandLine().getErr();
+        if (e instanceof DiskFormatException) {
+            err.println("vhdflow: " + e.getMessage());
+            err.flush();
+            return NOT_READY;
+        }
+        err.println("vhdflow: I/O error: " + e);
+        err.flush();
+        return IO_ERROR;
+    }
+
+    /** {@code vhd info FILE [--json]}. */
+    @Command(name = "info", mixinStandardHelpOptions = true,
+            description = "Show the container structures of a disk image (footer, dynamic header, BAT, parent chain).")
+    static final class Info implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Parameters(paramLabel = "FILE", description = "VHD or raw image")
+        Path file;
+        @Option(names = "--json", description = "print JSON")
+        boolean asJson;
+
+        @Override
+        public Integer call() throws Exception {
+            try (DiskImage img = DiskImages.open(file)) {
+                Map<String, Object> m = describe(img);
+                PrintWriter out = spec.commandLine().getOut();
+                if (asJson) {
+                    out.println(json().writeValueAsString(m));
+                } else {
+                    print(out, m, "");
+                }
+                out.flush();
+                return 0;
+            } catch (IOException e) {
+                return fail(spec, e);
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static void print(PrintWriter out, Map<String, Object> m, String indent) {
+            for (Map.Entry<String, Object> e : m.entrySet()) {
+                if (e.getValue() instanceof Map<?, ?> sub) {
+                    out.println(indent + e.getKey() + ":");
+                    print(out, (Map<String, Object>) sub, indent + "  ");
+                } else if (e.getValue() instanceof List<?> list) {
+                    out.println(indent + e.getKey() + ":" + (list.isEmpty() ? " none" : ""));
+                    for (Object o : list) {
+                        if (o instanceof Map<?, ?> sub) {
+                            out.println(indent + "  -");
+                            print(out, (Map<String, Object>) sub, indent + "    ");
+                        } else {
+                            out.println(indent + "  - " + o);
+                        }
+                    }
+                } else {
+                    out.println(indent + e.getKey() + ": " + e.getValue());
+                }
+            }
+        }
+
+        static Map<String, Object> describe(DiskImage img) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("file", img.path().toString());
+            m.put("format", img.format().displayName());
+            m.put("virtualSize", img.virtualSize());
+            m.put("fileSize", img.fileSize());
+            img.footer().ifPresent(f -> m.put("footer", footer(f)));
+            img.dynamicHeader().ifPresent(h -> m.put("dynamicHeader", header(h)));
+            img.blockAllocationTable().ifPresent(b -> m.put("blockAllocationTable", bat(b)));
+            img.parent().ifPresent(p -> m.put("parent", describe(p)));
+            List<Object> findings = new ArrayList<>();
+            for (Finding f : img.findings()) {
+                Map<String, Object> fm = new LinkedHashMap<>();
+                fm.put("code", f.code());
+                fm.put("offset", f.offset());
+                fm.put("detail", f.detail());
+                findings.add(fm);
+            }
+            m.put("findings", findings);
+            return m;
+        }
+
+        private static Map<String, Object> footer(VhdFooter f) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("diskType", f.diskType().name().toLowerCase(java.util.Locale.ROOT));
+            m.put("currentSize", f.currentSize());
+            m.put("originalSize", f.originalSize());
+            m.put("geometry", f.geometry().toString());
+            m.put("geometryCapacity", f.geometry().capacity());
+            m.put("creatorApplication", f.creatorDisplay());
+            m.put("creatorKnown", f.knownCreator().orElse("unknown"));
+            m.put("creatorVersion", String.format("0x%08x", f.creatorVersion()));
+            m.put("creatorHostOs", String.format("0x%08x", f.creatorHostOs()));
+            m.put("created", f.created().toString());
+            m.put("features", String.format("0x%08x", f.features()));
+            m.put("formatVersion", String.format("0x%08x", f.formatVersion()));
+            m.put("dataOffset", f.dataOffset() == VhdFooter.NO_DATA_OFFSET ? "none" : Long.toUnsignedString(f.dataOffset()));
+            m.put("checksum", String.format("0x%08x", f.checksum()));
+            m.put("uniqueId", f.uniqueId().toString());
+            m.put("savedState", f.savedState());
+            return m;
+        }
+
+        private static Map<String, Object> header(VhdDynamicHeader h) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("tableOffset", h.tableOffset());
+            m.put("maxTableEntries", h.maxTableEntries());
+            m.put("blockSize", h.blockSize());
+            m.put("checksum", String.format("0x%08x", h.checksum()));
+            m.put("parentUniqueId", h.parentUniqueId().toString());
+            m.put("parentName", h.parentName());
+            List<Object> locs = new ArrayList<>();
+            for (ParentLocator l : h.parentLocators()) {
+                locs.add(l.platformDisplay() + " " + l.dataLength() + " bytes at " + l.dataOffset());
+            }
+            m.put("parentLocators", locs);
+            return m;
+        }
+
+        private static Map<String, Object> bat(BlockAllocationTable b) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("blocks", b.blockCount());
+            m.put("allocatedBlocks", b.allocatedCount());
+            m.put("blockSize", b.blockSize());
+            return m;
+        }
+    }
+
+    /** {@code vhd check FILE [--policy P] [--json]}. */
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Check whether a disk image is ready to upload to Azure (checks G1-G8). Exit 1 when not ready.")
+    static final class Check implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Parameters(paramLabel = "FILE")
+        Path file;
+        @Option(names = "--policy", defaultValue = "azure-platform",
+                description = "azure-platform (default) or marketplace (stricter sizes, first 2 MiB free)")
+        String policy;
+        @Option(names = "--json", description = "print JSON")
+        boolean asJson;
+
+        @Override
+        public Integer call() throws Exception {
+            AzureReadiness.Policy p;
+            try {
+                p = AzureReadiness.Policy.parse(policy);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            AzureReadiness.Verdict v;
+            try {
+                v = AzureReadiness.evaluate(file, p);
+            } catch (IOException e) {
+                return fail(spec, e);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (asJson) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("file", v.file().toString());
+                m.put("policy", p.id());
+                m.put("format", v.format().map(f -> f.displayName()).orElse("unknown"));
+                m.put("ready", v.ready());
+                m.put("checks", v.checks());
+                out.println(json().writeValueAsString(m));
+            } else {
+                out.printf("%s (%s), policy %s%n", v.file(), v.format().map(f -> f.displayName()).orElse("unrecognised"),
+                        p.id());
+                for (AzureReadiness.CheckResult c : v.checks()) {
+                    out.printf("  %-3s %-14s %-6s %s: %s%n", c.id(), c.status(), c.severity(), c.title(), c.evidence());
+                    if (!c.remediation().isEmpty() && c.status() == AzureReadiness.CheckStatus.FAILED) {
+                        out.printf("      fix: %s%n", c.remediation());
+                    }
+                }
+                out.println(v.ready() ? "READY for Azure (container checks; G6/G7 need the partition layer)"
+                        : "NOT READY for Azure");
+            }
+            out.flush();
+            return v.ready() ? 0 : NOT_READY;
+        }
+    }
+
+    /** {@code vhd map FILE [--json] [--ranges N]}: the zero-range map, streamed. */
+    @Command(name = "map", mixinStandardHelpOptions = true,
+            description = "Read the virtual disk end to end and report which 512-byte-aligned ranges hold data.")
+    static final class ZeroMap implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Parameters(paramLabel = "FILE")
+        Path file;
+        @Option(names = "--ranges", defaultValue = "20", description = "ranges to list (default 20); totals cover all")
+        int keep;
+        @Option(names = "--json", description = "print JSON")
+        boolean asJson;
+
+        @Override
+        public Integer call() throws Exception {
+            long start = System.nanoTime();
+            io.vhdflow.disk.container.DataRangeSummary s;
+            try (DiskImage img = DiskImages.open(file)) {
+                s = io.vhdflow.disk.container.DataRangeScanner.scan(img, (o, l) -> { }, Math.max(0, keep),
+                        ProgressListener.NONE);
+            } catch (IOException e) {
+                return fail(spec, e);
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            PrintWriter out = spec.commandLine().getOut();
+            if (asJson) {
+                out.println(json().writeValueAsString(s));
+            } else {
+                out.printf("%s: %d bytes virtual, %d bytes of data in %d ranges, %d bytes zero (%.3f s)%n", file,
+                        s.virtualSize(), s.dataBytes(), s.rangeCount(), s.zeroBytes(), secs);
+                s.firstRanges().forEach(r -> out.printf("  data %d..%d (%d bytes)%n", r.offset(), r.end(), r.length()));
+                if (s.truncated()) {
+                    out.printf("  ... %d more ranges%n", s.rangeCount() - s.firstRanges().size());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+    }
+
+    /** {@code vhd convert IN OUT}. */
+    @Command(name = "convert", mixinStandardHelpOptions = true,
+            description = "Convert any readable image to an Azure-ready fixed VHD (size rounded up to a whole MiB,"
+                    + " sparse, MD5 and SHA-256 of the output computed on the way).")
+    static final class Convert implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Parameters(index = "0", paramLabel = "IN")
+        Path in;
+        @Parameters(index = "1", paramLabel = "OUT")
+        Path out;
+        @Option(names = {"-f", "--force"}, description = "replace OUT if it exists")
+        boolean force;
+        @Option(names = "--creator", defaultValue = "vhfl",
+                description = "footer creator application: vhfl (default) or win (read at its exact size by qemu before 2025)")
+        String creator;
+        @Option(names = "--json", description = "print the result as JSON")
+        boolean asJson;
+        @Option(names = "--no-progress", description = "no progress bar even on a terminal")
+        boolean noProgress;
+
+        @Override
+        public Integer call() throws Exception {
+            String c = switch (creator) {
+                case "vhfl" -> VhdFooter.VHDFLOW_CREATOR;
+                case "win", "win " -> VhdFooter.HYPERV_CREATOR;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--creator must be vhfl or win, not " + creator);
+            };
+            ProgressBar bar = !noProgress && System.console() != null ? new ProgressBar(spec.commandLine().getErr())
+                    : null;
+            FixedVhdWriter.Options o = FixedVhdWriter.Options.defaults().withOverwrite(force).withCreator(c)
+                    .withProgress(bar == null ? ProgressListener.NONE : bar);
+            ConversionResult r;
+            try (DiskImage img = DiskImages.open(in)) {
+                r = FixedVhdWriter.convert(img, out, o);
+            } catch (UnsupportedDiskFormatException e) {
+                return fail(spec, e);
+            } catch (IOException e) {
+                return fail(spec, e);
+            } finally {
+                if (bar != null) {
+                    bar.finish();
+                }
+            }
+            PrintWriter w = spec.commandLine().getOut();
+            if (asJson) {
+                w.println(json().findAndRegisterModules().writeValueAsString(r));
+            } else {
+                double secs = Math.max(r.elapsed().toMillis(), 1) / 1000.0;
+                w.printf("wrote %s: fixed VHD, %d bytes virtual (%d MiB), %d bytes file%n", r.output(), r.virtualSize(),
+                        r.virtualSize() >> 20, r.fileSize());
+                w.printf("  data written %d bytes (%.1f%%), the rest left as holes%n", r.dataBytesWritten(),
+                        100.0 * r.dataBytesWritten() / Math.max(1, r.fileSize()));
+                w.printf("  md5     %s  (Content-MD5 %s)%n", r.md5Hex(), r.md5Base64());
+                w.printf("  sha256  %s%n", r.sha256Hex());
+                w.printf("  unique id %s, %.1f s, %.0f MiB/s%n", r.uniqueId(), secs, r.fileSize() / secs / (1 << 20));
+            }
+            w.flush();
+            return 0;
+        }
+    }
+
+    /** A one-line progress bar on stderr: percent, bytes/s, ETA; redrawn at most 5 times a second. */
+    static final class ProgressBar implements ProgressListener {
+        private final PrintWriter err;
+        private final long start = System.nanoTime();
+        private long lastDraw;
+        private boolean drawn;
+
+        ProgressBar(PrintWriter err) {
+            this.err = err;
+        }
+
+        @Override
+        public synchronized void progress(long done, long total) {
+            long now = System.nanoTime();
+            if (now - lastDraw < 200_000_000L && done < total) {
+                return;
+            }
+            lastDraw = now;
+            err.print("\r" + line(done, total, (now - start) / 1e9));
+            err.flush();
+            drawn = true;
+        }
+
+        static String line(long done, long total, double secs) {
+            double frac = total <= 0 ? 1 : Math.min(1, done / (double) total);
+            int width = 30;
+            int filled = (int) (frac * width);
+            double rate = secs > 0 ? done / secs : 0;
+            String eta = rate > 0 && done < total ? formatSeconds((total - done) / rate) : "--:--";
+            return String.format("[%s%s] %5.1f%% %,d/%,d MiB %6.0f MiB/s ETA %s ", "#".repeat(filled),
+                    " ".repeat(width - filled), frac * 100, done >> 20, total >> 20, rate / (1 << 20), eta);
+        }
+
+        static String formatSeconds(double s) {
+            long t = (long) Math.ceil(s);
+            return t >= 3600 ? String.format("%d:%02d:%02d", t / 3600, t / 60 % 60, t % 60)
+                    : String.format("%02d:%02d", t / 60, t % 60);
+        }
+
+        synchronized void finish() {
+            if (drawn) {
+                err.println();
+                err.flush();
+            }
+        }
+    }
+}
