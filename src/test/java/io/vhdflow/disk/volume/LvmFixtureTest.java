@@ -159,4 +159,21 @@ class LvmFixtureTest {
         assertEquals(onDisk.logicalVolumes().stream().map(LvmVolumeGroup.LogicalVolume::segments).toList(),
                 fromBackup.logicalVolumes().stream().map(LvmVolumeGroup.LogicalVolume::segments).toList());
     }
+
+    @Test
+    void physicalVolumeOnABareDiskWithItsPartnerMissing() throws Exception {
+        // Only the first PV's bytes, as if that partition had been copied out as a whole disk.
+        Volume p2 = layout.volume("gpt:p2").orElseThrow();
+        DiskLayout bare = VolumeSystems.open(disk.slice(p2.diskOffset().getAsLong(), p2.length(), "pv-a"));
+        assertEquals(PartitionScheme.NONE, bare.scheme());
+        assertTrue(bare.volume("disk").orElseThrow().hasRole(VolumeRole.LVM_PV));
+        assertEquals(List.of("lvm:vftestvg/root", "lvm:vftestvg/data", "lvm:vftestvg/var"),
+                bare.logicalVolumes().stream().map(Volume::id).toList());
+        List<String> codes = bare.findings().stream().map(io.vhdflow.disk.Finding::code).toList();
+        assertTrue(codes.contains("lvm.vg-incomplete"), codes.toString());
+        assertTrue(codes.contains("lvm.missing-pv"), "the striped LV needs the other PV: " + codes);
+        byte[] m = bare.volume("lvm:vftestvg/data").orElseThrow().source().readBytes(9437168, 12, "marker");
+        assertEquals("data@9437168", new String(m, StandardCharsets.US_ASCII));
+        assertTrue(bare.volume("lvm:vftestvg/root").orElseThrow().diskOffset().isPresent());
+    }
 }
