@@ -36,6 +36,8 @@ public final class FatFilesystem implements Filesystem {
     /** FAT directories hold at most 65536 entries of 32 bytes. */
     static final int MAX_DIR_BYTES = 65536 * 32;
     private static final int MAX_CACHED_DIRS = 128;
+    /** Bounds the cache by entries too: 128 hostile directories of 65536 entries each would not fit in memory. */
+    private static final int MAX_CACHED_ENTRIES = 100_000;
 
     private final ByteSource volume;
     private final FatBootSector boot;
@@ -45,12 +47,8 @@ public final class FatFilesystem implements Filesystem {
     private final List<Finding> findings;
     private final PathResolver<FatDirectoryEntry> resolver;
     private final FatDirectoryEntry root;
-    private final Map<Long, List<FatDirectoryEntry>> dirCache = new LinkedHashMap<>(32, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, List<FatDirectoryEntry>> eldest) {
-            return size() > MAX_CACHED_DIRS;
-        }
-    };
+    private final Map<Long, List<FatDirectoryEntry>> dirCache = new LinkedHashMap<>(32, 0.75f, true);
+    private int cachedEntries;
 
     private FatFilesystem(ByteSource volume, FatBootSector boot, long base) throws IOException {
         this.volume = volume;
@@ -66,9 +64,7 @@ public final class FatFilesystem implements Filesystem {
         }
         checkDirtyBits(f);
         FatDirectoryEntry.Parsed rootDir = readDirectory(root, "/");
-        synchronized (dirCache) {
-            dirCache.put(root.firstCluster(), rootDir.entries());
-        }
+        cache(root.firstCluster(), rootDir.entries());
         this.label = rootDir.volumeLabel().or(boot::label);
         this.findings = List.copyOf(f);
         this.resolver = new PathResolver<>(new Nodes(), true);
@@ -216,10 +212,24 @@ public final class FatFilesystem implements Filesystem {
             }
         }
         List<FatDirectoryEntry> list = readDirectory(dir, path).entries();
-        synchronized (dirCache) {
-            dirCache.put(key, list);
-        }
+        cache(key, list);
         return list;
+    }
+
+    private void cache(long key, List<FatDirectoryEntry> list) {
+        synchronized (dirCache) {
+            List<FatDirectoryEntry> old = dirCache.put(key, list);
+            cachedEntries += list.size() - (old == null ? 0 : old.size());
+            var eldest = dirCache.entrySet().iterator();
+            while ((dirCache.size() > MAX_CACHED_DIRS || cachedEntries > MAX_CACHED_ENTRIES) && dirCache.size() > 1) {
+                var e = eldest.next();
+                if (e.getKey() == key) {
+                    continue;
+                }
+                cachedEntries -= e.getValue().size();
+                eldest.remove();
+            }
+        }
     }
 
     /** Reads a whole directory: the fixed FAT12/16 root region, or a cluster chain of at most {@link #MAX_DIR_BYTES}. */

@@ -95,24 +95,11 @@ class LvmOnDiskProperties {
             String replacement = e.structural() == 0 ? e.token() : Long.toString(e.number());
             t = t.substring(0, span[0]) + replacement + t.substring(span[1]);
         }
-        byte[] body = (t + "\0").getBytes(StandardCharsets.UTF_8);
-        if (textOffset + body.length > areaSize) {
+        if (textOffset + t.length() * 4L + 1 > areaSize) {
             net.jqwik.api.statistics.Statistics.label("outcome").collect("too long");
             return;
         }
-        Map<Long, Byte> patches = new HashMap<>();
-        for (int i = 0; i < body.length; i++) {
-            patches.put(areaStart + textOffset + i, body[i]);
-        }
-        byte[] header = disk.readBytes(areaStart, 512, "mda");
-        ByteBuffer hb = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
-        hb.putLong(0x30, body.length);
-        hb.putInt(0x38, LvmChecksum.update(LvmChecksum.INITIAL, body, 0, body.length));
-        hb.putInt(0, LvmChecksum.update(LvmChecksum.INITIAL, header, 4, 508));
-        for (int i = 0; i < 512; i++) {
-            patches.put(areaStart + i, header[i]);
-        }
-        ByteSource forged = new PatchedByteSource(disk, patches);
+        ByteSource forged = forge(t);
         DiskLayout layout;
         try {
             layout = VolumeSystems.open(forged);
@@ -134,6 +121,42 @@ class LvmOnDiskProperties {
                     // typed: fine
                 }
             }
+        }
+    }
+
+    /** The disk with p2's metadata text replaced by {@code t}, all checksums recomputed. */
+    static ByteSource forge(String t) throws IOException {
+        byte[] body = (t + "\0").getBytes(StandardCharsets.UTF_8);
+        Map<Long, Byte> patches = new HashMap<>();
+        for (int i = 0; i < body.length; i++) {
+            patches.put(areaStart + textOffset + i, body[i]);
+        }
+        byte[] header = disk.readBytes(areaStart, 512, "mda");
+        ByteBuffer hb = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
+        hb.putLong(0x30, body.length);
+        hb.putInt(0x38, LvmChecksum.update(LvmChecksum.INITIAL, body, 0, body.length));
+        hb.putInt(0, LvmChecksum.update(LvmChecksum.INITIAL, header, 4, 508));
+        for (int i = 0; i < 512; i++) {
+            patches.put(areaStart + i, header[i]);
+        }
+        return new PatchedByteSource(disk, patches);
+    }
+
+    @net.jqwik.api.Example
+    void oneDamagedMetadataCopyIsReportedWithItsOffsetAndTheOtherPvsCopyIsUsed() throws Exception {
+        String broken = text.replaceFirst("physical_volumes \\{", "physical_volumes { \"never closed");
+        DiskLayout layout = VolumeSystems.open(forge(broken));
+        io.vhdflow.disk.Finding f = layout.findings().stream().filter(x -> x.code().equals("lvm.metadata-damaged"))
+                .findFirst().orElseThrow();
+        long textStart = areaStart + textOffset;
+        if (f.offset() < textStart || f.offset() > textStart + broken.length()) {
+            throw new AssertionError("offset " + f.offset() + " is not inside the text at " + textStart + ": " + f);
+        }
+        if (!f.detail().contains("expected a key")) {
+            throw new AssertionError(f.detail());
+        }
+        if (layout.logicalVolumes().size() != 4) {
+            throw new AssertionError("gpt:p3 carries an intact copy: " + layout.logicalVolumes());
         }
     }
 }
