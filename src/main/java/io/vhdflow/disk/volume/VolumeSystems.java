@@ -93,7 +93,36 @@ public final class VolumeSystems {
             all.add(lvm.pvVolumeIds().contains(v.id()) ? v.withRole(VolumeRole.LVM_PV) : v);
         }
         all.addAll(lvm.logicalVolumes());
+        for (int i = 0; i < all.size(); i++) {
+            Volume v = all.get(i);
+            if (!v.hasRole(VolumeRole.SWAP) && !v.hasRole(VolumeRole.EXTENDED) && !v.hasRole(VolumeRole.LVM_PV)
+                    && hasSwapSignature(v.source())) {
+                all.set(i, v.withRole(VolumeRole.SWAP));
+            }
+        }
         return new DiskLayout(scheme, disk.size(), diskId, all, lvm.groups(), findings);
+    }
+
+    /**
+     * True when mkswap's signature ends the first page: {@code SWAPSPACE2} (or the old
+     * {@code SWAP-SPACE}) at page size - 10, for 4, 8, 16 and 64 KiB pages. This finds swap on LVs
+     * and on partitions whose type code says otherwise (checklist L14).
+     */
+    static boolean hasSwapSignature(ByteSource s) throws IOException {
+        for (int page : new int[] {4096, 8192, 16384, 65536}) {
+            if (s.size() < page) {
+                return false;
+            }
+            try {
+                String sig = new String(s.readBytes(page - 10, 10, "swap signature"), StandardCharsets.US_ASCII);
+                if (sig.equals("SWAPSPACE2") || sig.equals("SWAP-SPACE")) {
+                    return true;
+                }
+            } catch (DiskFormatException e) {
+                return false; // e.g. an LV whose PV is cut short: not evidence of swap
+            }
+        }
+        return false;
     }
 
     /** A FAT, NTFS or exFAT boot sector in sector 0: the disk is one filesystem, its 0x55AA is not an MBR's. */

@@ -144,6 +144,13 @@ class LvmFixtureTest {
     }
 
     @Test
+    void swapLogicalVolumeIsFoundByItsSignature() throws Exception {
+        // mkswap's header was copied into LV "swap": L14 must see swap that no partition type announces.
+        assertEquals(List.of("lvm:vftestvg/swap"), layout.swapVolumes().stream().map(Volume::id).toList());
+        assertTrue(layout.volume("lvm:vftestvg/root").orElseThrow().roles().equals(java.util.Set.of(VolumeRole.LVM_LV)));
+    }
+
+    @Test
     void espIsReadableBesideTheVolumeGroup() throws Exception {
         assertEquals(BootScheme.UEFI_GPT, layout.bootScheme());
         VolumeSystemsFixtureTest.assertEspReadable(layout.esp().orElseThrow(), "fat16");
@@ -167,7 +174,7 @@ class LvmFixtureTest {
         DiskLayout bare = VolumeSystems.open(disk.slice(p2.diskOffset().getAsLong(), p2.length(), "pv-a"));
         assertEquals(PartitionScheme.NONE, bare.scheme());
         assertTrue(bare.volume("disk").orElseThrow().hasRole(VolumeRole.LVM_PV));
-        assertEquals(List.of("lvm:vftestvg/root", "lvm:vftestvg/data", "lvm:vftestvg/var"),
+        assertEquals(List.of("lvm:vftestvg/root", "lvm:vftestvg/data", "lvm:vftestvg/var", "lvm:vftestvg/swap"),
                 bare.logicalVolumes().stream().map(Volume::id).toList());
         List<String> codes = bare.findings().stream().map(io.vhdflow.disk.Finding::code).toList();
         assertTrue(codes.contains("lvm.vg-incomplete"), codes.toString());

@@ -155,7 +155,7 @@ class LvmOnDiskProperties {
         if (!f.detail().contains("expected a key")) {
             throw new AssertionError(f.detail());
         }
-        if (layout.logicalVolumes().size() != 4) {
+        if (layout.logicalVolumes().size() != 5) {
             throw new AssertionError("gpt:p3 carries an intact copy: " + layout.logicalVolumes());
         }
     }
