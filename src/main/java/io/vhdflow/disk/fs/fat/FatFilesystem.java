@@ -54,7 +54,7 @@ public final class FatFilesystem implements Filesystem {
         this.volume = volume;
         this.boot = boot;
         this.base = base;
-        this.fat = new FatTable(volume, boot);
+        this.fat = new FatTable(volume, boot, base);
         this.root = new FatDirectoryEntry("/", "/", FatDirectoryEntry.ATTR_DIRECTORY, boot.bits() == 32 ? boot.rootCluster() : 0,
                 0, Optional.empty(), Optional.empty(), Optional.empty(), -1);
         List<Finding> f = new ArrayList<>();
@@ -105,6 +105,15 @@ public final class FatFilesystem implements Filesystem {
             throw new DiskFormatException(e.structure(), base + e.offset(), problemOf(e));
         }
         return new FatFilesystem(volume, boot, base);
+    }
+
+    /** Reads from the volume, reporting a failure at its absolute disk offset rather than the volume's. */
+    static void readFully(ByteSource volume, long base, long at, ByteBuffer dst, String structure) throws IOException {
+        try {
+            volume.readFully(at, dst, structure);
+        } catch (DiskFormatException e) {
+            throw new DiskFormatException(structure, base + at, problemOf(e), e);
+        }
     }
 
     private static String problemOf(DiskFormatException e) {
@@ -240,7 +249,9 @@ public final class FatFilesystem implements Filesystem {
             }
             long at = boot.rootDirOffset();
             int len = (int) boot.rootDirBytes();
-            ByteBuffer b = volume.readBuffer(at, len, "FAT root directory");
+            ByteBuffer b = ByteBuffer.allocate(len).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            readFully(volume, base, at, b, "FAT root directory");
+            b.flip();
             long[] offsets = new long[len / 32];
             for (int i = 0; i < offsets.length; i++) {
                 offsets[i] = at + 32L * i;
@@ -276,7 +287,7 @@ public final class FatFilesystem implements Filesystem {
             long at = boot.clusterOffset(cl);
             ByteBuffer view = b.duplicate();
             view.limit(view.position() + cs);
-            volume.readFully(at, view, "FAT directory " + path);
+            readFully(volume, base, at, view, "FAT directory " + path);
             b.position(b.position() + cs);
             for (int i = 0; i < cs / 32; i++) {
                 offsets[slot++] = at + 32L * i;
@@ -362,7 +373,7 @@ public final class FatFilesystem implements Filesystem {
             }
             int within = (int) (pos % cs);
             int n = (int) Math.min(Math.min(len, cs - within), file.size() - pos);
-            volume.readFully(boot.clusterOffset(cluster) + within, ByteBuffer.wrap(b, off, n), "FAT file " + path);
+            readFully(volume, base, boot.clusterOffset(cluster) + within, ByteBuffer.wrap(b, off, n), "FAT file " + path);
             pos += n;
             return n;
         }

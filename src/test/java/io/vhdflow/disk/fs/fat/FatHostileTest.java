@@ -138,10 +138,29 @@ class FatHostileTest {
     }
 
     @Test
-    void truncatedVolumeIsAFinding() throws Exception {
-        byte[] half = java.util.Arrays.copyOf(d, d.length / 2);
-        try (FatFilesystem fs = FatFilesystem.open(new MemoryByteSource(half, "half"))) {
-            assertEquals("fat.truncated", fs.findings().get(0).code());
+    void truncatedVolumeIsAFindingAndReadsPastItsEndNameTheDiskOffset() throws Exception {
+        long bigStart;
+        try (FatFilesystem fs = fs()) {
+            bigStart = fs.attributes("/big.txt").inode();
         }
+        // Cut the volume just after big.txt's first cluster: the rest of the file lies beyond the end.
+        long dataStart = fatOffset + 2L * (b.getShort(0x16) & 0xFFFF) * 512 + 512 * 32;
+        int cs = (b.get(0x0D) & 0xFF) * 512;
+        int cut = (int) (dataStart + (bigStart - 1) * cs);
+        byte[] part = java.util.Arrays.copyOf(d, cut);
+        try (FatFilesystem fs = FatFilesystem.open(new MemoryByteSource(part, "part"), 1_000_000)) {
+            assertEquals("fat.truncated", fs.findings().get(0).code());
+            DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
+            assertTrue(e.getMessage().contains("outside the volume's readable clusters"), e.getMessage());
+            assertEquals(1_000_000 + fatOffset + 2 * bigStart, e.offset(), "the FAT entry linking past the end");
+            assertTrue(e.getMessage().contains("links to cluster " + (bigStart + 2)), "big.txt skips keep.bin: fragmented");
+        }
+        // Cut inside the root directory: opening fails at the root directory's absolute offset.
+        int rootStart = (int) (fatOffset + 2L * (b.getShort(0x16) & 0xFFFF) * 512);
+        byte[] tiny = java.util.Arrays.copyOf(d, rootStart + 100);
+        DiskFormatException e = assertThrows(DiskFormatException.class,
+                () -> FatFilesystem.open(new MemoryByteSource(tiny, "tiny"), 1_000_000));
+        assertEquals(1_000_000 + rootStart, e.offset());
+        assertEquals("FAT root directory", e.structure());
     }
 }
