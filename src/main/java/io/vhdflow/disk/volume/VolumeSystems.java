@@ -61,6 +61,12 @@ public final class VolumeSystems {
             scheme = PartitionScheme.GPT;
             diskId = Optional.of(gpt.diskGuid());
             entries = gpt.partitions();
+        } else if (mbrUsable && mbr.entries().stream().allMatch(MasterBootRecord.Entry::isEmpty)
+                && io.vhdflow.disk.volume.lvm.PhysicalVolumeLabel.probe(disk)) {
+            // An empty MBR left in front of an LVM label: pvcreate on a bare disk that once had boot code.
+            scheme = PartitionScheme.NONE;
+            diskId = Optional.empty();
+            entries = List.of();
         } else if (mbrUsable) {
             // Like Linux: without a protective entry, a GPT signature is a leftover and the MBR rules.
             if (gptSignature) {

@@ -183,4 +183,16 @@ class LvmFixtureTest {
         assertEquals("data@9437168", new String(m, StandardCharsets.US_ASCII));
         assertTrue(bare.volume("lvm:vftestvg/root").orElseThrow().diskOffset().isPresent());
     }
+
+    @Test
+    void physicalVolumeBehindAnEmptyMbrIsStillFound() throws Exception {
+        Volume p3 = layout.volume("gpt:p3").orElseThrow();
+        byte[] pv = p3.source().readBytes(0, 2 * 1024 * 1024, "pv");
+        pv[510] = 0x55;
+        pv[511] = (byte) 0xAA;
+        DiskLayout bare = VolumeSystems.open(new MemoryByteSource(pv, "pv-b"));
+        assertEquals(PartitionScheme.NONE, bare.scheme());
+        assertTrue(bare.volume("disk").orElseThrow().hasRole(VolumeRole.LVM_PV));
+        assertEquals(1, bare.volumeGroups().size());
+    }
 }
