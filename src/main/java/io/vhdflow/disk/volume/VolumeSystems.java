@@ -19,10 +19,11 @@ import java.util.OptionalLong;
 /**
  * Entry point of the volume layer: splits a disk into its volumes.
  *
- * <p>Detection by magic, in this order: a protective MBR (type 0xEE) or an {@code "EFI PART"}
- * header means GPT; a FAT/NTFS/exFAT boot sector in sector 0 means a whole-disk filesystem; a
- * 0x55AA-signed sector with sane entries means MBR; anything else is a whole-disk volume (ext4,
- * XFS, or an LVM PV on the bare disk). Every partition and the whole disk are then checked for
+ * <p>Detection by magic, in this order: a protective MBR (type 0xEE) means GPT; a FAT/NTFS/exFAT
+ * boot sector in sector 0 means a whole-disk filesystem; a 0x55AA-signed sector with sane entries
+ * means MBR (a leftover GPT header beside it is reported, as Linux ignores it too); an
+ * {@code "EFI PART"} header without any MBR means GPT (reported); anything else is a whole-disk
+ * volume (ext4, XFS, or an LVM PV on the bare disk). Every partition and the whole disk are then checked for
  * an LVM2 label, and readable logical volumes are appended to the volume list.
  */
 public final class VolumeSystems {
@@ -47,8 +48,11 @@ public final class VolumeSystems {
         boolean mbrSigned = sector0 != null && MasterBootRecord.hasSignature(sector0);
         MasterBootRecord mbr = mbrSigned ? MasterBootRecord.read(disk) : null;
         boolean gptSignature = GuidPartitionTable.probe(disk);
-        if ((mbr != null && mbr.isProtective()) || gptSignature) {
-            if (mbr == null || !mbr.isProtective()) {
+        boolean protective = mbr != null && mbr.isProtective();
+        boolean wholeDiskFs = !protective && sector0 != null && isWholeDiskFilesystem(disk, sector0);
+        boolean mbrUsable = !protective && !wholeDiskFs && mbr != null && MasterBootRecord.probe(disk);
+        if (protective || (gptSignature && !mbrUsable && !wholeDiskFs)) {
+            if (!protective) {
                 findings.add(new Finding("gpt.no-protective-mbr", 0, "GPT header present but sector 0 holds no protective MBR (type 0xEE)"));
             } else if (mbr.entries().stream().anyMatch(e -> !e.isEmpty() && e.type() != MbrPartitionType.GPT_PROTECTIVE)) {
                 findings.add(new Finding("gpt.hybrid-mbr", 0x1BE, "the protective MBR also lists ordinary partitions (hybrid MBR); the GPT is used"));
@@ -57,11 +61,18 @@ public final class VolumeSystems {
             scheme = PartitionScheme.GPT;
             diskId = Optional.of(gpt.diskGuid());
             entries = gpt.partitions();
-        } else if (sector0 != null && isWholeDiskFilesystem(disk, sector0)) {
+        } else if (mbrUsable && mbr.entries().stream().allMatch(MasterBootRecord.Entry::isEmpty)
+                && io.vhdflow.disk.volume.lvm.PhysicalVolumeLabel.probe(disk)) {
+            // An empty MBR left in front of an LVM label: pvcreate on a bare disk that once had boot code.
             scheme = PartitionScheme.NONE;
             diskId = Optional.empty();
             entries = List.of();
-        } else if (mbr != null && MasterBootRecord.probe(disk)) {
+        } else if (mbrUsable) {
+            // Like Linux: without a protective entry, a GPT signature is a leftover and the MBR rules.
+            if (gptSignature) {
+                findings.add(new Finding("mbr.stale-gpt", 512, "an \"EFI PART\" header remains at LBA 1 but the MBR has no "
+                        + "protective entry; the MBR is used (wipe the stale GPT, e.g. sgdisk --zap, to avoid confusing tools)"));
+            }
             scheme = PartitionScheme.MBR;
             diskId = Optional.of(mbr.diskSignature());
             entries = mbr.partitions(disk, findings);
@@ -88,7 +99,36 @@ public final class VolumeSystems {
             all.add(lvm.pvVolumeIds().contains(v.id()) ? v.withRole(VolumeRole.LVM_PV) : v);
         }
         all.addAll(lvm.logicalVolumes());
+        for (int i = 0; i < all.size(); i++) {
+            Volume v = all.get(i);
+            if (!v.hasRole(VolumeRole.SWAP) && !v.hasRole(VolumeRole.EXTENDED) && !v.hasRole(VolumeRole.LVM_PV)
+                    && hasSwapSignature(v.source())) {
+                all.set(i, v.withRole(VolumeRole.SWAP));
+            }
+        }
         return new DiskLayout(scheme, disk.size(), diskId, all, lvm.groups(), findings);
+    }
+
+    /**
+     * True when mkswap's signature ends the first page: {@code SWAPSPACE2} (or the old
+     * {@code SWAP-SPACE}) at page size - 10, for 4, 8, 16 and 64 KiB pages. This finds swap on LVs
+     * and on partitions whose type code says otherwise (checklist L14).
+     */
+    static boolean hasSwapSignature(ByteSource s) throws IOException {
+        for (int page : new int[] {4096, 8192, 16384, 65536}) {
+            if (s.size() < page) {
+                return false;
+            }
+            try {
+                String sig = new String(s.readBytes(page - 10, 10, "swap signature"), StandardCharsets.US_ASCII);
+                if (sig.equals("SWAPSPACE2") || sig.equals("SWAP-SPACE")) {
+                    return true;
+                }
+            } catch (DiskFormatException e) {
+                return false; // e.g. an LV whose PV is cut short: not evidence of swap
+            }
+        }
+        return false;
     }
 
     /** A FAT, NTFS or exFAT boot sector in sector 0: the disk is one filesystem, its 0x55AA is not an MBR's. */

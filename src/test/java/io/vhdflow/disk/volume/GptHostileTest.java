@@ -132,4 +132,31 @@ class GptHostileTest {
         assertTrue(codes(l).contains("gpt.bad-partition-range"));
         assertTrue(l.volume("gpt:p1").isEmpty());
     }
+
+    @Test
+    void gptWithoutAnyMbrIsReadWithAFinding() throws Exception {
+        java.util.Arrays.fill(d, 0, 512, (byte) 0);
+        DiskLayout l = open();
+        assertEquals(PartitionScheme.GPT, l.scheme());
+        assertEquals(List.of("gpt.no-protective-mbr"), codes(l));
+        assertEquals(4, l.partitions().size());
+    }
+
+    @Test
+    void staleGptBesideARealMbrIsIgnoredLikeLinuxDoes() throws Exception {
+        java.util.Arrays.fill(d, 0x1BE, 0x1FE, (byte) 0);
+        MbrHostileTest.entry(d, 0, 0, 0x80, 0x83, 2048, 4096);
+        DiskLayout l = open();
+        assertEquals(PartitionScheme.MBR, l.scheme());
+        assertEquals(List.of("mbr.stale-gpt"), codes(l));
+        assertEquals(List.of("mbr:p1"), l.volumes().stream().map(Volume::id).toList());
+    }
+
+    @Test
+    void hybridMbrIsReported() throws Exception {
+        MbrHostileTest.entry(d, 0, 1, 0x80, 0x0C, 10240, 24576);
+        DiskLayout l = open();
+        assertEquals(PartitionScheme.GPT, l.scheme());
+        assertEquals(List.of("gpt.hybrid-mbr"), codes(l));
+    }
 }

@@ -144,6 +144,13 @@ class LvmFixtureTest {
     }
 
     @Test
+    void swapLogicalVolumeIsFoundByItsSignature() throws Exception {
+        // mkswap's header was copied into LV "swap": L14 must see swap that no partition type announces.
+        assertEquals(List.of("lvm:vftestvg/swap"), layout.swapVolumes().stream().map(Volume::id).toList());
+        assertTrue(layout.volume("lvm:vftestvg/root").orElseThrow().roles().equals(java.util.Set.of(VolumeRole.LVM_LV)));
+    }
+
+    @Test
     void espIsReadableBesideTheVolumeGroup() throws Exception {
         assertEquals(BootScheme.UEFI_GPT, layout.bootScheme());
         VolumeSystemsFixtureTest.assertEspReadable(layout.esp().orElseThrow(), "fat16");
@@ -158,5 +165,34 @@ class LvmFixtureTest {
         assertEquals(onDisk.uuid(), fromBackup.uuid());
         assertEquals(onDisk.logicalVolumes().stream().map(LvmVolumeGroup.LogicalVolume::segments).toList(),
                 fromBackup.logicalVolumes().stream().map(LvmVolumeGroup.LogicalVolume::segments).toList());
+    }
+
+    @Test
+    void physicalVolumeOnABareDiskWithItsPartnerMissing() throws Exception {
+        // Only the first PV's bytes, as if that partition had been copied out as a whole disk.
+        Volume p2 = layout.volume("gpt:p2").orElseThrow();
+        DiskLayout bare = VolumeSystems.open(disk.slice(p2.diskOffset().getAsLong(), p2.length(), "pv-a"));
+        assertEquals(PartitionScheme.NONE, bare.scheme());
+        assertTrue(bare.volume("disk").orElseThrow().hasRole(VolumeRole.LVM_PV));
+        assertEquals(List.of("lvm:vftestvg/root", "lvm:vftestvg/data", "lvm:vftestvg/var", "lvm:vftestvg/swap"),
+                bare.logicalVolumes().stream().map(Volume::id).toList());
+        List<String> codes = bare.findings().stream().map(io.vhdflow.disk.Finding::code).toList();
+        assertTrue(codes.contains("lvm.vg-incomplete"), codes.toString());
+        assertTrue(codes.contains("lvm.missing-pv"), "the striped LV needs the other PV: " + codes);
+        byte[] m = bare.volume("lvm:vftestvg/data").orElseThrow().source().readBytes(9437168, 12, "marker");
+        assertEquals("data@9437168", new String(m, StandardCharsets.US_ASCII));
+        assertTrue(bare.volume("lvm:vftestvg/root").orElseThrow().diskOffset().isPresent());
+    }
+
+    @Test
+    void physicalVolumeBehindAnEmptyMbrIsStillFound() throws Exception {
+        Volume p3 = layout.volume("gpt:p3").orElseThrow();
+        byte[] pv = p3.source().readBytes(0, 2 * 1024 * 1024, "pv");
+        pv[510] = 0x55;
+        pv[511] = (byte) 0xAA;
+        DiskLayout bare = VolumeSystems.open(new MemoryByteSource(pv, "pv-b"));
+        assertEquals(PartitionScheme.NONE, bare.scheme());
+        assertTrue(bare.volume("disk").orElseThrow().hasRole(VolumeRole.LVM_PV));
+        assertEquals(1, bare.volumeGroups().size());
     }
 }

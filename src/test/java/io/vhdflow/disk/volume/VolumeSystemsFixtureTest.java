@@ -132,7 +132,7 @@ class VolumeSystemsFixtureTest {
             assertEquals("EFI System", layout.esp().orElseThrow().typeName());
             assertTrue(layout.volume("gpt:p14").orElseThrow().hasRole(VolumeRole.BIOS_BOOT));
             assertTrue(layout.volume("gpt:p1").orElseThrow().hasRole(VolumeRole.LINUX_FILESYSTEM));
-            assertEquals(List.of("gpt:p2"), layout.swapVolumes().stream().map(Volume::id).toList());
+            assertEquals(List.of("gpt:p2"), layout.swapVolumes().stream().map(Volume::id).toList(), "by its type GUID");
             assertEquals(List.of("gpt:p14"), layout.partitionsInFirst2MiB().stream().map(Volume::id).toList());
             assertEquals(List.of(), layout.findings());
             assertEspReadable(layout.esp().orElseThrow(), "fat16");

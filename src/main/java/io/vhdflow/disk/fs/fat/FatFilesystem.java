@@ -36,6 +36,8 @@ public final class FatFilesystem implements Filesystem {
     /** FAT directories hold at most 65536 entries of 32 bytes. */
     static final int MAX_DIR_BYTES = 65536 * 32;
     private static final int MAX_CACHED_DIRS = 128;
+    /** Bounds the cache by entries too: 128 hostile directories of 65536 entries each would not fit in memory. */
+    private static final int MAX_CACHED_ENTRIES = 100_000;
 
     private final ByteSource volume;
     private final FatBootSector boot;
@@ -45,18 +47,14 @@ public final class FatFilesystem implements Filesystem {
     private final List<Finding> findings;
     private final PathResolver<FatDirectoryEntry> resolver;
     private final FatDirectoryEntry root;
-    private final Map<Long, List<FatDirectoryEntry>> dirCache = new LinkedHashMap<>(32, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Long, List<FatDirectoryEntry>> eldest) {
-            return size() > MAX_CACHED_DIRS;
-        }
-    };
+    private final Map<Long, List<FatDirectoryEntry>> dirCache = new LinkedHashMap<>(32, 0.75f, true);
+    private int cachedEntries;
 
     private FatFilesystem(ByteSource volume, FatBootSector boot, long base) throws IOException {
         this.volume = volume;
         this.boot = boot;
         this.base = base;
-        this.fat = new FatTable(volume, boot);
+        this.fat = new FatTable(volume, boot, base);
         this.root = new FatDirectoryEntry("/", "/", FatDirectoryEntry.ATTR_DIRECTORY, boot.bits() == 32 ? boot.rootCluster() : 0,
                 0, Optional.empty(), Optional.empty(), Optional.empty(), -1);
         List<Finding> f = new ArrayList<>();
@@ -66,9 +64,7 @@ public final class FatFilesystem implements Filesystem {
         }
         checkDirtyBits(f);
         FatDirectoryEntry.Parsed rootDir = readDirectory(root, "/");
-        synchronized (dirCache) {
-            dirCache.put(root.firstCluster(), rootDir.entries());
-        }
+        cache(root.firstCluster(), rootDir.entries());
         this.label = rootDir.volumeLabel().or(boot::label);
         this.findings = List.copyOf(f);
         this.resolver = new PathResolver<>(new Nodes(), true);
@@ -109,6 +105,15 @@ public final class FatFilesystem implements Filesystem {
             throw new DiskFormatException(e.structure(), base + e.offset(), problemOf(e));
         }
         return new FatFilesystem(volume, boot, base);
+    }
+
+    /** Reads from the volume, reporting a failure at its absolute disk offset rather than the volume's. */
+    static void readFully(ByteSource volume, long base, long at, ByteBuffer dst, String structure) throws IOException {
+        try {
+            volume.readFully(at, dst, structure);
+        } catch (DiskFormatException e) {
+            throw new DiskFormatException(structure, base + at, problemOf(e), e);
+        }
     }
 
     private static String problemOf(DiskFormatException e) {
@@ -216,10 +221,24 @@ public final class FatFilesystem implements Filesystem {
             }
         }
         List<FatDirectoryEntry> list = readDirectory(dir, path).entries();
-        synchronized (dirCache) {
-            dirCache.put(key, list);
-        }
+        cache(key, list);
         return list;
+    }
+
+    private void cache(long key, List<FatDirectoryEntry> list) {
+        synchronized (dirCache) {
+            List<FatDirectoryEntry> old = dirCache.put(key, list);
+            cachedEntries += list.size() - (old == null ? 0 : old.size());
+            var eldest = dirCache.entrySet().iterator();
+            while ((dirCache.size() > MAX_CACHED_DIRS || cachedEntries > MAX_CACHED_ENTRIES) && dirCache.size() > 1) {
+                var e = eldest.next();
+                if (e.getKey() == key) {
+                    continue;
+                }
+                cachedEntries -= e.getValue().size();
+                eldest.remove();
+            }
+        }
     }
 
     /** Reads a whole directory: the fixed FAT12/16 root region, or a cluster chain of at most {@link #MAX_DIR_BYTES}. */
@@ -230,7 +249,9 @@ public final class FatFilesystem implements Filesystem {
             }
             long at = boot.rootDirOffset();
             int len = (int) boot.rootDirBytes();
-            ByteBuffer b = volume.readBuffer(at, len, "FAT root directory");
+            ByteBuffer b = ByteBuffer.allocate(len).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+            readFully(volume, base, at, b, "FAT root directory");
+            b.flip();
             long[] offsets = new long[len / 32];
             for (int i = 0; i < offsets.length; i++) {
                 offsets[i] = at + 32L * i;
@@ -266,7 +287,7 @@ public final class FatFilesystem implements Filesystem {
             long at = boot.clusterOffset(cl);
             ByteBuffer view = b.duplicate();
             view.limit(view.position() + cs);
-            volume.readFully(at, view, "FAT directory " + path);
+            readFully(volume, base, at, view, "FAT directory " + path);
             b.position(b.position() + cs);
             for (int i = 0; i < cs / 32; i++) {
                 offsets[slot++] = at + 32L * i;
@@ -352,7 +373,7 @@ public final class FatFilesystem implements Filesystem {
             }
             int within = (int) (pos % cs);
             int n = (int) Math.min(Math.min(len, cs - within), file.size() - pos);
-            volume.readFully(boot.clusterOffset(cluster) + within, ByteBuffer.wrap(b, off, n), "FAT file " + path);
+            readFully(volume, base, boot.clusterOffset(cluster) + within, ByteBuffer.wrap(b, off, n), "FAT file " + path);
             pos += n;
             return n;
         }

@@ -27,8 +27,11 @@ final class FatTable {
         }
     };
 
-    FatTable(ByteSource volume, FatBootSector boot) {
+    private final long base;
+
+    FatTable(ByteSource volume, FatBootSector boot, long base) {
         this.volume = volume;
+        this.base = base;
         this.boot = boot;
         this.fatOffset = boot.fatOffset();
         this.fatBytes = boot.fatSectors() * boot.bytesPerSector();
@@ -96,7 +99,7 @@ final class FatTable {
 
     private byte byte0(long at) throws IOException {
         if (at < 0 || at >= fatBytes) {
-            throw new DiskFormatException("FAT", fatOffset + at, "entry lies beyond the FAT's " + fatBytes + " bytes");
+            throw new DiskFormatException("FAT", base + fatOffset + at, "entry lies beyond the FAT's " + fatBytes + " bytes");
         }
         long block = at / BLOCK;
         byte[] data;
@@ -106,9 +109,8 @@ final class FatTable {
         if (data == null) {
             long start = fatOffset + block * BLOCK;
             int len = (int) Math.min(BLOCK, fatOffset + fatBytes - start);
-            ByteBuffer buf = volume.readBuffer(start, len, "FAT");
             data = new byte[len];
-            buf.get(data);
+            FatFilesystem.readFully(volume, base, start, ByteBuffer.wrap(data), "FAT");
             synchronized (cache) {
                 cache.put(block, data);
             }

@@ -73,12 +73,13 @@ public final class LvmScan {
             for (PhysicalVolumeLabel.Area area : label.get().metadataAreas()) {
                 String structure = "LVM metadata on " + v.id();
                 try {
-                    Optional<String> text = MetadataArea.readText(v.source(), area, base, findings);
+                    Optional<MetadataArea.Text> text = MetadataArea.readText(v.source(), area, base, findings);
                     if (text.isEmpty()) {
                         continue;
                     }
                     long at = base + area.offset();
-                    ConfigValue.Section root = ConfigParser.parse(text.get(), structure, -1);
+                    // Positions in a text that wrapped around the circular buffer are approximate.
+                    ConfigValue.Section root = ConfigParser.parse(text.get().text(), structure, text.get().offset());
                     Map.Entry<String, ConfigValue.Section> vg = VolumeGroupMetadata.vgSection(root, structure, at);
                     String vgUuid = vg.getValue().string("id").orElse(vg.getKey());
                     long seqno = vg.getValue().number("seqno").orElse(-1L);

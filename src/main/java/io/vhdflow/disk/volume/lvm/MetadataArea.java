@@ -42,7 +42,11 @@ final class MetadataArea {
      *
      * @param base absolute offset of the PV in the disk, for error offsets
      */
-    static Optional<String> readText(ByteSource pv, PhysicalVolumeLabel.Area area, long base, List<Finding> findings)
+    /** The metadata text and the absolute disk offset where it starts. */
+    record Text(String text, long offset) {
+    }
+
+    static Optional<Text> readText(ByteSource pv, PhysicalVolumeLabel.Area area, long base, List<Finding> findings)
             throws IOException {
         String structure = "LVM metadata area header";
         long at = area.offset();
@@ -107,6 +111,6 @@ final class MetadataArea {
         while (len > 0 && text[len - 1] == 0) {
             len--;
         }
-        return Optional.of(new String(text, 0, len, StandardCharsets.UTF_8));
+        return Optional.of(new Text(new String(text, 0, len, StandardCharsets.UTF_8), base + at + textOff));
     }
 }

@@ -38,7 +38,7 @@ class LvmMetadataTest {
         LvmVolumeGroup vg = LvmText.parseVolumeGroup(TEXT, f);
         assertEquals("vftestvg", vg.name());
         assertEquals(1024 * 1024, vg.extentSize());
-        assertEquals(List.of("root", "data", "var", "fast"), vg.logicalVolumes().stream().map(LvmVolumeGroup.LogicalVolume::name).toList());
+        assertEquals(List.of("root", "data", "var", "fast", "swap"), vg.logicalVolumes().stream().map(LvmVolumeGroup.LogicalVolume::name).toList());
         assertEquals(List.of(), f);
         assertTrue(vg.physicalVolumes().stream().allMatch(p -> p.volumeId().isEmpty()), "text alone locates no PV");
     }
