@@ -1,11 +1,22 @@
 package io.vhdflow.inspect;
 
-/** Outcome of one check. */
+/** Outcome of one check; its JSON form is the lower-case label. */
 public enum CheckStatus {
-    PASS,
-    FAIL,
+    PASS("pass"),
+    FAIL("fail"),
     /** The check does not apply to this image (e.g. a Windows check on Linux). */
-    NOT_APPLICABLE,
-    /** The check could not be evaluated (no reader for that layer yet, unreadable data): see its evidence. */
-    NOT_RUN
+    NOT_APPLICABLE("not-applicable"),
+    /** The check could not be evaluated (unreadable data, encrypted volume): see its evidence. */
+    NOT_RUN("not-run");
+
+    private final String label;
+
+    CheckStatus(String label) {
+        this.label = label;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonValue
+    public String label() {
+        return label;
+    }
 }

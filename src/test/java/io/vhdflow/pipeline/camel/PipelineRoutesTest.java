@@ -202,6 +202,37 @@ class PipelineRoutesTest extends CamelMainTestSupport {
     }
 
     @Test
+    void aGeneralizedWindowsImageIsRegisteredWithItsDetectedFacts() throws Exception {
+        Path vhd = io.vhdflow.testing.Fixtures.extract("windows/generalized.vhd.zst", scratch);
+        drop(vhd, home.resolve("drop"), "win2022.vhd");
+        JobRecord job = PipelineTestSupport.awaitOneFinished(journal(), 1);
+        assertEquals(JobState.DONE, job.state(), () -> job.errorJson().orElse(""));
+        assertEquals("generalized", job.verdict().orElseThrow());
+        try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve("vhdflow.db"));
+             var rs = c.createStatement().executeQuery("SELECT os_type, os_state, hyper_v_generation, architecture"
+                     + " FROM image_definitions WHERE name = 'win2022'")) {
+            assertTrue(rs.next());
+            assertEquals(List.of("Windows", "Generalized", "V2", "x64"),
+                    List.of(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+        }
+    }
+
+    @Test
+    void anImageThatWasNotGeneralizedFailsWithTheChecksThatSaySo() throws Exception {
+        Path vhd = io.vhdflow.testing.Fixtures.extract("windows/specialized.vhd.zst", scratch);
+        drop(vhd, home.resolve("drop"), "running.vhd");
+        JobRecord job = PipelineTestSupport.awaitOneFinished(journal(), 1);
+        assertEquals(JobState.FAILED, job.state());
+        JsonNode error = Json.mapper().readTree(job.errorJson().orElseThrow());
+        assertEquals("image.not-generalized", error.path("code").asText());
+        assertTrue(error.path("details").get(0).asText().startsWith("W1 "), error.toString());
+        assertTrue(error.path("details").get(0).asText().contains("IMAGE_STATE_COMPLETE"), error.toString());
+        assertTrue(Files.readString(home.resolve("failed").resolve(job.id()).resolve("error.txt"))
+                .contains("OSProvisioningTimedOut"));
+        assertEquals(0, catalog().allVersions().size());
+    }
+
+    @Test
     void stageProgressAndBytesAreJournaled() throws Exception {
         Path source = PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"));
         drop(source, home.resolve("drop"), "bytes.vhd");
