@@ -30,7 +30,9 @@ final class ToolViews {
         String device = table.get("device").asText();
         List<SfdiskPartition> out = new ArrayList<>();
         for (JsonNode p : table.get("partitions")) {
-            int number = Integer.parseInt(p.get("node").asText().substring(device.length()));
+            // Image files get "img1"; loop devices (the 4Kn fixture) get "p1".
+            String suffix = p.get("node").asText().substring(device.length());
+            int number = Integer.parseInt(suffix.startsWith("p") ? suffix.substring(1) : suffix);
             out.add(new SfdiskPartition(number, p.get("start").asLong(), p.get("size").asLong(), p.get("type").asText(),
                     p.path("bootable").asBoolean(false), p.path("uuid").asText(null), p.path("name").asText(null)));
         }

@@ -35,12 +35,13 @@ class VolumeSystemsFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mbr-single", "mbr-logical", "gpt-esp-root", "gpt-windows", "gpt-esp-lvm", "gpt-corrupt-primary"})
+    @ValueSource(strings = {"mbr-single", "mbr-logical", "gpt-esp-root", "gpt-windows", "gpt-esp-lvm", "gpt-corrupt-primary", "gpt-4k"})
     void partitionsMatchSfdisk(String fixture) throws Exception {
         try (FileByteSource disk = open(fixture)) {
             DiskLayout layout = VolumeSystems.open(disk);
             var table = ToolViews.sfdisk(fixture);
             boolean gpt = table.get("label").asText().equals("gpt");
+            long sector = table.get("sectorsize").asLong();
             assertEquals(gpt ? PartitionScheme.GPT : PartitionScheme.MBR, layout.scheme());
             assertEquals(table.get("id").asText().toUpperCase(), layout.diskId().orElseThrow().toUpperCase());
             List<ToolViews.SfdiskPartition> expected = ToolViews.sfdiskPartitions(fixture);
@@ -50,9 +51,9 @@ class VolumeSystemsFixtureTest {
                 String id = (gpt ? "gpt:p" : "mbr:p") + p.number();
                 Volume v = ours.get(id);
                 assertTrue(v != null, "missing " + id + " in " + ours.keySet());
-                assertEquals(p.start() * 512, v.diskOffset().getAsLong(), id + " start");
-                assertEquals(p.size() * 512, v.length(), id + " length");
-                assertEquals(p.size() * 512, v.source().size(), id + " source size");
+                assertEquals(p.start() * sector, v.diskOffset().getAsLong(), id + " start");
+                assertEquals(p.size() * sector, v.length(), id + " length");
+                assertEquals(p.size() * sector, v.source().size(), id + " source size");
                 if (gpt) {
                     assertEquals(p.type(), v.typeCode(), id + " type");
                     assertEquals(p.uuid(), v.uuid().orElseThrow(), id + " uuid");
@@ -66,17 +67,18 @@ class VolumeSystemsFixtureTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"gpt-esp-root", "gpt-windows", "gpt-esp-lvm", "gpt-corrupt-primary"})
+    @ValueSource(strings = {"gpt-esp-root", "gpt-windows", "gpt-esp-lvm", "gpt-corrupt-primary", "gpt-4k"})
     void gptMatchesSgdisk(String fixture) throws Exception {
         try (FileByteSource disk = open(fixture)) {
             DiskLayout layout = VolumeSystems.open(disk);
             assertEquals(ToolViews.sgdiskDiskGuid(fixture), layout.diskId().orElseThrow());
             List<ToolViews.SgdiskRow> rows = ToolViews.sgdiskRows(fixture);
             assertFalse(rows.isEmpty());
+            long sector = ToolViews.sfdisk(fixture).get("sectorsize").asLong();
             for (ToolViews.SgdiskRow r : rows) {
                 Volume v = layout.volume("gpt:p" + r.number()).orElseThrow();
-                assertEquals(r.start() * 512, v.diskOffset().getAsLong());
-                assertEquals((r.end() - r.start() + 1) * 512, v.length());
+                assertEquals(r.start() * sector, v.diskOffset().getAsLong());
+                assertEquals((r.end() - r.start() + 1) * sector, v.length());
                 String name = v.name().orElse("");
                 if (r.name().endsWith("...")) {
                     assertTrue(name.startsWith(r.name().substring(0, r.name().length() - 3).strip()), name);

@@ -145,7 +145,7 @@ record FatDirectoryEntry(String name, String shortName, int attributes, long fir
                     time(dir.getShort(e + 0x10), dir.getShort(e + 0x0E), tenths),
                     offsets[i]));
         }
-        return new Parsed(out, label);
+        return new Parsed(List.copyOf(out), label);
     }
 
     /** The short-name checksum a long name carries to prove it belongs to this entry. */
