@@ -124,9 +124,15 @@ public final class RunCommand implements Callable<Integer> {
         return mine.stream().anyMatch(j -> j.state() == JobState.FAILED) ? 1 : 0;
     }
 
+    /** True while drop/ holds a VHD the intake route will take (refused files do not count). */
     private static boolean hasVhd(Path dir) throws IOException {
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*.{vhd,VHD}")) {
-            return ds.iterator().hasNext();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
+            for (Path p : ds) {
+                if (io.vhdflow.pipeline.IntakeService.refusal(p).isEmpty()) {
+                    return true;
+                }
+            }
         }
+        return false;
     }
 }
