@@ -1,5 +1,6 @@
 package io.vhdflow.disk.registry;
 
+import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 import org.junit.jupiter.api.Test;
@@ -101,7 +102,7 @@ class DirtyHiveTest {
         byte[] log = HiveFixtures.bytes("system-dirty-old.LOG");
         log[12] ^= 1;                                 // timestamp no longer the primary's
         fixChecksum(log);
-        Hive h = Hive.open(HiveFixtures.source("system-dirty"), List.of(new BytesSource(log, "old.LOG")));
+        Hive h = Hive.open(HiveFixtures.source("system-dirty"), List.of(new ByteArraySource(log, "old.LOG")));
         assertFalse(h.recovered());
         assertTrue(has(h, "regf.log-unusable"), h.findings().toString());
         assertEquals(HiveFixtures.export("system.export.reg", SYS), RegExport.walk(h));
@@ -120,7 +121,7 @@ class DirtyHiveTest {
     void badPrimaryChecksumIsDirty() throws IOException {
         byte[] b = HiveFixtures.bytes("system.hive");
         b[100] ^= 0x55;                                // inside the checksummed 508 bytes
-        Hive h = Hive.open(new BytesSource(b, "system"));
+        Hive h = Hive.open(new ByteArraySource(b, "system"));
         assertTrue(h.dirty());
         assertTrue(has(h, "regf.checksum"), h.findings().toString());
         assertEquals(508, h.findings().stream().filter(f -> f.code().equals("regf.checksum")).findFirst()
@@ -131,7 +132,7 @@ class DirtyHiveTest {
     void primaryWithBadChecksumTakesItsBaseBlockFromTheLog() throws IOException {
         byte[] b = HiveFixtures.bytes("system-dirty");
         b[300] ^= 0x40;                                // inside the checksummed bytes (reserved area)
-        Hive h = Hive.open(new BytesSource(b, "system-dirty"),
+        Hive h = Hive.open(new ByteArraySource(b, "system-dirty"),
                 List.of(HiveFixtures.source("system-dirty.LOG1"), HiveFixtures.source("system-dirty.LOG2")));
         assertTrue(has(h, "regf.checksum") && has(h, "regf.base-block-from-log"), h.findings().toString());
         // The log's base block says S, so the stale garbage entry S-1 is still skipped.

@@ -1,5 +1,6 @@
 package io.vhdflow.disk.registry;
 
+import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.testing.Fixtures;
 
 import java.io.IOException;
@@ -33,8 +34,8 @@ final class HiveFixtures {
         }).clone();
     }
 
-    static BytesSource source(String name) {
-        return new BytesSource(bytes(name), name);
+    static ByteArraySource source(String name) {
+        return new ByteArraySource(bytes(name), name);
     }
 
     /** hivexregedit --export output recorded when the fixture was made, parsed. */

@@ -1,5 +1,6 @@
 package io.vhdflow.disk.registry;
 
+import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.disk.DiskFormatException;
 import io.vhdflow.disk.container.ByteSource;
 import net.jqwik.api.Arbitraries;
@@ -77,10 +78,10 @@ class HiveMutationPropertiesTest {
             files.set(c.target(), t);
             List<ByteSource> logs = new ArrayList<>();
             for (int i = 1; i < files.size(); i++) {
-                logs.add(new BytesSource(files.get(i), c.logs().get(i - 1)));
+                logs.add(new ByteArraySource(files.get(i), c.logs().get(i - 1)));
             }
             try {
-                Hive h = Hive.open(new BytesSource(files.get(0), c.hive()), logs);
+                Hive h = Hive.open(new ByteArraySource(files.get(0), c.hive()), logs);
                 readEverything(h);
                 return h.recovered() ? "read completely, logs replayed" : "read completely";
             } catch (DiskFormatException expected) {

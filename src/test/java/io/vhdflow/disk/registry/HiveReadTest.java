@@ -1,5 +1,6 @@
 package io.vhdflow.disk.registry;
 
+import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.disk.DiskFormatException;
 import io.vhdflow.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class HiveReadTest {
         // Guard: the fixture must keep covering what hivex cannot write.
         assertTrue(kinds.getOrDefault("ri", 0) >= 1, kinds.toString());
         assertTrue(kinds.getOrDefault("db", 0) >= 1, kinds.toString());
-        Hive h = Hive.open(new BytesSource(raw, "amcache.hve"));
+        Hive h = Hive.open(new ByteArraySource(raw, "amcache.hve"));
         assertEquals(HiveFixtures.export("amcache.export.reg", "X"), RegExport.walk(h));
         // It was copied from a running system: dirty, and read as on disk without its logs.
         assertTrue(h.dirty());
@@ -170,7 +171,7 @@ class HiveReadTest {
             le.putInt(list + 8 + 4 * i, le.getInt(list + 8 + 8 * i));
         }
         b[list + 5] = 'i';
-        Hive h = Hive.open(new BytesSource(b, "li"));
+        Hive h = Hive.open(new ByteArraySource(b, "li"));
         assertEquals(1500, h.key("Many").orElseThrow().subkeys().size());
         assertEquals(1234, h.key("MANY\\key1234").orElseThrow().value("Index").orElseThrow().asDword());
         assertEquals(HiveFixtures.export("test.export.reg", "HKEY_LOCAL_MACHINE\\TEST"), RegExport.walk(h));
@@ -255,8 +256,8 @@ class HiveReadTest {
     void probe() throws IOException {
         assertTrue(Hive.probe(HiveFixtures.source("system.hive")));
         assertFalse(Hive.probe(HiveFixtures.source("system-dirty.LOG1")), "a log is not a primary hive");
-        assertFalse(Hive.probe(new BytesSource(new byte[8192], "zeros")));
-        assertFalse(Hive.probe(new BytesSource("regf".getBytes(StandardCharsets.US_ASCII), "short")));
+        assertFalse(Hive.probe(new ByteArraySource(new byte[8192], "zeros")));
+        assertFalse(Hive.probe(new ByteArraySource("regf".getBytes(StandardCharsets.US_ASCII), "short")));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.vhdflow.disk.registry;
 
+import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.disk.DiskFormatException;
 import io.vhdflow.disk.Finding;
 import org.junit.jupiter.api.Test;
@@ -24,7 +25,7 @@ class HostileHiveTest {
     }
 
     private static Hive open(byte[] b) throws IOException {
-        return Hive.open(new BytesSource(b, "hostile"));
+        return Hive.open(new ByteArraySource(b, "hostile"));
     }
 
     private static DiskFormatException fails(Executable e, String structurePrefix, long offset) {
@@ -197,17 +198,17 @@ class HostileHiveTest {
         // First entry (the stale S-1 one) at 512: claim a page far outside the hive.
         int pageRef = 512 + 40;
         le(log).putInt(pageRef, 0x7FFFF000);
-        Hive h = Hive.open(HiveFixtures.source("system-dirty"), List.of(new BytesSource(log, "LOG1")));
+        Hive h = Hive.open(HiveFixtures.source("system-dirty"), List.of(new ByteArraySource(log, "LOG1")));
         // The hash no longer matches, so nothing from this log applies; the hive reads as on disk.
         assertFalse(h.recovered());
         assertTrue(h.findings().stream().map(Finding::code).anyMatch("regf.log-entry-bad"::equals), h.findings().toString());
         byte[] big = HiveFixtures.bytes("system-dirty.LOG1");
         le(big).putInt(512 + 4, 0x7FFFFE00);                          // entry size beyond the file
-        Hive g = Hive.open(HiveFixtures.source("system-dirty"), List.of(new BytesSource(big, "LOG1")));
+        Hive g = Hive.open(HiveFixtures.source("system-dirty"), List.of(new ByteArraySource(big, "LOG1")));
         assertFalse(g.recovered());
         byte[] badBase = HiveFixtures.bytes("system-dirty.LOG1");
         badBase[100] ^= 1;                                           // log base block checksum
-        Hive f = Hive.open(HiveFixtures.source("system-dirty"), List.of(new BytesSource(badBase, "LOG1")));
+        Hive f = Hive.open(HiveFixtures.source("system-dirty"), List.of(new ByteArraySource(badBase, "LOG1")));
         assertTrue(f.findings().stream().anyMatch(x -> x.code().equals("regf.log-unusable") && x.offset() == 508));
     }
 
