@@ -31,6 +31,12 @@ public final class JobFailureProcessor implements Processor {
         JobError error;
         if (t instanceof JobRejectedException r) {
             error = r.error();
+        } else if (!(t instanceof java.io.IOException)) {
+            String stage = journal.job(jobId).flatMap(j -> j.currentStage()).map(Stage::id).orElse("pipeline");
+            error = JobError.of("internal.error", stage, "vhdflow failed unexpectedly in the " + stage + " stage: "
+                            + (t == null ? "unknown error" : t.getClass().getName() + ": " + t.getMessage()),
+                    "this is a defect in vhdflow, not in your image: report it with failed/" + jobId
+                            + "/error.json; the original is unchanged in failed/" + jobId + "/", List.of());
         } else {
             String stage = journal.job(jobId).flatMap(j -> j.currentStage()).map(Stage::id).orElse("pipeline");
             List<String> causes = new ArrayList<>();
