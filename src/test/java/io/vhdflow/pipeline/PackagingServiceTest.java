@@ -1,0 +1,88 @@
+package io.vhdflow.pipeline;
+
+import io.vhdflow.catalog.ImageMetadata;
+import io.vhdflow.catalog.SemanticVersion;
+import io.vhdflow.inspect.VerificationReport;
+import io.vhdflow.inspect.VerificationService;
+import io.vhdflow.testing.Fixtures;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class PackagingServiceTest {
+    @TempDir
+    Path home;
+
+    private Settings settings(boolean archive) throws Exception {
+        Properties p = new Properties();
+        p.setProperty("vhdflow.home", home.toString());
+        p.setProperty("vhdflow.package.archive", String.valueOf(archive));
+        Settings s = Settings.from(p);
+        s.home().create();
+        return s;
+    }
+
+    private static JobRecord job(String id, Path source) throws Exception {
+        ImageMetadata m = ImageMetadata.EMPTY.withDefaults("g", "p", "win.vhd");
+        return new JobRecord(id, Optional.empty(), "win.vhd", Files.size(source), m, JobState.RUNNING,
+                Optional.empty(), Optional.of("ab"), Optional.empty(), Optional.empty(), Instant.now(), Instant.now(),
+                Optional.empty(), Optional.empty());
+    }
+
+    @Test
+    void thePackageHoldsTheFixedVhdManifestSumsAndOnRequestAnArchiveOfThem() throws Exception {
+        Settings s = settings(true);
+        Path source = Fixtures.extract("windows/generalized.vhd.zst", home);
+        VerificationReport report = new VerificationService().verify(source, "azure-platform");
+        PackagingService packaging = new PackagingService(s, Json.mapper());
+        JobRecord job = job("20260101-000000-000000000001", source);
+        PackagingService.PackageResult r = packaging.build(job, source, new SemanticVersion(1, 2, 3), report,
+                Progress.NONE);
+
+        Path dir = Path.of(r.directory());
+        assertEquals(s.home().packages().resolve("win").resolve("1.2.3"), dir);
+        assertEquals("win-1.2.3.tar.zst", r.archive());
+        String sums = Files.readString(dir.resolve("SHA256SUMS"));
+        assertTrue(sums.contains(r.sha256() + "  win-1.2.3.vhd"));
+        assertTrue(sums.lines().anyMatch(l -> l.endsWith("  win-1.2.3.tar.zst")));
+        var manifest = Json.mapper().readTree(dir.resolve("manifest.json").toFile());
+        assertEquals("vhdflow.manifest/1", manifest.path("schema").asText());
+        assertEquals("generalized", manifest.path("verdict").asText());
+        assertEquals("Windows", manifest.path("detected").path("osType").asText());
+        assertTrue(manifest.path("nonZeroRanges").path("rangeCount").asLong() > 0);
+
+        List<String> entries = new ArrayList<>();
+        try (InputStream in = new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(dir.resolve(r.archive())));
+             TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
+            TarArchiveEntry e;
+            while ((e = tar.getNextEntry()) != null) {
+                entries.add(e.getName() + ":" + e.getSize());
+            }
+        }
+        assertEquals(List.of("win-1.2.3.vhd:" + r.fileSize(), "manifest.json:" + Files.size(dir.resolve("manifest.json")),
+                "SHA256SUMS:" + (sums.length() - sums.lines().filter(l -> l.endsWith(".tar.zst")).findFirst()
+                        .orElseThrow().length() - 1)), entries);
+
+        // Built again by the same job (a crash after the rename): the package in place is accepted.
+        assertEquals(r, packaging.build(job, source, new SemanticVersion(1, 2, 3), report, Progress.NONE));
+        // Another job wanting the same folder is refused.
+        JobRejectedException e = assertThrows(JobRejectedException.class, () -> packaging.build(
+                job("20260101-000000-000000000002", source), source, new SemanticVersion(1, 2, 3), report,
+                Progress.NONE));
+        assertEquals("package.exists", e.error().code());
+    }
+}
