@@ -7,5 +7,10 @@ public enum CheckStatus {
     /** The check does not apply to this image (e.g. a Windows check on Linux). */
     NOT_APPLICABLE,
     /** The check could not be evaluated (no reader for that layer yet, unreadable data): see its evidence. */
-    NOT_RUN
+    NOT_RUN,
+    /**
+     * The check failed but the operator waived it by configuration: still reported with its
+     * evidence, no longer deciding the verdict.
+     */
+    WAIVED
 }
