@@ -88,7 +88,7 @@ public record CloudInitConfig(Optional<Setting<Boolean>> sshDeleteKeys, Optional
             return Optional.empty();
         }
         if (flowDepth(text) > MAX_FLOW_DEPTH || blockIndent(text) > MAX_BLOCK_INDENT) {
-            problems.add(path + ": nesting deeper than " + MAX_FLOW_DEPTH + " levels, not parsed");
+            problems.add(path + ": nesting deeper than " + MAX_FLOW_DEPTH + " flow levels or " + MAX_BLOCK_INDENT + " columns of indentation, not parsed");
             return Optional.empty();
         }
         LoadSettings settings = LoadSettings.builder()
