@@ -65,7 +65,7 @@ public final class LinuxOsDetector {
             if (text.isPresent()) {
                 OsRelease r = OsRelease.parse(text.get());
                 if (r.get("ID").isPresent() || r.get("NAME").isPresent()) {
-                    String id = r.get("ID").orElse(r.get("NAME").get()).toLowerCase(Locale.ROOT);
+                    String id = r.get("ID").or(() -> r.get("NAME")).orElseThrow().toLowerCase(Locale.ROOT);
                     Optional<String> version = r.get("VERSION_ID");
                     if (version.isEmpty() && id.equals("debian")) {
                         // Debian testing/sid has no VERSION_ID; debian_version names the codename.
