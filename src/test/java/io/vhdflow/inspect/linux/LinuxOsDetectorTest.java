@@ -55,7 +55,8 @@ class LinuxOsDetectorTest {
         assertTrue(ci.enabled(), ci.toString());
         assertEquals(Optional.of("/usr/bin/cloud-init"), ci.binary());
         assertTrue(ci.configFiles().contains("/etc/cloud/cloud.cfg"));
-        assertTrue(ci.config().datasourceList().orElseThrow().value().contains("Azure"));
+        assertTrue(ci.config().datasourceList().isEmpty(), "Debian's package leaves datasource_list to ds-identify");
+        assertTrue(ci.config().effectiveSshDeleteKeys());
         assertTrue(ci.config().problems().isEmpty(), ci.config().problems().toString());
         assertEquals("cloud-init", os.waagent().orElseThrow().config().provisioningAgent());
         assertEquals(LinuxOs.Provisioner.CLOUD_INIT, os.provisioner());
