@@ -102,6 +102,9 @@ public final class TreeFilesystem implements Filesystem {
             }
             if (e.isLink()) {
                 Node target = fs.lookupExact(normalize(e.getLinkName()));
+                if (target == null) {
+                    throw new IOException("tar hard link " + path + " to missing " + e.getLinkName());
+                }
                 fs.put(path, target);
                 continue;
             }

@@ -52,9 +52,11 @@ public record LinuxOs(String location, String distroId, Optional<String> version
      * @param configPath   {@code /etc/waagent.conf} when present
      * @param config       its parsed settings (empty map when absent)
      * @param enabledUnits agent unit names enabled by a {@code *.wants} symlink under {@code /etc/systemd/system}
+     * @param configProblem why {@code /etc/waagent.conf} exists but could not be read (too large, link loop);
+     *                     the configuration checks then do not run rather than assume defaults
      */
     public record Waagent(Optional<String> binary, Optional<String> configPath, WaagentConfig config,
-                          List<String> enabledUnits) {
+                          List<String> enabledUnits, Optional<String> configProblem) {
         public Waagent {
             enabledUnits = List.copyOf(enabledUnits);
         }

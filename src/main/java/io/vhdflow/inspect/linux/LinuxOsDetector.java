@@ -196,14 +196,23 @@ public final class LinuxOsDetector {
                 break;
             }
         }
-        Optional<String> confText = readNoted(fs, "/etc/waagent.conf", notes);
+        Optional<String> confText = Optional.empty();
+        Optional<String> problem = Optional.empty();
+        boolean confExists = fs.exists("/etc/waagent.conf");
+        try {
+            confText = FileReads.text(fs, "/etc/waagent.conf", FileReads.CONFIG_CAP);
+        } catch (io.vhdflow.disk.fs.FileTooLargeException | java.nio.file.FileSystemLoopException e) {
+            problem = Optional.of(e.getMessage());
+            notes.add("/etc/waagent.conf: " + e.getMessage());
+        }
         List<String> units = enabled.stream().filter(WAAGENT_UNITS::contains).toList();
-        if (binary.isEmpty() && confText.isEmpty() && units.isEmpty()) {
+        if (binary.isEmpty() && !confExists && problem.isEmpty() && units.isEmpty()) {
             return Optional.empty();
         }
         WaagentConfig conf = confText.map(WaagentConfig::parse).orElse(WaagentConfig.parse(""));
         conf.problems().forEach(p -> notes.add("/etc/waagent.conf: " + p));
-        return Optional.of(new LinuxOs.Waagent(binary, confText.map(t -> "/etc/waagent.conf"), conf, units));
+        Optional<String> path = confText.isPresent() || problem.isPresent() ? Optional.of("/etc/waagent.conf") : Optional.empty();
+        return Optional.of(new LinuxOs.Waagent(binary, path, conf, units, problem));
     }
 
     private static Optional<LinuxOs.CloudInit> cloudInit(Filesystem fs, List<String> enabled, List<String> notes)

@@ -45,6 +45,10 @@ final class ResourceDiskConfigCheck implements LinuxCheck {
         if (ctx.os().waagent().isEmpty() || ctx.os().waagent().get().configPath().isEmpty()) {
             return notApplicable(ctx, "no /etc/waagent.conf");
         }
+        if (ctx.os().waagent().get().configProblem().isPresent()) {
+            return result(ctx, io.vhdflow.inspect.CheckStatus.NOT_RUN, List.of(ctx.at("/etc/waagent.conf")
+                    + " could not be read: " + ctx.os().waagent().get().configProblem().get()));
+        }
         WaagentConfig c = ctx.os().waagent().get().config();
         String at = ctx.at("/etc/waagent.conf");
         List<String> failing = new ArrayList<>();

@@ -48,6 +48,10 @@ final class WaagentConfigCheck implements LinuxCheck {
             return notApplicable(ctx, "Azure Linux Agent not installed");
         }
         LinuxOs.Waagent w = ctx.os().waagent().get();
+        if (w.configProblem().isPresent()) {
+            return result(ctx, io.vhdflow.inspect.CheckStatus.NOT_RUN,
+                    List.of(ctx.at("/etc/waagent.conf") + " could not be read: " + w.configProblem().get()));
+        }
         if (w.configPath().isEmpty()) {
             return fail(ctx, List.of(ctx.at("/etc/waagent.conf") + " absent: the agent runs with built-in defaults only"));
         }

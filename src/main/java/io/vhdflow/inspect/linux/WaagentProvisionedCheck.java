@@ -64,7 +64,8 @@ final class WaagentProvisionedCheck implements LinuxCheck {
         Optional<FileAttributes> o = FileReads.lstat(ctx.fs(), ovf);
         if (o.isPresent()) {
             String line = ctx.at(ovf) + " exists (" + o.get().size() + " bytes)";
-            if (o.get().isRegularFile()) {
+            // Its presence decides; the content is read for evidence only when it is of a sane size.
+            if (o.get().isRegularFile() && o.get().size() <= FileReads.CONFIG_CAP) {
                 String xml = ctx.fs().readString(ovf, FileReads.CONFIG_CAP);
                 Optional<String> user = element(xml, "UserName");
                 if (user.isPresent()) {

@@ -76,6 +76,31 @@ class LinuxHostileInputTest {
     }
 
     @Test
+    void oversizedFilesAreNeverReadWhole() throws IOException {
+        TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/generalized.tar.zst");
+        fs.replaceContent("/var/lib/waagent/ovf-env.xml", new byte[3 << 20]);
+        fs.replaceContent("/etc/shadow", new byte[2 << 20]);
+        fs.replaceContent("/etc/waagent.conf", new byte[2 << 20]);
+        LinuxOs os = new LinuxOsDetector().detect(fs, "mbr:p1/ext4").orElseThrow();
+        assertTrue(os.notes().stream().anyMatch(n -> n.startsWith("/etc/waagent.conf: /etc/waagent.conf is 2097152 bytes")),
+                os.notes().toString());
+        LinuxAssessment a = new LinuxChecks().run(LinuxContext.of(fs, os), Set.of());
+        CheckResult l1 = a.checks().stream().filter(c -> c.id().equals("L1")).findFirst().orElseThrow();
+        // Presence decides L1; the oversized content is not read.
+        assertEquals(CheckStatus.FAIL, l1.status());
+        assertTrue(l1.evidence().get(0).equals("mbr:p1/ext4:/var/lib/waagent/ovf-env.xml exists (3145728 bytes)"), l1.evidence().toString());
+        CheckResult l6 = a.checks().stream().filter(c -> c.id().equals("L6")).findFirst().orElseThrow();
+        assertEquals(CheckStatus.NOT_RUN, l6.status());
+        assertTrue(l6.evidence().get(0).contains("FileTooLargeException"), l6.evidence().toString());
+        // waagent.conf could not be read: the MUST check on it does not run (no defaults assumed), and
+        // L1's failure still decides.
+        CheckResult l9 = a.checks().stream().filter(c -> c.id().equals("L9")).findFirst().orElseThrow();
+        assertEquals(CheckStatus.NOT_RUN, l9.status());
+        assertEquals(Verdict.NOT_GENERALIZED, a.verdict());
+        fs.replaceContent("/var/lib/waagent/ovf-env.xml", new byte[0]);
+    }
+
+    @Test
     void notALinuxRoot() throws IOException {
         TreeFilesystem fs = TreeFilesystem.fromTar(tar(new String[] {"Windows/System32/config/SYSTEM", "file", "regf"}));
         assertEquals(Optional.empty(), new LinuxOsDetector().detect(fs, "x"));
