@@ -35,7 +35,8 @@ public final class LinuxChecks {
                 new ResourceDiskConfigCheck(),
                 new CloudInitConfigCheck(),
                 new SwapCheck(),
-                new NetworkLeftoversCheck()));
+                new NetworkLeftoversCheck(),
+                new ProvisioningLogsCheck()));
     }
 
     /** A catalog of the given checks (tests, or a caller running a subset). */

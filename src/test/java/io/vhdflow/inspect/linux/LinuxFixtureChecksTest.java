@@ -83,7 +83,8 @@ class LinuxFixtureChecksTest {
         assertEvidence(l1, "naming user azureuser");
         assertTrue(a.reasons().get(0).startsWith("L1 (MUST) failed"), a.reasons().toString());
         // The provisioned VM shows every leftover the deprovisioning would remove.
-        assertEquals(Set.of("L1", "L3", "L6", "L6B", "L7", "L7K", "L17"), failed(a));
+        assertEquals(Set.of("L1", "L3", "L6", "L6B", "L7", "L7K", "L17", "L20"), failed(a));
+        assertEvidence(check(a, "L20"), LOC + ":/var/log/waagent.log exists (");
         // useradd (at provisioning) wrote /etc/shadow- after the build set root's password.
         assertEvidence(check(a, "L6B"), LOC + ":/etc/shadow-: root has a usable yescrypt ($y$) password hash");
         assertEvidence(check(a, "L6"), LOC + ":/etc/shadow: root has a usable yescrypt ($y$) password hash");
@@ -196,7 +197,9 @@ class LinuxFixtureChecksTest {
     void cloudInitImagesAreJudgedByCloudInitsState() throws IOException {
         LinuxAssessment left = run("cloudinit-leftover");
         assertEquals(LinuxOs.Provisioner.CLOUD_INIT, detect(TreeFilesystem.fromResource("/fixtures/linux/cloudinit-leftover.tar.zst")).provisioner());
-        assertEquals(Set.of("L2", "L3", "L7"), failed(left));
+        // waagent -deprovision removes its own log but not cloud-init's.
+        assertEquals(Set.of("L2", "L3", "L7", "L20"), failed(left));
+        assertEvidence(check(left, "L20"), LOC + ":/var/log/cloud-init.log exists (");
         assertEvidence(check(left, "L2"), LOC + ":/var/lib/cloud/instance exists (symbolic link to /var/lib/cloud/instances/6c4f7e1a-2b9d-4c33-9a51-0d8e7f2a4b10)");
         assertEvidence(check(left, "L7"), LOC + ":/etc/sudoers.d/90-cloud-init-users grants sudo to azureuser");
         // cloud-init deletes and regenerates host keys (ssh_deletekeys default true), so keys would be fine.
