@@ -42,7 +42,7 @@ final class AuthorizedKeysCheck implements LinuxCheck {
 
     @Override
     public CheckResult evaluate(LinuxContext ctx) throws IOException {
-        Accounts acc = Accounts.load(ctx.fs());
+        Accounts acc = ctx.accounts();
         List<String> failing = new ArrayList<>();
         java.util.Set<String> homes = acc.homes(ctx.fs());
         for (String home : homes) {

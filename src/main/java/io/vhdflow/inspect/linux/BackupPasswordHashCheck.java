@@ -57,7 +57,7 @@ final class BackupPasswordHashCheck implements LinuxCheck {
     @Override
     public CheckResult evaluate(LinuxContext ctx) throws IOException {
         Map<String, ShadowEntry.HashState> live = new HashMap<>();
-        for (ShadowEntry e : Accounts.load(ctx.fs()).shadow()) {
+        for (ShadowEntry e : ctx.accounts().shadow()) {
             live.put(e.name(), e.state());
         }
         List<String> failing = new ArrayList<>();

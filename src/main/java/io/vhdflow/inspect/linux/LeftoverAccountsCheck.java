@@ -46,7 +46,7 @@ final class LeftoverAccountsCheck implements LinuxCheck {
 
     @Override
     public CheckResult evaluate(LinuxContext ctx) throws IOException {
-        Accounts acc = Accounts.load(ctx.fs());
+        Accounts acc = ctx.accounts();
         List<String> failing = new ArrayList<>();
         List<String> info = new ArrayList<>();
         for (PasswdEntry p : acc.humans()) {

@@ -42,7 +42,7 @@ final class RootPasswordCheck implements LinuxCheck {
 
     @Override
     public CheckResult evaluate(LinuxContext ctx) throws IOException {
-        Accounts acc = Accounts.load(ctx.fs());
+        Accounts acc = ctx.accounts();
         if (acc.shadow().isEmpty() && acc.passwd().isEmpty()) {
             return result(ctx, CheckStatus.NOT_RUN, List.of(ctx.at("/etc/shadow") + " and " + ctx.at("/etc/passwd")
                     + " absent or empty: the accounts cannot be checked"));

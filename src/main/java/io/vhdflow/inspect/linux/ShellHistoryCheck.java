@@ -48,7 +48,7 @@ final class ShellHistoryCheck implements LinuxCheck {
 
     @Override
     public CheckResult evaluate(LinuxContext ctx) throws IOException {
-        Accounts acc = Accounts.load(ctx.fs());
+        Accounts acc = ctx.accounts();
         List<String> failing = new ArrayList<>();
         List<String> small = new ArrayList<>();
         for (String home : acc.homes(ctx.fs())) {
