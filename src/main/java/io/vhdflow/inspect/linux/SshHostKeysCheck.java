@@ -61,12 +61,18 @@ final class SshHostKeysCheck implements LinuxCheck {
         boolean regenerated;
         switch (os.provisioner()) {
             case CLOUD_INIT -> {
-                CloudInitConfig c = os.cloudInit().map(LinuxOs.CloudInit::config)
-                        .orElse(CloudInitConfig.merge(List.of()));
-                regenerated = c.effectiveSshDeleteKeys();
+                if (os.cloudInit().map(LinuxOs.CloudInit::enabled).orElse(false)) {
+                    CloudInitConfig c = os.cloudInit().get().config();
+                    regenerated = c.effectiveSshDeleteKeys();
                 evidence.add("cloud-init provisions this image; ssh_deletekeys is " + c.effectiveSshDeleteKeys()
                         + c.sshDeleteKeys().map(s -> " (set in " + ctx.at(s.file()) + ")").orElse(" (cloud-init's default)")
                         + (regenerated ? ": it deletes and regenerates the keys on first boot" : ""));
+                } else {
+                    // waagent.conf names cloud-init, but cloud-init is absent or disabled: nobody regenerates.
+                    regenerated = false;
+                    evidence.add("Provisioning.Agent names cloud-init, which is " + (os.cloudInit().isPresent()
+                            ? "not enabled" : "not installed") + ": nothing regenerates the keys");
+                }
             }
             case WAAGENT -> {
                 WaagentConfig c = os.waagent().get().config();

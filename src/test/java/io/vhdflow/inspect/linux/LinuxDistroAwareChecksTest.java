@@ -73,6 +73,18 @@ class LinuxDistroAwareChecksTest {
     }
 
     @Test
+    void cloudInitNamedButDisabledRegeneratesNothing() throws IOException {
+        String[][] t = ubuntu("etc/cloud/cloud-init.disabled", "file", "");
+        t[2] = new String[] {"etc/waagent.conf", "file", "Provisioning.Agent=cloud-init\n"};
+        CheckResult l5 = check("L5", t);
+        assertEquals(CheckStatus.FAIL, l5.status(), l5.evidence().toString());
+        // With Provisioning.Agent=auto the agent would take over instead (and its own setting decides).
+        CheckResult auto = check("L5", ubuntu("etc/cloud/cloud-init.disabled", "file", ""));
+        assertTrue(auto.evidence().stream().anyMatch(e -> e.contains("the Azure Linux Agent provisions this image")));
+        assertTrue(l5.evidence().stream().anyMatch(e -> e.contains("nothing regenerates the keys")));
+    }
+
+    @Test
     void ubuntuStubResolvConfAndLegacyProvisioningEnabled() throws IOException {
         CheckResult l17 = check("L17", ubuntu());
         assertEquals(CheckStatus.PASS, l17.status());
