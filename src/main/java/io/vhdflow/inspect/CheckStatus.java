@@ -7,7 +7,12 @@ public enum CheckStatus {
     /** The check does not apply to this image (e.g. a Windows check on Linux). */
     NOT_APPLICABLE("not-applicable"),
     /** The check could not be evaluated (unreadable data, encrypted volume): see its evidence. */
-    NOT_RUN("not-run");
+    NOT_RUN("not-run"),
+    /**
+     * The check failed but the operator waived it by configuration: still reported with its
+     * evidence, no longer deciding the verdict.
+     */
+    WAIVED("waived");
 
     private final String label;
 

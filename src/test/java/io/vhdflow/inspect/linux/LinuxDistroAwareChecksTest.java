@@ -1,0 +1,131 @@
+package io.vhdflow.inspect.linux;
+
+import io.vhdflow.inspect.CheckResult;
+import io.vhdflow.inspect.CheckStatus;
+import io.vhdflow.testing.TreeFilesystem;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import static io.vhdflow.inspect.linux.LinuxHostileInputTest.tar;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Distro- and agent-aware decisions on small trees shaped like an Ubuntu cloud image (waagent.conf
+ * as config/ubuntu/waagent.conf ships it: RegenerateSshHostKeyPair=n, cloud-init provisioning).
+ */
+class LinuxDistroAwareChecksTest {
+
+    static String[][] ubuntu(String... extra) {
+        List<String[]> e = new ArrayList<>(List.of(
+                new String[] {"etc/os-release", "file", "NAME=\"Ubuntu\"\nVERSION_ID=\"22.04\"\nID=ubuntu\n"},
+                new String[] {"etc/fstab", "file", "LABEL=cloudimg-rootfs / ext4 discard,errors=remount-ro 0 1\n"},
+                new String[] {"etc/waagent.conf", "file", "Provisioning.Enabled=n\nProvisioning.Agent=auto\n"
+                        + "Provisioning.RegenerateSshHostKeyPair=n\nResourceDisk.Format=n\nResourceDisk.EnableSwap=n\n"},
+                new String[] {"usr/sbin/waagent", "file", "#!/usr/bin/python3\n"},
+                new String[] {"etc/systemd/system/multi-user.target.wants/walinuxagent.service", "link", "/lib/systemd/system/walinuxagent.service"},
+                new String[] {"usr/bin/cloud-init", "file", "#!/usr/bin/python3\n"},
+                new String[] {"etc/systemd/system/cloud-init.target.wants/cloud-init-local.service", "link", "/lib/systemd/system/cloud-init-local.service"},
+                new String[] {"etc/cloud/cloud.cfg", "file", "users:\n  - default\n"},
+                new String[] {"etc/cloud/cloud.cfg.d/90_dpkg.cfg", "file", "datasource_list: [ Azure ]\n"},
+                new String[] {"etc/ssh/ssh_host_ed25519_key", "file", "-----BEGIN OPENSSH PRIVATE KEY-----\n"},
+                new String[] {"etc/ssh/ssh_host_ed25519_key.pub", "file", "ssh-ed25519 AAAA root@build\n"},
+                new String[] {"etc/resolv.conf", "link", "../run/systemd/resolve/stub-resolv.conf"}));
+        for (int i = 0; i + 2 < extra.length + 1; i += 3) {
+            e.add(Arrays.copyOfRange(extra, i, i + 3));
+        }
+        return e.toArray(new String[0][]);
+    }
+
+    static CheckResult check(String id, String[][] tree) throws IOException {
+        TreeFilesystem fs = TreeFilesystem.fromTar(tar(tree));
+        LinuxOs os = new LinuxOsDetector().detect(fs, "gpt:p1/ext4").orElseThrow();
+        return new LinuxChecks().run(LinuxContext.of(fs, os), Set.of()).checks().stream()
+                .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void ubuntuKeepsHostKeysBecauseCloudInitRegeneratesThem() throws IOException {
+        CheckResult l5 = check("L5", ubuntu());
+        assertEquals(CheckStatus.PASS, l5.status(), l5.evidence().toString());
+        assertTrue(l5.evidence().stream().anyMatch(e -> e.contains("ssh_deletekeys is true (cloud-init's default)")));
+        assertTrue(l5.evidence().stream().anyMatch(e -> e.contains("Ubuntu keeps host keys")));
+    }
+
+    @Test
+    void ubuntuWithSshDeleteKeysOffFails() throws IOException {
+        CheckResult l5 = check("L5", ubuntu("etc/cloud/cloud.cfg.d/99-keys.cfg", "file", "ssh_deletekeys: false\n"));
+        assertEquals(CheckStatus.FAIL, l5.status());
+        assertTrue(l5.evidence().stream().anyMatch(e -> e.contains("ssh_deletekeys is false (set in gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-keys.cfg)")));
+    }
+
+    @Test
+    void waagentProvisioningJudgedByTheAgentsSetting() throws IOException {
+        // Provisioning.Agent=waagent: cloud-init's ssh_deletekeys no longer matters, the agent's n does.
+        String[][] t = ubuntu();
+        t[2] = new String[] {"etc/waagent.conf", "file", "Provisioning.Agent=waagent\nProvisioning.RegenerateSshHostKeyPair=n\n"};
+        assertEquals(CheckStatus.FAIL, check("L5", t).status());
+    }
+
+    @Test
+    void cloudInitNamedButDisabledRegeneratesNothing() throws IOException {
+        String[][] t = ubuntu("etc/cloud/cloud-init.disabled", "file", "");
+        t[2] = new String[] {"etc/waagent.conf", "file", "Provisioning.Agent=cloud-init\n"};
+        CheckResult l5 = check("L5", t);
+        assertEquals(CheckStatus.FAIL, l5.status(), l5.evidence().toString());
+        // With Provisioning.Agent=auto the agent would take over instead (and its own setting decides).
+        CheckResult auto = check("L5", ubuntu("etc/cloud/cloud-init.disabled", "file", ""));
+        assertTrue(auto.evidence().stream().anyMatch(e -> e.contains("the Azure Linux Agent provisions this image")));
+        assertTrue(l5.evidence().stream().anyMatch(e -> e.contains("nothing regenerates the keys")));
+    }
+
+    @Test
+    void ubuntuStubResolvConfAndLegacyProvisioningEnabled() throws IOException {
+        CheckResult l17 = check("L17", ubuntu());
+        assertEquals(CheckStatus.PASS, l17.status());
+        assertTrue(l17.evidence().stream().anyMatch(e -> e.contains("is a link to ../run/systemd/resolve/stub-resolv.conf")));
+        CheckResult l9 = check("L9", ubuntu());
+        assertEquals(CheckStatus.PASS, l9.status());
+        assertTrue(l9.evidence().stream().anyMatch(e -> e.contains("Provisioning.Enabled=n is legacy")), l9.evidence().toString());
+    }
+
+    @Test
+    void cloudInitInstallerLeftoversAndMissingAzureDatasource() throws IOException {
+        String[][] t = ubuntu("etc/cloud/cloud.cfg.d/99-installer.cfg", "file", "datasource_list: [ None ]\n",
+                "etc/netplan/50-cloud-init.yaml", "file", "network: {version: 2}\n");
+        CheckResult l10 = check("L10", t);
+        assertEquals(CheckStatus.FAIL, l10.status());
+        assertTrue(l10.evidence().contains("gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-installer.cfg: datasource_list [None] does not include Azure"), l10.evidence().toString());
+        assertTrue(l10.evidence().contains("gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-installer.cfg exists (installer leftover)"));
+        assertTrue(l10.evidence().contains("gpt:p1/ext4:/etc/netplan/50-cloud-init.yaml exists (network configuration of the build VM)"));
+    }
+
+    @Test
+    void swapLineAndSwapFile() throws IOException {
+        CheckResult l14 = check("L14", ubuntu("etc/fstab", "file", "UUID=1 / ext4 defaults 0 1\n/swap.img none swap sw 0 0\n",
+                "swap.img", "file", "SWAPSPACE2"));
+        assertEquals(CheckStatus.FAIL, l14.status());
+        assertTrue(l14.evidence().contains("gpt:p1/ext4:/etc/fstab line 2: swap entry for /swap.img"), l14.evidence().toString());
+        assertTrue(l14.evidence().contains("gpt:p1/ext4:/swap.img exists (10 bytes)"));
+    }
+
+    @Test
+    void agentDisabledIsAMustFailure() throws IOException {
+        String[][] t = ubuntu();
+        t[2] = new String[] {"etc/waagent.conf", "file", "Provisioning.Agent=disabled\n"};
+        CheckResult l9 = check("L9", t);
+        assertEquals(CheckStatus.FAIL, l9.status());
+        assertTrue(l9.evidence().get(0).endsWith("Provisioning.Agent=disabled: the agent will not provision new VMs"));
+    }
+
+    @Test
+    void noAgentAtAllFailsL8() throws IOException {
+        CheckResult l8 = check("L8", new String[][] {{"etc/os-release", "file", "ID=debian\n"}});
+        assertEquals(CheckStatus.FAIL, l8.status());
+    }
+}

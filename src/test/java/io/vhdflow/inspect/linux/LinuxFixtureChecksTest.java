@@ -1,0 +1,229 @@
+package io.vhdflow.inspect.linux;
+
+import io.vhdflow.inspect.CheckResult;
+import io.vhdflow.inspect.CheckStatus;
+import io.vhdflow.inspect.Severity;
+import io.vhdflow.inspect.Verdict;
+import io.vhdflow.testing.TreeFilesystem;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The catalog over the trees made by fixtures/make-linux-trees.sh with Debian 12, Debian's waagent
+ * package and the real {@code waagent -deprovision}. Each variant fails exactly the expected
+ * checks, with evidence naming the path and what was read.
+ */
+class LinuxFixtureChecksTest {
+
+    static final String LOC = "mbr:p1/ext4";
+
+    static LinuxOs detect(TreeFilesystem fs) throws IOException {
+        return new LinuxOsDetector().detect(fs, LOC).orElseThrow();
+    }
+
+    static LinuxAssessment run(String variant, LinuxPolicy policy, Set<String> waivers) throws IOException {
+        TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/" + variant + ".tar.zst");
+        LinuxContext ctx = new LinuxContext(fs, detect(fs), policy, List.of());
+        LinuxAssessment a = new LinuxChecks().run(ctx, waivers);
+        // Printed so the surefire report shows what an operator would read.
+        System.out.println("== " + variant + " (" + policy.id() + "): " + a.verdict());
+        for (CheckResult r : a.checks()) {
+            System.out.println(r.id() + " " + r.status() + " " + r.severity() + " " + r.evidence());
+        }
+        return a;
+    }
+
+    static LinuxAssessment run(String variant) throws IOException {
+        return run(variant, LinuxPolicy.AZURE_PLATFORM, Set.of());
+    }
+
+    static Set<String> failed(LinuxAssessment a) {
+        return a.checks().stream().filter(CheckResult::failed).map(CheckResult::id).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    static CheckResult check(LinuxAssessment a, String id) {
+        return a.checks().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
+    }
+
+    static boolean hasEvidence(CheckResult r, String fragment) {
+        return r.evidence().stream().anyMatch(e -> e.contains(fragment));
+    }
+
+    static void assertEvidence(CheckResult r, String fragment) {
+        assertTrue(hasEvidence(r, fragment), r.id() + " evidence should contain '" + fragment + "': " + r.evidence());
+    }
+
+    @Test
+    void everyCheckRunsOnEveryVariant() throws IOException {
+        for (String v : List.of("provisioned", "generalized", "deprov-nouser", "root-password-left", "host-keys-left",
+                "history-left", "generalized-debian-conf", "cloudinit-leftover", "cloudinit-clean")) {
+            LinuxAssessment a = run(v);
+            assertEquals(new LinuxChecks().checks().size(), a.checks().size());
+            assertTrue(a.checks().stream().noneMatch(c -> c.status() == CheckStatus.NOT_RUN), v + ": " + a.checks());
+        }
+    }
+
+    @Test
+    void provisionedFailsL1OnTheMarker() throws IOException {
+        LinuxAssessment a = run("provisioned");
+        assertEquals(Verdict.NOT_GENERALIZED, a.verdict());
+        CheckResult l1 = check(a, "L1");
+        assertEquals(CheckStatus.FAIL, l1.status());
+        assertEquals(Severity.MUST, l1.severity());
+        assertEvidence(l1, LOC + ":/var/lib/waagent/provisioned exists (36 bytes), holding VM id 6c4f7e1a-2b9d-4c33-9a51-0d8e7f2a4b10");
+        assertEvidence(l1, LOC + ":/var/lib/waagent/ovf-env.xml exists (");
+        assertEvidence(l1, "naming user azureuser");
+        assertTrue(a.reasons().get(0).startsWith("L1 (MUST) failed"), a.reasons().toString());
+        // The provisioned VM shows every leftover the deprovisioning would remove.
+        assertEquals(Set.of("L1", "L3", "L6", "L6B", "L7", "L7K", "L17", "L20"), failed(a));
+        assertEvidence(check(a, "L20"), LOC + ":/var/log/waagent.log exists (");
+        // useradd (at provisioning) wrote /etc/shadow- after the build set root's password.
+        assertEvidence(check(a, "L6B"), LOC + ":/etc/shadow-: root has a usable yescrypt ($y$) password hash");
+        assertEvidence(check(a, "L6"), LOC + ":/etc/shadow: root has a usable yescrypt ($y$) password hash");
+        assertEvidence(check(a, "L7"), LOC + ":/etc/sudoers.d/waagent grants sudo to azureuser (1 rule)");
+        assertEvidence(check(a, "L17"), LOC + ":/var/lib/dhcp/dhclient.eth0.leases exists (");
+        assertEvidence(check(a, "L17"), LOC + ":/etc/resolv.conf exists (");
+        // Host keys are kept but Debian's waagent.conf regenerates them (RegenerateSshHostKeyPair=y).
+        assertEquals(CheckStatus.PASS, check(a, "L5").status());
+        assertEvidence(check(a, "L5"), "Provisioning.RegenerateSshHostKeyPair=y");
+    }
+
+    @Test
+    void generalizedRaisesNoMustFinding() throws IOException {
+        for (LinuxPolicy p : LinuxPolicy.values()) {
+            LinuxAssessment a = run("generalized", p, Set.of());
+            assertEquals(Verdict.GENERALIZED, a.verdict(), a.reasons().toString());
+            assertTrue(a.checks().stream().noneMatch(c -> c.failed() && c.severity() == Severity.MUST));
+            // Debian's agent leaves /etc/machine-id (anchors §1.1): a SHOULD. Marketplace also wants agent
+            // auto-update on, which Debian's waagent.conf turns off (AutoUpdate.Enabled=n).
+            assertEquals(p == LinuxPolicy.MARKETPLACE ? Set.of("L3", "L9B") : Set.of("L3"), failed(a));
+            assertEvidence(check(a, "L3"), LOC + ":/etc/machine-id holds a machine id (33 bytes, 32 hex digits)");
+        }
+        LinuxAssessment a = run("generalized");
+        assertEvidence(check(a, "L1"), LOC + ":/var/lib/waagent/provisioned absent");
+        assertEvidence(check(a, "L6"), LOC + ":/etc/shadow: root is locked ('*LOCK*')");
+        assertEvidence(check(a, "L5"), LOC + ":/etc/ssh: no ssh_host_*key* files");
+        assertEquals(CheckStatus.PASS, check(a, "L8").status());
+        assertEvidence(check(a, "L8"), "/etc/systemd/system/*.wants/walinuxagent.service");
+        assertEquals(CheckStatus.NOT_APPLICABLE, check(a, "L2").status());
+        assertEquals(CheckStatus.NOT_APPLICABLE, check(a, "L10").status());
+    }
+
+    @Test
+    void debiansShippedAgentConfigurationCannotProvisionWithoutCloudInit() throws IOException {
+        // Debian's waagent package ships Provisioning.Agent=cloud-init; without cloud-init nobody provisions.
+        LinuxAssessment a = run("generalized-debian-conf");
+        assertEquals(Verdict.NOT_GENERALIZED, a.verdict());
+        // The same file sets ResourceDisk.Format=y, which collides with cloud-init's resource disk handling.
+        assertEquals(Set.of("L3", "L9", "L9B"), failed(a));
+        assertEvidence(check(a, "L9"), LOC + ":/etc/waagent.conf: Provisioning.Agent=cloud-init but cloud-init is not installed");
+        assertTrue(a.reasons().get(0).startsWith("L9 (MUST) failed"));
+    }
+
+    @Test
+    void deprovisionWithoutUserLeavesTheAccountItsKeysAndTheOldRootHash() throws IOException {
+        LinuxAssessment a = run("deprov-nouser");
+        assertEquals(Set.of("L3", "L6B", "L7", "L7K"), failed(a));
+        assertEquals(Verdict.GENERALIZED, a.verdict(), "no MUST failed under azure-platform");
+        assertEvidence(check(a, "L7"), LOC + ":/etc/passwd: azureuser (uid 1000, /etc/login.defs UID_MIN 1000) has home /home/azureuser");
+        assertEvidence(check(a, "L7"), LOC + ":/etc/sudoers.d/waagent grants sudo to azureuser");
+        assertEvidence(check(a, "L7K"), LOC + ":/home/azureuser/.ssh/authorized_keys exists (107 bytes, 1 key: ssh-ed25519 azureuser@contoso-admin)");
+        // -deprovision rewrote /etc/shadow with root:*LOCK*, but shadow-utils' backup still has the hash.
+        assertEvidence(check(a, "L6B"), LOC + ":/etc/shadow-: root has a usable yescrypt ($y$) password hash (locked in the live /etc/shadow)");
+        assertEquals(CheckStatus.PASS, check(a, "L6").status());
+
+        LinuxAssessment m = run("deprov-nouser", LinuxPolicy.MARKETPLACE, Set.of());
+        assertEquals(Verdict.NOT_GENERALIZED, m.verdict());
+        assertEquals(Severity.MUST, check(m, "L6B").severity());
+        assertEquals(Severity.MUST, check(m, "L7K").severity());
+    }
+
+    @Test
+    void rootPasswordLeftWhenDeleteRootPasswordIsOff() throws IOException {
+        LinuxAssessment a = run("root-password-left");
+        assertEquals(Set.of("L3", "L6", "L6B"), failed(a));
+        assertEvidence(check(a, "L6"), LOC + ":/etc/shadow: root has a usable yescrypt ($y$) password hash");
+        assertEvidence(check(a, "L6B"), LOC + ":/etc/shadow-: root has a usable yescrypt ($y$) password hash");
+        assertTrue(check(a, "L6").evidence().stream().noneMatch(e -> e.contains("$y$j9T")), "the hash itself never appears");
+    }
+
+    @Test
+    void hostKeysLeftWhenTheAgentDoesNotRegenerateThem() throws IOException {
+        LinuxAssessment a = run("host-keys-left");
+        assertEquals(Set.of("L3", "L5"), failed(a));
+        assertEvidence(check(a, "L5"), LOC + ":/etc/ssh holds 6 host key file(s): ssh_host_ecdsa_key");
+        assertEvidence(check(a, "L5"), "Provisioning.RegenerateSshHostKeyPair=n");
+    }
+
+    @Test
+    void historyWrittenAfterDeprovisioning() throws IOException {
+        LinuxAssessment a = run("history-left");
+        assertEquals(Set.of("L3", "L4"), failed(a));
+        assertEquals(Severity.SHOULD, check(a, "L4").severity());
+        assertEquals(Verdict.GENERALIZED, a.verdict());
+        assertEvidence(check(a, "L4"), LOC + ":/root/.bash_history exists (");
+        assertEvidence(check(a, "L4"), "44 lines), above the 1024-byte limit");
+
+        LinuxAssessment m = run("history-left", LinuxPolicy.MARKETPLACE, Set.of());
+        assertEquals(Severity.MUST, check(m, "L4").severity());
+        assertEquals(Verdict.NOT_GENERALIZED, m.verdict());
+        assertTrue(m.reasons().get(0).startsWith("L4 (MUST) failed"));
+
+        LinuxAssessment w = run("history-left", LinuxPolicy.MARKETPLACE, Set.of("L4"));
+        assertEquals(Verdict.GENERALIZED, w.verdict());
+        assertEquals(CheckStatus.WAIVED, check(w, "L4").status());
+        assertEvidence(check(w, "L4"), "waived by configuration");
+        assertTrue(w.reasons().stream().anyMatch(r -> r.startsWith("L4 (MUST) failed but is waived")));
+    }
+
+    @Test
+    void waivingThePassingCheckChangesNothingAndWaivingL1Passes() throws IOException {
+        LinuxAssessment a = run("generalized", LinuxPolicy.AZURE_PLATFORM, Set.of("L1", "L5"));
+        assertEquals(CheckStatus.PASS, check(a, "L1").status());
+        LinuxAssessment p = run("provisioned", LinuxPolicy.AZURE_PLATFORM, Set.of("L1"));
+        assertEquals(CheckStatus.WAIVED, check(p, "L1").status());
+        assertEquals(Verdict.GENERALIZED, p.verdict(), "L1 is the only MUST failure of the provisioned tree");
+    }
+
+    @Test
+    void cloudInitImagesAreJudgedByCloudInitsState() throws IOException {
+        LinuxAssessment left = run("cloudinit-leftover");
+        assertEquals(LinuxOs.Provisioner.CLOUD_INIT, detect(TreeFilesystem.fromResource("/fixtures/linux/cloudinit-leftover.tar.zst")).provisioner());
+        // waagent -deprovision removes its own log but not cloud-init's.
+        assertEquals(Set.of("L2", "L3", "L7", "L20"), failed(left));
+        assertEvidence(check(left, "L20"), LOC + ":/var/log/cloud-init.log exists (");
+        assertEvidence(check(left, "L2"), LOC + ":/var/lib/cloud/instance exists (symbolic link to /var/lib/cloud/instances/6c4f7e1a-2b9d-4c33-9a51-0d8e7f2a4b10)");
+        assertEvidence(check(left, "L7"), LOC + ":/etc/sudoers.d/90-cloud-init-users grants sudo to azureuser");
+        // cloud-init deletes and regenerates host keys (ssh_deletekeys default true), so keys would be fine.
+        assertEquals(CheckStatus.PASS, check(left, "L10").status());
+        // Debian's cloud-init package sets no datasource_list: ds-identify picks Azure at boot.
+        assertEvidence(check(left, "L10"), "datasource_list unset in 2 cloud-init file(s): ds-identify decides");
+
+        LinuxAssessment clean = run("cloudinit-clean");
+        assertEquals(Verdict.GENERALIZED, clean.verdict());
+        assertEquals(Set.of("L7"), failed(clean), "cloud-init clean does not touch the sudoers file it wrote");
+        // cloud-init clean --machine-id deletes the file when systemd is not running (as in the chroot);
+        // on a booted systemd host it writes 'uninitialized'. Both pass L3.
+        assertEquals(CheckStatus.PASS, check(clean, "L3").status());
+        assertEvidence(check(clean, "L3"), LOC + ":/etc/machine-id absent");
+        assertEvidence(check(clean, "L2"), LOC + ":/var/lib/cloud/instance absent");
+    }
+
+    @Test
+    void swapPartitionsReportedByTheVolumeLayerFailL14() throws IOException {
+        TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/generalized.tar.zst");
+        LinuxContext ctx = new LinuxContext(fs, detect(fs), LinuxPolicy.AZURE_PLATFORM, List.of("mbr:p2 type 0x82 (Linux swap)"));
+        LinuxAssessment a = new LinuxChecks().run(ctx, Set.of());
+        assertEquals(Verdict.NOT_GENERALIZED, a.verdict());
+        assertEvidence(check(a, "L14"), "swap partition on the OS disk: mbr:p2 type 0x82 (Linux swap)");
+        assertEquals(CheckStatus.PASS, check(run("generalized"), "L14").status());
+    }
+}
