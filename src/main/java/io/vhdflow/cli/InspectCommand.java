@@ -31,11 +31,15 @@ public final class InspectCommand implements Callable<Integer> {
             description = "azure-platform (default) or marketplace")
     String policy;
 
+    @Option(names = "--waive", paramLabel = "IDS", defaultValue = "",
+            description = "Check ids whose failure you accept, comma-separated (e.g. L3,W5): reported as waived.")
+    String waive;
+
     @Override
     public Integer call() throws Exception {
         VerificationReport r;
         try {
-            r = new VerificationService().verify(file, policy);
+            r = new VerificationService().verify(file, policy, io.vhdflow.pipeline.Settings.idList(waive));
         } catch (DiskFormatException e) {
             System.err.println("vhdflow inspect: " + file + " is not a readable disk image: " + e.getMessage());
             return 3;

@@ -15,6 +15,11 @@ import io.vhdflow.disk.volume.DiskLayout;
 import io.vhdflow.disk.volume.Volume;
 import io.vhdflow.disk.volume.VolumeRole;
 import io.vhdflow.disk.volume.VolumeSystems;
+import io.vhdflow.inspect.linux.LinuxChecks;
+import io.vhdflow.inspect.linux.LinuxContext;
+import io.vhdflow.inspect.linux.LinuxOs;
+import io.vhdflow.inspect.linux.LinuxOsDetector;
+import io.vhdflow.inspect.linux.LinuxPolicy;
 import io.vhdflow.inspect.windows.WindowsChecks;
 import io.vhdflow.inspect.windows.WindowsIdentity;
 import io.vhdflow.inspect.windows.WindowsSystem;
@@ -46,6 +51,8 @@ public final class VerificationService {
     private static final String CONTAINER_SOURCE = "anchors §2.3 and §5 (VHD specification, Azure upload rules)";
 
     private final WindowsChecks windowsChecks = new WindowsChecks();
+    private final LinuxChecks linuxChecks = new LinuxChecks();
+    private final LinuxOsDetector linuxDetector = new LinuxOsDetector();
 
     /** What was found on the volumes. */
     private static final class Scan {
@@ -59,6 +66,17 @@ public final class VerificationService {
     }
 
     public VerificationReport verify(Path image, String policyName) throws IOException {
+        return verify(image, policyName, Set.of());
+    }
+
+    /**
+     * Verifies {@code image}.
+     *
+     * @param policyName {@code azure-platform} or {@code marketplace}
+     * @param waivers    ids of OS checks whose failure the operator accepts: reported as {@code waived},
+     *                   no longer deciding the verdict
+     */
+    public VerificationReport verify(Path image, String policyName, Set<String> waivers) throws IOException {
         AzureReadiness.Policy policy = AzureReadiness.Policy.parse(policyName);
         try (DiskImage img = DiskImages.open(image)) {
             CountingByteSource disk = new CountingByteSource(img.virtualDisk());
@@ -81,10 +99,14 @@ public final class VerificationService {
 
             Scan scan = new Scan();
             if (layout.isPresent()) {
+                List<String> swap = layout.get().swapVolumes().stream()
+                        .map(v -> v.id() + " type " + v.typeCode() + " (" + v.typeName() + ")").toList();
+                LinuxPolicy linuxPolicy = LinuxPolicy.parse(policy.id());
                 for (Volume v : layout.get().volumes()) {
-                    scanVolume(v, scan);
+                    scanVolume(v, scan, linuxPolicy, swap);
                 }
             }
+            waive(scan.osChecks, waivers);
             findings.addAll(scan.findings);
             if (scan.osType.isEmpty() && !scan.encrypted.isEmpty()) {
                 scan.osChecks.add(new CheckResult("W4", "The OS volume is not BitLocker-encrypted", Severity.MUST,
@@ -112,7 +134,7 @@ public final class VerificationService {
                 .toList();
     }
 
-    private void scanVolume(Volume v, Scan scan) {
+    private void scanVolume(Volume v, Scan scan, LinuxPolicy linuxPolicy, List<String> swap) {
         if (v.hasRole(VolumeRole.EXTENDED) || v.hasRole(VolumeRole.MSR) || v.hasRole(VolumeRole.SWAP)
                 || (v.hasRole(VolumeRole.LVM_PV) && !v.hasRole(VolumeRole.LVM_LV))) {
             return;
@@ -155,17 +177,33 @@ public final class VerificationService {
                     scan.osName = Optional.of(id.describe());
                     scan.architecture = id.architecture();
                 }
-            } else if (fs.isDirectory("/etc") && (fs.exists("/etc/os-release") || fs.exists("/usr/lib/os-release")
-                    || fs.exists("/etc/fstab"))) {
-                scan.osType = Optional.of("Linux");
-                scan.osChecks.add(new CheckResult("L", "Linux generalization checks", Severity.MUST,
-                        CheckStatus.NOT_RUN, List.of(location + ": a Linux root filesystem; the Linux checks are "
-                        + "not wired into verification yet"), "", "anchors §2.3"));
+            } else {
+                Optional<LinuxOs> linux = linuxDetector.detect(fs, location);
+                if (linux.isPresent()) {
+                    LinuxContext ctx = new LinuxContext(fs, linux.get(), linuxPolicy, swap);
+                    scan.osChecks.addAll(linuxChecks.run(ctx, Set.of()).checks());
+                    scan.osType = Optional.of("Linux");
+                    scan.osName = Optional.of(linux.get().displayName());
+                    scan.architecture = linux.get().architecture();
+                }
             }
         } catch (IOException e) {
             scan.unreadable.add(v.id());
             scan.findings.add(new Finding("filesystem.unreadable", e instanceof DiskFormatException d ? d.offset() : -1,
                     location + ": " + e.getMessage()));
+        }
+    }
+
+    /** Turns the failures of waived checks into {@code waived}: still reported with their evidence. */
+    private static void waive(List<CheckResult> checks, Set<String> waivers) {
+        for (int i = 0; i < checks.size(); i++) {
+            CheckResult r = checks.get(i);
+            if (r.status() == CheckStatus.FAIL && waivers.contains(r.id())) {
+                List<String> ev = new ArrayList<>(r.evidence());
+                ev.add("waived by configuration (vhdflow.verify.waivers): this failure does not decide the verdict");
+                checks.set(i, new CheckResult(r.id(), r.title(), r.severity(), CheckStatus.WAIVED, ev,
+                        r.remediation(), r.source()));
+            }
         }
     }
 

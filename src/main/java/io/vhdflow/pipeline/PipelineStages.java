@@ -86,7 +86,8 @@ public final class PipelineStages {
         return new StageWork() {
             @Override
             public StageOutcome run(JobRecord job, Progress progress) throws IOException, JobRejectedException {
-                VerificationReport report = verification.verify(original(job), settings.verifyPolicy());
+                VerificationReport report = verification.verify(original(job), settings.verifyPolicy(),
+                        settings.verifyWaivers());
                 String reportJson = json.writeValueAsString(report);
                 journal.setVerdict(job.id(), report.verdict().label());
                 List<CheckResult> blocking = verification.blockingContainerFailures(report);

@@ -21,6 +21,7 @@ import java.util.Properties;
  * @param minFreeBytes         free space below which health is DOWN and new work waits
  * @param verifyPolicy         Azure readiness policy: {@code azure-platform} or {@code marketplace}
  * @param registerSpecialized  register an image that is not generalized as Specialized instead of failing it
+ * @param verifyWaivers        ids of OS checks whose failure is accepted (reported as waived)
  */
 public record Settings(
         HomeLayout home,
@@ -34,7 +35,8 @@ public record Settings(
         long throttleBytesPerSecond,
         long minFreeBytes,
         String verifyPolicy,
-        boolean registerSpecialized) {
+        boolean registerSpecialized,
+        java.util.Set<String> verifyWaivers) {
 
     public static Settings from(Properties p) {
         return new Settings(
@@ -49,7 +51,14 @@ public record Settings(
                 nonNegative(p, "vhdflow.throttle.bytes-per-second", 0),
                 nonNegative(p, "vhdflow.health.min-free-bytes", 1L << 30),
                 p.getProperty("vhdflow.verify.policy", "azure-platform"),
-                "specialized".equalsIgnoreCase(p.getProperty("vhdflow.verify.not-generalized", "fail")));
+                "specialized".equalsIgnoreCase(p.getProperty("vhdflow.verify.not-generalized", "fail")),
+                idList(p.getProperty("vhdflow.verify.waivers", "")));
+    }
+
+    /** A comma-separated list of check ids ({@code L3, W5}), upper-cased, blanks dropped. */
+    public static java.util.Set<String> idList(String text) {
+        return java.util.Arrays.stream(text.split(",")).map(String::strip).filter(x -> !x.isEmpty())
+                .map(x -> x.toUpperCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     private static int positive(Properties p, String key, int dflt) {
