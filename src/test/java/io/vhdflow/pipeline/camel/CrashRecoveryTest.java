@@ -73,7 +73,7 @@ class CrashRecoveryTest {
         Files.createDirectories(home.resolve("drop"));
         Path source = PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"));
         // Throttled so packaging takes seconds and the kill lands in the middle of it.
-        Process first = start("--set", "vhdflow.throttle.bytes-per-second=" + (6 << 20));
+        Process first = start("--set", "vhdflow.throttle.bytes-per-second=" + (16 << 20));
         try {
             PipelineTestSupport.drop(source, home.resolve("drop"), "crash.vhd");
             await("packaging under way", java.time.Duration.ofSeconds(60),
