@@ -24,7 +24,7 @@ public final class CamelSettings {
         boolean http = Boolean.parseBoolean(p.getProperty("vhdflow.http.enabled", "true"));
         if (!http) {
             // Without the HTTP server the REST routes cannot start; leave them out.
-            p.setProperty("camel.main.routesExcludePattern", routes.replace("*.yaml", "api.yaml"));
+            p.setProperty("camel.main.routesExcludePattern", "**/api.yaml");
         }
         p.setProperty("camel.main.shutdownTimeout", p.getProperty("vhdflow.shutdown-timeout-s", "30"));
         p.setProperty("camel.server.enabled", String.valueOf(http));
