@@ -10,7 +10,7 @@ ALTER TABLE image_definitions ADD COLUMN vcpus_max INTEGER;
 ALTER TABLE image_definitions ADD COLUMN memory_gb_min INTEGER;
 ALTER TABLE image_definitions ADD COLUMN memory_gb_max INTEGER;
 
--- Bytes of the fixed VHD holding data (the rest are zero ranges an upload skips).
+-- Bytes of the virtual disk holding data (the rest are zero ranges an upload skips).
 ALTER TABLE image_versions ADD COLUMN data_bytes BIGINT;
 -- The page blob the package was uploaded to (no SAS token, ever), once its Content-MD5 is verified.
 ALTER TABLE image_versions ADD COLUMN blob_uri VARCHAR(2048);

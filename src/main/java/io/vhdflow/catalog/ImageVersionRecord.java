@@ -16,7 +16,7 @@ import java.util.Optional;
  * @param sourceSha256 SHA-256 of the VHD as dropped, used to spot duplicates
  * @param verdict      the verification verdict at registration
  * @param sourceJob    the job that registered it
- * @param dataBytes    bytes of the fixed VHD holding data (what an upload sends), when known
+ * @param dataBytes    bytes of the virtual disk holding data (an upload sends these plus the footer), when known
  * @param blobUri      the page blob it was uploaded to (never with a SAS token), once verified
  * @param uploadedAt   ISO-8601 instant the upload was verified
  */

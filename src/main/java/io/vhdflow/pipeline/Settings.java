@@ -21,6 +21,7 @@ import java.util.Properties;
  * @param minFreeBytes         free space below which health is DOWN and new work waits
  * @param verifyPolicy         Azure readiness policy: {@code azure-platform} or {@code marketplace}
  * @param registerSpecialized  register an image that is not generalized as Specialized instead of failing it
+ * @param upload               page-blob upload after registration ({@code vhdflow.upload.*}; credentials masked)
  */
 public record Settings(
         HomeLayout home,
@@ -34,7 +35,8 @@ public record Settings(
         long throttleBytesPerSecond,
         long minFreeBytes,
         String verifyPolicy,
-        boolean registerSpecialized) {
+        boolean registerSpecialized,
+        io.vhdflow.catalog.upload.UploadSettings upload) {
 
     public static Settings from(Properties p) {
         return new Settings(
@@ -49,7 +51,8 @@ public record Settings(
                 nonNegative(p, "vhdflow.throttle.bytes-per-second", 0),
                 nonNegative(p, "vhdflow.health.min-free-bytes", 1L << 30),
                 p.getProperty("vhdflow.verify.policy", "azure-platform"),
-                "specialized".equalsIgnoreCase(p.getProperty("vhdflow.verify.not-generalized", "fail")));
+                "specialized".equalsIgnoreCase(p.getProperty("vhdflow.verify.not-generalized", "fail")),
+                io.vhdflow.catalog.upload.UploadSettings.from(p));
     }
 
     private static int positive(Properties p, String key, int dflt) {
