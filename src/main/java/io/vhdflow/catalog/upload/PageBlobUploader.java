@@ -127,7 +127,7 @@ public final class PageBlobUploader {
                         + " VHD in a page blob. Upload the package's fixed VHD.");
             }
             PageBlobClient blob = container.getBlobClient(blobName).getPageBlobClient();
-            String uri = Redaction.withoutQuery(blob.getBlobUrl());
+            String uri = blobUri(blobName);
             Map<String, String> metadata = Map.of(META_SHA256, sha256Hex.toLowerCase(Locale.ROOT),
                     META_SIZE, Long.toString(size), META_MD5, HexFormat.of().formatHex(md5));
             List<long[]> present = new ArrayList<>();
@@ -187,6 +187,19 @@ public final class PageBlobUploader {
                     String.format(Locale.ROOT, "%.1f", r.seconds()));
             return r;
         }
+    }
+
+    /**
+     * The blob's URL with its name's '/' kept as is (the SDK escapes them as %2F, which names the
+     * same blob but reads badly in a gallery request) and no SAS token.
+     */
+    String blobUri(String blobName) {
+        StringBuilder b = new StringBuilder(containerUrl());
+        for (String segment : blobName.split("/", -1)) {
+            b.append('/').append(java.net.URLEncoder.encode(segment, java.nio.charset.StandardCharsets.UTF_8)
+                    .replace("+", "%20"));
+        }
+        return b.toString();
     }
 
     private static double seconds(long startedNanos) {

@@ -20,10 +20,10 @@ import java.util.concurrent.TimeUnit;
  * {@code $AZURITE_BLOB}, else {@code .tools/azurite/node_modules/.bin/azurite-blob} in the
  * project (where {@code .ci/run} installs it), else on the PATH; tests are skipped when absent.
  */
-final class Azurite implements AutoCloseable {
+public final class Azurite implements AutoCloseable {
     /** Azurite's well-known development account (public, documented; not a secret). */
     static final String ACCOUNT = "devstoreaccount1";
-    static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    public static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private final Process process;
     private final int port;
@@ -34,7 +34,7 @@ final class Azurite implements AutoCloseable {
     }
 
     /** The azurite-blob executable, if installed. */
-    static Optional<Path> executable() {
+    public static Optional<Path> executable() {
         String env = System.getenv("AZURITE_BLOB");
         if (env != null && Files.isExecutable(Path.of(env))) {
             return Optional.of(Path.of(env));
@@ -53,7 +53,7 @@ final class Azurite implements AutoCloseable {
     }
 
     /** Starts Azurite, or skips the calling test when it is not installed. */
-    static Azurite start(Path dataDir) throws IOException, InterruptedException {
+    public static Azurite start(Path dataDir) throws IOException, InterruptedException {
         Optional<Path> exe = executable();
         Assumptions.assumeTrue(exe.isPresent(), "Azurite is not installed: run "
                 + "'npm install --prefix .tools/azurite azurite@3.37.0' (as .ci/run does) or set AZURITE_BLOB; "
@@ -84,12 +84,12 @@ final class Azurite implements AutoCloseable {
         throw new IOException("Azurite did not listen on 127.0.0.1:" + port + " within 60 s: " + Files.readString(log));
     }
 
-    String connectionString() {
+    public String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY
                 + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";";
     }
 
-    BlobContainerClient container(String name) {
+    public BlobContainerClient container(String name) {
         return new BlobServiceClientBuilder().connectionString(connectionString()).buildClient()
                 .getBlobContainerClient(name);
     }
