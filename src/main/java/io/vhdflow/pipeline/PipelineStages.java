@@ -206,6 +206,9 @@ public final class PipelineStages {
         try {
             u = PageBlobUploader.connect(us).upload(vhd, blobName, p.md5Base64(), p.sha256(),
                     up -> progress.bytesDone(up.done()));
+        } catch (IllegalArgumentException e) {
+            throw new JobRejectedException(JobError.of("upload.misconfigured", Stage.REGISTER.id(), e.getMessage(),
+                    "fix the vhdflow.upload.* settings (or VHDFLOW_UPLOAD_* variables) and retry the job", List.of()));
         } catch (UploadException e) {
             throw new JobRejectedException(JobError.of("upload.refused", Stage.REGISTER.id(), e.getMessage(),
                     "the version is registered but not uploaded; fix the blob as the message says and retry the job",

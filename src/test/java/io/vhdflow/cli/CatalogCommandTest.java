@@ -175,10 +175,16 @@ class CatalogCommandTest {
     void readsWhileTheHomeIsLockedAndNeverWrites() throws Exception {
         Path db = new HomeLayout(home).database();
         byte[] before = Files.readAllBytes(db);
-        try (HomeLock lock = HomeLock.acquire(new HomeLayout(home))) {
+        try (HomeLock lock = HomeLock.acquire(new HomeLayout(home));
+             Database writer = Database.open(db)) {
+            // As while 'vhdflow run' holds the home and its database open.
+            writer.read(c -> c.createStatement().executeUpdate("UPDATE galleries SET description = 'x'"));
             Run r = run("list", "--json");
             assertEquals(0, r.code(), r.err());
+            assertEquals(2, r.json().size());
         }
+        before = Files.readAllBytes(db);
+        assertEquals(0, run("export").code());
         assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(db)), "the database file was modified");
     }
 
