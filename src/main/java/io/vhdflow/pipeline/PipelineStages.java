@@ -152,13 +152,17 @@ public final class PipelineStages {
                         job.sourceSha256().orElseThrow(), report.verdict().label(), job.id())
                         .withDataBytes(p.dataBytes());
                 Map<String, Object> result = new LinkedHashMap<>();
+                long sent = 0;
                 try {
                     boolean now = catalog.register(job.metadata(), facts, record);
                     result.put("registered", job.metadata().gallery() + "/" + job.imageName() + "/" + p.version());
                     result.put("osState", facts.osState());
                     result.put("alreadyRegistered", !now);
                     if (settings.upload().enabled()) {
-                        result.put("upload", upload(job, p, record, progress));
+                        Map<String, Object> up = upload(job, p, record, progress);
+                        result.put("upload", up);
+                        // Bytes read from the package and put to the blob, for the journal's throughput.
+                        sent = (Long) up.get("bytesSent");
                     }
                 } catch (CatalogException e) {
                     if (e.reason() == CatalogException.Reason.DUPLICATE_CONTENT) {
@@ -175,7 +179,7 @@ public final class PipelineStages {
                                 List.of()));
                     }
                 }
-                return StageOutcome.of(0, 0, json.writeValueAsString(result));
+                return StageOutcome.of(sent, sent, json.writeValueAsString(result));
             }
 
             @Override

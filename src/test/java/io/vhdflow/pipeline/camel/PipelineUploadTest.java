@@ -113,6 +113,7 @@ class PipelineUploadTest extends CamelMainTestSupport {
         StageRecord register = journal.stages(job.id()).stream().filter(s -> s.stage() == Stage.REGISTER).findFirst()
                 .orElseThrow();
         assertEquals(fileSize, register.bytesTotal());
+        assertEquals(sent, register.bytesWritten(), "bytes put are journaled");
 
         ImageVersionRecord v = catalog.allVersions().get(0);
         String blobUri = upload.path("blobUri").asText();
