@@ -52,12 +52,15 @@ public final class Azurite implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Starts Azurite, or skips the calling test when it is not installed. */
+    /** Why the upload tests are skipped, and how to run them. */
+    public static final String MISSING = "Azurite is not installed: run "
+            + "'npm install --prefix .tools/azurite azurite@3.37.0' (as .ci/run does) or set AZURITE_BLOB; "
+            + "skipping this upload test";
+
+    /** Starts Azurite, or skips the calling test (by assumption) when it is not installed. */
     public static Azurite start(Path dataDir) throws IOException, InterruptedException {
         Optional<Path> exe = executable();
-        Assumptions.assumeTrue(exe.isPresent(), "Azurite is not installed: run "
-                + "'npm install --prefix .tools/azurite azurite@3.37.0' (as .ci/run does) or set AZURITE_BLOB; "
-                + "skipping the upload tests");
+        Assumptions.assumeTrue(exe.isPresent(), MISSING);
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
