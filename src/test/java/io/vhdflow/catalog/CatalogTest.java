@@ -189,4 +189,17 @@ class CatalogTest {
         assertEquals("TrustedLaunchSupported", m.features().get("SecurityType"));
         assertThrows(Exception.class, () -> Json.mapper().readValue("{\"colour\": 1}", ImageMetadata.class));
     }
+
+    @Test
+    void theSampleSidecarsAreValid() throws Exception {
+        try (var files = java.nio.file.Files.list(Path.of("samples/sidecars"))) {
+            List<Path> all = files.filter(f -> f.toString().endsWith(".json")).toList();
+            assertTrue(all.size() >= 3, all.toString());
+            for (Path f : all) {
+                ImageMetadata m = Json.mapper().readValue(f.toFile(), ImageMetadata.class)
+                        .withDefaults("vhdflow", "vhdflow", f.getFileName().toString().replace(".json", ""));
+                assertEquals(List.of(), m.problems(), f.toString());
+            }
+        }
+    }
 }
