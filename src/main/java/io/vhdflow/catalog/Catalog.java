@@ -1,6 +1,7 @@
 package io.vhdflow.catalog;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhdflow.store.Database;
 
@@ -8,17 +9,24 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The image catalog, shaped like Azure Compute Gallery: gallery → image definition → image
  * version. Registration is one transaction, and the database's unique keys make it idempotent:
- * a version or a content hash is never registered twice.
+ * a version or a content hash is never registered twice. Names are checked against Azure's
+ * rules and the image's detected facts against its definition before anything is written.
+ *
+ * <p>All SQL here is plain ANSI with {@code ON CONFLICT DO NOTHING}, which SQLite and PostgreSQL
+ * both accept.
  */
 public final class Catalog {
+    private static final TypeReference<Map<String, String>> STRING_MAP = new TypeReference<>() { };
 
     private final Database db;
     private final ObjectMapper json;
@@ -51,8 +59,40 @@ public final class Catalog {
 
     /** The highest registered version of an image. */
     public Optional<SemanticVersion> latest(String gallery, String image, boolean includeExcluded) {
+        return latestVersion(gallery, image, includeExcluded).map(ImageVersionRecord::version);
+    }
+
+    /**
+     * The version Azure's "latest" would pick: the highest Major, then Minor, then Patch, skipping
+     * versions excluded from latest unless {@code includeExcluded}.
+     */
+    public Optional<ImageVersionRecord> latestVersion(String gallery, String image, boolean includeExcluded) {
         return versions(gallery, image).stream().filter(v -> includeExcluded || !v.excludeFromLatest())
-                .map(ImageVersionRecord::version).max(SemanticVersion::compareTo);
+                .max((a, b) -> a.version().compareTo(b.version()));
+    }
+
+    /** Names of the galleries, sorted. */
+    public List<String> galleries() {
+        return db.read(c -> {
+            List<String> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT name FROM galleries ORDER BY name");
+                 ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Every image definition, by gallery and name. */
+    public List<ImageDefinitionRecord> definitions() {
+        return db.read(c -> definitions(c, "SELECT * FROM image_definitions ORDER BY gallery, name"));
+    }
+
+    public Optional<ImageDefinitionRecord> definition(String gallery, String name) {
+        return db.read(c -> definitions(c, "SELECT * FROM image_definitions WHERE gallery = ? AND name = ?",
+                gallery, name)).stream().findFirst();
     }
 
     /**
@@ -63,6 +103,22 @@ public final class Catalog {
      *         (a re-run of the stage after a crash)
      */
     public boolean register(ImageMetadata meta, ImageFacts facts, ImageVersionRecord version) throws CatalogException {
+        List<String> problems = new ArrayList<>(meta.problems());
+        if (!version.gallery().equals(meta.gallery()) || !version.image().equals(meta.imageDefinition())) {
+            problems.add("the version names " + version.gallery() + "/" + version.image() + " but the metadata "
+                    + meta.gallery() + "/" + meta.imageDefinition());
+        }
+        if (!problems.isEmpty()) {
+            throw new CatalogException(CatalogException.Reason.INVALID_METADATA,
+                    "cannot register " + version.gallery() + "/" + version.image() + " " + version.version() + ": "
+                            + String.join("; ", problems));
+        }
+        Optional<String> contradiction = GalleryFeatures.contradiction(
+                meta.features() == null ? Map.of() : meta.features(), facts);
+        if (contradiction.isPresent()) {
+            throw new CatalogException(CatalogException.Reason.CONFLICTING_DEFINITION, "image definition "
+                    + meta.gallery() + "/" + meta.imageDefinition() + ": " + contradiction.get());
+        }
         try {
             return db.transaction(c -> {
                 Optional<ImageVersionRecord> existing = find(c, version.gallery(), version.image(),
@@ -89,16 +145,44 @@ public final class Catalog {
                 ensureDefinition(c, meta, facts, now);
                 update(c, "INSERT INTO image_versions(gallery, image, version, major, minor, patch, exclude_from_latest,"
                                 + " end_of_life, published_at, package_path, virtual_size, file_size, md5, sha256,"
-                                + " source_sha256, verdict, source_job) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                + " source_sha256, verdict, source_job, data_bytes, blob_uri, uploaded_at)"
+                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         version.gallery(), version.image(), version.version().toString(), version.version().major(),
                         version.version().minor(), version.version().patch(), version.excludeFromLatest(),
                         version.endOfLife(), version.publishedAt(), version.packagePath(), version.virtualSize(),
                         version.fileSize(), version.md5(), version.sha256(), version.sourceSha256(), version.verdict(),
-                        version.sourceJob());
+                        version.sourceJob(), version.dataBytes().orElse(null), version.blobUri().orElse(null),
+                        version.uploadedAt().orElse(null));
                 return true;
             });
         } catch (Refusal r) {
             throw r.refusal;
+        }
+    }
+
+    /**
+     * Records that {@code version}'s package is in the page blob {@code blobUri} with its MD5
+     * verified. {@code blobUri} must carry no query (a SAS token is a credential).
+     */
+    public void recordUpload(String gallery, String image, SemanticVersion version, String blobUri, Instant at)
+            throws CatalogException {
+        if (blobUri.contains("?")) {
+            throw new IllegalArgumentException("a blob URI with a query (SAS token) must not be stored");
+        }
+        int n = db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE image_versions SET blob_uri = ?, uploaded_at = ? WHERE gallery = ? AND image = ? AND version = ?")) {
+                ps.setString(1, blobUri);
+                ps.setString(2, at.toString());
+                ps.setString(3, gallery);
+                ps.setString(4, image);
+                ps.setString(5, version.toString());
+                return ps.executeUpdate();
+            }
+        });
+        if (n == 0) {
+            throw new CatalogException(CatalogException.Reason.NOT_FOUND,
+                    "version " + version + " of " + gallery + "/" + image + " is not registered");
         }
     }
 
@@ -116,6 +200,13 @@ public final class Catalog {
                     compare(conflicts, "hyperVGeneration", rs.getString("hyper_v_generation"),
                             facts.hyperVGeneration().orElse(null));
                     compare(conflicts, "architecture", rs.getString("architecture"), facts.architecture().orElse(null));
+                    // The identifier of a definition cannot change in Azure either.
+                    String registered = rs.getString("publisher") + "/" + rs.getString("offer") + "/" + rs.getString("sku");
+                    String asked = meta.publisher() + "/" + meta.offer() + "/" + meta.sku();
+                    if (!registered.equals(asked)) {
+                        conflicts.add("publisher/offer/sku is " + registered + " in the definition but the metadata asks for "
+                                + asked);
+                    }
                     if (!conflicts.isEmpty()) {
                         throw new Refusal(new CatalogException(CatalogException.Reason.CONFLICTING_DEFINITION,
                                 "image definition " + meta.gallery() + "/" + meta.imageDefinition()
@@ -126,23 +217,48 @@ public final class Catalog {
                 }
             }
         }
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT name FROM image_definitions WHERE gallery = ? AND publisher = ? AND offer = ? AND sku = ?")) {
+            ps.setString(1, meta.gallery());
+            ps.setString(2, meta.publisher());
+            ps.setString(3, meta.offer());
+            ps.setString(4, meta.sku());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    throw new Refusal(new CatalogException(CatalogException.Reason.CONFLICTING_DEFINITION,
+                            "publisher/offer/sku " + meta.publisher() + "/" + meta.offer() + "/" + meta.sku()
+                                    + " is already used by image definition " + rs.getString(1) + " in gallery "
+                                    + meta.gallery() + "; give this definition another sku or offer"));
+                }
+            }
+        }
+        ImageMetadata.Recommended r = meta.recommended();
+        update(c, "INSERT INTO image_definitions(gallery, name, publisher, offer, sku, os_type, os_state,"
+                        + " hyper_v_generation, architecture, description, eula, end_of_life, tags_json, created_at,"
+                        + " features_json, privacy_statement_uri, release_note_uri, vcpus_min, vcpus_max,"
+                        + " memory_gb_min, memory_gb_max)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                meta.gallery(), meta.imageDefinition(), meta.publisher(), meta.offer(), meta.sku(),
+                facts.osType().orElse(null), facts.osState(), facts.hyperVGeneration().orElse(null),
+                facts.architecture().orElse(null), meta.description(), meta.eula(), meta.endOfLife(),
+                toJson(meta.tags()), now, toJson(meta.features()), meta.privacyStatementUri(), meta.releaseNoteUri(),
+                r == null ? null : r.vCpusMin(), r == null ? null : r.vCpusMax(),
+                r == null ? null : r.memoryGbMin(), r == null ? null : r.memoryGbMax());
+    }
+
+    private String toJson(Map<String, String> m) {
         try {
-            update(c, "INSERT INTO image_definitions(gallery, name, publisher, offer, sku, os_type, os_state,"
-                            + " hyper_v_generation, architecture, description, end_of_life, tags_json, created_at)"
-                            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    meta.gallery(), meta.imageDefinition(), meta.publisher(), meta.offer(), meta.sku(),
-                    facts.osType().orElse(null), facts.osState(), facts.hyperVGeneration().orElse(null),
-                    facts.architecture().orElse(null), meta.description(), meta.endOfLife(),
-                    json.writeValueAsString(meta.tags() == null ? java.util.Map.of() : meta.tags()), now);
+            return json.writeValueAsString(m == null ? Map.of() : new java.util.TreeMap<>(m));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
-        } catch (SQLException e) {
-            if (String.valueOf(e.getMessage()).contains("UNIQUE")) {
-                throw new Refusal(new CatalogException(CatalogException.Reason.CONFLICTING_DEFINITION,
-                        "publisher/offer/sku " + meta.publisher() + "/" + meta.offer() + "/" + meta.sku()
-                                + " is already used by another image definition in gallery " + meta.gallery()));
-            }
-            throw e;
+        }
+    }
+
+    private Map<String, String> fromJson(String text) {
+        try {
+            return text == null ? Map.of() : Map.copyOf(json.readValue(text, STRING_MAP));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt JSON in the catalog: " + e.getOriginalMessage(), e);
         }
     }
 
@@ -163,6 +279,40 @@ public final class Catalog {
         }
     }
 
+    private List<ImageDefinitionRecord> definitions(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            List<ImageDefinitionRecord> out = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Integer vMin = integer(rs, "vcpus_min");
+                    Integer vMax = integer(rs, "vcpus_max");
+                    Integer mMin = integer(rs, "memory_gb_min");
+                    Integer mMax = integer(rs, "memory_gb_max");
+                    Optional<ImageMetadata.Recommended> rec = vMin == null && vMax == null && mMin == null && mMax == null
+                            ? Optional.empty() : Optional.of(new ImageMetadata.Recommended(vMin, vMax, mMin, mMax));
+                    out.add(new ImageDefinitionRecord(rs.getString("gallery"), rs.getString("name"),
+                            rs.getString("publisher"), rs.getString("offer"), rs.getString("sku"),
+                            opt(rs, "os_type"), rs.getString("os_state"), opt(rs, "hyper_v_generation"),
+                            opt(rs, "architecture"), opt(rs, "description"), opt(rs, "eula"),
+                            opt(rs, "privacy_statement_uri"), opt(rs, "release_note_uri"), opt(rs, "end_of_life"),
+                            fromJson(rs.getString("features_json")), rec, fromJson(rs.getString("tags_json")),
+                            rs.getString("created_at")));
+                }
+            }
+            return out;
+        }
+    }
+
+    private static Optional<String> opt(ResultSet rs, String column) throws SQLException {
+        return Optional.ofNullable(rs.getString(column));
+    }
+
+    private static Integer integer(ResultSet rs, String column) throws SQLException {
+        int v = rs.getInt(column);
+        return rs.wasNull() ? null : v;
+    }
+
     private List<ImageVersionRecord> query(String sql, Object... args) {
         return db.read(c -> query(c, sql, args));
     }
@@ -175,29 +325,39 @@ public final class Catalog {
 
     private static List<ImageVersionRecord> query(Connection c, String sql, Object... args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                ps.setObject(i + 1, args[i]);
-            }
+            bind(ps, args);
             List<ImageVersionRecord> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    long dataBytes = rs.getLong("data_bytes");
+                    Optional<Long> data = rs.wasNull() ? Optional.empty() : Optional.of(dataBytes);
                     out.add(new ImageVersionRecord(rs.getString("gallery"), rs.getString("image"),
                             new SemanticVersion(rs.getInt("major"), rs.getInt("minor"), rs.getInt("patch")),
                             rs.getBoolean("exclude_from_latest"), rs.getString("end_of_life"),
                             rs.getString("published_at"), rs.getString("package_path"), rs.getLong("virtual_size"),
                             rs.getLong("file_size"), rs.getString("md5"), rs.getString("sha256"),
-                            rs.getString("source_sha256"), rs.getString("verdict"), rs.getString("source_job")));
+                            rs.getString("source_sha256"), rs.getString("verdict"), rs.getString("source_job"),
+                            data, opt(rs, "blob_uri"), opt(rs, "uploaded_at")));
                 }
             }
             return out;
         }
     }
 
-    private static void update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
+    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                // An untyped null: PostgreSQL's driver then infers the column's type.
+                ps.setNull(i + 1, Types.NULL);
+            } else {
                 ps.setObject(i + 1, args[i]);
             }
+        }
+    }
+
+    private static void update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
             ps.executeUpdate();
         }
     }

@@ -1,8 +1,13 @@
 package io.vhdflow.catalog;
 
+import java.util.Optional;
+
 /**
- * A registered image version.
+ * A registered image version ({@code galleries/images/versions}).
  *
+ * @param excludeFromLatest when true, "latest" skips this version
+ * @param endOfLife    informational end-of-life date, ISO-8601, or null
+ * @param publishedAt  ISO-8601 instant of registration
  * @param packagePath  folder of the package (fixed VHD, manifest, SHA256SUMS)
  * @param virtualSize  virtual disk size in bytes (a whole MiB)
  * @param fileSize     size of the fixed VHD file (virtual size + 512-byte footer)
@@ -11,6 +16,9 @@ package io.vhdflow.catalog;
  * @param sourceSha256 SHA-256 of the VHD as dropped, used to spot duplicates
  * @param verdict      the verification verdict at registration
  * @param sourceJob    the job that registered it
+ * @param dataBytes    bytes of the virtual disk holding data (an upload sends these plus the footer), when known
+ * @param blobUri      the page blob it was uploaded to (never with a SAS token), once verified
+ * @param uploadedAt   ISO-8601 instant the upload was verified
  */
 public record ImageVersionRecord(
         String gallery,
@@ -26,5 +34,24 @@ public record ImageVersionRecord(
         String sha256,
         String sourceSha256,
         String verdict,
-        String sourceJob) {
+        String sourceJob,
+        Optional<Long> dataBytes,
+        Optional<String> blobUri,
+        Optional<String> uploadedAt) {
+
+    /** A version not uploaded (yet), data bytes unknown. */
+    public ImageVersionRecord(String gallery, String image, SemanticVersion version, boolean excludeFromLatest,
+                              String endOfLife, String publishedAt, String packagePath, long virtualSize,
+                              long fileSize, String md5, String sha256, String sourceSha256, String verdict,
+                              String sourceJob) {
+        this(gallery, image, version, excludeFromLatest, endOfLife, publishedAt, packagePath, virtualSize, fileSize,
+                md5, sha256, sourceSha256, verdict, sourceJob, Optional.empty(), Optional.empty(), Optional.empty());
+    }
+
+    /** The same version with its data bytes known. */
+    public ImageVersionRecord withDataBytes(long bytes) {
+        return new ImageVersionRecord(gallery, image, version, excludeFromLatest, endOfLife, publishedAt, packagePath,
+                virtualSize, fileSize, md5, sha256, sourceSha256, verdict, sourceJob, Optional.of(bytes), blobUri,
+                uploadedAt);
+    }
 }

@@ -6,6 +6,11 @@ import io.vhdflow.catalog.CatalogException;
 import io.vhdflow.catalog.ImageFacts;
 import io.vhdflow.catalog.ImageVersionRecord;
 import io.vhdflow.catalog.SemanticVersion;
+import io.vhdflow.catalog.upload.GalleryVersionRequest;
+import io.vhdflow.catalog.upload.PageBlobUploader;
+import io.vhdflow.catalog.upload.UploadException;
+import io.vhdflow.catalog.upload.UploadResult;
+import io.vhdflow.catalog.upload.UploadSettings;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 import io.vhdflow.inspect.VerificationReport;
@@ -144,15 +149,24 @@ public final class PipelineStages {
                         report.verdict() == Verdict.GENERALIZED ? "Generalized" : "Specialized",
                         report.facts().hyperVGeneration(), report.facts().architecture());
                 ImageVersionRecord record = new ImageVersionRecord(job.metadata().gallery(), job.imageName(),
-                        SemanticVersion.parse(p.version()), false, job.metadata().endOfLife(), Instant.now().toString(),
+                        SemanticVersion.parse(p.version()), Boolean.TRUE.equals(job.metadata().excludeFromLatest()),
+                        job.metadata().endOfLife(), Instant.now().toString(),
                         p.directory(), p.virtualSize(), p.fileSize(), p.md5(), p.sha256(),
-                        job.sourceSha256().orElseThrow(), report.verdict().label(), job.id());
+                        job.sourceSha256().orElseThrow(), report.verdict().label(), job.id())
+                        .withDataBytes(p.dataBytes());
                 Map<String, Object> result = new LinkedHashMap<>();
+                long sent = 0;
                 try {
                     boolean now = catalog.register(job.metadata(), facts, record);
                     result.put("registered", job.metadata().gallery() + "/" + job.imageName() + "/" + p.version());
                     result.put("osState", facts.osState());
                     result.put("alreadyRegistered", !now);
+                    if (settings.upload().enabled()) {
+                        Map<String, Object> up = upload(job, p, record, progress);
+                        result.put("upload", up);
+                        // Bytes read from the package and put to the blob, for the journal's throughput.
+                        sent = (Long) up.get("bytesSent");
+                    }
                 } catch (CatalogException e) {
                     if (e.reason() == CatalogException.Reason.DUPLICATE_CONTENT) {
                         ImageVersionRecord existing = catalog.findBySourceSha256(record.sourceSha256()).orElseThrow();
@@ -168,14 +182,66 @@ public final class PipelineStages {
                                 List.of()));
                     }
                 }
-                return StageOutcome.of(0, 0, json.writeValueAsString(result));
+                return StageOutcome.of(sent, sent, json.writeValueAsString(result));
             }
 
             @Override
             public long bytesTotal(JobRecord job) {
-                return 0;
+                if (!settings.upload().enabled()) {
+                    return 0;
+                }
+                try {
+                    return json.readTree(journal.stageResult(job.id(), Stage.PACKAGE).orElse("{}")).path("fileSize")
+                            .asLong(0);
+                } catch (IOException e) {
+                    return 0;
+                }
             }
         };
+    }
+
+    /**
+     * Uploads a registered package as a page blob (resuming an interrupted upload), writes the
+     * gallery request into the package and records the blob in the catalog.
+     */
+    private Map<String, Object> upload(JobRecord job, PackagingService.PackageResult p, ImageVersionRecord record,
+                                       Progress progress) throws IOException, JobRejectedException {
+        UploadSettings us = settings.upload();
+        Path vhd = Path.of(p.directory()).resolve(p.vhd());
+        String blobName = record.gallery() + "/" + record.image() + "/" + p.version() + "/" + p.vhd();
+        UploadResult u;
+        try {
+            u = PageBlobUploader.connect(us).upload(vhd, blobName, p.md5Base64(), p.sha256(),
+                    up -> progress.bytesDone(up.done()));
+        } catch (IllegalArgumentException e) {
+            throw new JobRejectedException(JobError.of("upload.misconfigured", Stage.REGISTER.id(), e.getMessage(),
+                    "fix the vhdflow.upload.* settings (or VHDFLOW_UPLOAD_* variables) and retry the job", List.of()));
+        } catch (UploadException e) {
+            throw new JobRejectedException(JobError.of("upload.refused", Stage.REGISTER.id(), e.getMessage(),
+                    "the version is registered but not uploaded; fix the blob as the message says and retry the job",
+                    List.of()));
+        }
+        GalleryVersionRequest request = GalleryVersionRequest.of(record.gallery(), record.image(), p.version(),
+                u.blobUri(), us, record.excludeFromLatest(), Optional.ofNullable(record.endOfLife()));
+        Path requestFile = request.writeInto(Path.of(p.directory()), json);
+        try {
+            catalog.recordUpload(record.gallery(), record.image(), record.version(), u.blobUri(), Instant.now());
+        } catch (CatalogException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("blobUri", u.blobUri());
+        m.put("bytesSent", u.sent());
+        m.put("bytesSkippedZero", u.skippedZero());
+        m.put("bytesAlreadyPresent", u.alreadyPresent());
+        m.put("puts", u.puts());
+        m.put("resumed", u.resumed());
+        m.put("alreadyComplete", u.alreadyComplete());
+        m.put("contentMd5", u.contentMd5());
+        m.put("seconds", u.seconds());
+        m.put("galleryRequest", requestFile.toString());
+        m.put("azCommand", request.azCommand());
+        return m;
     }
 
     /** Last step: every stage done, so the original (safe in its verified backup) leaves the work area. */

@@ -22,6 +22,7 @@ import java.util.Properties;
  * @param verifyPolicy         Azure readiness policy: {@code azure-platform} or {@code marketplace}
  * @param registerSpecialized  register an image that is not generalized as Specialized instead of failing it
  * @param verifyWaivers        ids of OS checks whose failure is accepted (reported as waived)
+ * @param upload               page-blob upload after registration ({@code vhdflow.upload.*}; credentials masked)
  */
 public record Settings(
         HomeLayout home,
@@ -36,7 +37,8 @@ public record Settings(
         long minFreeBytes,
         String verifyPolicy,
         boolean registerSpecialized,
-        java.util.Set<String> verifyWaivers) {
+        java.util.Set<String> verifyWaivers,
+        io.vhdflow.catalog.upload.UploadSettings upload) {
 
     public static Settings from(Properties p) {
         return new Settings(
@@ -52,7 +54,8 @@ public record Settings(
                 nonNegative(p, "vhdflow.health.min-free-bytes", 1L << 30),
                 p.getProperty("vhdflow.verify.policy", "azure-platform"),
                 "specialized".equalsIgnoreCase(p.getProperty("vhdflow.verify.not-generalized", "fail")),
-                idList(p.getProperty("vhdflow.verify.waivers", "")));
+                idList(p.getProperty("vhdflow.verify.waivers", "")),
+                io.vhdflow.catalog.upload.UploadSettings.from(p));
     }
 
     /** A comma-separated list of check ids ({@code L3, W5}), upper-cased, blanks dropped. */

@@ -60,6 +60,35 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens an existing database for reading only: no migration, no write, no home lock, so it
+     * works beside a running {@code vhdflow run} (SQLite's WAL lets readers and one writer work at
+     * once).
+     *
+     * @throws IOException when the file does not exist or is not a SQLite database
+     */
+    public static Database openReadOnly(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new java.nio.file.NoSuchFileException(file.toAbsolutePath().toString(), null,
+                    "no vhdflow database here: nothing has been registered in this home yet (check --home or "
+                            + "VHDFLOW_HOME)");
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(10_000);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        try {
+            Connection c = ds.getConnection();
+            try (var st = c.createStatement()) {
+                st.executeQuery("SELECT COUNT(*) FROM sqlite_master").close();
+            }
+            return new Database(file, c);
+        } catch (SQLException e) {
+            throw new IOException("cannot read the vhdflow database " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Runs {@code work} with the shared connection in auto-commit mode. */
     public <T> T read(Work<T> work) {
         lock.lock();

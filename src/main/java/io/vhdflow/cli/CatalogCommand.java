@@ -1,0 +1,413 @@
+package io.vhdflow.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vhdflow.catalog.Catalog;
+import io.vhdflow.catalog.ImageDefinitionRecord;
+import io.vhdflow.catalog.ImageVersionRecord;
+import io.vhdflow.catalog.NamingRules;
+import io.vhdflow.catalog.SemanticVersion;
+import io.vhdflow.pipeline.HomeLayout;
+import io.vhdflow.pipeline.Json;
+import io.vhdflow.pipeline.SettingsLoader;
+import io.vhdflow.store.Database;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code vhdflow catalog}: reads the image catalog of a home. Only reads: it opens the database
+ * read-only and takes no home lock, so it works while {@code vhdflow run} is running.
+ */
+@Command(name = "catalog", mixinStandardHelpOptions = true,
+        description = "Shows the image catalog (galleries, image definitions, versions) of a vhdflow home.",
+        subcommands = {CatalogCommand.ListCommand.class, CatalogCommand.ShowCommand.class,
+                CatalogCommand.LatestCommand.class, CatalogCommand.ExportCommand.class})
+public final class CatalogCommand implements Runnable {
+    /** Exit code when the image or version asked for is not in the catalog. */
+    static final int NOT_FOUND = 3;
+    /** Lowest schema the catalog queries need (the V3 migration). */
+    static final int NEEDED_SCHEMA = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Options every catalog subcommand takes. */
+    static final class Common {
+        @Option(names = "--home", description = "Home folder (default ./vhdflow-home, or $VHDFLOW_HOME).")
+        Path home;
+
+        @Option(names = "--config", description = "Configuration file instead of <home>/application.properties.")
+        Path config;
+
+        @Option(names = "--json", description = "Print JSON for scripts instead of tables.")
+        boolean json;
+
+        /** Effective properties, resolved as {@code vhdflow run} resolves them. */
+        Properties properties() throws IOException {
+            Properties flags = new Properties();
+            if (home != null) {
+                flags.setProperty("vhdflow.home", home.toString());
+            }
+            return SettingsLoader.load(Optional.ofNullable(config), System.getenv(), flags);
+        }
+
+        Database open(Properties p) throws IOException {
+            Path file = new HomeLayout(Path.of(p.getProperty("vhdflow.home"))).database();
+            Database db = Database.openReadOnly(file);
+            try {
+                int version = db.read(c -> {
+                    try (var st = c.createStatement();
+                         var rs = st.executeQuery("SELECT version FROM \"flyway_schema_history\" WHERE success = 1")) {
+                        int max = 0;
+                        while (rs.next()) {
+                            String v = rs.getString(1);
+                            if (v != null && v.matches("\\d+")) {
+                                max = Math.max(max, Integer.parseInt(v));
+                            }
+                        }
+                        return max;
+                    } catch (SQLException e) {
+                        return -1;
+                    }
+                });
+                if (version < NEEDED_SCHEMA) {
+                    throw new IOException("the database " + file + " has catalog schema version "
+                            + (version < 0 ? "unknown (not a vhdflow database?)" : version) + ", this vhdflow needs "
+                            + NEEDED_SCHEMA + ": start 'vhdflow run' once with this home to upgrade it");
+                }
+                return db;
+            } catch (IOException | RuntimeException e) {
+                db.close();
+                throw e;
+            }
+        }
+    }
+
+    /** Shared plumbing: open, run, print, map errors to exit codes. */
+    abstract static class Sub implements Callable<Integer> {
+        @Mixin
+        Common common = new Common();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        final ObjectMapper json = Json.mapper();
+
+        abstract int run(Catalog catalog, Properties p, PrintWriter out) throws IOException;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            PrintWriter err = spec.commandLine().getErr();
+            try {
+                Properties p = common.properties();
+                try (Database db = common.open(p)) {
+                    int rc = run(new Catalog(db, json), p, out);
+                    out.flush();
+                    return rc;
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                err.println("vhdflow catalog: " + e.getMessage());
+                err.flush();
+                return 1;
+            }
+        }
+
+        void printJson(PrintWriter out, Object value) throws IOException {
+            out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(value));
+        }
+
+        /** {@code GALLERY/IMAGE} or {@code IMAGE} (in the configured default gallery). */
+        static String[] galleryAndImage(String ref, Properties p) {
+            String[] parts = ref.split("/", -1);
+            String gallery;
+            String image;
+            if (parts.length == 1) {
+                gallery = p.getProperty("vhdflow.catalog.gallery", "vhdflow");
+                image = parts[0];
+            } else if (parts.length == 2) {
+                gallery = parts[0];
+                image = parts[1];
+            } else {
+                throw new IllegalArgumentException("'" + ref + "' is not GALLERY/IMAGE or IMAGE");
+            }
+            NamingRules.galleryProblem(gallery).ifPresent(m -> {
+                throw new IllegalArgumentException(m);
+            });
+            NamingRules.imageProblem(image).ifPresent(m -> {
+                throw new IllegalArgumentException(m);
+            });
+            return new String[] {gallery, image};
+        }
+
+        int notFound(String what) {
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("vhdflow catalog: " + what + " is not in the catalog");
+            err.flush();
+            return NOT_FOUND;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Lists image definitions with their latest version (or, with --versions, every version).")
+    static final class ListCommand extends Sub {
+        @Option(names = "--gallery", description = "Only this gallery.")
+        String gallery;
+
+        @Option(names = "--versions", description = "List every image version instead of the definitions.")
+        boolean versions;
+
+        @Override
+        int run(Catalog catalog, Properties p, PrintWriter out) throws IOException {
+            List<ImageDefinitionRecord> defs = catalog.definitions().stream()
+                    .filter(d -> gallery == null || d.gallery().equals(gallery)).toList();
+            if (versions) {
+                List<ImageVersionRecord> all = new ArrayList<>();
+                for (ImageDefinitionRecord d : defs) {
+                    all.addAll(catalog.versions(d.gallery(), d.name()));
+                }
+                if (common.json) {
+                    printJson(out, all.stream().map(CatalogView::version).toList());
+                } else {
+                    Table t = new Table("GALLERY", "IMAGE", "VERSION", "PUBLISHED", "VIRTUAL", "DATA", "VERDICT",
+                            "LATEST?", "UPLOADED");
+                    for (ImageVersionRecord v : all) {
+                        t.row(v.gallery(), v.image(), v.version().toString(), v.publishedAt(),
+                                Table.bytes(v.virtualSize()), v.dataBytes().map(Table::bytes).orElse("-"), v.verdict(),
+                                v.excludeFromLatest() ? "excluded" : "yes", v.blobUri().isPresent() ? "yes" : "no");
+                    }
+                    t.print(out, "no image versions registered");
+                }
+                return 0;
+            }
+            if (common.json) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (ImageDefinitionRecord d : defs) {
+                    Map<String, Object> m = CatalogView.definition(d);
+                    m.put("versionCount", catalog.versions(d.gallery(), d.name()).size());
+                    m.put("latest", catalog.latest(d.gallery(), d.name(), false).map(Object::toString).orElse(null));
+                    rows.add(m);
+                }
+                printJson(out, rows);
+                return 0;
+            }
+            Table t = new Table("GALLERY", "IMAGE", "PUBLISHER/OFFER/SKU", "OS", "STATE", "GEN", "ARCH", "VERSIONS",
+                    "LATEST");
+            for (ImageDefinitionRecord d : defs) {
+                t.row(d.gallery(), d.name(), d.publisher() + "/" + d.offer() + "/" + d.sku(), d.osType().orElse("?"),
+                        d.osState(), d.hyperVGeneration().orElse("?"), d.architecture().orElse("?"),
+                        Integer.toString(catalog.versions(d.gallery(), d.name()).size()),
+                        catalog.latest(d.gallery(), d.name(), false).map(Object::toString).orElse("-"));
+            }
+            t.print(out, "no image definitions registered");
+            return 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Shows an image definition and its versions, or one version.")
+    static final class ShowCommand extends Sub {
+        @Parameters(index = "0", paramLabel = "GALLERY/IMAGE", description = "The image (IMAGE alone: default gallery).")
+        String ref;
+
+        @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION", description = "One version, Major.Minor.Patch.")
+        String version;
+
+        @Override
+        int run(Catalog catalog, Properties p, PrintWriter out) throws IOException {
+            String[] gi = galleryAndImage(ref, p);
+            Optional<ImageDefinitionRecord> def = catalog.definition(gi[0], gi[1]);
+            if (def.isEmpty()) {
+                return notFound("image definition " + gi[0] + "/" + gi[1]);
+            }
+            if (version != null) {
+                SemanticVersion v = SemanticVersion.parse(version);
+                Optional<ImageVersionRecord> r = catalog.find(gi[0], gi[1], v);
+                if (r.isEmpty()) {
+                    return notFound("version " + v + " of " + gi[0] + "/" + gi[1]);
+                }
+                if (common.json) {
+                    printJson(out, CatalogView.version(r.get()));
+                } else {
+                    CatalogView.version(r.get()).forEach((k, val) -> out.printf("%-18s %s%n", k + ":",
+                            val == null ? "-" : val));
+                }
+                return 0;
+            }
+            List<ImageVersionRecord> versions = catalog.versions(gi[0], gi[1]);
+            if (common.json) {
+                Map<String, Object> m = CatalogView.definition(def.get());
+                m.put("latest", catalog.latest(gi[0], gi[1], false).map(Object::toString).orElse(null));
+                m.put("versions", versions.stream().map(CatalogView::version).toList());
+                printJson(out, m);
+                return 0;
+            }
+            CatalogView.definition(def.get()).forEach((k, val) -> out.printf("%-20s %s%n", k + ":",
+                    val == null || (val instanceof Map<?, ?> mm && mm.isEmpty()) ? "-" : val));
+            out.println();
+            Table t = new Table("VERSION", "PUBLISHED", "VIRTUAL", "FILE", "DATA", "MD5", "VERDICT", "LATEST?", "BLOB");
+            for (ImageVersionRecord v : versions) {
+                t.row(v.version().toString(), v.publishedAt(), Table.bytes(v.virtualSize()), Table.bytes(v.fileSize()),
+                        v.dataBytes().map(Table::bytes).orElse("-"), v.md5(), v.verdict(),
+                        v.excludeFromLatest() ? "excluded" : "yes", v.blobUri().orElse("-"));
+            }
+            t.print(out, "no versions");
+            return 0;
+        }
+    }
+
+    @Command(name = "latest", mixinStandardHelpOptions = true,
+            description = "Prints the version Azure's \"latest\" would pick (highest Major, Minor, Patch; "
+                    + "versions excluded from latest are skipped).")
+    static final class LatestCommand extends Sub {
+        @Parameters(index = "0", paramLabel = "GALLERY/IMAGE", description = "The image (IMAGE alone: default gallery).")
+        String ref;
+
+        @Option(names = "--include-excluded", description = "Also consider versions excluded from latest.")
+        boolean includeExcluded;
+
+        @Override
+        int run(Catalog catalog, Properties p, PrintWriter out) throws IOException {
+            String[] gi = galleryAndImage(ref, p);
+            Optional<ImageVersionRecord> v = catalog.latestVersion(gi[0], gi[1], includeExcluded);
+            if (v.isEmpty()) {
+                return notFound("a version of " + gi[0] + "/" + gi[1]);
+            }
+            if (common.json) {
+                printJson(out, CatalogView.version(v.get()));
+            } else {
+                out.println(v.get().version());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "export", mixinStandardHelpOptions = true,
+            description = {"Exports the catalog as one JSON document (galleries, definitions, versions), "
+                    + "to standard output or --output.", "The export is JSON either way; --json is accepted for "
+                    + "symmetry."})
+    static final class ExportCommand extends Sub {
+        public static final String SCHEMA = "vhdflow.catalog/1";
+
+        @Option(names = "--gallery", description = "Only this gallery.")
+        String gallery;
+
+        @Option(names = {"-o", "--output"}, description = "Write to this file (written aside, then renamed).")
+        Path output;
+
+        @Override
+        int run(Catalog catalog, Properties p, PrintWriter out) throws IOException {
+            Map<String, Object> doc = new LinkedHashMap<>();
+            doc.put("schema", SCHEMA);
+            doc.put("exportedAt", Instant.now().toString());
+            List<Map<String, Object>> galleries = new ArrayList<>();
+            for (String g : catalog.galleries()) {
+                if (gallery != null && !gallery.equals(g)) {
+                    continue;
+                }
+                Map<String, Object> gm = new LinkedHashMap<>();
+                gm.put("name", g);
+                List<Map<String, Object>> defs = new ArrayList<>();
+                for (ImageDefinitionRecord d : catalog.definitions()) {
+                    if (!d.gallery().equals(g)) {
+                        continue;
+                    }
+                    Map<String, Object> dm = CatalogView.definition(d);
+                    dm.put("versions", catalog.versions(g, d.name()).stream().map(CatalogView::version).toList());
+                    defs.add(dm);
+                }
+                gm.put("images", defs);
+                galleries.add(gm);
+            }
+            doc.put("galleries", galleries);
+            if (output == null) {
+                printJson(out, doc);
+                return 0;
+            }
+            Path abs = output.toAbsolutePath();
+            Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
+            Files.write(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
+            Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            spec.commandLine().getErr().println("vhdflow catalog: exported " + galleries.size() + " galler"
+                    + (galleries.size() == 1 ? "y" : "ies") + " to " + abs);
+            return 0;
+        }
+    }
+
+    /** A plain text table: columns as wide as their widest cell. */
+    static final class Table {
+        private final String[] header;
+        private final List<String[]> rows = new ArrayList<>();
+
+        Table(String... header) {
+            this.header = header;
+        }
+
+        void row(String... cells) {
+            rows.add(cells);
+        }
+
+        void print(PrintWriter out, String whenEmpty) {
+            if (rows.isEmpty()) {
+                out.println(whenEmpty);
+                return;
+            }
+            int[] w = new int[header.length];
+            for (int i = 0; i < header.length; i++) {
+                w[i] = header[i].length();
+                for (String[] r : rows) {
+                    w[i] = Math.max(w[i], r[i].length());
+                }
+            }
+            line(out, header, w);
+            for (String[] r : rows) {
+                line(out, r, w);
+            }
+        }
+
+        private static void line(PrintWriter out, String[] cells, int[] w) {
+            StringBuilder b = new StringBuilder();
+            for (int i = 0; i < cells.length; i++) {
+                b.append(i == cells.length - 1 ? cells[i] : String.format("%-" + w[i] + "s  ", cells[i]));
+            }
+            out.println(b.toString().stripTrailing());
+        }
+
+        static String bytes(long n) {
+            if (n < 1024) {
+                return n + " B";
+            }
+            String[] units = {"KiB", "MiB", "GiB", "TiB"};
+            double v = n;
+            int u = -1;
+            while (v >= 1024 && u < units.length - 1) {
+                v /= 1024;
+                u++;
+            }
+            return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+        }
+    }
+}
