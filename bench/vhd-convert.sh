@@ -59,23 +59,27 @@ echo "== load before: $(uptime)"
 
 echo "== ours: vhd convert (-Xmx128m)"
 t0=$(now)
-/usr/bin/time -f "%M" -o "$work/ours.rss" "${vhdflow[@]}" convert --no-progress "$work/in.vhd" "$work/ours.vhd" | tee "$work/ours.txt"
+/usr/bin/time -f "%M %U %S" -o "$work/ours.rss" "${vhdflow[@]}" convert --no-progress "$work/in.vhd" "$work/ours.vhd" | tee "$work/ours.txt"
 t1=$(now); ours=$(secs "$t0" "$t1")
-echo "   wall ${ours}s, peak RSS $(cat "$work/ours.rss") KiB"
+ours_cpu=$(awk '{print $2 + $3}' "$work/ours.rss")
+echo "   wall ${ours}s, cpu ${ours_cpu}s, peak RSS $(awk '{print $1}' "$work/ours.rss") KiB"
 
 echo "== (a) qemu-img convert + md5sum + sha256sum"
 t0=$(now)
-qemu-img convert -f vpc -O vpc -o subformat=fixed,force_size=on "$work/in.vhd" "$work/qemu.vhd"
-md5sum "$work/qemu.vhd" > "$work/qemu.md5"
-sha256sum "$work/qemu.vhd" > "$work/qemu.sha256"
+/usr/bin/time -f "%U %S" -o "$work/a.cpu" bash -c '
+  qemu-img convert -f vpc -O vpc -o subformat=fixed,force_size=on "$1/in.vhd" "$1/qemu.vhd"
+  md5sum "$1/qemu.vhd" > "$1/qemu.md5"
+  sha256sum "$1/qemu.vhd" > "$1/qemu.sha256"' _ "$work"
 t1=$(now); a=$(secs "$t0" "$t1")
-echo "   wall ${a}s"
+a_cpu=$(awk '{print $1 + $2}' "$work/a.cpu")
+echo "   wall ${a}s, cpu ${a_cpu}s"
 
 echo "== (b) md5sum of the fixed VHD alone"
 t0=$(now)
-md5sum "$work/qemu.vhd" > /dev/null
+/usr/bin/time -f "%U %S" -o "$work/b.cpu" md5sum "$work/qemu.vhd" > /dev/null
 t1=$(now); b=$(secs "$t0" "$t1")
-echo "   wall ${b}s"
+b_cpu=$(awk '{print $1 + $2}' "$work/b.cpu")
+echo "   wall ${b}s, cpu ${b_cpu}s"
 
 echo "== load after: $(uptime)"
 
@@ -111,7 +115,8 @@ printf "ratios   ours/(a) = %.3f (goal <= 0.5)   ours/(b) = %.3f (goal <= 1.15)\
   "$(echo "$ours / $a" | bc -l)" "$(echo "$ours / $b" | bc -l)"
 printf "alloc    input data %d, input allocated %d, our output allocated %d (%.2f%% of data), qemu output allocated %d\n" \
   "$data_bytes" "$in_alloc" "$out_alloc" "$(echo "100 * $out_alloc / $data_bytes" | bc -l)" "$qemu_alloc"
-printf "peak RSS ours %s KiB with -Xmx128m\n" "$(cat "$work/ours.rss")"
+printf "cpu      ours %.2fs (user+sys, all threads) | (a) %.2fs | (b) %.2fs\n" "$ours_cpu" "$a_cpu" "$b_cpu"
+printf "peak RSS ours %s KiB with -Xmx128m\n" "$(awk '{print $1}' "$work/ours.rss")"
 printf "map      ours %.2fs (%.0f MiB/s) | cat %.2fs (%.0f MiB/s) | throughput ratio %.3f (goal >= 0.9)\n" \
   "$best_map" "$(echo "$fsize / $best_map / $MiB" | bc -l)" "$best_cat" "$(echo "$fsize / $best_cat / $MiB" | bc -l)" \
   "$(echo "$best_cat / $best_map" | bc -l)"

@@ -326,7 +326,19 @@ public final class VhdCommand implements Runnable {
             }
             PrintWriter w = spec.commandLine().getOut();
             if (asJson) {
-                w.println(json().findAndRegisterModules().writeValueAsString(r));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("output", r.output().toString());
+                m.put("inputSize", r.inputSize());
+                m.put("virtualSize", r.virtualSize());
+                m.put("fileSize", r.fileSize());
+                m.put("dataBytesWritten", r.dataBytesWritten());
+                m.put("md5", r.md5Hex());
+                m.put("contentMd5", r.md5Base64());
+                m.put("sha256", r.sha256Hex());
+                m.put("uniqueId", r.uniqueId().toString());
+                m.put("dataRanges", r.dataRanges());
+                m.put("seconds", r.elapsed().toMillis() / 1000.0);
+                w.println(json().writeValueAsString(m));
             } else {
                 double secs = Math.max(r.elapsed().toMillis(), 1) / 1000.0;
                 w.printf("wrote %s: fixed VHD, %d bytes virtual (%d MiB), %d bytes file%n", r.output(), r.virtualSize(),

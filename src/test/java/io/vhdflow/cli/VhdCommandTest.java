@@ -69,7 +69,13 @@ class VhdCommandTest {
         assertEquals("FAILED", js.get("checks").get(3).get("status").asText());
 
         Path big = Fixtures.extract("vhd/dynamic.vhd.zst", dir);
-        assertEquals(0, run("vhd", "convert", "-f", big.toString(), out.toString()).exit());
+        Run conv2 = run("vhd", "convert", "-f", "--json", big.toString(), out.toString());
+        assertEquals(0, conv2.exit(), conv2.err());
+        JsonNode cj = new ObjectMapper().readTree(conv2.out());
+        assertEquals(out.toAbsolutePath().toString(), cj.get("output").asText());
+        assertEquals(32, cj.get("md5").asText().length());
+        assertEquals(24L << 20, cj.get("virtualSize").asLong());
+        assertEquals(4, cj.get("dataRanges").get("rangeCount").asInt());
         Run after = run("vhd", "check", out.toString(), "--json");
         JsonNode j = new ObjectMapper().readTree(after.out());
         assertTrue(j.get("ready").asBoolean(), after.out());

@@ -63,9 +63,13 @@ public final class FixedVhdWriter {
             }
         }
 
-        /** 4 MiB chunks, 6 in flight, no progress, no overwrite. */
+        /**
+         * 1 MiB chunks, 24 in flight (24 MiB of heap: the digest threads can fall that far behind the
+         * reader), no progress, no overwrite, creator "vhfl". 1 MiB measured a little cheaper in CPU
+         * than 256 KiB or 4 MiB.
+         */
         public static Options defaults() {
-            return new Options(false, 4 << 20, 6, ProgressListener.NONE, (o, l) -> { }, VhdFooter.VHDFLOW_CREATOR);
+            return new Options(false, 1 << 20, 24, ProgressListener.NONE, (o, l) -> { }, VhdFooter.VHDFLOW_CREATOR);
         }
 
         public Options withOverwrite(boolean o) {
