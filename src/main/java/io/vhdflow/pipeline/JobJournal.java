@@ -170,6 +170,24 @@ public final class JobJournal {
                 state.name(), now, now, errorJson.orElse(null), jobId));
     }
 
+    /**
+     * Puts a FAILED job back in the queue: state QUEUED, error cleared. A conditional update, so
+     * of two concurrent retries exactly one succeeds.
+     *
+     * @return true when the job was FAILED and is now QUEUED
+     */
+    public boolean requeueFailed(String jobId) {
+        String now = Instant.now().toString();
+        return db.read(c -> update(c, "UPDATE jobs SET state = ?, finished_at = NULL, error_json = NULL, updated_at = ?"
+                + " WHERE id = ? AND state = ?", JobState.QUEUED.name(), now, jobId, JobState.FAILED.name())) == 1;
+    }
+
+    /** Replaces a job's image metadata (a retried intake re-reads the corrected sidecar). */
+    public void setMetadata(String jobId, ImageMetadata metadata) {
+        db.read(c -> update(c, "UPDATE jobs SET metadata_json = ?, image_name = ?, updated_at = ? WHERE id = ?",
+                write(metadata), metadata.imageDefinition(), Instant.now().toString(), jobId));
+    }
+
     public Optional<JobRecord> job(String id) {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT * FROM jobs WHERE id = ?")) {

@@ -60,6 +60,28 @@ public final class Database implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens an existing database read-only, without migrating it, for tools that look while the
+     * service runs (e.g. {@code vhdflow jobs}); SQLite's WAL mode lets them read beside its writer.
+     */
+    public static Database openReadOnly(Path file) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new IOException("no vhdflow database at " + file.toAbsolutePath()
+                    + " (is --home the service's home folder?)");
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setReadOnly(true);
+        config.setBusyTimeout(10_000);
+        SQLiteDataSource ds = new SQLiteDataSource(config);
+        ds.setUrl("jdbc:sqlite:" + file.toAbsolutePath());
+        try {
+            return new Database(file, ds.getConnection());
+        } catch (SQLException e) {
+            throw new IOException("cannot open the vhdflow database " + file.toAbsolutePath() + " read-only: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Runs {@code work} with the shared connection in auto-commit mode. */
     public <T> T read(Work<T> work) {
         lock.lock();
