@@ -63,6 +63,10 @@ class OpsApiTest extends OpsTestBase {
         JobRecord bad = awaitJob("app.vhd", JobState.FAILED);
         Path failed = home.resolve("failed").resolve(bad.id());
         assertTrue(Files.isRegularFile(failed.resolve("app.vhd")));
+        Thread.sleep(500);
+        JsonNode pipeline = find(get("/api/routes", 200), "id", "pipeline");
+        assertEquals(0, pipeline.path("exchangesTotal").asLong(), "a job failed at intake never reaches the pipeline: "
+                + pipeline);
         call("POST", "/api/jobs/" + bad.id() + "/retry", null, 401);
         JsonNode invalid = call("POST", "/api/jobs/" + bad.id() + "/retry", AUTH, 422);
         assertTrue(invalid.path("problems").toString().contains("not a gallery!"), invalid.toString());
@@ -124,6 +128,10 @@ class OpsApiTest extends OpsTestBase {
         assertTrue(backup.path("bytesPerSecond").asLong() > 0);
         get("/api/jobs/no-such-job", 404);
         assertEquals(0, get("/api/batches", 200).size());
+        JsonNode pipeline = find(get("/api/routes", 200), "id", "pipeline");
+        assertEquals(1, pipeline.path("exchangesTotal").asLong(), pipeline.toString());
+        assertEquals(0, pipeline.path("exchangesFailed").asLong(), pipeline.toString());
+        assertTrue(pipeline.path("uptimeSeconds").asLong() >= 0);
 
         JsonNode catalog = get("/api/catalog", 200);
         assertEquals(1, catalog.size(), catalog.toString());
