@@ -86,6 +86,7 @@ public final class PipelineMetrics implements StageObserver {
 
     /** {@code GET /api/metrics}: the Prometheus text format. */
     public void scrape(Exchange ex) {
+        ex.getMessage().removeHeader("Authorization");
         ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
         ex.getMessage().setHeader(Exchange.CONTENT_TYPE, CONTENT_TYPE);
         ex.getMessage().setBody(registry.scrape());

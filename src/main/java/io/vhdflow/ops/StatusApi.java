@@ -301,6 +301,8 @@ public final class StatusApi {
     }
 
     private void respond(Exchange ex, int status, Object body) throws Exception {
+        // Request headers travel back as response headers; credentials must not.
+        ex.getMessage().removeHeader("Authorization");
         ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
         ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
         ex.getMessage().setBody(json.writerWithDefaultPrettyPrinter().writeValueAsString(body));

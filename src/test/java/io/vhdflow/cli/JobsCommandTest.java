@@ -47,14 +47,14 @@ class JobsCommandTest {
             ImageMetadata meta = ImageMetadata.EMPTY.withDefaults("vhdflow", "vhdflow", "big.vhd");
             journal.createJob("20260101-000000-aaaaaaaaaaaa", Optional.empty(), "big.vhd", 3L << 30, meta);
             journal.startStage("20260101-000000-aaaaaaaaaaaa", Stage.BACKUP, 3L << 30);
-            journal.progress("20260101-000000-aaaaaaaaaaaa", Stage.BACKUP, (3L << 30) * 42 / 100);
+            journal.progress("20260101-000000-aaaaaaaaaaaa", Stage.BACKUP, (3L << 30) / 2);
             journal.createJob("20260101-000001-bbbbbbbbbbbb", Optional.empty(), "bad.vhd", 1 << 20, meta);
             journal.finishJob("20260101-000001-bbbbbbbbbbbb", JobState.FAILED,
                     Optional.of("{\"code\":\"image.invalid\",\"stage\":\"verify\",\"message\":\"footer damaged\"}"));
 
             Run text = run("--home", dir.toString());
             assertEquals(0, text.exit(), text.err());
-            assertTrue(text.out().contains("backup 42% (1.3 GiB of 3.0 GiB)"), text.out());
+            assertTrue(text.out().contains("backup 50% (1.5 GiB of 3.0 GiB)"), text.out());
             assertTrue(text.out().contains("failed: footer damaged"), text.out());
 
             Run json = run("--home", dir.toString(), "--state", "running", "--json");
@@ -62,7 +62,7 @@ class JobsCommandTest {
             JsonNode rows = Json.mapper().readTree(json.out());
             assertEquals(1, rows.size());
             assertEquals("running", rows.get(0).path("state").asText());
-            assertEquals((3L << 30) * 42 / 100, rows.get(0).path("stages").get(0).path("bytesDone").asLong());
+            assertEquals((3L << 30) / 2, rows.get(0).path("stages").get(0).path("bytesDone").asLong());
 
             Run none = run("--home", dir.toString(), "--state", "duplicate");
             assertTrue(none.out().startsWith("no jobs in state duplicate"), none.out());
