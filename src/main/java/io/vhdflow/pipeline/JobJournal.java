@@ -126,6 +126,12 @@ public final class JobJournal {
                 stage.name()));
     }
 
+    /** Corrects the expected total of a running stage. */
+    public void progressTotal(String jobId, Stage stage, long bytesTotal) {
+        db.read(c -> update(c, "UPDATE stages SET bytes_total = ? WHERE job_id = ? AND stage = ?", bytesTotal, jobId,
+                stage.name()));
+    }
+
     public void completeStage(String jobId, Stage stage, StageOutcome outcome) {
         db.read(c -> update(c, "UPDATE stages SET state = ?, finished_at = ?, bytes_done = MAX(bytes_done, bytes_total),"
                         + " bytes_read = ?, bytes_written = ?, result_json = ? WHERE job_id = ? AND stage = ?",

@@ -103,7 +103,12 @@ class DashboardBrowserTest extends OpsTestBase {
                 for (WebElement s : driver.findElements(By.cssSelector(
                         "[data-job-id='" + job.id() + "'] .stage-state[data-state='running']"))) {
                     runningSeen.add(s.getAttribute("data-stage"));
-                    progressSeen |= PROGRESS.matcher(s.getText()).find();
+                    var m = PROGRESS.matcher(s.getText());
+                    if (!progressSeen && m.find() && !m.group().startsWith("running, 0%")) {
+                        // A stage part-way through, as the journal reported it, with a live rate.
+                        progressSeen = s.getText().endsWith("/s");
+                        screenshot("dashboard-running.png");
+                    }
                 }
                 List<WebElement> row = driver.findElements(By.cssSelector("#jobs tr[data-job-id='" + job.id() + "']"));
                 if (!row.isEmpty() && row.get(0).getText().contains("done")) {
@@ -116,7 +121,7 @@ class DashboardBrowserTest extends OpsTestBase {
         }
         assertTrue(runningSeen.contains("backup") && runningSeen.contains("package"),
                 "the copying stages were seen running: " + runningSeen);
-        assertTrue(progressSeen, "a progress text like '42% (1.2 MiB of 2.8 MiB)' was shown");
+        assertTrue(progressSeen, "a progress text like '42% (1.2 MiB of 2.8 MiB), 16.0 MiB/s' was shown");
         waitFor("the catalog to list the image", () -> text(By.id("catalog")).contains("dashboard"));
 
         dropSample("broken.vhd", true, null);
@@ -133,11 +138,15 @@ class DashboardBrowserTest extends OpsTestBase {
         waitFor("the failed state in the jobs table", () -> driver.findElements(
                 By.cssSelector("#jobs [data-state='failed']")).size() == 2);
 
+        assertTrue(Files.size(screenshot("dashboard.png")) > 10_000, "a real screenshot");
+    }
+
+    /** Saves what the browser shows as {@code target/<name>}. */
+    private Path screenshot(String name) throws java.io.IOException {
         File shot = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-        Path target = Path.of("target", "dashboard.png");
+        Path target = Path.of("target", name);
         Files.createDirectories(target.getParent());
-        Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
-        assertTrue(Files.size(target) > 10_000, "a real screenshot");
+        return Files.copy(shot.toPath(), target, StandardCopyOption.REPLACE_EXISTING);
     }
 
     private JobRecord awaitAnyJob(String source) throws InterruptedException {
