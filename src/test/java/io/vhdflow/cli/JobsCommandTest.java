@@ -70,6 +70,18 @@ class JobsCommandTest {
     }
 
     @Test
+    void readsAHomeWhoseServiceIsStopped(@TempDir Path dir) throws Exception {
+        HomeLayout home = new HomeLayout(dir).create();
+        try (Database db = Database.open(home.database())) {
+            new JobJournal(db, Json.mapper()).createJob("20260101-000000-cccccccccccc", Optional.empty(), "a.vhd", 1,
+                    ImageMetadata.EMPTY.withDefaults("vhdflow", "vhdflow", "a.vhd"));
+        }
+        Run r = run("--home", dir.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("queued", Json.mapper().readTree(r.out()).get(0).path("state").asText());
+    }
+
+    @Test
     void badInputAndAMissingDatabaseAreClearErrors(@TempDir Path dir) {
         Run missing = run("--home", dir.resolve("nowhere").toString());
         assertEquals(1, missing.exit());
