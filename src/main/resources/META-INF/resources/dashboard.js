@@ -173,6 +173,11 @@ async function refresh() {
       getJson("api/health/ready"),
     ]);
     const inflight = running.concat(queued);
+    // Forget rate samples of jobs that left the pipeline.
+    const live = new Set(inflight.map(j => j.id));
+    for (const key of lastSeen.keys()) {
+      if (!live.has(key.split("/")[0])) lastSeen.delete(key);
+    }
     document.getElementById("inflight").replaceChildren(...inflight.map(j => inflightJob(j, now)));
     document.getElementById("inflight-empty").hidden = inflight.length > 0;
     document.getElementById("failures").replaceChildren(...failed.map(failure));

@@ -34,7 +34,11 @@ class OpsApiTest extends OpsTestBase {
         call("POST", "/api/routes/intake/stop?authorization=" + AUTH.replace(" ", "%20"), null, 400);
         assertEquals("Started", context.getRouteController().getRouteStatus("intake").name(), "refused calls change nothing");
 
-        assertEquals("Suspended", call("POST", "/api/routes/intake/suspend", AUTH, 200).path("status").asText());
+        HttpResponse<String> suspended = send("POST", "/api/routes/intake/suspend", AUTH);
+        assertEquals(200, suspended.statusCode(), suspended.body());
+        assertTrue(suspended.headers().firstValue("Authorization").isEmpty(), "the token is not echoed back");
+        assertFalse(suspended.body().contains(TOKEN));
+        assertEquals("Suspended", context.getRouteController().getRouteStatus("intake").name());
         assertEquals("Started", call("POST", "/api/routes/intake/resume", AUTH, 200).path("status").asText());
         assertEquals("Stopped", call("POST", "/api/routes/intake/stop", AUTH, 200).path("status").asText());
         JsonNode routes = get("/api/routes", 200);
