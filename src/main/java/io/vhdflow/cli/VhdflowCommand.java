@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VhdflowCommand.Version.class,
         description = "Checks, packages and registers VM disk images (VHD) for Azure.",
         subcommands = {RunCommand.class, InspectCommand.class, VhdCommand.class, CatalogCommand.class,
-                CommandLine.HelpCommand.class})
+                JobsCommand.class, CommandLine.HelpCommand.class})
 public final class VhdflowCommand implements Runnable {
 
     @CommandLine.Spec

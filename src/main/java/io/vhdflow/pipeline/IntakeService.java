@@ -130,6 +130,30 @@ public final class IntakeService {
         return Optional.of(jobId);
     }
 
+    /** The effective image metadata of a VHD from its sidecar beside it (if any), and what is wrong with it. */
+    public record SidecarCheck(ImageMetadata metadata, List<String> problems) {
+    }
+
+    /**
+     * Reads the sidecar of {@code folder/sourceName} again, as intake did: used to retry a job that
+     * failed at intake once the operator corrected the sidecar in {@code failed/<job>/}.
+     */
+    public SidecarCheck checkSidecar(Path folder, String sourceName) {
+        Path sidecar = folder.resolve(sourceName + ".json");
+        ImageMetadata metadata = ImageMetadata.EMPTY;
+        List<String> problems = List.of();
+        if (Files.isRegularFile(sidecar, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                metadata = readSidecar(sidecar);
+            } catch (IOException e) {
+                problems = List.of(e.getMessage());
+            }
+        }
+        ImageMetadata effective = metadata.withDefaults(settings.defaultGallery(), settings.defaultPublisher(),
+                sourceName);
+        return new SidecarCheck(effective, problems.isEmpty() ? effective.problems() : problems);
+    }
+
     private ImageMetadata readSidecar(Path sidecar) throws IOException {
         if (Files.size(sidecar) > MAX_SIDECAR_BYTES) {
             throw new IOException("sidecar is larger than " + MAX_SIDECAR_BYTES + " bytes");

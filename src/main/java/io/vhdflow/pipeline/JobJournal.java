@@ -126,6 +126,12 @@ public final class JobJournal {
                 stage.name()));
     }
 
+    /** Corrects the expected total of a running stage. */
+    public void progressTotal(String jobId, Stage stage, long bytesTotal) {
+        db.read(c -> update(c, "UPDATE stages SET bytes_total = ? WHERE job_id = ? AND stage = ?", bytesTotal, jobId,
+                stage.name()));
+    }
+
     public void completeStage(String jobId, Stage stage, StageOutcome outcome) {
         db.read(c -> update(c, "UPDATE stages SET state = ?, finished_at = ?, bytes_done = MAX(bytes_done, bytes_total),"
                         + " bytes_read = ?, bytes_written = ?, result_json = ? WHERE job_id = ? AND stage = ?",
@@ -168,6 +174,24 @@ public final class JobJournal {
         String now = Instant.now().toString();
         db.read(c -> update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ?, error_json = ? WHERE id = ?",
                 state.name(), now, now, errorJson.orElse(null), jobId));
+    }
+
+    /**
+     * Puts a FAILED job back in the queue: state QUEUED, error cleared. A conditional update, so
+     * of two concurrent retries exactly one succeeds.
+     *
+     * @return true when the job was FAILED and is now QUEUED
+     */
+    public boolean requeueFailed(String jobId) {
+        String now = Instant.now().toString();
+        return db.read(c -> update(c, "UPDATE jobs SET state = ?, finished_at = NULL, error_json = NULL, updated_at = ?"
+                + " WHERE id = ? AND state = ?", JobState.QUEUED.name(), now, jobId, JobState.FAILED.name())) == 1;
+    }
+
+    /** Replaces a job's image metadata (a retried intake re-reads the corrected sidecar). */
+    public void setMetadata(String jobId, ImageMetadata metadata) {
+        db.read(c -> update(c, "UPDATE jobs SET metadata_json = ?, image_name = ?, updated_at = ? WHERE id = ?",
+                write(metadata), metadata.imageDefinition(), Instant.now().toString(), jobId));
     }
 
     public Optional<JobRecord> job(String id) {

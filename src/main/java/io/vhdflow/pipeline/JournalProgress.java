@@ -8,11 +8,20 @@ final class JournalProgress implements Progress {
     private final String jobId;
     private final Stage stage;
     private long lastNanos = System.nanoTime();
+    private long knownTotal = -1;
 
     JournalProgress(JobJournal journal, String jobId, Stage stage) {
         this.journal = journal;
         this.jobId = jobId;
         this.stage = stage;
+    }
+
+    @Override
+    public void bytesTotal(long total) {
+        if (total != knownTotal) {
+            knownTotal = total;
+            journal.progressTotal(jobId, stage, total);
+        }
     }
 
     @Override

@@ -101,6 +101,7 @@ public final class PackagingService {
                             throw new java.io.UncheckedIOException(e);
                         }
                         last[0] = done;
+                        progress.bytesTotal(total);
                         progress.bytesDone(done);
                     }));
         } catch (java.io.UncheckedIOException e) {

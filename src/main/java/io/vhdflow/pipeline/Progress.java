@@ -6,4 +6,11 @@ public interface Progress {
     Progress NONE = done -> { };
 
     void bytesDone(long done);
+
+    /**
+     * Corrects the total announced when the stage started, once the stage knows it better (the
+     * package stage writes the image's virtual size, not the dropped file's size).
+     */
+    default void bytesTotal(long total) {
+    }
 }

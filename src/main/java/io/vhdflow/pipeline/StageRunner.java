@@ -3,6 +3,7 @@ package io.vhdflow.pipeline;
 import io.vhdflow.disk.DiskFormatException;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -13,9 +14,28 @@ import java.util.Optional;
  */
 public final class StageRunner {
     private final JobJournal journal;
+    private final List<StageObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public StageRunner(JobJournal journal) {
         this.journal = journal;
+    }
+
+    /** Adds an observer told of every stage attempt's end (metrics). */
+    public void addObserver(StageObserver observer) {
+        observers.add(observer);
+    }
+
+    private void ended(String jobId, Stage stage, StageState state, long startNanos, StageOutcome outcome) {
+        Duration took = Duration.ofNanos(System.nanoTime() - startNanos);
+        for (StageObserver o : observers) {
+            try {
+                o.stageEnded(jobId, stage, state, took, outcome);
+            } catch (RuntimeException e) {
+                // An observer is bookkeeping; it must never fail the job.
+                System.getLogger(StageRunner.class.getName()).log(System.Logger.Level.WARNING,
+                        "stage observer failed: " + e);
+            }
+        }
     }
 
     public void run(String jobId, Stage stage, StageWork work) throws IOException, JobRejectedException {
@@ -24,14 +44,18 @@ public final class StageRunner {
             return;
         }
         journal.startStage(jobId, stage, work.bytesTotal(job));
+        long start = System.nanoTime();
         try {
             StageOutcome outcome = work.run(job, new JournalProgress(journal, jobId, stage));
             journal.completeStage(jobId, stage, outcome);
+            ended(jobId, stage, StageState.DONE, start, outcome);
         } catch (JobRejectedException e) {
             journal.failStage(jobId, stage, e.getMessage());
+            ended(jobId, stage, StageState.FAILED, start, null);
             throw e;
         } catch (DiskFormatException e) {
             journal.failStage(jobId, stage, e.getMessage());
+            ended(jobId, stage, StageState.FAILED, start, null);
             throw new JobRejectedException(new JobError("image.invalid", stage.id(),
                     job.sourceName() + " is not a valid disk image: " + e.getMessage(),
                     Optional.of(e.structure()), e.offset() >= 0 ? Optional.of(e.offset()) : Optional.empty(),
@@ -40,6 +64,7 @@ public final class StageRunner {
                     List.of()), e);
         } catch (IOException | RuntimeException e) {
             journal.failStage(jobId, stage, String.valueOf(e.getMessage()));
+            ended(jobId, stage, StageState.FAILED, start, null);
             throw e;
         }
     }

@@ -33,6 +33,8 @@ public final class CamelSettings {
         p.setProperty("camel.server.staticEnabled", "true");
         p.setProperty("camel.rest.component", "platform-http");
         p.setProperty("camel.rest.bindingMode", "off");
+        // Camel's route metrics (camel-micrometer-prometheus) in the registry /api/metrics serves.
+        p.setProperty("camel.metrics.enabled", "true");
         return p;
     }
 

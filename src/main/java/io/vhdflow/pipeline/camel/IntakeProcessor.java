@@ -27,7 +27,14 @@ public final class IntakeProcessor implements Processor {
     public void process(Exchange exchange) throws Exception {
         GenericFile<?> file = exchange.getMessage().getMandatoryBody(GenericFile.class);
         Optional<String> job = intake.takeIn(Path.of(file.getAbsoluteFilePath()), Optional.empty());
-        exchange.getMessage().setBody(job.filter(id -> journal.job(id)
-                .map(j -> j.state() == JobState.QUEUED).orElse(false)).orElse(null));
+        Optional<String> queued = job.filter(id -> journal.job(id)
+                .map(j -> j.state() == JobState.QUEUED).orElse(false));
+        if (queued.isEmpty()) {
+            // Refused, or failed at intake. A null body is not enough: the file message hands the
+            // GenericFile back for a null body, and the route's filter would send it to the pipeline.
+            exchange.setRouteStop(true);
+            return;
+        }
+        exchange.getMessage().setBody(queued.get());
     }
 }

@@ -1,9 +1,7 @@
 package io.vhdflow.pipeline.camel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vhdflow.ops.Health;
-import io.vhdflow.ops.RouteCounters;
-import io.vhdflow.ops.StatusApi;
+import io.vhdflow.ops.OpsBeans;
 import io.vhdflow.pipeline.PipelineServices;
 import io.vhdflow.pipeline.Settings;
 import io.vhdflow.pipeline.Stage;
@@ -48,11 +46,6 @@ public final class VhdflowConfiguration implements CamelConfiguration {
         r.bind("jobCompletion", new JobStepProcessor("jobCompletion", s.stages()::complete));
         r.bind("jobFailure", new JobFailureProcessor(s.failure(), s.journal()));
         r.bind("jobResumer", new JobResumer(s.journal()));
-
-        RouteCounters counters = new RouteCounters();
-        context.getManagementStrategy().addEventNotifier(counters);
-        r.bind("routeCounters", counters);
-        r.bind("statusApi", new StatusApi(s.journal(),
-                new Health(settings.home(), s.journal(), settings.minFreeBytes()), counters, json));
+        OpsBeans.bind(context, s, settings, props);
     }
 }

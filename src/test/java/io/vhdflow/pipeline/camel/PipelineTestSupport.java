@@ -25,11 +25,11 @@ import java.util.Properties;
 import java.util.function.BooleanSupplier;
 
 /** Shared pieces of the pipeline tests: a temporary home, the sample VHD, waiting. */
-final class PipelineTestSupport {
+public final class PipelineTestSupport {
     private PipelineTestSupport() {
     }
 
-    static int freePort() {
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {
@@ -38,7 +38,7 @@ final class PipelineTestSupport {
     }
 
     /** Effective properties for a test home: fast polling, short settle time, given HTTP port. */
-    static Properties properties(Path home, int port, Map<String, String> extra) {
+    public static Properties properties(Path home, int port, Map<String, String> extra) {
         Properties flags = new Properties();
         flags.setProperty("vhdflow.home", home.toString());
         flags.setProperty("vhdflow.http.port", String.valueOf(port));
@@ -56,7 +56,7 @@ final class PipelineTestSupport {
     }
 
     /** Unpacks the bundled sample VHD (made by samples/make-sample-vhd.sh) to {@code target}. */
-    static Path sampleVhd(Path target) throws IOException {
+    public static Path sampleVhd(Path target) throws IOException {
         try (InputStream in = new ZstdInputStream(PipelineTestSupport.class
                 .getResourceAsStream("/samples/sample-linux.vhd.zst"))) {
             Files.copy(in, target, StandardCopyOption.REPLACE_EXISTING);
@@ -65,14 +65,14 @@ final class PipelineTestSupport {
     }
 
     /** Places a file in a drop folder the way a copy tool would finish: whole, by rename. */
-    static Path drop(Path source, Path dropDir, String name) throws IOException {
+    public static Path drop(Path source, Path dropDir, String name) throws IOException {
         Path tmp = dropDir.resolve("." + name + ".copying");
         Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
         Files.setLastModifiedTime(tmp, FileTime.from(Instant.now().minusSeconds(60)));
         return Files.move(tmp, dropDir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
-    static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    public static void await(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
         Instant end = Instant.now().plus(timeout);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(end)) {
@@ -82,17 +82,17 @@ final class PipelineTestSupport {
         }
     }
 
-    static List<JobRecord> finishedJobs(JobJournal journal) {
+    public static List<JobRecord> finishedJobs(JobJournal journal) {
         return journal.jobs(JobJournal.JobFilter.all()).stream().filter(j -> j.state().isFinal()).toList();
     }
 
-    static JobRecord awaitOneFinished(JobJournal journal, int expectedTotal) throws InterruptedException {
+    public static JobRecord awaitOneFinished(JobJournal journal, int expectedTotal) throws InterruptedException {
         await(expectedTotal + " finished job(s)", Duration.ofSeconds(60),
                 () -> finishedJobs(journal).size() >= expectedTotal);
         return finishedJobs(journal).get(0);
     }
 
-    static String sha256(Path f) throws Exception {
+    public static String sha256(Path f) throws Exception {
         MessageDigest md = MessageDigest.getInstance("SHA-256");
         try (InputStream in = Files.newInputStream(f)) {
             byte[] b = new byte[1 << 16];
@@ -104,7 +104,7 @@ final class PipelineTestSupport {
         return HexFormat.of().formatHex(md.digest());
     }
 
-    static boolean isFinal(JobJournal journal, String id, JobState state) {
+    public static boolean isFinal(JobJournal journal, String id, JobState state) {
         return journal.job(id).map(j -> j.state() == state).orElse(false);
     }
 }

@@ -1,0 +1,126 @@
+package io.vhdflow.ops;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vhdflow.pipeline.HomeLayout;
+import io.vhdflow.pipeline.JobJournal;
+import io.vhdflow.pipeline.JobRecord;
+import io.vhdflow.pipeline.JobState;
+import io.vhdflow.pipeline.Stage;
+import io.vhdflow.pipeline.StageObserver;
+import io.vhdflow.pipeline.StageOutcome;
+import io.vhdflow.pipeline.StageState;
+import org.apache.camel.Exchange;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+/**
+ * vhdflow's own metrics, in the Prometheus registry that Camel's route metrics also use:
+ * {@code vhdflow_stage_duration_seconds} (histogram per stage and outcome),
+ * {@code vhdflow_stage_bytes_total} (read / written per stage), {@code vhdflow_jobs} (per state),
+ * {@code vhdflow_verification_verdicts_total} (per verdict), {@code vhdflow_queue_depth} (jobs waiting
+ * in {@code seda:jobs}) and {@code vhdflow_disk_free_bytes} (usable space in the home).
+ */
+public final class PipelineMetrics implements StageObserver {
+    /** Prometheus text exposition format, version 0.0.4. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    private static final long JOB_COUNT_CACHE_NANOS = 1_000_000_000L;
+
+    private record Counts(long atNanos, Map<JobState, Integer> counts) {
+    }
+
+    private final PrometheusMeterRegistry registry;
+    private final JobJournal journal;
+    private final AtomicReference<Counts> counts = new AtomicReference<>();
+
+    public PipelineMetrics(PrometheusMeterRegistry registry, JobJournal journal, HomeLayout home,
+                           LongSupplier queueDepth) {
+        this.registry = registry;
+        this.journal = journal;
+        for (JobState s : JobState.values()) {
+            Gauge.builder("vhdflow.jobs", () -> jobCount(s)).description("Jobs in the journal, by state")
+                    .tag("state", s.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
+        Gauge.builder("vhdflow.queue.depth", () -> queueDepth.getAsLong())
+                .description("Jobs waiting in seda:jobs for a pipeline slot").register(registry);
+        Gauge.builder("vhdflow.disk.free", () -> freeBytes(home)).baseUnit("bytes")
+                .description("Usable space on the filesystem of the vhdflow home (-1 when unreadable)")
+                .register(registry);
+        // Register the per-stage meters up front so a scrape shows every series from the start.
+        for (Stage stage : Stage.values()) {
+            for (StageState state : new StageState[] {StageState.DONE, StageState.FAILED}) {
+                timer(stage, state);
+            }
+            bytes(stage, "read");
+            bytes(stage, "written");
+        }
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void stageEnded(String jobId, Stage stage, StageState state, Duration took, StageOutcome outcome) {
+        timer(stage, state).record(took);
+        if (outcome != null) {
+            bytes(stage, "read").increment(outcome.bytesRead());
+            bytes(stage, "written").increment(outcome.bytesWritten());
+        }
+        if (stage == Stage.VERIFY) {
+            // The verify stage records its verdict before it may reject; no verdict means the image was unreadable.
+            String verdict = journal.job(jobId).flatMap(JobRecord::verdict).orElse("unreadable");
+            Counter.builder("vhdflow.verification.verdicts").description("Verification verdicts")
+                    .tag("verdict", verdict).register(registry).increment();
+        }
+        counts.set(null);
+    }
+
+    /** {@code GET /api/metrics}: the Prometheus text format. */
+    public void scrape(Exchange ex) {
+        ex.getMessage().removeHeader("Authorization");
+        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
+        ex.getMessage().setHeader(Exchange.CONTENT_TYPE, CONTENT_TYPE);
+        ex.getMessage().setBody(registry.scrape());
+    }
+
+    private Timer timer(Stage stage, StageState state) {
+        return Timer.builder("vhdflow.stage.duration").description("Wall time of stage attempts")
+                .tag("stage", stage.id()).tag("outcome", state.name().toLowerCase(Locale.ROOT))
+                .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(10))
+                .maximumExpectedValue(Duration.ofHours(6)).register(registry);
+    }
+
+    private Counter bytes(Stage stage, String direction) {
+        return Counter.builder("vhdflow.stage.bytes").baseUnit("bytes")
+                .description("Bytes read and written by completed stages")
+                .tag("stage", stage.id()).tag("direction", direction).register(registry);
+    }
+
+    /** Job counts, read from the journal at most once a second however often Prometheus scrapes. */
+    private double jobCount(JobState state) {
+        Counts c = counts.get();
+        long now = System.nanoTime();
+        if (c == null || now - c.atNanos() > JOB_COUNT_CACHE_NANOS) {
+            c = new Counts(now, journal.countByState());
+            counts.set(c);
+        }
+        return c.counts().getOrDefault(state, 0);
+    }
+
+    private static double freeBytes(HomeLayout home) {
+        try {
+            return Files.getFileStore(home.home()).getUsableSpace();
+        } catch (IOException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+// vhdflow dashboard: polls the status API every 1.5 s and redraws. Plain JavaScript, no build step,
+// nothing loaded from elsewhere. Every state is written as text; colour only repeats it.
+"use strict";
+
+const POLL_MS = 1500;
+const STAGES = ["backup", "verify", "package", "register"];
+// Last bytesDone seen per job/stage, for a live rate between two polls.
+const lastSeen = new Map();
+
+function el(tag, attrs, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null) continue;
+    if (k === "class") e.className = v; else e.setAttribute(k, v);
+  }
+  for (const c of children) {
+    if (c === undefined || c === null) continue;
+    e.append(c instanceof Node ? c : String(c));
+  }
+  return e;
+}
+
+function bytes(n) {
+  if (n === undefined || n === null || n < 0) return "?";
+  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
+  return (i === 0 ? n.toFixed(0) : n.toFixed(1)) + " " + units[i];
+}
+
+function duration(s) {
+  if (s === undefined || s === null) return "";
+  s = Math.round(s);
+  if (s < 60) return s + " s";
+  if (s < 3600) return Math.floor(s / 60) + " min " + (s % 60) + " s";
+  return Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60) + " min";
+}
+
+function time(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { hour12: false });
+}
+
+function stateCell(text) {
+  const t = String(text || "unknown").toLowerCase();
+  return el("td", {}, el("span", { class: "state state-" + t, "data-state": t }, t));
+}
+
+async function getJson(path) {
+  const r = await fetch(path, { headers: { "Accept": "application/json" }, cache: "no-store" });
+  if (!r.ok && r.status !== 503) throw new Error(path + " answered " + r.status);
+  return r.json();
+}
+
+function fillTable(id, rows, emptyId) {
+  const table = document.getElementById(id);
+  const body = table.tBodies[0];
+  body.replaceChildren(...rows);
+  if (emptyId) {
+    table.hidden = rows.length === 0;
+    document.getElementById(emptyId).hidden = rows.length !== 0;
+  }
+}
+
+/** One stage's line: name, state or progress as text, and a progress bar. */
+function stageLine(job, st, now) {
+  const key = job.id + "/" + st.stage;
+  let text;
+  let value = 0;
+  let max = 1;
+  if (st.state === "done") {
+    value = 1;
+    text = "done" + (st.seconds !== undefined ? " in " + duration(st.seconds) : "")
+      + (st.bytesPerSecond ? ", " + bytes(st.bytesPerSecond) + "/s" : "");
+  } else if (st.state === "failed") {
+    text = "failed: " + (st.error || "see the error below");
+  } else if (st.state === "running") {
+    const prev = lastSeen.get(key);
+    let rate = st.bytesPerSecond;
+    if (prev && now > prev.at && st.bytesDone >= prev.done && st.bytesDone !== prev.done) {
+      rate = (st.bytesDone - prev.done) * 1000 / (now - prev.at);
+    }
+    if (!prev || st.bytesDone !== prev.done) lastSeen.set(key, { done: st.bytesDone, at: now });
+    if (st.bytesTotal > 0) {
+      value = st.bytesDone;
+      max = st.bytesTotal;
+      const pct = Math.floor(100 * st.bytesDone / st.bytesTotal);
+      text = "running, " + pct + "% (" + bytes(st.bytesDone) + " of " + bytes(st.bytesTotal) + ")"
+        + (rate ? ", " + bytes(rate) + "/s" : "");
+    } else {
+      value = null;
+      text = "running for " + duration(st.seconds) + (st.bytesDone > 0 ? ", " + bytes(st.bytesDone) + " so far" : "");
+    }
+  } else {
+    text = st.state;
+  }
+  const bar = el("progress", { "aria-label": st.stage + " progress", max: String(max) });
+  if (value !== null) bar.value = value;
+  return [el("span", { class: "mono" }, st.stage),
+          el("span", { class: "stage-state", "data-stage": st.stage, "data-state": st.state }, text), bar];
+}
+
+function inflightJob(job, now) {
+  const byStage = new Map((job.stages || []).map(s => [s.stage, s]));
+  const lines = [];
+  for (const name of STAGES) {
+    const st = byStage.get(name) || { stage: name, state: "waiting" };
+    lines.push(...stageLine(job, st, now));
+  }
+  return el("article", { class: "job", "data-job-id": job.id, "data-state": job.state },
+    el("h3", {}, job.source + " → " + job.image + (job.version ? " " + job.version : "")),
+    el("p", {}, "Job ", el("span", { class: "mono" }, job.id), " is ",
+      el("span", { class: "state state-" + job.state }, job.state),
+      job.stage ? " (stage " + job.stage + ")" : "", ", " + bytes(job.sourceSize) + ", since " + time(job.createdAt)),
+    el("div", { class: "stages", role: "group", "aria-label": "stages of job " + job.id }, ...lines));
+}
+
+function failure(job) {
+  const e = job.error || {};
+  const details = (e.details || []).map(d => el("li", {}, d));
+  return el("article", { class: "failure", "data-job-id": job.id, "data-state": "failed" },
+    el("h3", {}, "failed: " + job.source + " (job ", el("span", { class: "mono" }, job.id), ")"),
+    el("p", { class: "reason" }, el("strong", {}, "Why: "), e.message || "no reason recorded"),
+    el("p", {}, "Stage: " + (e.stage || job.stage || "?") + ", code ", el("code", {}, e.code || "?"),
+      e.structure ? ", at " + e.structure + (e.offset !== undefined ? " byte " + e.offset : "") : "",
+      ", " + time(job.finishedAt)),
+    details.length ? el("div", {}, el("p", {}, "Failed checks and details:"), el("ul", { class: "checks" }, ...details)) : null,
+    e.remedy ? el("p", {}, el("strong", {}, "What to do: "), e.remedy) : null);
+}
+
+function jobRow(j) {
+  return el("tr", { "data-job-id": j.id },
+    el("td", { class: "mono" }, j.id), el("td", {}, j.source), el("td", {}, j.gallery + "/" + j.image),
+    el("td", {}, j.version || ""), stateCell(j.state), el("td", {}, j.stage || ""), el("td", {}, j.verdict || ""),
+    el("td", {}, time(j.createdAt)), el("td", { class: "num" }, duration(j.seconds)));
+}
+
+function routeRow(r) {
+  return el("tr", { "data-route-id": r.id },
+    el("td", { class: "mono" }, r.id), stateCell(r.status), el("td", { class: "num" }, duration(r.uptimeSeconds)),
+    el("td", { class: "num" }, r.exchangesTotal), el("td", { class: "num" }, r.exchangesFailed),
+    el("td", { class: "num" }, r.exchangesInflight),
+    el("td", {}, r.lastError ? r.lastError + " (" + time(r.lastErrorAt) + ")" : "none"));
+}
+
+function batchRow(b) {
+  const counts = Object.entries(b.jobs || {}).map(([s, n]) => n + " " + s).join(", ");
+  return el("tr", { "data-batch-id": b.id },
+    el("td", { class: "mono" }, b.id), el("td", {}, time(b.createdAt)), el("td", { class: "num" }, b.jobCount),
+    el("td", {}, counts || "none yet"), el("td", {}, b.finishedAt ? time(b.finishedAt) : "not yet"));
+}
+
+function catalogRow(c) {
+  return el("tr", {},
+    el("td", {}, c.gallery), el("td", {}, el("a", { href: "api/catalog/" + encodeURIComponent(c.gallery) + "/"
+      + encodeURIComponent(c.image) }, c.image)),
+    el("td", { class: "num" }, c.versions), el("td", {}, c.latest || ""), el("td", {}, time(c.lastPublishedAt)),
+    el("td", {}, c.lastVerdict || ""));
+}
+
+async function refresh() {
+  const now = Date.now();
+  try {
+    const [running, queued, failed, recent, routes, batches, catalog, ready] = await Promise.all([
+      getJson("api/jobs?state=running&stages=true&limit=50"),
+      getJson("api/jobs?state=queued&stages=true&limit=50"),
+      getJson("api/jobs?state=failed&limit=10"),
+      getJson("api/jobs?limit=25"),
+      getJson("api/routes"),
+      getJson("api/batches"),
+      getJson("api/catalog"),
+      getJson("api/health/ready"),
+    ]);
+    const inflight = running.concat(queued);
+    // Forget rate samples of jobs that left the pipeline.
+    const live = new Set(inflight.map(j => j.id));
+    for (const key of lastSeen.keys()) {
+      if (!live.has(key.split("/")[0])) lastSeen.delete(key);
+    }
+    document.getElementById("inflight").replaceChildren(...inflight.map(j => inflightJob(j, now)));
+    document.getElementById("inflight-empty").hidden = inflight.length > 0;
+    document.getElementById("failures").replaceChildren(...failed.map(failure));
+    document.getElementById("failures-empty").hidden = failed.length > 0;
+    fillTable("jobs", recent.map(jobRow));
+    fillTable("routes", routes.map(routeRow));
+    fillTable("batches", batches.map(batchRow), "batches-empty");
+    fillTable("catalog", catalog.map(catalogRow), "catalog-empty");
+    const health = ready.status === "UP" ? "ready" : "NOT READY: " + (ready.reasons || []).join("; ");
+    document.getElementById("status").textContent = "Service " + health + ". " + inflight.length
+      + " job(s) in flight. Updated " + new Date().toLocaleTimeString(undefined, { hour12: false }) + ".";
+  } catch (err) {
+    document.getElementById("status").textContent = "Cannot reach the vhdflow API (" + err.message
+      + "); retrying every " + POLL_MS / 1000 + " s.";
+  }
+}
+
+refresh();
+setInterval(refresh, POLL_MS);
