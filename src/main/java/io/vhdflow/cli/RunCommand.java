@@ -72,7 +72,7 @@ public final class RunCommand implements Callable<Integer> {
         Main main = new Main();
         main.setInitialProperties(CamelSettings.derive(props));
         main.configure().addConfiguration(VhdflowConfiguration.class);
-        System.out.printf("vhdflow: home %s, status API http://%s:%s/api/jobs%n", layout.home(),
+        System.out.printf("vhdflow: home %s, dashboard http://%s:%s/ (API under /api)%n", layout.home(),
                 props.getProperty("vhdflow.http.host"), props.getProperty("vhdflow.http.port"));
         if (!untilIdle) {
             main.run();
