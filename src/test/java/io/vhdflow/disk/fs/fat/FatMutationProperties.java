@@ -2,7 +2,6 @@ package io.vhdflow.disk.fs.fat;
 
 import io.vhdflow.disk.DiskFormatException;
 import io.vhdflow.disk.container.ByteSource;
-import io.vhdflow.disk.volume.MemoryByteSource;
 import io.vhdflow.disk.volume.PatchedByteSource;
 import io.vhdflow.testing.Fixtures;
 import net.jqwik.api.Arbitraries;
@@ -35,7 +34,7 @@ class FatMutationProperties {
         Path dir = Files.createTempDirectory("vhdflow-fat-props");
         for (String f : List.of("fat12", "fat16", "fat32")) {
             Path p = Fixtures.extract("fat/" + f + ".img.zst", dir);
-            IMAGES.put(f, MemoryByteSource.of(p));
+            IMAGES.put(f, Fixtures.inMemory(p));
             Files.delete(p);
         }
         Files.delete(dir);
