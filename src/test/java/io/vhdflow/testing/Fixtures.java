@@ -1,6 +1,7 @@
 package io.vhdflow.testing;
 
 import com.github.luben.zstd.ZstdInputStream;
+import io.vhdflow.disk.container.ByteArraySource;
 
 import java.io.BufferedInputStream;
 import java.io.IOException;
@@ -65,6 +66,15 @@ public final class Fixtures {
             throw new UncheckedIOException("unpacking fixture " + resource, e);
         }
         return out;
+    }
+
+    /** The whole of {@code file} in memory, named by its file name, for tests that copy or damage small images. */
+    public static ByteArraySource inMemory(Path file) {
+        try {
+            return new ByteArraySource(Files.readAllBytes(file), file.getFileName().toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("reading " + file, e);
+        }
     }
 
     /** Text of a fixture's companion file (e.g. the tool output recorded when it was made). */

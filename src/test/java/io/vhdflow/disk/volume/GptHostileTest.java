@@ -2,6 +2,7 @@ package io.vhdflow.disk.volume;
 
 import io.vhdflow.disk.DiskFormatException;
 import io.vhdflow.disk.Finding;
+import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.testing.Fixtures;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,6 +10,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.zip.CRC32;
@@ -26,7 +28,7 @@ class GptHostileTest {
 
     @BeforeEach
     void load() throws Exception {
-        d = MemoryByteSource.of(Fixtures.extract("volume/gpt-esp-root.img.zst", tmp)).data();
+        d = Files.readAllBytes(Fixtures.extract("volume/gpt-esp-root.img.zst", tmp));
         backupHeader = d.length - 512;
     }
 
@@ -53,7 +55,7 @@ class GptHostileTest {
     }
 
     DiskLayout open() throws Exception {
-        return VolumeSystems.open(new MemoryByteSource(d, "gpt.img"));
+        return VolumeSystems.open(new ByteArraySource(d, "gpt.img"));
     }
 
     List<String> codes(DiskLayout l) {

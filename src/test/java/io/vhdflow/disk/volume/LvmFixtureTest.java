@@ -1,6 +1,7 @@
 package io.vhdflow.disk.volume;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.volume.lvm.LvmVolumeGroup;
 import io.vhdflow.testing.Fixtures;
@@ -190,7 +191,7 @@ class LvmFixtureTest {
         byte[] pv = p3.source().readBytes(0, 2 * 1024 * 1024, "pv");
         pv[510] = 0x55;
         pv[511] = (byte) 0xAA;
-        DiskLayout bare = VolumeSystems.open(new MemoryByteSource(pv, "pv-b"));
+        DiskLayout bare = VolumeSystems.open(new ByteArraySource(pv, "pv-b"));
         assertEquals(PartitionScheme.NONE, bare.scheme());
         assertTrue(bare.volume("disk").orElseThrow().hasRole(VolumeRole.LVM_PV));
         assertEquals(1, bare.volumeGroups().size());

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.volume;
 
 import io.vhdflow.disk.Finding;
+import io.vhdflow.disk.container.ByteArraySource;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -35,7 +36,7 @@ class MbrHostileTest {
     }
 
     static DiskLayout open(byte[] d) throws Exception {
-        return VolumeSystems.open(new MemoryByteSource(d, "crafted.img"));
+        return VolumeSystems.open(new ByteArraySource(d, "crafted.img"));
     }
 
     static List<String> codes(DiskLayout l) {
@@ -110,7 +111,7 @@ class MbrHostileTest {
         entry(d, 0, 0, 0x42, 0x83, 2048, 2048);
         DiskLayout l = open(d);
         assertEquals(PartitionScheme.NONE, l.scheme());
-        assertFalse(MasterBootRecord.probe(new MemoryByteSource(d, "x")));
+        assertFalse(MasterBootRecord.probe(new ByteArraySource(d, "x")));
     }
 
     @Test

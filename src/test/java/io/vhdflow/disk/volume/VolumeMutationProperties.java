@@ -8,6 +8,7 @@ import io.vhdflow.disk.fs.FileTooLargeException;
 import io.vhdflow.disk.fs.FileType;
 import io.vhdflow.disk.fs.fat.FatFilesystem;
 import io.vhdflow.testing.Fixtures;
+import io.vhdflow.testing.PatchedByteSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -95,7 +96,7 @@ public class VolumeMutationProperties {
 
     @Property(tries = 300)
     void mutatedDisksGiveResultsOrTypedErrors(@ForAll("mutatedDisk") Map.Entry<String, Map<Long, Byte>> m) throws Exception {
-        ByteSource disk = new PatchedByteSource(SOURCES.get(m.getKey()), m.getValue());
+        ByteSource disk = new PatchedByteSource(SOURCES.get(m.getKey())).patch(m.getValue());
         DiskLayout layout;
         try {
             layout = VolumeSystems.open(disk);

@@ -6,6 +6,7 @@ import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.fs.FileTooLargeException;
 import io.vhdflow.testing.Fixtures;
+import io.vhdflow.testing.PatchedByteSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,15 +72,15 @@ class Ext4HostileTest {
 
     /** Patches a superblock field and fixes the superblock checksum so only the intended fault remains. */
     private static PatchedByteSource superblockPatch(ByteSource base, int field, long value, int bytes) throws IOException {
-        PatchedByteSource p = new PatchedByteSource(base).putLe(SB + field, value, bytes);
+        PatchedByteSource p = new PatchedByteSource(base).patchLE(SB + field, value, bytes);
         byte[] sb = p.readBytes(SB, 1024, "test");
-        p.putLe(SB + 0x3FC, Checksums.crc32c(~0, sb, 0, 0x3FC), 4);
+        p.patchLE(SB + 0x3FC, Checksums.crc32c(~0, sb, 0, 0x3FC), 4);
         return p;
     }
 
     @Test
     void badMagicIsNotExt4() throws IOException {
-        PatchedByteSource p = new PatchedByteSource(ext4).put(SB + 0x38, 0x54);
+        PatchedByteSource p = new PatchedByteSource(ext4).patch(SB + 0x38, (byte) 0x54);
         assertFalse(Ext4Filesystem.probe(p));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> Ext4Filesystem.open(p));
         assertEquals(SB + 0x38, e.offset());
@@ -140,7 +141,7 @@ class Ext4HostileTest {
     void inodeChecksumMismatchIsAFindingNotAFailure() throws IOException {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode shadow = clean.inode(clean.inodeNumber("/etc/shadow"));
-        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).put(shadow.offset + 0x02, 42));
+        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patch(shadow.offset + 0x02, (byte) 42));
         assertEquals(42, fs.attributes("/etc/shadow").uid());
         assertEquals(List.of("ext4.checksum-mismatch"), fs.findings().stream().map(Finding::code).toList());
         assertEquals(shadow.offset, fs.findings().get(0).offset());
@@ -169,7 +170,7 @@ class Ext4HostileTest {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode osr = clean.inode(clean.inodeNumber("/etc/os-release"));
         long entry = osr.offset + Inode.I_BLOCK + 12;
-        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).putLe(entry + 8, 0xFFFFFF00L, 4));
+        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(entry + 8, 0xFFFFFF00L, 4));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/etc/os-release", 100));
         assertEquals(entry, e.offset());
         assertEquals("ext4 inode " + osr.number + " extent", e.structure());
@@ -185,10 +186,10 @@ class Ext4HostileTest {
         long childAt = child * 4096;
         // Make the child an index node pointing at itself, and the root one level deeper to match.
         PatchedByteSource p = new PatchedByteSource(ext4)
-                .putLe(frag.offset + Inode.I_BLOCK + 6, 2, 2)
-                .putLe(childAt + 6, 1, 2)
-                .putLe(childAt + 12 + 4, child, 4)
-                .putLe(childAt + 12 + 8, 0, 2);
+                .patchLE(frag.offset + Inode.I_BLOCK + 6, 2, 2)
+                .patchLE(childAt + 6, 1, 2)
+                .patchLE(childAt + 12 + 4, child, 4)
+                .patchLE(childAt + 12 + 8, 0, 2);
         Ext4Filesystem fs = Ext4Filesystem.open(p);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/fragmented.bin", 16 << 20));
         assertEquals(childAt + 6, e.offset());
@@ -199,7 +200,7 @@ class Ext4HostileTest {
     void extentDepthBombIsRefused() throws IOException {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode frag = clean.inode(clean.inodeNumber("/fragmented.bin"));
-        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).putLe(frag.offset + Inode.I_BLOCK + 6, 60000, 2));
+        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(frag.offset + Inode.I_BLOCK + 6, 60000, 2));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.newInputStream("/fragmented.bin").read());
         assertEquals(frag.offset + Inode.I_BLOCK + 6, e.offset());
         assertTrue(e.getMessage().contains("exceeds the limit"), e.getMessage());
@@ -209,7 +210,7 @@ class Ext4HostileTest {
     void extentEntriesOverflowingTheNode() throws IOException {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode osr = clean.inode(clean.inodeNumber("/etc/os-release"));
-        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).putLe(osr.offset + Inode.I_BLOCK + 2, 9, 2));
+        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(osr.offset + Inode.I_BLOCK + 2, 9, 2));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/etc/os-release", 100));
         assertEquals(osr.offset + Inode.I_BLOCK, e.offset());
     }
@@ -219,7 +220,7 @@ class Ext4HostileTest {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode etc = clean.inode(clean.inodeNumber("/etc"));
         long at = clean.blockMap(etc).find(0).physical() * 4096;
-        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).putLe(at + 24 + 4, 0, 2));
+        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(at + 24 + 4, 0, 2));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/etc"));
         assertEquals(at + 24, e.offset());
         assertTrue(e.structure().startsWith("ext4 directory inode " + etc.number), e.structure());
@@ -231,7 +232,7 @@ class Ext4HostileTest {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode etc = clean.inode(clean.inodeNumber("/etc"));
         long at = clean.blockMap(etc).find(0).physical() * 4096;
-        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).putLe(at + 24, 0xFFFFFFF0L, 4));
+        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(at + 24, 0xFFFFFFF0L, 4));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/etc"));
         assertEquals(at + 24, e.offset());
     }
@@ -241,14 +242,14 @@ class Ext4HostileTest {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode osr = clean.inode(clean.inodeNumber("/etc/os-release"));
         Inode etc = clean.inode(clean.inodeNumber("/etc"));
-        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).putLe(osr.offset + 0x6C, 0x7FFFFFFFL, 4));
+        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(osr.offset + 0x6C, 0x7FFFFFFFL, 4));
         assertThrows(FileTooLargeException.class, () -> fs.readAllBytes("/etc/os-release", 1 << 20));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.newInputStream("/etc/os-release"));
         assertEquals(osr.offset + 0x04, e.offset());
-        Ext4Filesystem bigDir = Ext4Filesystem.open(new PatchedByteSource(ext4).putLe(etc.offset + 0x6C, 0x100, 4));
+        Ext4Filesystem bigDir = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(etc.offset + 0x6C, 0x100, 4));
         DiskFormatException d = assertThrows(DiskFormatException.class, () -> bigDir.list("/etc"));
         assertEquals(etc.offset + 0x04, d.offset());
-        Ext4Filesystem neg = Ext4Filesystem.open(new PatchedByteSource(ext4).putLe(osr.offset + 0x6C, 0x80000000L, 4));
+        Ext4Filesystem neg = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(osr.offset + 0x6C, 0x80000000L, 4));
         DiskFormatException n = assertThrows(DiskFormatException.class, () -> neg.attributes("/etc/os-release"));
         assertEquals(osr.offset + 0x6C, n.offset());
     }
@@ -257,7 +258,7 @@ class Ext4HostileTest {
     void longSymlinkSizeIsCapped() throws IOException {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode link = clean.inode(clean.linkAttributes("/long-link").inode());
-        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).putLe(link.offset + 0x04, 1 << 20, 4));
+        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(link.offset + 0x04, 1 << 20, 4));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readSymbolicLink("/long-link"));
         assertEquals(link.offset + 0x04, e.offset());
     }
@@ -268,14 +269,14 @@ class Ext4HostileTest {
         Inode medium = clean.inode(clean.inodeNumber("/medium.bin"));
         long dind = Integer.toUnsignedLong(medium.u32(Inode.I_BLOCK + 13 * 4));
         // The first pointer in the double-indirect block now leads outside the filesystem.
-        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext2).putLe(dind * 1024, 0x7FFFFFF0L, 4));
+        Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext2).patchLE(dind * 1024, 0x7FFFFFF0L, 4));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> {
             try (InputStream in = fs.newInputStream("/medium.bin")) {
                 in.readAllBytes();
             }
         });
         assertEquals(dind * 1024, e.offset());
-        Ext4Filesystem direct = Ext4Filesystem.open(new PatchedByteSource(ext2).putLe(medium.offset + Inode.I_BLOCK, 1, 4));
+        Ext4Filesystem direct = Ext4Filesystem.open(new PatchedByteSource(ext2).patchLE(medium.offset + Inode.I_BLOCK, 1, 4));
         DiskFormatException d = assertThrows(DiskFormatException.class, () -> direct.newInputStream("/medium.bin").read());
         assertEquals(medium.offset + Inode.I_BLOCK, d.offset());
     }
@@ -284,7 +285,7 @@ class Ext4HostileTest {
     void inodeTableOutsideTheFilesystem() throws IOException {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         GroupDescriptor g0 = clean.groupDescriptor(0);
-        PatchedByteSource p = new PatchedByteSource(ext4).putLe(g0.offset() + 0x08, 0xFFFFFF00L, 4);
+        PatchedByteSource p = new PatchedByteSource(ext4).patchLE(g0.offset() + 0x08, 0xFFFFFF00L, 4);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> Ext4Filesystem.open(p));
         assertEquals(g0.offset() + 0x08, e.offset());
     }

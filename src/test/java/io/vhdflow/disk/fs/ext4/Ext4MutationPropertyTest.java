@@ -8,6 +8,7 @@ import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.FileTooLargeException;
 import io.vhdflow.disk.fs.FileType;
 import io.vhdflow.testing.Fixtures;
+import io.vhdflow.testing.PatchedByteSource;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -49,10 +50,10 @@ class Ext4MutationPropertyTest {
         for (String name : IMAGES) {
             ByteSource src = FileByteSource.open(Fixtures.extract("ext4/" + name + ".img.zst", dir));
             SOURCES.add(src);
-            PatchedByteSource rec = new PatchedByteSource(src).recording(true);
+            PatchedByteSource rec = new PatchedByteSource(src).recordReads();
             Ext4Filesystem fs = Ext4Filesystem.open(rec);
             walk(fs, "/", 0, new int[] {0, 0}, true);
-            List<long[]> ranges = rec.reads().stream()
+            List<long[]> ranges = rec.recordedReads().stream()
                     .filter(r -> r[1] == fs.blockSize() || (r[0] == 1024 && r[1] == 1024)).toList();
             assertTrue(ranges.size() >= 4, name + " metadata ranges: " + ranges.size());
             METADATA.add(ranges);

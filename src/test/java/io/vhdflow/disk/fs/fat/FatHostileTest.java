@@ -1,7 +1,7 @@
 package io.vhdflow.disk.fs.fat;
 
 import io.vhdflow.disk.DiskFormatException;
-import io.vhdflow.disk.volume.MemoryByteSource;
+import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.testing.Fixtures;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -9,6 +9,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,13 +27,13 @@ class FatHostileTest {
 
     @BeforeEach
     void load() throws Exception {
-        d = MemoryByteSource.of(Fixtures.extract("fat/fat16.img.zst", tmp)).data();
+        d = Files.readAllBytes(Fixtures.extract("fat/fat16.img.zst", tmp));
         b = ByteBuffer.wrap(d).order(ByteOrder.LITTLE_ENDIAN);
         fatOffset = (long) (b.getShort(0x0E) & 0xFFFF) * (b.getShort(0x0B) & 0xFFFF);
     }
 
     FatFilesystem fs() throws Exception {
-        return FatFilesystem.open(new MemoryByteSource(d, "fat16.img"), 1_000_000);
+        return FatFilesystem.open(new ByteArraySource(d, "fat16.img"), 1_000_000);
     }
 
     int fat(long cluster) {
@@ -131,7 +132,7 @@ class FatHostileTest {
     @Test
     void damagedBootSectorIsNotFat() throws Exception {
         b.putShort(0x0B, (short) 300);
-        MemoryByteSource src = new MemoryByteSource(d, "x");
+        ByteArraySource src = new ByteArraySource(d, "x");
         assertFalse(FatFilesystem.probe(src));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> FatFilesystem.open(src, 4096));
         assertEquals(4096 + 0x0B, e.offset());
@@ -148,7 +149,7 @@ class FatHostileTest {
         int cs = (b.get(0x0D) & 0xFF) * 512;
         int cut = (int) (dataStart + (bigStart - 1) * cs);
         byte[] part = java.util.Arrays.copyOf(d, cut);
-        try (FatFilesystem fs = FatFilesystem.open(new MemoryByteSource(part, "part"), 1_000_000)) {
+        try (FatFilesystem fs = FatFilesystem.open(new ByteArraySource(part, "part"), 1_000_000)) {
             assertEquals("fat.truncated", fs.findings().get(0).code());
             DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
             assertTrue(e.getMessage().contains("outside the volume's readable clusters"), e.getMessage());
@@ -159,7 +160,7 @@ class FatHostileTest {
         int rootStart = (int) (fatOffset + 2L * (b.getShort(0x16) & 0xFFFF) * 512);
         byte[] tiny = java.util.Arrays.copyOf(d, rootStart + 100);
         DiskFormatException e = assertThrows(DiskFormatException.class,
-                () -> FatFilesystem.open(new MemoryByteSource(tiny, "tiny"), 1_000_000));
+                () -> FatFilesystem.open(new ByteArraySource(tiny, "tiny"), 1_000_000));
         assertEquals(1_000_000 + rootStart, e.offset());
         assertEquals("FAT root directory", e.structure());
     }

@@ -2,9 +2,8 @@ package io.vhdflow.disk.fs.fat;
 
 import io.vhdflow.disk.DiskFormatException;
 import io.vhdflow.disk.container.ByteSource;
-import io.vhdflow.disk.volume.MemoryByteSource;
-import io.vhdflow.disk.volume.PatchedByteSource;
 import io.vhdflow.testing.Fixtures;
+import io.vhdflow.testing.PatchedByteSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -35,7 +34,7 @@ class FatMutationProperties {
         Path dir = Files.createTempDirectory("vhdflow-fat-props");
         for (String f : List.of("fat12", "fat16", "fat32")) {
             Path p = Fixtures.extract("fat/" + f + ".img.zst", dir);
-            IMAGES.put(f, MemoryByteSource.of(p));
+            IMAGES.put(f, Fixtures.inMemory(p));
             Files.delete(p);
         }
         Files.delete(dir);
@@ -63,7 +62,7 @@ class FatMutationProperties {
 
     @Property(tries = 600)
     void mutatedFatGivesDataOrTypedErrors(@ForAll("mutated") Map.Entry<String, Map<Long, Byte>> m) throws Exception {
-        ByteSource src = new PatchedByteSource(IMAGES.get(m.getKey()), m.getValue());
+        ByteSource src = new PatchedByteSource(IMAGES.get(m.getKey())).patch(m.getValue());
         if (!FatFilesystem.probe(src)) {
             Statistics.label("outcome").collect(m.getKey() + " not FAT any more");
             return;

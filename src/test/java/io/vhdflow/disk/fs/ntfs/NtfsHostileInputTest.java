@@ -5,6 +5,7 @@ import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.fs.FileTooLargeException;
 import io.vhdflow.testing.Fixtures;
+import io.vhdflow.testing.PatchedByteSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,7 +56,7 @@ class NtfsHostileInputTest {
     void brokenFixupNamesTheRecordAndTheSectorEnd() throws IOException {
         NtfsFile f = file("/links/original.txt");
         long recAbs = f.base().offset();
-        ByteSource bad = new PatchedByteSource(src).put(recAbs + 1022, (byte) 0x12, (byte) 0x34);
+        ByteSource bad = new PatchedByteSource(src).patch(recAbs + 1022, (byte) 0x12, (byte) 0x34);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readString("/links/original.txt", 100));
         assertEquals("NTFS MFT record " + f.number(), e.structure());
@@ -68,8 +69,8 @@ class NtfsHostileInputTest {
         NtfsBootSector b = clean.bootSector();
         long rec0 = b.mftLcn() * b.clusterSize();
         long rec3 = rec0 + 3L * b.mftRecordSize();
-        PatchedByteSource bad = new PatchedByteSource(src).put(rec0 + 510, (byte) 0xEE, (byte) 0xEE)
-                .put(rec3 + 1022, (byte) 0xEE, (byte) 0xEE);
+        PatchedByteSource bad = new PatchedByteSource(src).patch(rec0 + 510, (byte) 0xEE, (byte) 0xEE)
+                .patch(rec3 + 1022, (byte) 0xEE, (byte) 0xEE);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
         assertEquals("VHDFLOW-NTFS", fs.label().orElseThrow());
         assertEquals("original content\n", fs.readString("/links/original.txt", 100));
@@ -78,7 +79,7 @@ class NtfsHostileInputTest {
         // with the mirror damaged as well, the primary error is reported
         long mirror = b.mftMirrLcn() * b.clusterSize();
         DiskFormatException e = assertThrows(DiskFormatException.class,
-                () -> NtfsFilesystem.open(new PatchedByteSource(bad).put(mirror, (byte) 0)));
+                () -> NtfsFilesystem.open(new PatchedByteSource(bad).patch(mirror, (byte) 0)));
         assertEquals(rec0 + 510, e.offset());
         assertEquals(1, e.getSuppressed().length);
     }
@@ -89,7 +90,7 @@ class NtfsHostileInputTest {
         NonResidentData alloc = (NonResidentData) dir.stream(AttributeRecord.INDEX_ALLOCATION, "$I30", src,
                 clean.bootSector().clusterSize()).orElseThrow();
         long blockAbs = alloc.physicalOffset(0);
-        ByteSource bad = new PatchedByteSource(src).put(blockAbs + 510, (byte) 0x55, (byte) 0x66);
+        ByteSource bad = new PatchedByteSource(src).patch(blockAbs + 510, (byte) 0x55, (byte) 0x66);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/bigdir"));
         assertEquals(blockAbs + 510, e.offset());
@@ -105,7 +106,7 @@ class NtfsHostileInputTest {
         long runAbs = d.offset() + runOff;
         assertNotFixupSlot(runAbs + 6, f.base().offset());
         // one run: length 16 clusters (1 byte), LCN delta 0x7FFFFFF0 (4 bytes), then the terminator
-        ByteSource bad = new PatchedByteSource(src).put(runAbs, (byte) 0x41, (byte) 0x10, (byte) 0xF0, (byte) 0xFF,
+        ByteSource bad = new PatchedByteSource(src).patch(runAbs, (byte) 0x41, (byte) 0x10, (byte) 0xF0, (byte) 0xFF,
                 (byte) 0xFF, (byte) 0x7F, (byte) 0);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.newInputStream("/frag/a.bin"));
@@ -118,7 +119,7 @@ class NtfsHostileInputTest {
     void attributeLengthBeyondTheRecord() throws IOException {
         NtfsFile f = file("/names/MiXeD-CaSe.TXT");
         AttributeRecord si = attr(f, AttributeRecord.STANDARD_INFORMATION);
-        ByteSource bad = new PatchedByteSource(src).putLe(si.offset() + 4, 0x10000, 4);
+        ByteSource bad = new PatchedByteSource(src).patchLE(si.offset() + 4, 0x10000, 4);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.attributes("/names/mixed-case.txt"));
         assertEquals("NTFS MFT record " + f.number() + " attribute 0x10", e.structure());
@@ -129,7 +130,7 @@ class NtfsHostileInputTest {
     void hugeDataSizeIsRefusedNotStreamed() throws IOException {
         NtfsFile f = file("/frag/b.bin");
         AttributeRecord d = attr(f, AttributeRecord.DATA);
-        ByteSource bad = new PatchedByteSource(src).putLe(d.offset() + 0x30, 1L << 62, 8);
+        ByteSource bad = new PatchedByteSource(src).patchLE(d.offset() + 0x30, 1L << 62, 8);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.attributes("/frag/b.bin"));
         assertEquals(d.offset() + 0x30, e.offset());
@@ -162,7 +163,7 @@ class NtfsHostileInputTest {
         assertTrue((Fixups.u16(b, e + 12) & 1) != 0, "top node entries should have children");
         long at = blockAbs + e + len - 8;
         assertTrue((at - blockAbs) % 512 < 502, "patch would hit a fixup slot");
-        NtfsFilesystem fs = NtfsFilesystem.open(new PatchedByteSource(src).putLe(at, top, 8));
+        NtfsFilesystem fs = NtfsFilesystem.open(new PatchedByteSource(src).patchLE(at, top, 8));
         DiskFormatException ex = assertThrows(DiskFormatException.class, () -> fs.list("/bigdir"));
         assertTrue(ex.getMessage().contains("cycle"), ex.getMessage());
         // a lookup that descends through the looping pointer stops too
@@ -178,7 +179,7 @@ class NtfsHostileInputTest {
         long blockAbs = alloc.physicalOffset(0);
         byte[] b = src.readBytes(blockAbs, 64, "test");
         long firstEntry = blockAbs + 0x18 + AttributeRecord.i32(b, 0x18);
-        ByteSource bad = new PatchedByteSource(src).putLe(firstEntry + 8, 0xFFF0, 2);
+        ByteSource bad = new PatchedByteSource(src).patchLE(firstEntry + 8, 0xFFF0, 2);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/bigdir"));
         assertEquals(firstEntry, e.offset());
@@ -191,7 +192,7 @@ class NtfsHostileInputTest {
                 .filter(a -> a.type() == AttributeRecord.INDEX_ROOT).findFirst().orElseThrow();
         long entryAbs = root.valueOffset() + 0x10 + AttributeRecord.i32(root.value(), 0x10);
         assertEquals(src.readBytes(entryAbs, 8, "t")[0], root.value()[0x10 + AttributeRecord.i32(root.value(), 0x10)]);
-        NtfsFilesystem fs = NtfsFilesystem.open(new PatchedByteSource(src).putLe(entryAbs + 8, 0x0F, 2));
+        NtfsFilesystem fs = NtfsFilesystem.open(new PatchedByteSource(src).patchLE(entryAbs + 8, 0x0F, 2));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/names"));
         assertEquals(entryAbs, e.offset());
         assertEquals("NTFS MFT record " + dir.number() + " attribute 0x90", e.structure());
@@ -204,7 +205,7 @@ class NtfsHostileInputTest {
                 .orElseThrow();
         long abs = d.physicalOffset(0);
         // chunk header claiming a compressed chunk of 4096 bytes filled with back references to nowhere
-        PatchedByteSource bad = new PatchedByteSource(src).put(abs, (byte) 0xFF, (byte) 0xBF, (byte) 0xFF,
+        PatchedByteSource bad = new PatchedByteSource(src).patch(abs, (byte) 0xFF, (byte) 0xBF, (byte) 0xFF,
                 (byte) 0xFF, (byte) 0xFF);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> {
@@ -217,22 +218,22 @@ class NtfsHostileInputTest {
 
     @Test
     void bootSectorValidation() throws IOException {
-        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).put(0x0B, (byte) 0, (byte) 3)));
-        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).put(0x0D, (byte) 0x03)));
-        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).put(0x40, (byte) 0x7F)));
-        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).putLe(0x30, 1L << 40, 8)));
+        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patch(0x0B, (byte) 0, (byte) 3)));
+        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patch(0x0D, (byte) 0x03)));
+        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patch(0x40, (byte) 0x7F)));
+        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patchLE(0x30, 1L << 40, 8)));
         DiskFormatException e = assertThrows(DiskFormatException.class,
-                () -> NtfsFilesystem.open(new PatchedByteSource(src).putLe(0x28, 1L << 40, 8)));
+                () -> NtfsFilesystem.open(new PatchedByteSource(src).patchLE(0x28, 1L << 40, 8)));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         // the negative-exponent cluster encoding: 0xF4 = 2^12 sectors = 2 MiB clusters is accepted by the decoder
-        NtfsFilesystem.probe(new PatchedByteSource(src).put(0x0D, (byte) 0xF4));
+        NtfsFilesystem.probe(new PatchedByteSource(src).patch(0x0D, (byte) 0xF4));
     }
 
     @Test
     void negativeExponentClusterSizeDecodes() throws IOException {
         // 512-byte sectors, 0xF9 = 2^7 = 128 sectors: same 64 KiB as 0x80; total sectors and MFT LCN adjusted
-        ByteSource patched = new PatchedByteSource(src).put(0x0D, (byte) 0xF9);
-        NtfsBootSector b = NtfsBootSector.read(new PatchedByteSource(patched).putLe(0x30, 0, 8));
+        ByteSource patched = new PatchedByteSource(src).patch(0x0D, (byte) 0xF9);
+        NtfsBootSector b = NtfsBootSector.read(new PatchedByteSource(patched).patchLE(0x30, 0, 8));
         assertEquals(65536, b.clusterSize());
     }
 }

@@ -7,6 +7,7 @@ import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.FileTooLargeException;
 import io.vhdflow.disk.fs.FileType;
 import io.vhdflow.testing.Fixtures;
+import io.vhdflow.testing.PatchedByteSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -124,7 +125,7 @@ class NtfsMutationPropertyTest {
         for (Mutation m : mutations) {
             List<long[]> kind = target.regions.get(m.kind);
             long[] r = kind.get(m.region % kind.size());
-            bad.put(r[0] + m.at % r[1], m.bytes);
+            bad.patch(r[0] + m.at % r[1], m.bytes);
         }
         NtfsFilesystem fs;
         try {

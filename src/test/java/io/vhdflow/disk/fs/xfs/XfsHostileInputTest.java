@@ -4,6 +4,7 @@ import io.vhdflow.disk.DiskFormatException;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.testing.Fixtures;
+import io.vhdflow.testing.PatchedByteSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -55,12 +56,12 @@ class XfsHostileInputTest {
         byte[] raw = new byte[sb.sectorSize()];
         src.readFully(0, ByteBuffer.wrap(raw), "test");
         int crc = XfsChecksum.compute(raw, raw.length, XfsSuperblock.CRC_OFFSET);
-        src.put(XfsSuperblock.CRC_OFFSET, (byte) crc, (byte) (crc >>> 8), (byte) (crc >>> 16), (byte) (crc >>> 24));
+        src.patch(XfsSuperblock.CRC_OFFSET, (byte) crc, (byte) (crc >>> 8), (byte) (crc >>> 16), (byte) (crc >>> 24));
     }
 
     @Test
     void badMagicIsNotXfs() throws IOException {
-        PatchedByteSource src = patched().putInt(0, 0x12345678);
+        PatchedByteSource src = patched().patchBE(0, 0x12345678, 4);
         assertFalse(XfsFilesystem.probe(src));
         assertTrue(XfsFilesystem.probe(base));
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(src));
@@ -70,7 +71,7 @@ class XfsHostileInputTest {
 
     @Test
     void absurdAgCount() {
-        PatchedByteSource src = patched().putInt(88, 0x7FFFFFFF);
+        PatchedByteSource src = patched().patchBE(88, 0x7FFFFFFF, 4);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(src));
         assertEquals(88, e.offset());
         assertTrue(e.getMessage().contains("AG count"), e.getMessage());
@@ -78,7 +79,7 @@ class XfsHostileInputTest {
 
     @Test
     void unknownIncompatFeatureIsNamed() throws IOException {
-        PatchedByteSource src = patched().putInt(216, (int) (sb.incompat() | 0x100 | 0x4000));
+        PatchedByteSource src = patched().patchBE(216, (int) (sb.incompat() | 0x100 | 0x4000), 4);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(src));
         assertEquals(216, e.offset());
         assertTrue(e.getMessage().contains("metadir (0x100)") && e.getMessage().contains("unknown 0x4000"),
@@ -87,11 +88,11 @@ class XfsHostileInputTest {
 
     @Test
     void superblockCrcMismatchAndNeedsRepairAreFindings() throws IOException {
-        PatchedByteSource src = patched().put(108, (byte) 'X');
+        PatchedByteSource src = patched().patch(108, (byte) 'X');
         XfsFilesystem fs = XfsFilesystem.open(src);
         assertTrue(fs.findings().contains(new Finding("xfs.crc-mismatch", 0,
                 "the primary superblock fails its CRC32c check")), fs.findings().toString());
-        PatchedByteSource repair = patched().putInt(216, (int) (sb.incompat() | 0x10));
+        PatchedByteSource repair = patched().patchBE(216, (int) (sb.incompat() | 0x10), 4);
         resignSuperblock(repair);
         XfsFilesystem fs2 = XfsFilesystem.open(repair);
         assertEquals("xfs.needs-repair", fs2.findings().get(0).code());
@@ -101,7 +102,7 @@ class XfsHostileInputTest {
     @Test
     void inodeCrcMismatchIsAFinding() throws IOException {
         long off = inodeOffset("/etc/os-release");
-        PatchedByteSource src = patched().put(off + 92, (byte) 0x5A); // di_gen: not used by a reader
+        PatchedByteSource src = patched().patch(off + 92, (byte) 0x5A); // di_gen: not used by a reader
         XfsFilesystem fs = XfsFilesystem.open(src);
         assertEquals(fs.readString("/etc/os-release", 1000), clean.readString("/etc/os-release", 1000));
         assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == off),
@@ -118,7 +119,7 @@ class XfsHostileInputTest {
         ByteBuffer b = base.readBuffer(rec, 16, "t").order(ByteOrder.BIG_ENDIAN);
         long l0 = (b.getLong(0) & ~0x1FFL) | (fsb >>> 43);
         long l1 = (b.getLong(8) & 0x1FFFFFL) | (fsb << 21);
-        PatchedByteSource src = patched().putLong(rec, l0).putLong(rec + 8, l1);
+        PatchedByteSource src = patched().patchBE(rec, l0, 8).patchBE(rec + 8, l1, 8);
         XfsFilesystem fs = XfsFilesystem.open(src);
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/frag-small", 1 << 20));
         assertEquals("xfs inode " + ino.ino + " data fork", e.structure());
@@ -130,7 +131,7 @@ class XfsHostileInputTest {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-small"));
         long rec = ino.forkByteOffset();
         // copy extent 0 over extent 1: same logical range twice
-        PatchedByteSource src = patched().put(rec + 16, base.readBytes(rec, 16, "t"));
+        PatchedByteSource src = patched().patch(rec + 16, base.readBytes(rec, 16, "t"));
         DiskFormatException e = assertThrows(DiskFormatException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-small", 1 << 20));
         assertEquals(rec + 16, e.offset());
@@ -140,7 +141,7 @@ class XfsHostileInputTest {
     @Test
     void absurdExtentCountInInode() throws IOException {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-small"));
-        PatchedByteSource src = patched().putInt(ino.offset + 76, 0x7FFFFFF0);
+        PatchedByteSource src = patched().patchBE(ino.offset + 76, 0x7FFFFFF0, 4);
         DiskFormatException e = assertThrows(DiskFormatException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-small", 1 << 20));
         assertEquals(ino.forkByteOffset(), e.offset());
@@ -157,7 +158,7 @@ class XfsHostileInputTest {
     void btreeDepthBeyondLimit() throws IOException {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-btree"));
         assertEquals(XfsInode.FMT_BTREE, ino.format);
-        PatchedByteSource src = patched().putShort(ino.forkByteOffset(), 50);
+        PatchedByteSource src = patched().patchBE(ino.forkByteOffset(), 50, 2);
         DiskFormatException e = assertThrows(DiskFormatException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals("xfs inode " + ino.ino + " bmbt root", e.structure());
@@ -173,7 +174,7 @@ class XfsHostileInputTest {
         assertEquals(1, nb.getShort(4)); // the root is level 2, its child a level-1 node
         int maxrecs = (sb.blockSize() - 72) / 16;
         long ptrAt = nodeOff + 72 + 8L * maxrecs;
-        PatchedByteSource src = patched().putLong(ptrAt, node); // child pointer loops to the node itself
+        PatchedByteSource src = patched().patchBE(ptrAt, node, 8); // child pointer loops to the node itself
         DiskFormatException e = assertThrows(DiskFormatException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals("xfs inode " + ino.ino + " bmbt block", e.structure());
@@ -187,7 +188,7 @@ class XfsHostileInputTest {
         int maxrecs = (sb.blockSize() - 72) / 16;
         long ptrAt = nodeOff + 72 + 8L * maxrecs;
         long firstLeaf = base.readBuffer(ptrAt, 8, "t").order(ByteOrder.BIG_ENDIAN).getLong();
-        PatchedByteSource src = patched().putLong(ptrAt + 8, firstLeaf); // second child = first child
+        PatchedByteSource src = patched().patchBE(ptrAt + 8, firstLeaf, 8); // second child = first child
         DiskFormatException e = assertThrows(DiskFormatException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
         assertTrue(e.getMessage().contains("looping"), e.getMessage());
@@ -198,7 +199,7 @@ class XfsHostileInputTest {
     void btreeBlockWithBadMagic() throws IOException {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-btree"));
         long nodeOff = sb.fsbToByte(rootPointer(ino)[0], 1, "t", -1);
-        PatchedByteSource src = patched().putInt(nodeOff, 0x41414141);
+        PatchedByteSource src = patched().patchBE(nodeOff, 0x41414141, 4);
         DiskFormatException e = assertThrows(DiskFormatException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals(nodeOff, e.offset());
@@ -216,7 +217,7 @@ class XfsHostileInputTest {
     void corruptDirectoryBlockEntryLength() throws IOException {
         long blk = firstDirBlock("/dir40");
         // entries start at 64: "." (16 bytes), ".." (16 bytes), then the first real entry's namelen
-        PatchedByteSource src = patched().put(blk + 64 + 32 + 8, (byte) 0); // name length 0
+        PatchedByteSource src = patched().patch(blk + 64 + 32 + 8, (byte) 0); // name length 0
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(src).list("/dir40"));
         assertEquals(blk + 96, e.offset());
         assertTrue(e.structure().endsWith("directory block"), e.structure());
@@ -226,10 +227,10 @@ class XfsHostileInputTest {
     void directoryBlockWithBadMagicAndCrc() throws IOException {
         long blk = firstDirBlock("/dir400");
         DiskFormatException e = assertThrows(DiskFormatException.class,
-                () -> XfsFilesystem.open(patched().putInt(blk, 0)).list("/dir400"));
+                () -> XfsFilesystem.open(patched().patchBE(blk, 0, 4)).list("/dir400"));
         assertEquals(blk, e.offset());
         // A changed name keeps the structure valid: listed, but the CRC mismatch is reported.
-        XfsFilesystem fs = XfsFilesystem.open(patched().put(blk + 64 + 32 + 9, (byte) 'Z'));
+        XfsFilesystem fs = XfsFilesystem.open(patched().patch(blk + 64 + 32 + 9, (byte) 'Z'));
         assertTrue(fs.list("/dir400").stream().anyMatch(d -> d.name().startsWith("Z")));
         assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == blk));
     }
@@ -237,7 +238,7 @@ class XfsHostileInputTest {
     @Test
     void shortFormDirectoryRunningPastItsFork() throws IOException {
         XfsInode d = clean.inode(clean.inodeNumber("/dir3"));
-        PatchedByteSource src = patched().put(d.forkByteOffset(), (byte) 200); // count = 200 entries
+        PatchedByteSource src = patched().patch(d.forkByteOffset(), (byte) 200); // count = 200 entries
         DiskFormatException e = assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(src).list("/dir3"));
         assertTrue(e.structure().contains("short-form"), e.structure());
         assertTrue(e.offset() > d.forkByteOffset() && e.offset() < d.forkByteOffset() + d.forkSize());
@@ -248,7 +249,7 @@ class XfsHostileInputTest {
         XfsInode d = clean.inode(clean.inodeNumber("/dir3"));
         // dir3 short-form: header 6 bytes (4-byte parent), first entry: namelen 1, offset 2, "file1" 5, ftype 1, ino 4
         long inoAt = d.forkByteOffset() + 6 + 3 + 5 + 1;
-        PatchedByteSource src = patched().putInt(inoAt, 0x7FFFFFFF);
+        PatchedByteSource src = patched().patchBE(inoAt, 0x7FFFFFFF, 4);
         DiskFormatException e = assertThrows(DiskFormatException.class,
                 () -> XfsFilesystem.open(src).attributes("/dir3/file1"));
         assertEquals("xfs inode " + 0x7FFFFFFFL, e.structure());
@@ -257,7 +258,7 @@ class XfsHostileInputTest {
     @Test
     void inodeWithWrongSelfNumber() throws IOException {
         long off = inodeOffset("/etc/os-release");
-        PatchedByteSource src = patched().putLong(off + 152, 999);
+        PatchedByteSource src = patched().patchBE(off + 152, 999, 8);
         DiskFormatException e = assertThrows(DiskFormatException.class,
                 () -> XfsFilesystem.open(src).readString("/etc/os-release", 100));
         assertEquals(off + 152, e.offset());
@@ -266,7 +267,7 @@ class XfsHostileInputTest {
     @Test
     void oversizedSymlink() throws IOException {
         long off = inodeOffset("/link-remote");
-        PatchedByteSource src = patched().putLong(off + 56, 1L << 40);
+        PatchedByteSource src = patched().patchBE(off + 56, 1L << 40, 8);
         DiskFormatException e = assertThrows(DiskFormatException.class,
                 () -> XfsFilesystem.open(src).readSymbolicLink("/link-remote"));
         assertEquals(off + 56, e.offset());
@@ -275,7 +276,7 @@ class XfsHostileInputTest {
     @Test
     void btreeRootWithTooManyRecords() throws IOException {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-btree"));
-        PatchedByteSource src = patched().putShort(ino.forkByteOffset() + 2, 5000);
+        PatchedByteSource src = patched().patchBE(ino.forkByteOffset() + 2, 5000, 2);
         DiskFormatException e = assertThrows(DiskFormatException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals(ino.forkByteOffset() + 2, e.offset());
@@ -288,13 +289,13 @@ class XfsHostileInputTest {
         XfsExtent x = new XfsBmap(sb, base, link, f -> { }).next().orElseThrow();
         long blk = sb.fsbToByte(x.startBlock(), 1, "t", -1);
         // what mkfs.xfs 6.1 -p writes for a v5 remote symlink: the target with no XSLM header
-        PatchedByteSource src = patched().put(blk, "../../".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        PatchedByteSource src = patched().patch(blk, "../../".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         DiskFormatException e = assertThrows(DiskFormatException.class,
                 () -> XfsFilesystem.open(src).readSymbolicLink("/link-remote"));
         assertEquals(blk, e.offset());
         assertTrue(e.getMessage().contains("XSLM"), e.getMessage());
         // a flipped target byte keeps the structure: read, with a CRC finding
-        XfsFilesystem fs = XfsFilesystem.open(patched().put(blk + 56, (byte) 'Q'));
+        XfsFilesystem fs = XfsFilesystem.open(patched().patch(blk + 56, (byte) 'Q'));
         assertTrue(fs.readSymbolicLink("/link-remote").startsWith("Q./"));
         assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == blk),
                 fs.findings().toString());
@@ -304,7 +305,7 @@ class XfsHostileInputTest {
     void bmbtBlockCrcMismatchIsAFinding() throws IOException {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-btree"));
         long nodeOff = sb.fsbToByte(rootPointer(ino)[0], 1, "t", -1);
-        PatchedByteSource src = patched().put(nodeOff + 68, (byte) 1); // bb_pad
+        PatchedByteSource src = patched().patch(nodeOff + 68, (byte) 1); // bb_pad
         XfsFilesystem fs = XfsFilesystem.open(src);
         assertEquals(clean.attributes("/frag-btree").size(), fs.readAllBytes("/frag-btree", 64 << 20).length);
         assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == nodeOff),
@@ -321,7 +322,7 @@ class XfsHostileInputTest {
     @Test
     void logOutsideTheImageIsAFindingNotAFailure() throws IOException {
         // sb_logstart pointing past the last AG: the log cannot be inspected, files still can
-        PatchedByteSource src = patched().putLong(48, (sb.agCount() + 5) << sb.agBlockLog());
+        PatchedByteSource src = patched().patchBE(48, (sb.agCount() + 5) << sb.agBlockLog(), 8);
         resignSuperblock(src);
         XfsFilesystem fs = XfsFilesystem.open(src);
         assertEquals(1, fs.findings().size(), fs.findings().toString());

@@ -7,6 +7,7 @@ import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.FileTooLargeException;
 import io.vhdflow.disk.fs.FileType;
 import io.vhdflow.testing.Fixtures;
+import io.vhdflow.testing.PatchedByteSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -136,7 +137,7 @@ class XfsMutationPropertyTest {
             long[] r = image.regions().get(m.region() % image.regions().size());
             long at = r[0] + m.offset() % r[1];
             for (int k = 0; k < m.count(); k++) {
-                src.put(at + k, m.value());
+                src.patch(at + k, m.value());
             }
         }
         String outcome = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {

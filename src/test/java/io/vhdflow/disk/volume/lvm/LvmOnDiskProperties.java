@@ -4,10 +4,10 @@ import io.vhdflow.disk.DiskFormatException;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.volume.DiskLayout;
-import io.vhdflow.disk.volume.PatchedByteSource;
 import io.vhdflow.disk.volume.Volume;
 import io.vhdflow.disk.volume.VolumeSystems;
 import io.vhdflow.testing.Fixtures;
+import io.vhdflow.testing.PatchedByteSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -139,7 +139,7 @@ class LvmOnDiskProperties {
         for (int i = 0; i < 512; i++) {
             patches.put(areaStart + i, header[i]);
         }
-        return new PatchedByteSource(disk, patches);
+        return new PatchedByteSource(disk).patch(patches);
     }
 
     @net.jqwik.api.Example
