@@ -19,13 +19,10 @@ public final class ByteArraySource implements ByteSource {
 
     @Override
     public int read(long offset, ByteBuffer dst) {
-        if (offset < 0) {
-            throw new IllegalArgumentException("negative offset " + offset);
-        }
-        if (offset >= data.length) {
+        int n = ByteSource.readableLength(offset, dst.remaining(), data.length);
+        if (n < 0) {
             return -1;
         }
-        int n = (int) Math.min(dst.remaining(), data.length - offset);
         dst.put(data, (int) offset, n);
         return n;
     }

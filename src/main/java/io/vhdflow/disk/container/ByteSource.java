@@ -26,6 +26,23 @@ public interface ByteSource extends Closeable {
      */
     int read(long offset, ByteBuffer dst) throws IOException;
 
+    /**
+     * The bounds check every {@link #read} starts with, in one place: how many of {@code wanted}
+     * bytes a read at {@code offset} may return from a source of {@code size} bytes.
+     *
+     * @return {@code min(wanted, size - offset)}, or -1 when {@code offset >= size}
+     * @throws IllegalArgumentException when {@code offset} is negative
+     */
+    static int readableLength(long offset, int wanted, long size) {
+        if (offset < 0) {
+            throw new IllegalArgumentException("negative offset " + offset);
+        }
+        if (offset >= size) {
+            return -1;
+        }
+        return (int) Math.min(wanted, size - offset);
+    }
+
     /** A short human-readable name used in errors and evidence, e.g. {@code "gpt:p2"}. */
     String describe();
 

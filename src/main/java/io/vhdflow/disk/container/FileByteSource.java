@@ -37,15 +37,13 @@ public final class FileByteSource implements ByteSource {
 
     @Override
     public int read(long offset, ByteBuffer dst) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("negative offset " + offset);
-        }
-        if (offset >= size) {
+        int want = ByteSource.readableLength(offset, dst.remaining(), size);
+        if (want < 0) {
             return -1;
         }
-        if (dst.remaining() > size - offset) {
+        if (want < dst.remaining()) {
             ByteBuffer view = dst.duplicate();
-            view.limit(view.position() + (int) (size - offset));
+            view.limit(view.position() + want);
             int n = channel.read(view, offset);
             if (n > 0) {
                 dst.position(dst.position() + n);

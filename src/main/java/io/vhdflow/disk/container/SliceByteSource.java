@@ -30,13 +30,10 @@ public final class SliceByteSource implements ByteSource {
 
     @Override
     public int read(long offset, ByteBuffer dst) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("negative offset " + offset);
-        }
-        if (offset >= length) {
+        int want = ByteSource.readableLength(offset, dst.remaining(), length);
+        if (want < 0) {
             return -1;
         }
-        int want = (int) Math.min(dst.remaining(), length - offset);
         ByteBuffer view = dst.duplicate();
         view.limit(view.position() + want);
         int n = parent.read(start + offset, view);

@@ -42,13 +42,10 @@ final class VhdBlockSource implements ByteSource {
 
     @Override
     public int read(long offset, ByteBuffer dst) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("negative offset " + offset);
-        }
-        if (offset >= size) {
+        int total = ByteSource.readableLength(offset, dst.remaining(), size);
+        if (total < 0) {
             return -1;
         }
-        int total = (int) Math.min(dst.remaining(), size - offset);
         long pos = offset;
         long end = offset + total;
         long blockSize = bat.blockSize();

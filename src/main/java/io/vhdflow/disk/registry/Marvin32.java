@@ -19,21 +19,12 @@ final class Marvin32 {
     }
 
     static long hash(byte[] data, int off, int len, long seed) {
-        int p0 = (int) seed;
-        int p1 = (int) (seed >>> 32);
+        long lanes = seed;
         int i = off;
         int end = off + len;
         while (end - i >= 4) {
-            p0 += (data[i] & 0xFF) | (data[i + 1] & 0xFF) << 8 | (data[i + 2] & 0xFF) << 16 | (data[i + 3] & 0xFF) << 24;
-            // block
-            p1 ^= p0;
-            p0 = Integer.rotateLeft(p0, 20);
-            p0 += p1;
-            p1 = Integer.rotateLeft(p1, 9);
-            p1 ^= p0;
-            p0 = Integer.rotateLeft(p0, 27);
-            p0 += p1;
-            p1 = Integer.rotateLeft(p1, 19);
+            int word = (data[i] & 0xFF) | (data[i + 1] & 0xFF) << 8 | (data[i + 2] & 0xFF) << 16 | (data[i + 3] & 0xFF) << 24;
+            lanes = block(lanes, word);
             i += 4;
         }
         int last = 0x80;
@@ -41,17 +32,26 @@ final class Marvin32 {
         for (int k = rem - 1; k >= 0; k--) {
             last = (last << 8) | (data[i + k] & 0xFF);
         }
-        p0 += last;
-        for (int r = 0; r < 2; r++) {
-            p1 ^= p0;
-            p0 = Integer.rotateLeft(p0, 20);
-            p0 += p1;
-            p1 = Integer.rotateLeft(p1, 9);
-            p1 ^= p0;
-            p0 = Integer.rotateLeft(p0, 27);
-            p0 += p1;
-            p1 = Integer.rotateLeft(p1, 19);
-        }
+        lanes = block(lanes, last);
+        return block(lanes, 0);
+    }
+
+    /**
+     * Adds {@code word} to lane 0 and applies the block function; with a zero word this is a
+     * plain mixing round, which the finalisation's second round is. Lanes are packed as
+     * lane1:lane0 in a long, the form of the result.
+     */
+    private static long block(long lanes, int word) {
+        int p0 = (int) lanes + word;
+        int p1 = (int) (lanes >>> 32);
+        p1 ^= p0;
+        p0 = Integer.rotateLeft(p0, 20);
+        p0 += p1;
+        p1 = Integer.rotateLeft(p1, 9);
+        p1 ^= p0;
+        p0 = Integer.rotateLeft(p0, 27);
+        p0 += p1;
+        p1 = Integer.rotateLeft(p1, 19);
         return ((long) p1 << 32) | Integer.toUnsignedLong(p0);
     }
 }

@@ -1,7 +1,8 @@
 package io.vhdflow.disk.fs.ext4;
 
+import io.vhdflow.disk.fs.PositionalInputStream;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 
@@ -10,16 +11,16 @@ import java.util.Arrays;
  * of blocks and reads at most to the run's end, so memory stays flat whatever the file size and
  * holes (and unwritten extents) cost nothing but zero-filling the caller's buffer.
  */
-final class Ext4InputStream extends InputStream {
+final class Ext4InputStream extends PositionalInputStream {
     private final Ext4Filesystem fs;
     private final Inode inode;
     private final BlockMap map;
     private final long size;
     private final int blockSize;
-    private long pos;
     private BlockMap.Run run;
 
     Ext4InputStream(Ext4Filesystem fs, Inode inode, BlockMap map) {
+        super(inode.size);
         this.fs = fs;
         this.inode = inode;
         this.map = map;
@@ -28,21 +29,7 @@ final class Ext4InputStream extends InputStream {
     }
 
     @Override
-    public int read() throws IOException {
-        byte[] one = new byte[1];
-        int n = read(one, 0, 1);
-        return n < 0 ? -1 : one[0] & 0xFF;
-    }
-
-    @Override
-    public int read(byte[] b, int off, int len) throws IOException {
-        java.util.Objects.checkFromIndexSize(off, len, b.length);
-        if (pos >= size) {
-            return -1;
-        }
-        if (len == 0) {
-            return 0;
-        }
+    protected int readAt(long pos, byte[] b, int off, int len) throws IOException {
         long lblk = pos / blockSize;
         if (run == null || lblk < run.logical() || lblk >= run.logical() + run.length()) {
             run = map.find(lblk);
@@ -56,14 +43,6 @@ final class Ext4InputStream extends InputStream {
             long at = (run.physical() + (lblk - run.logical())) * blockSize + pos % blockSize;
             fs.source().readFully(at, ByteBuffer.wrap(b, off, n), Inode.structure(inode.number) + " data");
         }
-        pos += n;
         return n;
-    }
-
-    @Override
-    public long skip(long n) {
-        long k = Math.max(0, Math.min(n, size - pos));
-        pos += k;
-        return k;
     }
 }

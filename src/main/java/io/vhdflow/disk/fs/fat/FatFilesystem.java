@@ -329,6 +329,10 @@ public final class FatFilesystem implements Filesystem {
      * A file's content, following its cluster chain lazily. The chain is followed only for as many
      * clusters as the size needs; ending early, leaving the volume or revisiting a cluster is a
      * {@link DiskFormatException}.
+     *
+     * <p>Not a {@link io.vhdflow.disk.fs.PositionalInputStream}: each read follows the chain one
+     * cluster on from the last, and {@code skip} is InputStream's read-and-discard, so skipping
+     * still walks (and checks) the chain.
      */
     private final class ChainInputStream extends InputStream {
         private final FatDirectoryEntry file;

@@ -26,14 +26,9 @@ final class StreamByteSource implements ByteSource {
 
     @Override
     public int read(long offset, ByteBuffer dst) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("negative offset " + offset);
-        }
-        if (offset >= data.size()) {
-            return -1;
-        }
-        if (!dst.hasRemaining()) {
-            return 0;
+        int want = ByteSource.readableLength(offset, dst.remaining(), data.size());
+        if (want <= 0) {
+            return want;
         }
         if (dst.hasArray()) {
             int n = data.read(offset, dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());

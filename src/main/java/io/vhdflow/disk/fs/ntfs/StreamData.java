@@ -1,5 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
+import io.vhdflow.disk.fs.PositionalInputStream;
+
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -31,39 +33,10 @@ interface StreamData {
     /** A streaming view; memory use is one buffer, whatever the size. */
     default InputStream open() {
         StreamData data = this;
-        return new InputStream() {
-            private long pos;
-
+        return new PositionalInputStream(size()) {
             @Override
-            public int read() throws IOException {
-                byte[] one = new byte[1];
-                int n = read(one, 0, 1);
-                return n <= 0 ? -1 : one[0] & 0xFF;
-            }
-
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                java.util.Objects.checkFromIndexSize(off, len, b.length);
-                if (len == 0) {
-                    return 0;
-                }
-                int n = data.read(pos, b, off, len);
-                if (n > 0) {
-                    pos += n;
-                }
-                return n;
-            }
-
-            @Override
-            public long skip(long n) {
-                long k = Math.max(0, Math.min(n, data.size() - pos));
-                pos += k;
-                return k;
-            }
-
-            @Override
-            public int available() {
-                return (int) Math.min(Integer.MAX_VALUE, Math.max(0, data.size() - pos));
+            protected int readAt(long pos, byte[] b, int off, int len) throws IOException {
+                return data.read(pos, b, off, len);
             }
         };
     }

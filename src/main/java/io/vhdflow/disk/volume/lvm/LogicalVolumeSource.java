@@ -46,14 +46,12 @@ final class LogicalVolumeSource implements ByteSource {
 
     @Override
     public int read(long offset, ByteBuffer dst) throws IOException {
-        if (offset < 0) {
-            throw new IllegalArgumentException("negative offset " + offset);
-        }
-        if (offset >= size) {
+        int readable = ByteSource.readableLength(offset, dst.remaining(), size);
+        if (readable < 0) {
             return -1;
         }
         int total = 0;
-        while (dst.hasRemaining() && offset < size) {
+        while (total < readable) {
             int i = Arrays.binarySearch(starts, offset);
             if (i < 0) {
                 i = -i - 2;
