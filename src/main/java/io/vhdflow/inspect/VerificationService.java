@@ -10,7 +10,7 @@ import io.vhdflow.disk.container.DiskImages;
 import io.vhdflow.disk.fs.Filesystem;
 import io.vhdflow.disk.fs.Filesystems;
 import io.vhdflow.disk.fs.ntfs.EncryptedVolumeException;
-import io.vhdflow.disk.fs.ntfs.WindowsVolumeProbe;
+import io.vhdflow.disk.fs.ntfs.NtfsBootSector;
 import io.vhdflow.disk.volume.DiskLayout;
 import io.vhdflow.disk.volume.Volume;
 import io.vhdflow.disk.volume.VolumeRole;
@@ -142,7 +142,8 @@ public final class VerificationService {
         ByteSource source = v.source();
         Filesystem fs;
         try {
-            if (WindowsVolumeProbe.inspect(source).encrypted()) {
+            // Only the boot sector's OEM ID: the filesystem itself is opened once, just below.
+            if (NtfsBootSector.isBitLocker(source)) {
                 throw new EncryptedVolumeException("NTFS boot sector OEM ID", 3);
             }
             Optional<Filesystem> opened = Filesystems.open(source);
