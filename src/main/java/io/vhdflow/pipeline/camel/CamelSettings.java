@@ -35,6 +35,9 @@ public final class CamelSettings {
         p.setProperty("camel.rest.bindingMode", "off");
         // Camel's route metrics (camel-micrometer-prometheus) in the registry /api/metrics serves.
         p.setProperty("camel.metrics.enabled", "true");
+        // Per-route policy metrics cover exchanges; the exchange event notifier registers meters whose
+        // tag sets differ (with and without routeId), which Prometheus rejects with a warning each time.
+        p.setProperty("camel.metrics.enableExchangeEventNotifier", "false");
         return p;
     }
 
