@@ -5,11 +5,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhdflow.store.Database;
 
+import static io.vhdflow.store.Database.bind;
+import static io.vhdflow.store.Database.update;
+
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -169,17 +171,9 @@ public final class Catalog {
         if (blobUri.contains("?")) {
             throw new IllegalArgumentException("a blob URI with a query (SAS token) must not be stored");
         }
-        int n = db.read(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE image_versions SET blob_uri = ?, uploaded_at = ? WHERE gallery = ? AND image = ? AND version = ?")) {
-                ps.setString(1, blobUri);
-                ps.setString(2, at.toString());
-                ps.setString(3, gallery);
-                ps.setString(4, image);
-                ps.setString(5, version.toString());
-                return ps.executeUpdate();
-            }
-        });
+        int n = db.read(c -> update(c,
+                "UPDATE image_versions SET blob_uri = ?, uploaded_at = ? WHERE gallery = ? AND image = ? AND version = ?",
+                blobUri, at.toString(), gallery, image, version.toString()));
         if (n == 0) {
             throw new CatalogException(CatalogException.Reason.NOT_FOUND,
                     "version " + version + " of " + gallery + "/" + image + " is not registered");
@@ -341,24 +335,6 @@ public final class Catalog {
                 }
             }
             return out;
-        }
-    }
-
-    private static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            if (args[i] == null) {
-                // An untyped null: PostgreSQL's driver then infers the column's type.
-                ps.setNull(i + 1, Types.NULL);
-            } else {
-                ps.setObject(i + 1, args[i]);
-            }
-        }
-    }
-
-    private static void update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            ps.executeUpdate();
         }
     }
 }

@@ -4,6 +4,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhdflow.catalog.ImageMetadata;
 import io.vhdflow.store.Database;
+
+import static io.vhdflow.store.Database.bind;
+import static io.vhdflow.store.Database.update;
 import io.vhdflow.store.StoreException;
 
 import java.sql.Connection;
@@ -319,19 +322,6 @@ public final class JobJournal {
             return json.readValue(s, ImageMetadata.class);
         } catch (JsonProcessingException e) {
             throw new StoreException("journal holds unreadable metadata: " + e.getOriginalMessage());
-        }
-    }
-
-    static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            bind(ps, args);
-            return ps.executeUpdate();
-        }
-    }
-
-    static void bind(PreparedStatement ps, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            ps.setObject(i + 1, args[i]);
         }
     }
 }

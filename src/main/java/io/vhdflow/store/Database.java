@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -136,6 +138,26 @@ public final class Database implements AutoCloseable {
             throw new StoreException(e);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Binds {@code args} to the statement's parameters in order. */
+    public static void bind(PreparedStatement ps, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            if (args[i] == null) {
+                // An untyped null: PostgreSQL's driver then infers the column's type.
+                ps.setNull(i + 1, Types.NULL);
+            } else {
+                ps.setObject(i + 1, args[i]);
+            }
+        }
+    }
+
+    /** Runs one INSERT/UPDATE/DELETE with {@code args} bound; returns the rows changed. */
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            return ps.executeUpdate();
         }
     }
 }
