@@ -106,15 +106,14 @@ public final class VerificationService {
                     scanVolume(v, scan, linuxPolicy, swap);
                 }
             }
-            waive(scan.osChecks, waivers);
             findings.addAll(scan.findings);
             if (scan.osType.isEmpty() && !scan.encrypted.isEmpty()) {
                 scan.osChecks.add(new CheckResult("W4", "The OS volume is not BitLocker-encrypted", Severity.MUST,
                         CheckStatus.FAIL, scan.encrypted, "decrypt the volume in Windows ('manage-bde -off C:'), "
                         + "wait for decryption to finish, then capture again", "anchors §2.3 W4"));
             }
+            Verdict verdict = verdict(scan, waivers, reasons);
             checks.addAll(scan.osChecks);
-            Verdict verdict = verdict(scan, reasons);
             DetectedFacts facts = new DetectedFacts(img.format().name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     img.virtualSize(), scan.osType, scan.osName,
                     layout.flatMap(DiskLayout::hyperVGeneration).map(Enum::name), scan.architecture);
@@ -182,6 +181,7 @@ public final class VerificationService {
                 Optional<LinuxOs> linux = linuxDetector.detect(fs, location);
                 if (linux.isPresent()) {
                     LinuxContext ctx = new LinuxContext(fs, linux.get(), linuxPolicy, swap);
+                    // Waivers are applied to all OS checks at once, in verdict().
                     scan.osChecks.addAll(linuxChecks.run(ctx, Set.of()).checks());
                     scan.osType = Optional.of("Linux");
                     scan.osName = Optional.of(linux.get().displayName());
@@ -195,24 +195,15 @@ public final class VerificationService {
         }
     }
 
-    /** Turns the failures of waived checks into {@code waived}: still reported with their evidence. */
-    private static void waive(List<CheckResult> checks, Set<String> waivers) {
-        for (int i = 0; i < checks.size(); i++) {
-            CheckResult r = checks.get(i);
-            if (r.status() == CheckStatus.FAIL && waivers.contains(r.id())) {
-                List<String> ev = new ArrayList<>(r.evidence());
-                ev.add("waived by configuration (vhdflow.verify.waivers): this failure does not decide the verdict");
-                checks.set(i, new CheckResult(r.id(), r.title(), r.severity(), CheckStatus.WAIVED, ev,
-                        r.remediation(), r.source()));
-            }
-        }
-    }
-
-    private static Verdict verdict(Scan scan, List<String> reasons) {
-        List<CheckResult> mustFailed = scan.osChecks.stream()
-                .filter(c -> c.severity() == Severity.MUST && c.status() == CheckStatus.FAIL).toList();
-        List<CheckResult> mustNotRun = scan.osChecks.stream()
-                .filter(c -> c.severity() == Severity.MUST && c.status() == CheckStatus.NOT_RUN).toList();
+    /**
+     * The verdict: cannot-determine without an OS (encrypted or none found), otherwise what the OS
+     * checks support, the same rule for every OS ({@link OsAssessment}). Waivers are applied to the
+     * OS checks here, once.
+     */
+    private static Verdict verdict(Scan scan, Set<String> waivers, List<String> reasons) {
+        OsAssessment os = OsAssessment.of(scan.osChecks, waivers);
+        scan.osChecks.clear();
+        scan.osChecks.addAll(os.checks());
         if (scan.osType.isEmpty()) {
             if (!scan.encrypted.isEmpty()) {
                 reasons.add("the OS volume is encrypted: " + String.join("; ", scan.encrypted));
@@ -222,17 +213,13 @@ public final class VerificationService {
             }
             return Verdict.CANNOT_DETERMINE;
         }
-        if (!mustFailed.isEmpty()) {
-            mustFailed.forEach(c -> reasons.add(c.id() + " failed: " + c.title() + ": "
-                    + String.join("; ", c.evidence())));
-            return Verdict.NOT_GENERALIZED;
+        if (os.verdict() == Verdict.GENERALIZED) {
+            reasons.add(scan.osType.get() + " " + scan.osName.orElse("") + ": every MUST check passed");
+            reasons.addAll(os.reasons().subList(1, os.reasons().size()));
+        } else {
+            reasons.addAll(os.reasons());
         }
-        if (!mustNotRun.isEmpty()) {
-            mustNotRun.forEach(c -> reasons.add(c.id() + " could not be checked: " + String.join("; ", c.evidence())));
-            return Verdict.CANNOT_DETERMINE;
-        }
-        reasons.add(scan.osType.get() + " " + scan.osName.orElse("") + ": every MUST check passed");
-        return Verdict.GENERALIZED;
+        return os.verdict();
     }
 
     private static CheckResult containerCheck(AzureReadiness.CheckResult c, Optional<DiskLayout> layout,

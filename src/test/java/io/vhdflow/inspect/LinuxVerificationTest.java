@@ -54,7 +54,7 @@ class LinuxVerificationTest {
         assertTrue(l1.failed());
         assertTrue(String.join("\n", l1.evidence()).contains(location + ":/var/lib/waagent/provisioned exists (36 bytes)"),
                 l1.evidence().toString());
-        assertTrue(r.reasons().get(0).startsWith("L1 failed"), r.reasons().toString());
+        assertTrue(r.reasons().get(0).startsWith("L1 (MUST) failed"), r.reasons().toString());
         // Every other leftover of the provisioned VM is reported too (fixtures/linux/MANIFEST.md).
         for (String id : List.of("L3", "L6", "L6B", "L7", "L7K", "L17", "L20")) {
             assertTrue(r.check(id).orElseThrow().failed(), id + ": " + r.check(id));

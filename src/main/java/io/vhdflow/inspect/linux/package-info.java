@@ -7,7 +7,7 @@
  * (filesystem, detected {@link io.vhdflow.inspect.linux.LinuxOs}, {@link io.vhdflow.inspect.linux.LinuxPolicy},
  * swap partitions reported by the volume layer) and call
  * {@link io.vhdflow.inspect.linux.LinuxChecks#run} with the waived check ids. The returned
- * {@link io.vhdflow.inspect.linux.LinuxAssessment} holds every {@link io.vhdflow.inspect.CheckResult}
+ * {@link io.vhdflow.inspect.OsAssessment} holds every {@link io.vhdflow.inspect.CheckResult}
  * and the verdict they support.
  *
  * <p>Check ids follow anchors §2.3 (L1–L10, L14, L17, L20); three extensions carry a letter:

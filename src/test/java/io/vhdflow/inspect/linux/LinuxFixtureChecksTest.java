@@ -1,5 +1,7 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.inspect.OsAssessment;
+
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.CheckStatus;
 import io.vhdflow.inspect.Severity;
@@ -29,10 +31,10 @@ class LinuxFixtureChecksTest {
         return new LinuxOsDetector().detect(fs, LOC).orElseThrow();
     }
 
-    static LinuxAssessment run(String variant, LinuxPolicy policy, Set<String> waivers) throws IOException {
+    static OsAssessment run(String variant, LinuxPolicy policy, Set<String> waivers) throws IOException {
         TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/" + variant + ".tar.zst");
         LinuxContext ctx = new LinuxContext(fs, detect(fs), policy, List.of());
-        LinuxAssessment a = new LinuxChecks().run(ctx, waivers);
+        OsAssessment a = new LinuxChecks().run(ctx, waivers);
         // Printed so the surefire report shows what an operator would read.
         System.out.println("== " + variant + " (" + policy.id() + "): " + a.verdict());
         for (CheckResult r : a.checks()) {
@@ -41,15 +43,15 @@ class LinuxFixtureChecksTest {
         return a;
     }
 
-    static LinuxAssessment run(String variant) throws IOException {
+    static OsAssessment run(String variant) throws IOException {
         return run(variant, LinuxPolicy.AZURE_PLATFORM, Set.of());
     }
 
-    static Set<String> failed(LinuxAssessment a) {
+    static Set<String> failed(OsAssessment a) {
         return a.checks().stream().filter(CheckResult::failed).map(CheckResult::id).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    static CheckResult check(LinuxAssessment a, String id) {
+    static CheckResult check(OsAssessment a, String id) {
         return a.checks().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
     }
 
@@ -65,7 +67,7 @@ class LinuxFixtureChecksTest {
     void everyCheckRunsOnEveryVariant() throws IOException {
         for (String v : List.of("provisioned", "generalized", "deprov-nouser", "root-password-left", "host-keys-left",
                 "history-left", "generalized-debian-conf", "cloudinit-leftover", "cloudinit-clean")) {
-            LinuxAssessment a = run(v);
+            OsAssessment a = run(v);
             assertEquals(new LinuxChecks().checks().size(), a.checks().size());
             assertTrue(a.checks().stream().noneMatch(c -> c.status() == CheckStatus.NOT_RUN), v + ": " + a.checks());
         }
@@ -73,7 +75,7 @@ class LinuxFixtureChecksTest {
 
     @Test
     void provisionedFailsL1OnTheMarker() throws IOException {
-        LinuxAssessment a = run("provisioned");
+        OsAssessment a = run("provisioned");
         assertEquals(Verdict.NOT_GENERALIZED, a.verdict());
         CheckResult l1 = check(a, "L1");
         assertEquals(CheckStatus.FAIL, l1.status());
@@ -99,7 +101,7 @@ class LinuxFixtureChecksTest {
     @Test
     void generalizedRaisesNoMustFinding() throws IOException {
         for (LinuxPolicy p : LinuxPolicy.values()) {
-            LinuxAssessment a = run("generalized", p, Set.of());
+            OsAssessment a = run("generalized", p, Set.of());
             assertEquals(Verdict.GENERALIZED, a.verdict(), a.reasons().toString());
             assertTrue(a.checks().stream().noneMatch(c -> c.failed() && c.severity() == Severity.MUST));
             // Debian's agent leaves /etc/machine-id (anchors §1.1): a SHOULD. Marketplace also wants agent
@@ -107,7 +109,7 @@ class LinuxFixtureChecksTest {
             assertEquals(p == LinuxPolicy.MARKETPLACE ? Set.of("L3", "L9B") : Set.of("L3"), failed(a));
             assertEvidence(check(a, "L3"), LOC + ":/etc/machine-id holds a machine id (33 bytes, 32 hex digits)");
         }
-        LinuxAssessment a = run("generalized");
+        OsAssessment a = run("generalized");
         assertEvidence(check(a, "L1"), LOC + ":/var/lib/waagent/provisioned absent");
         assertEvidence(check(a, "L6"), LOC + ":/etc/shadow: root is locked ('*LOCK*')");
         assertEvidence(check(a, "L5"), LOC + ":/etc/ssh: no ssh_host_*key* files");
@@ -120,7 +122,7 @@ class LinuxFixtureChecksTest {
     @Test
     void debiansShippedAgentConfigurationCannotProvisionWithoutCloudInit() throws IOException {
         // Debian's waagent package ships Provisioning.Agent=cloud-init; without cloud-init nobody provisions.
-        LinuxAssessment a = run("generalized-debian-conf");
+        OsAssessment a = run("generalized-debian-conf");
         assertEquals(Verdict.NOT_GENERALIZED, a.verdict());
         // The same file sets ResourceDisk.Format=y, which collides with cloud-init's resource disk handling.
         assertEquals(Set.of("L3", "L9", "L9B"), failed(a));
@@ -130,7 +132,7 @@ class LinuxFixtureChecksTest {
 
     @Test
     void deprovisionWithoutUserLeavesTheAccountItsKeysAndTheOldRootHash() throws IOException {
-        LinuxAssessment a = run("deprov-nouser");
+        OsAssessment a = run("deprov-nouser");
         assertEquals(Set.of("L3", "L6B", "L7", "L7K"), failed(a));
         assertEquals(Verdict.GENERALIZED, a.verdict(), "no MUST failed under azure-platform");
         assertEvidence(check(a, "L7"), LOC + ":/etc/passwd: azureuser (uid 1000, /etc/login.defs UID_MIN 1000) has home /home/azureuser");
@@ -140,7 +142,7 @@ class LinuxFixtureChecksTest {
         assertEvidence(check(a, "L6B"), LOC + ":/etc/shadow-: root has a usable yescrypt ($y$) password hash (locked in the live /etc/shadow)");
         assertEquals(CheckStatus.PASS, check(a, "L6").status());
 
-        LinuxAssessment m = run("deprov-nouser", LinuxPolicy.MARKETPLACE, Set.of());
+        OsAssessment m = run("deprov-nouser", LinuxPolicy.MARKETPLACE, Set.of());
         assertEquals(Verdict.NOT_GENERALIZED, m.verdict());
         assertEquals(Severity.MUST, check(m, "L6B").severity());
         assertEquals(Severity.MUST, check(m, "L7K").severity());
@@ -148,7 +150,7 @@ class LinuxFixtureChecksTest {
 
     @Test
     void rootPasswordLeftWhenDeleteRootPasswordIsOff() throws IOException {
-        LinuxAssessment a = run("root-password-left");
+        OsAssessment a = run("root-password-left");
         assertEquals(Set.of("L3", "L6", "L6B"), failed(a));
         assertEvidence(check(a, "L6"), LOC + ":/etc/shadow: root has a usable yescrypt ($y$) password hash");
         assertEvidence(check(a, "L6B"), LOC + ":/etc/shadow-: root has a usable yescrypt ($y$) password hash");
@@ -157,7 +159,7 @@ class LinuxFixtureChecksTest {
 
     @Test
     void hostKeysLeftWhenTheAgentDoesNotRegenerateThem() throws IOException {
-        LinuxAssessment a = run("host-keys-left");
+        OsAssessment a = run("host-keys-left");
         assertEquals(Set.of("L3", "L5"), failed(a));
         assertEvidence(check(a, "L5"), LOC + ":/etc/ssh holds 6 host key file(s): ssh_host_ecdsa_key");
         assertEvidence(check(a, "L5"), "Provisioning.RegenerateSshHostKeyPair=n");
@@ -165,19 +167,19 @@ class LinuxFixtureChecksTest {
 
     @Test
     void historyWrittenAfterDeprovisioning() throws IOException {
-        LinuxAssessment a = run("history-left");
+        OsAssessment a = run("history-left");
         assertEquals(Set.of("L3", "L4"), failed(a));
         assertEquals(Severity.SHOULD, check(a, "L4").severity());
         assertEquals(Verdict.GENERALIZED, a.verdict());
         assertEvidence(check(a, "L4"), LOC + ":/root/.bash_history exists (");
         assertEvidence(check(a, "L4"), "44 lines), above the 1024-byte limit");
 
-        LinuxAssessment m = run("history-left", LinuxPolicy.MARKETPLACE, Set.of());
+        OsAssessment m = run("history-left", LinuxPolicy.MARKETPLACE, Set.of());
         assertEquals(Severity.MUST, check(m, "L4").severity());
         assertEquals(Verdict.NOT_GENERALIZED, m.verdict());
         assertTrue(m.reasons().get(0).startsWith("L4 (MUST) failed"));
 
-        LinuxAssessment w = run("history-left", LinuxPolicy.MARKETPLACE, Set.of("L4"));
+        OsAssessment w = run("history-left", LinuxPolicy.MARKETPLACE, Set.of("L4"));
         assertEquals(Verdict.GENERALIZED, w.verdict());
         assertEquals(CheckStatus.WAIVED, check(w, "L4").status());
         assertEvidence(check(w, "L4"), "waived by configuration");
@@ -186,16 +188,16 @@ class LinuxFixtureChecksTest {
 
     @Test
     void waivingThePassingCheckChangesNothingAndWaivingL1Passes() throws IOException {
-        LinuxAssessment a = run("generalized", LinuxPolicy.AZURE_PLATFORM, Set.of("L1", "L5"));
+        OsAssessment a = run("generalized", LinuxPolicy.AZURE_PLATFORM, Set.of("L1", "L5"));
         assertEquals(CheckStatus.PASS, check(a, "L1").status());
-        LinuxAssessment p = run("provisioned", LinuxPolicy.AZURE_PLATFORM, Set.of("L1"));
+        OsAssessment p = run("provisioned", LinuxPolicy.AZURE_PLATFORM, Set.of("L1"));
         assertEquals(CheckStatus.WAIVED, check(p, "L1").status());
         assertEquals(Verdict.GENERALIZED, p.verdict(), "L1 is the only MUST failure of the provisioned tree");
     }
 
     @Test
     void cloudInitImagesAreJudgedByCloudInitsState() throws IOException {
-        LinuxAssessment left = run("cloudinit-leftover");
+        OsAssessment left = run("cloudinit-leftover");
         assertEquals(LinuxOs.Provisioner.CLOUD_INIT, detect(TreeFilesystem.fromResource("/fixtures/linux/cloudinit-leftover.tar.zst")).provisioner());
         // waagent -deprovision removes its own log but not cloud-init's.
         assertEquals(Set.of("L2", "L3", "L7", "L20"), failed(left));
@@ -207,7 +209,7 @@ class LinuxFixtureChecksTest {
         // Debian's cloud-init package sets no datasource_list: ds-identify picks Azure at boot.
         assertEvidence(check(left, "L10"), "datasource_list unset in 2 cloud-init file(s): ds-identify decides");
 
-        LinuxAssessment clean = run("cloudinit-clean");
+        OsAssessment clean = run("cloudinit-clean");
         assertEquals(Verdict.GENERALIZED, clean.verdict());
         assertEquals(Set.of("L7"), failed(clean), "cloud-init clean does not touch the sudoers file it wrote");
         // cloud-init clean --machine-id deletes the file when systemd is not running (as in the chroot);
@@ -221,7 +223,7 @@ class LinuxFixtureChecksTest {
     void swapPartitionsReportedByTheVolumeLayerFailL14() throws IOException {
         TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/generalized.tar.zst");
         LinuxContext ctx = new LinuxContext(fs, detect(fs), LinuxPolicy.AZURE_PLATFORM, List.of("mbr:p2 type 0x82 (Linux swap)"));
-        LinuxAssessment a = new LinuxChecks().run(ctx, Set.of());
+        OsAssessment a = new LinuxChecks().run(ctx, Set.of());
         assertEquals(Verdict.NOT_GENERALIZED, a.verdict());
         assertEvidence(check(a, "L14"), "swap partition on the OS disk: mbr:p2 type 0x82 (Linux swap)");
         assertEquals(CheckStatus.PASS, check(run("generalized"), "L14").status());

@@ -1,5 +1,7 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.inspect.OsAssessment;
+
 import io.vhdflow.disk.DiskFormatException;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
@@ -53,7 +55,7 @@ class LinuxHostileInputTest {
         TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/" + variant + ".tar.zst");
         fs.replaceContent(path, data);
         LinuxOs os = new LinuxOsDetector().detect(fs, "mbr:p1/ext4").orElseThrow();
-        LinuxAssessment a = new LinuxChecks().run(LinuxContext.of(fs, os), Set.of());
+        OsAssessment a = new LinuxChecks().run(LinuxContext.of(fs, os), Set.of());
         assertEquals(new LinuxChecks().checks().size(), a.checks().size());
         // Nothing but I/O trouble may stop a check; content is never a reason to crash.
         assertTrue(a.checks().stream().noneMatch(c -> c.status() == CheckStatus.NOT_RUN), a.checks().toString());
@@ -84,7 +86,7 @@ class LinuxHostileInputTest {
         LinuxOs os = new LinuxOsDetector().detect(fs, "mbr:p1/ext4").orElseThrow();
         assertTrue(os.notes().stream().anyMatch(n -> n.startsWith("/etc/waagent.conf: /etc/waagent.conf is 2097152 bytes")),
                 os.notes().toString());
-        LinuxAssessment a = new LinuxChecks().run(LinuxContext.of(fs, os), Set.of());
+        OsAssessment a = new LinuxChecks().run(LinuxContext.of(fs, os), Set.of());
         CheckResult l1 = a.checks().stream().filter(c -> c.id().equals("L1")).findFirst().orElseThrow();
         // Presence decides L1; the oversized content is not read.
         assertEquals(CheckStatus.FAIL, l1.status());
@@ -111,7 +113,7 @@ class LinuxHostileInputTest {
         TreeFilesystem tree = TreeFilesystem.fromResource("/fixtures/linux/generalized.tar.zst");
         LinuxOs os = new LinuxOsDetector().detect(tree, "gpt:p3/lvm:rootvg/root/xfs").orElseThrow();
         Filesystem broken = new Failing(tree, "/var/lib/waagent");
-        LinuxAssessment a = new LinuxChecks().run(LinuxContext.of(broken, os), Set.of());
+        OsAssessment a = new LinuxChecks().run(LinuxContext.of(broken, os), Set.of());
         CheckResult l1 = a.checks().get(0);
         assertEquals("L1", l1.id());
         assertEquals(CheckStatus.NOT_RUN, l1.status());
