@@ -1,6 +1,6 @@
 package io.vhdflow.cli;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.CheckStatus;
 import io.vhdflow.inspect.VerificationReport;
@@ -40,12 +40,15 @@ public final class InspectCommand implements Callable<Integer> {
         VerificationReport r;
         try {
             r = new VerificationService().verify(file, policy, io.vhdflow.pipeline.Settings.idList(waive));
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             System.err.println("vhdflow inspect: " + file + " is not a readable disk image: " + e.getMessage());
-            return 3;
-        } catch (IllegalArgumentException | IOException e) {
+            return ExitCode.forFailure(e);
+        } catch (IOException e) {
             System.err.println("vhdflow inspect: " + e.getMessage());
-            return 3;
+            return ExitCode.forFailure(e);
+        } catch (IllegalArgumentException e) {
+            System.err.println("vhdflow inspect: " + e.getMessage());
+            return ExitCode.INPUT_INVALID;
         }
         if (json) {
             System.out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(r));
@@ -53,9 +56,9 @@ public final class InspectCommand implements Callable<Integer> {
             System.out.print(text(r));
         }
         return switch (r.verdict()) {
-            case GENERALIZED -> 0;
-            case NOT_GENERALIZED -> 1;
-            case CANNOT_DETERMINE -> 2;
+            case GENERALIZED -> ExitCode.OK;
+            case NOT_GENERALIZED -> ExitCode.NOT_READY;
+            case CANNOT_DETERMINE -> ExitCode.CANNOT_DETERMINE;
         };
     }
 

@@ -2,7 +2,7 @@ package io.vhdflow.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.AzureReadiness;
 import io.vhdflow.disk.container.BlockAllocationTable;
@@ -40,8 +40,7 @@ import java.util.concurrent.Callable;
         subcommands = {VhdCommand.Info.class, VhdCommand.Check.class, VhdCommand.Convert.class, VhdCommand.ZeroMap.class})
 public final class VhdCommand implements Runnable {
 
-    static final int NOT_READY = 1;
-    static final int IO_ERROR = 3;
+    static final int NOT_READY = ExitCode.NOT_READY;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -57,14 +56,9 @@ public final class VhdCommand implements Runnable {
 
     private static int fail(CommandLine.Model.CommandSpec spec, IOException e) {
         PrintWriter err = spec.commandLine().getErr();
-        if (e instanceof DiskFormatException) {
-            err.println("vhdflow: " + e.getMessage());
-            err.flush();
-            return NOT_READY;
-        }
-        err.println("vhdflow: I/O error: " + e);
+        err.println(e instanceof DiskException ? "vhdflow: " + e.getMessage() : "vhdflow: I/O error: " + e);
         err.flush();
-        return IO_ERROR;
+        return ExitCode.forFailure(e);
     }
 
     /** {@code vhd info FILE [--json]}. */

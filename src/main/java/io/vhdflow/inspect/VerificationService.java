@@ -1,6 +1,6 @@
 package io.vhdflow.inspect;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.AzureReadiness;
 import io.vhdflow.disk.container.ByteSource;
@@ -88,7 +88,7 @@ public final class VerificationService {
             try {
                 layout = Optional.of(VolumeSystems.open(disk));
                 findings.addAll(layout.get().findings());
-            } catch (DiskFormatException e) {
+            } catch (DiskException e) {
                 layout = Optional.empty();
                 findings.add(new Finding("volume.unreadable", e.offset(), e.getMessage()));
                 reasons.add("the partition table cannot be read: " + e.getMessage());
@@ -157,7 +157,7 @@ public final class VerificationService {
             return;
         } catch (IOException e) {
             scan.unreadable.add(v.id());
-            scan.findings.add(new Finding("filesystem.unreadable", e instanceof DiskFormatException d ? d.offset() : -1,
+            scan.findings.add(new Finding("filesystem.unreadable", e instanceof DiskException d ? d.offset() : -1,
                     v.id() + ": " + e.getMessage()));
             return;
         }
@@ -190,7 +190,7 @@ public final class VerificationService {
             }
         } catch (IOException e) {
             scan.unreadable.add(v.id());
-            scan.findings.add(new Finding("filesystem.unreadable", e instanceof DiskFormatException d ? d.offset() : -1,
+            scan.findings.add(new Finding("filesystem.unreadable", e instanceof DiskException d ? d.offset() : -1,
                     location + ": " + e.getMessage()));
         }
     }

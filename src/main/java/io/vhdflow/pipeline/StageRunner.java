@@ -1,11 +1,10 @@
 package io.vhdflow.pipeline;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * Runs one stage of one job with the journal's bookkeeping: skips a stage already recorded DONE
@@ -53,15 +52,10 @@ public final class StageRunner {
             journal.failStage(jobId, stage, e.getMessage());
             ended(jobId, stage, StageState.FAILED, start, null);
             throw e;
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             journal.failStage(jobId, stage, e.getMessage());
             ended(jobId, stage, StageState.FAILED, start, null);
-            throw new JobRejectedException(new JobError("image.invalid", stage.id(),
-                    job.sourceName() + " is not a valid disk image: " + e.getMessage(),
-                    Optional.of(e.structure()), e.offset() >= 0 ? Optional.of(e.offset()) : Optional.empty(),
-                    "check how the image was exported (the file may be truncated or not a VHD); export it again, "
-                            + "or convert it with 'vhdflow vhd convert', and drop it again",
-                    List.of()), e);
+            throw new JobRejectedException(JobError.ofDiskFailure(e, stage.id(), job.sourceName()), e);
         } catch (IOException | RuntimeException e) {
             journal.failStage(jobId, stage, String.valueOf(e.getMessage()));
             ended(jobId, stage, StageState.FAILED, start, null);

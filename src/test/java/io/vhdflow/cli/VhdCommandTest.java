@@ -97,10 +97,10 @@ class VhdCommandTest {
     }
 
     @Test
-    void damagedAndForeignImagesExitOneWithTheReason(@TempDir Path dir) throws Exception {
+    void foreignImagesCannotBeReadAndFailTheirChecksWithTheReason(@TempDir Path dir) throws Exception {
         Path q = Files.move(Fixtures.extract("vhd/tiny.qcow2.zst", dir), dir.resolve("x.vhd"));
         Run r = run("vhd", "info", q.toString());
-        assertEquals(1, r.exit());
+        assertEquals(ExitCode.INPUT_INVALID, r.exit(), "an image that cannot be read exits 3, as in every command");
         assertTrue(r.err().contains("qcow2"), r.err());
         Run c = run("vhd", "check", q.toString());
         assertEquals(1, c.exit());

@@ -1,6 +1,6 @@
 package io.vhdflow.inspect;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.testing.Fixtures;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -85,7 +85,7 @@ class VerificationMutationProperties {
                 }
             } catch (java.util.concurrent.ExecutionException e) {
                 Throwable c = e.getCause();
-                if (!(c instanceof DiskFormatException || c instanceof NoSuchFileException
+                if (!(c instanceof DiskException || c instanceof NoSuchFileException
                         || c instanceof NotDirectoryException || c instanceof FileSystemLoopException)) {
                     throw new AssertionError("untyped failure for " + patches + ": " + c, c);
                 }

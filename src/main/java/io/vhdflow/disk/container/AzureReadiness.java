@@ -1,6 +1,6 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -119,7 +119,7 @@ public final class AzureReadiness {
         DiskFormat format;
         try {
             format = DiskImages.detect(file);
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             return unreadable(file, policy, Optional.empty(), e);
         }
         if (!format.readable()) {
@@ -127,7 +127,7 @@ public final class AzureReadiness {
         }
         try (DiskImage img = DiskImages.open(file)) {
             return evaluate(img, policy);
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             return unreadable(file, policy, Optional.of(format), e);
         }
     }
@@ -231,7 +231,7 @@ public final class AzureReadiness {
         return new Verdict(file, policy, Optional.of(format), out);
     }
 
-    private static Verdict unreadable(Path file, Policy policy, Optional<DiskFormat> format, DiskFormatException e) {
+    private static Verdict unreadable(Path file, Policy policy, Optional<DiskFormat> format, DiskException e) {
         String ev = e.getMessage();
         String fix = "the image is damaged or not a disk image: re-export or re-copy it from the source";
         List<CheckResult> out = new ArrayList<>();

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,12 +53,12 @@ public final class BlockAllocationTable {
         long blockSize = header.blockSize();
         long needed = (footer.currentSize() + blockSize - 1) / blockSize;
         if (header.maxTableEntries() < needed) {
-            throw new DiskFormatException("VHD dynamic header", headerAt + 28, "max table entries "
+            throw new DiskException(ErrorKind.CORRUPT, "VHD dynamic header", headerAt + 28, "max table entries "
                     + header.maxTableEntries() + " cover only " + header.maxTableEntries() * blockSize
                     + " bytes but the current size is " + footer.currentSize());
         }
         if (needed > MAX_ENTRIES) {
-            throw new DiskFormatException("VHD footer", file.size() - VhdFooter.SIZE + 48, "current size "
+            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, "VHD footer", file.size() - VhdFooter.SIZE + 48, "current size "
                     + footer.currentSize() + " needs " + needed + " blocks of " + blockSize
                     + " bytes, more than the " + MAX_ENTRIES + " this reader accepts");
         }
@@ -65,13 +66,13 @@ public final class BlockAllocationTable {
         long tableOffset = header.tableOffset();
         long tableBytes = header.maxTableEntries() * 4;
         if (tableOffset < 0 || tableOffset > dataEnd || tableBytes > dataEnd - tableOffset) {
-            throw new DiskFormatException("VHD dynamic header", headerAt + 16, "table offset " + tableOffset
+            throw new DiskException(ErrorKind.TRUNCATED, "VHD dynamic header", headerAt + 16, "table offset " + tableOffset
                     + " with " + header.maxTableEntries() + " entries lies beyond the end of the data ("
                     + dataEnd + " bytes before the trailing footer)");
         }
         for (ByteRange r : metadata.subList(0, Math.min(2, metadata.size()))) { // footer copy, header
             if (tableOffset < r.end() && r.offset() < tableOffset + Math.max(4, tableBytes)) {
-                throw new DiskFormatException("VHD dynamic header", headerAt + 16, "table offset " + tableOffset
+                throw new DiskException(ErrorKind.CORRUPT, "VHD dynamic header", headerAt + 16, "table offset " + tableOffset
                         + " places the block allocation table over the footer copy or the dynamic header");
             }
         }
@@ -92,13 +93,13 @@ public final class BlockAllocationTable {
             long start = Integer.toUnsignedLong(entries[i]) * 512;
             long at = tableOffset + 4L * i;
             if (start > dataEnd || span > dataEnd - start) {
-                throw new DiskFormatException(structure, at, "entry " + i + " places block " + i + " at byte "
+                throw new DiskException(ErrorKind.TRUNCATED, structure, at, "entry " + i + " places block " + i + " at byte "
                         + start + ", its " + span + " bytes end beyond the data (" + dataEnd
                         + " bytes before the trailing footer): the file is truncated or the table is damaged");
             }
             for (ByteRange r : reserved) {
                 if (start < r.end() && r.offset() < start + span) {
-                    throw new DiskFormatException(structure, at, "entry " + i + " places block " + i + " at byte "
+                    throw new DiskException(ErrorKind.CORRUPT, structure, at, "entry " + i + " places block " + i + " at byte "
                             + start + ", overlapping metadata at bytes " + r.offset() + ".." + r.end());
                 }
             }
@@ -116,7 +117,7 @@ public final class BlockAllocationTable {
             if (starts[i] - starts[i - 1] < span) {
                 int a = indexOf(entries, starts[i - 1]);
                 int b = indexOf(entries, starts[i]);
-                throw new DiskFormatException(structure, tableOffset + 4L * Math.max(a, b), "blocks " + a + " and " + b
+                throw new DiskException(ErrorKind.CORRUPT, structure, tableOffset + 4L * Math.max(a, b), "blocks " + a + " and " + b
                         + " overlap (bytes " + starts[i - 1] + " and " + starts[i] + ", each " + span + " bytes long)");
             }
         }

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -49,18 +50,18 @@ public interface ByteSource extends Closeable {
     /**
      * Fills {@code dst} completely from {@code offset}.
      *
-     * @throws DiskFormatException naming {@code structure} when the source ends first
+     * @throws DiskException naming {@code structure} when the source ends first
      */
     default void readFully(long offset, ByteBuffer dst, String structure) throws IOException {
         if (offset < 0 || offset > size() || dst.remaining() > size() - offset) {
-            throw new DiskFormatException(structure, offset,
+            throw new DiskException(ErrorKind.TRUNCATED, structure, offset,
                     dst.remaining() + " bytes needed but " + describe() + " is only " + size() + " bytes long");
         }
         long pos = offset;
         while (dst.hasRemaining()) {
             int n = read(pos, dst);
             if (n < 0) {
-                throw new DiskFormatException(structure, pos, "unexpected end of " + describe());
+                throw new DiskException(ErrorKind.TRUNCATED, structure, pos, "unexpected end of " + describe());
             }
             pos += n;
         }
@@ -73,7 +74,7 @@ public interface ByteSource extends Closeable {
      */
     default ByteBuffer readBuffer(long offset, int length, String structure) throws IOException {
         if (length < 0 || offset < 0 || offset > size() || length > size() - offset) {
-            throw new DiskFormatException(structure, offset,
+            throw new DiskException(ErrorKind.TRUNCATED, structure, offset,
                     "needs " + length + " bytes, beyond the end of " + describe() + " (" + size() + " bytes)");
         }
         ByteBuffer buf = ByteBuffer.allocate(length).order(ByteOrder.LITTLE_ENDIAN);
@@ -93,7 +94,7 @@ public interface ByteSource extends Closeable {
      * A view of {@code length} bytes starting at {@code offset}. Closing the slice does not close
      * this source.
      */
-    default ByteSource slice(long offset, long length, String name) throws DiskFormatException {
+    default ByteSource slice(long offset, long length, String name) throws DiskException {
         return new SliceByteSource(this, offset, length, name);
     }
 

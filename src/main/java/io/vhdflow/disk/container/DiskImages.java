@@ -1,6 +1,7 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 
 import java.io.IOException;
@@ -42,7 +43,7 @@ public final class DiskImages {
     /**
      * The format of {@code path}, by magic (and extension for raw images).
      *
-     * @throws DiskFormatException when the file is empty or matches no known format
+     * @throws DiskException when the file is empty or matches no known format
      */
     public static DiskFormat detect(Path path) throws IOException {
         try (FileByteSource f = FileByteSource.open(path)) {
@@ -55,7 +56,7 @@ public final class DiskImages {
         long size = f.size();
         String name = path.getFileName().toString();
         if (size == 0) {
-            throw new DiskFormatException("disk image", 0, name + " is empty (0 bytes)");
+            throw new DiskException(ErrorKind.CORRUPT, "disk image", 0, name + " is empty (0 bytes)");
         }
         byte[] head = f.readBytes(0, (int) Math.min(512, size), "disk image header");
         if (startsWith(head, VHDX_MAGIC)) {
@@ -80,14 +81,14 @@ public final class DiskImages {
         String hint = size % 512 != 0
                 ? " The length " + size + " is not a multiple of 512, so a VHD may have been truncated."
                 : "";
-        throw new DiskFormatException("VHD footer", size >= VhdFooter.SIZE ? size - VhdFooter.SIZE : 0,
+        throw new DiskException(ErrorKind.CORRUPT, "VHD footer", size >= VhdFooter.SIZE ? size - VhdFooter.SIZE : 0,
                 name + " is not a VHD (no \"conectix\" footer cookie at its end or start), VHDX or qcow2."
                         + hint + " A raw disk image must be named *.raw or *.img.");
     }
 
-    private static DiskFormat vhdType(byte[] footer, long at) throws DiskFormatException {
+    private static DiskFormat vhdType(byte[] footer, long at) throws DiskException {
         int type = java.nio.ByteBuffer.wrap(footer).getInt(60);
-        return switch (VhdDiskType.fromCode(type).orElseThrow(() -> new DiskFormatException("VHD footer", at + 60,
+        return switch (VhdDiskType.fromCode(type).orElseThrow(() -> new DiskException(ErrorKind.CORRUPT, "VHD footer", at + 60,
                 "disk type " + type + " is not fixed (2), dynamic (3) or differencing (4)"))) {
             case FIXED -> DiskFormat.VHD_FIXED;
             case DYNAMIC -> DiskFormat.VHD_DYNAMIC;
@@ -103,7 +104,7 @@ public final class DiskImages {
      * Opens the image at {@code path} and validates its container structures.
      *
      * @throws UnsupportedDiskFormatException for VHDX and qcow2
-     * @throws DiskFormatException            naming the structure and byte offset of any damage
+     * @throws DiskException            naming the structure and byte offset of any damage
      */
     public static DiskImage open(Path path) throws IOException {
         return open(path, 0, new HashSet<>());
@@ -138,14 +139,14 @@ public final class DiskImages {
         }
         long size = file.size();
         if (size % 512 != 0) {
-            throw new DiskFormatException("VHD footer", size - size % 512, "the file is " + size
+            throw new DiskException(ErrorKind.TRUNCATED, "VHD footer", size - size % 512, "the file is " + size
                     + " bytes, not a whole number of 512-byte sectors: it was truncated or has bytes appended");
         }
         long footerAt = size - VhdFooter.SIZE;
         VhdFooter footer = VhdFooter.parse(file.readBytes(footerAt, VhdFooter.SIZE, "VHD footer"), footerAt, "VHD footer");
         creatorFindings(footer, findings);
         if (footer.currentSize() > MAX_VIRTUAL_SIZE) {
-            throw new DiskFormatException("VHD footer", footerAt + 48, "current size " + footer.currentSize()
+            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, "VHD footer", footerAt + 48, "current size " + footer.currentSize()
                     + " bytes exceeds the " + (MAX_VIRTUAL_SIZE >> 40) + " TiB this reader accepts");
         }
         if (footer.currentSize() % 512 != 0) {
@@ -184,11 +185,11 @@ public final class DiskImages {
         long dataBytes = file.size() - VhdFooter.SIZE;
         long footerAt = dataBytes;
         if (footer.currentSize() > dataBytes) {
-            throw new DiskFormatException("VHD footer", footerAt + 48, "current size " + footer.currentSize()
+            throw new DiskException(ErrorKind.TRUNCATED, "VHD footer", footerAt + 48, "current size " + footer.currentSize()
                     + " but the file holds only " + dataBytes + " bytes before its footer: the file is truncated");
         }
         if (footer.currentSize() < dataBytes) {
-            throw new DiskFormatException("VHD footer", footerAt + 48, "current size " + footer.currentSize()
+            throw new DiskException(ErrorKind.CORRUPT, "VHD footer", footerAt + 48, "current size " + footer.currentSize()
                     + " but the file holds " + dataBytes + " bytes before its footer: a fixed VHD must be exactly"
                     + " current size + 512 bytes");
         }
@@ -210,12 +211,12 @@ public final class DiskImages {
         if (!Arrays.equals(copy, file.readBytes(footerAt, VhdFooter.SIZE, "VHD footer"))) {
             // Parse the copy first, so a damaged copy is reported as such.
             VhdFooter.parse(copy, 0, "VHD footer copy");
-            throw new DiskFormatException("VHD footer copy", 0,
+            throw new DiskException(ErrorKind.CORRUPT, "VHD footer copy", 0,
                     "the footer copy at offset 0 differs from the trailing footer at byte " + footerAt);
         }
         long headerAt = footer.dataOffset();
         if (headerAt < VhdFooter.SIZE || headerAt > footerAt - VhdDynamicHeader.SIZE) {
-            throw new DiskFormatException("VHD footer", footerAt + 16, "data offset " + Long.toUnsignedString(headerAt)
+            throw new DiskException(ErrorKind.CORRUPT, "VHD footer", footerAt + 16, "data offset " + Long.toUnsignedString(headerAt)
                     + " does not point at a dynamic header inside the file (" + size + " bytes)");
         }
         VhdDynamicHeader header = VhdDynamicHeader.parse(
@@ -230,7 +231,7 @@ public final class DiskImages {
                 long at = headerAt + 576 + 24L * l.index();
                 if (l.dataLength() > MAX_LOCATOR_BYTES || l.dataOffset() < 0 || l.dataOffset() > footerAt
                         || l.dataLength() > footerAt - l.dataOffset()) {
-                    throw new DiskFormatException("VHD parent locator " + l.index(), at, "data of " + l.dataLength()
+                    throw new DiskException(ErrorKind.CORRUPT, "VHD parent locator " + l.index(), at, "data of " + l.dataLength()
                             + " bytes at byte " + l.dataOffset() + " lies outside the file or is too long for a path");
                 }
                 metadata.add(new ByteRange(l.dataOffset(), (l.dataLength() + 511) / 512 * 512));
@@ -246,12 +247,12 @@ public final class DiskImages {
                     Optional.of(bat), Optional.empty(), findings, () -> AllocatedRanges.ofBat(bat, virtual));
         }
         if (depth >= MAX_CHAIN_DEPTH) {
-            throw new DiskFormatException("VHD dynamic header", headerAt + 40, "differencing chain deeper than "
+            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, "VHD dynamic header", headerAt + 40, "differencing chain deeper than "
                     + MAX_CHAIN_DEPTH + " disks at " + name);
         }
         Path real = path.toRealPath();
         if (!chain.add(real)) {
-            throw new DiskFormatException("VHD parent locator", headerAt + 576, "the parent chain loops back to " + real);
+            throw new DiskException(ErrorKind.CORRUPT, "VHD parent locator", headerAt + 576, "the parent chain loops back to " + real);
         }
         DiskImage parent = openParent(path, header, headerAt, locatorData, depth, chain);
         try {
@@ -301,11 +302,11 @@ public final class DiskImages {
             parent.close();
         }
         if (!mismatched.isEmpty()) {
-            throw new DiskFormatException("VHD dynamic header", headerAt + 40, "parent unique id "
+            throw new DiskException(ErrorKind.CORRUPT, "VHD dynamic header", headerAt + 40, "parent unique id "
                     + header.parentUniqueId() + " but " + String.join(", ", mismatched)
                     + ": the parent was replaced or modified; reconnect the right parent");
         }
-        throw new DiskFormatException("VHD parent locator", headerAt + 576, "missing parent of "
+        throw new DiskException(ErrorKind.CORRUPT, "VHD parent locator", headerAt + 576, "missing parent of "
                 + child.getFileName() + ": tried " + (tried.isEmpty() ? "no locator" : String.join(", ", tried))
                 + " relative to " + folder + "; put the parent VHD next to the child or fix its locators");
     }

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,9 +13,9 @@ public final class SliceByteSource implements ByteSource {
     private final long length;
     private final String name;
 
-    public SliceByteSource(ByteSource parent, long start, long length, String name) throws DiskFormatException {
+    public SliceByteSource(ByteSource parent, long start, long length, String name) throws DiskException {
         if (start < 0 || length < 0 || start > parent.size() || length > parent.size() - start) {
-            throw new DiskFormatException(name, start, "range of " + length + " bytes lies beyond the end of "
+            throw new DiskException(ErrorKind.TRUNCATED, name, start, "range of " + length + " bytes lies beyond the end of "
                     + parent.describe() + " (" + parent.size() + " bytes)");
         }
         this.parent = parent;

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -52,14 +53,14 @@ public record VhdDynamicHeader(long tableOffset, int headerVersion, long maxTabl
     }
 
     /** Parses and validates the header read at absolute offset {@code at}. */
-    public static VhdDynamicHeader parse(byte[] raw, long at) throws DiskFormatException {
+    public static VhdDynamicHeader parse(byte[] raw, long at) throws DiskException {
         String structure = "VHD dynamic header";
         if (raw.length != SIZE) {
-            throw new DiskFormatException(structure, at, "needs " + SIZE + " bytes, got " + raw.length);
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "needs " + SIZE + " bytes, got " + raw.length);
         }
         for (int i = 0; i < COOKIE.length; i++) {
             if (raw[i] != COOKIE[i]) {
-                throw new DiskFormatException(structure, at, "cookie \"cxsparse\" not found (found \""
+                throw new DiskException(ErrorKind.CORRUPT, structure, at, "cookie \"cxsparse\" not found (found \""
                         + VhdFooter.printable(raw, 0, 8) + "\"): the footer's data offset is wrong or the header is damaged");
             }
         }
@@ -67,17 +68,17 @@ public record VhdDynamicHeader(long tableOffset, int headerVersion, long maxTabl
         int stored = b.getInt(CHECKSUM_OFFSET);
         int computed = VhdFooter.checksum(raw, CHECKSUM_OFFSET);
         if (stored != computed) {
-            throw new DiskFormatException(structure, at + CHECKSUM_OFFSET, String.format(
+            throw new DiskException(ErrorKind.CORRUPT, structure, at + CHECKSUM_OFFSET, String.format(
                     "checksum 0x%08x stored but 0x%08x computed: the header is damaged", stored, computed));
         }
         int version = b.getInt(24);
         if (version >>> 16 != 1) {
-            throw new DiskFormatException(structure, at + 24, String.format("header version 0x%08x is not 1.x", version));
+            throw new DiskException(ErrorKind.CORRUPT, structure, at + 24, String.format("header version 0x%08x is not 1.x", version));
         }
         long entries = Integer.toUnsignedLong(b.getInt(28));
         long blockSize = Integer.toUnsignedLong(b.getInt(32));
         if (blockSize < 512 || Long.bitCount(blockSize) != 1 || blockSize > MAX_BLOCK_SIZE) {
-            throw new DiskFormatException(structure, at + 32, "block size " + blockSize
+            throw new DiskException(ErrorKind.CORRUPT, structure, at + 32, "block size " + blockSize
                     + " is not a power of two between 512 bytes and " + (MAX_BLOCK_SIZE >> 20) + " MiB");
         }
         String name = new String(raw, 64, 512, StandardCharsets.UTF_16BE);

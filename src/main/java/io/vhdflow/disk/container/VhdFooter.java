@@ -1,6 +1,7 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -96,34 +97,34 @@ public record VhdFooter(int features, int formatVersion, long dataOffset, long t
      * Parses a footer read at absolute offset {@code at}, verifying cookie, checksum, version and
      * disk type.
      */
-    public static VhdFooter parse(byte[] raw, long at, String structure) throws DiskFormatException {
+    public static VhdFooter parse(byte[] raw, long at, String structure) throws DiskException {
         if (raw.length != SIZE) {
-            throw new DiskFormatException(structure, at, "needs " + SIZE + " bytes, got " + raw.length);
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "needs " + SIZE + " bytes, got " + raw.length);
         }
         if (!hasCookie(raw, 0)) {
-            throw new DiskFormatException(structure, at, "cookie \"conectix\" not found (found \""
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "cookie \"conectix\" not found (found \""
                     + printable(raw, 0, 8) + "\"): not a VHD, or the file is truncated or damaged");
         }
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN);
         int stored = b.getInt(CHECKSUM_OFFSET);
         int computed = checksum(raw, CHECKSUM_OFFSET);
         if (stored != computed) {
-            throw new DiskFormatException(structure, at + CHECKSUM_OFFSET, String.format(
+            throw new DiskException(ErrorKind.CORRUPT, structure, at + CHECKSUM_OFFSET, String.format(
                     "checksum 0x%08x stored but 0x%08x computed: the footer is damaged", stored, computed));
         }
         int version = b.getInt(12);
         if (version >>> 16 != 1) {
-            throw new DiskFormatException(structure, at + 12,
+            throw new DiskException(ErrorKind.CORRUPT, structure, at + 12,
                     String.format("file format version 0x%08x is not 1.x", version));
         }
         int typeCode = b.getInt(60);
         if (VhdDiskType.fromCode(typeCode).isEmpty()) {
-            throw new DiskFormatException(structure, at + 60,
+            throw new DiskException(ErrorKind.CORRUPT, structure, at + 60,
                     "disk type " + typeCode + " is not fixed (2), dynamic (3) or differencing (4)");
         }
         long currentSize = b.getLong(48);
         if (currentSize < 0) {
-            throw new DiskFormatException(structure, at + 48, "current size " + Long.toUnsignedString(currentSize)
+            throw new DiskException(ErrorKind.CORRUPT, structure, at + 48, "current size " + Long.toUnsignedString(currentSize)
                     + " is larger than any disk");
         }
         return new VhdFooter(b.getInt(8), version, b.getLong(16), Integer.toUnsignedLong(b.getInt(24)),

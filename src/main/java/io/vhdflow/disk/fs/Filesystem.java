@@ -17,7 +17,7 @@ import java.util.Optional;
  *
  * <p>Failures: a missing path is {@link java.nio.file.NoSuchFileException}; a non-directory
  * where a directory is needed is {@link java.nio.file.NotDirectoryException}; a corrupt structure
- * is {@link io.vhdflow.disk.DiskFormatException}.
+ * is {@link io.vhdflow.disk.DiskException}.
  */
 public interface Filesystem extends Closeable {
 

@@ -52,7 +52,7 @@ public final class Filesystems {
     /**
      * Opens the filesystem on {@code volume}; empty when no known magic is there.
      *
-     * @throws io.vhdflow.disk.DiskFormatException when the magic matches but the filesystem is damaged
+     * @throws io.vhdflow.disk.DiskException when the magic matches but the filesystem is damaged
      */
     public static Optional<Filesystem> open(ByteSource volume) throws IOException {
         for (Format f : FORMATS) {

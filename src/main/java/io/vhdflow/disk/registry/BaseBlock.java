@@ -1,6 +1,7 @@
 package io.vhdflow.disk.registry;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -71,12 +72,12 @@ public record BaseBlock(long offset, long primarySequence, long secondarySequenc
      *
      * @param what how to name the file in errors, e.g. "regf base block" or "regf log base block"
      */
-    static BaseBlock parse(byte[] header, String what) throws DiskFormatException {
+    static BaseBlock parse(byte[] header, String what) throws DiskException {
         if (header.length < HEADER_BYTES) {
-            throw new DiskFormatException(what, 0, "only " + header.length + " bytes, a base block needs 512");
+            throw new DiskException(ErrorKind.TRUNCATED, what, 0, "only " + header.length + " bytes, a base block needs 512");
         }
         if (!hasSignature(header)) {
-            throw new DiskFormatException(what, 0, "signature is not 'regf': not a registry hive file");
+            throw new DiskException(ErrorKind.CORRUPT, what, 0, "signature is not 'regf': not a registry hive file");
         }
         ByteBuffer b = ByteBuffer.wrap(header).order(ByteOrder.LITTLE_ENDIAN);
         int nameEnd = 48;

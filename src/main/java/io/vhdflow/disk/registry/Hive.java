@@ -1,6 +1,7 @@
 package io.vhdflow.disk.registry;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 
@@ -21,7 +22,7 @@ import java.util.Optional;
  * <p><b>Memory:</b> the hive is not loaded. Cells are read through the {@link ByteSource} with a
  * 4 MiB page cache; opening indexes the hive bin headers (16 bytes per bin). Replayed log pages
  * are kept as references into the log sources. So a hostile base block claiming a 4 GiB hive
- * costs nothing until reads find the file shorter, and fail with a {@link DiskFormatException}.
+ * costs nothing until reads find the file shorter, and fail with a {@link DiskException}.
  *
  * <p><b>Dirty hives:</b> a hive whose base block sequence numbers differ, or whose checksum is
  * wrong, was not completely written (Windows keeps recent changes in the {@code .LOG1/.LOG2}
@@ -74,18 +75,18 @@ public final class Hive {
      */
     public static Hive open(ByteSource source, List<ByteSource> logs) throws IOException {
         if (source.size() < BaseBlock.SIZE) {
-            throw new DiskFormatException("regf base block", 0, source.describe() + " is " + source.size()
+            throw new DiskException(ErrorKind.CORRUPT, "regf base block", 0, source.describe() + " is " + source.size()
                     + " bytes, shorter than the 4096-byte base block of a registry hive");
         }
         byte[] head = source.readBytes(0, BaseBlock.HEADER_BYTES, "regf base block");
         BaseBlock base = BaseBlock.parse(head, "regf base block");
         List<Finding> findings = new ArrayList<>();
         if (base.fileType() != BaseBlock.FILE_TYPE_PRIMARY) {
-            throw new DiskFormatException("regf base block", 28, "file type " + base.fileType()
+            throw new DiskException(ErrorKind.CORRUPT, "regf base block", 28, "file type " + base.fileType()
                     + " is a transaction log or backup, not a primary hive file");
         }
         if (base.majorVersion() != 1) {
-            throw new DiskFormatException("regf base block", 20, "major version " + base.majorVersion()
+            throw new DiskException(ErrorKind.CORRUPT, "regf base block", 20, "major version " + base.majorVersion()
                     + " is not 1: not a Windows NT registry hive this reader understands");
         }
         long dataSize = base.hiveBinsDataSize();
@@ -123,7 +124,7 @@ public final class Hive {
             storage = new HiveStorage(source, dataSize, null, null);
         }
         if (dataSize == 0 || dataSize % 4096 != 0) {
-            throw new DiskFormatException("regf base block", 40, "hive bins data size " + dataSize
+            throw new DiskException(ErrorKind.CORRUPT, "regf base block", 40, "hive bins data size " + dataSize
                     + " is not a non-zero multiple of 4096");
         }
         storage.indexBins();
@@ -203,7 +204,7 @@ public final class Hive {
         }
         long n = current.get().asDword();
         if (n < 1 || n > 999) {
-            throw new DiskFormatException("regf vk cell at 0x" + Long.toHexString(current.get().offset()),
+            throw new DiskException(ErrorKind.CORRUPT, "regf vk cell at 0x" + Long.toHexString(current.get().offset()),
                     current.get().offset(), "Select\\Current is " + n + ", not a control set number 1..999");
         }
         return Optional.of(String.format("ControlSet%03d", n));

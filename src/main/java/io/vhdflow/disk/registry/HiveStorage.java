@@ -1,6 +1,7 @@
 package io.vhdflow.disk.registry;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.container.ByteSource;
 
 import java.io.IOException;
@@ -70,7 +71,7 @@ final class HiveStorage {
     /** Reads {@code len} bytes at hive-bins-relative {@code rel} into {@code dst[off..]}. */
     void read(long rel, byte[] dst, int off, int len, String structure) throws IOException {
         if (rel < 0 || len < 0 || rel > dataSize || len > dataSize - rel) {
-            throw new DiskFormatException(structure, abs(rel),
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs(rel),
                     len + " bytes needed beyond the end of the hive bins data (" + dataSize + " bytes)");
         }
         int done = 0;
@@ -114,7 +115,7 @@ final class HiveStorage {
             } else {
                 long at = abs(start + u);
                 if (at + run > primary.size()) {
-                    throw new DiskFormatException(structure, at, "the hive file " + primary.describe()
+                    throw new DiskException(ErrorKind.TRUNCATED, structure, at, "the hive file " + primary.describe()
                             + " ends at byte " + primary.size() + " but its base block says the hive bins data"
                             + " is " + dataSize + " bytes; the file is truncated");
                 }
@@ -141,7 +142,7 @@ final class HiveStorage {
         }
         long at = abs(rel);
         if (at + dst.length > primary.size()) {
-            throw new DiskFormatException(structure, at, "the hive file " + primary.describe() + " ends at byte "
+            throw new DiskException(ErrorKind.TRUNCATED, structure, at, "the hive file " + primary.describe() + " ends at byte "
                     + primary.size() + " but its base block says the hive bins data is " + dataSize
                     + " bytes; the file is truncated");
         }
@@ -168,21 +169,21 @@ final class HiveStorage {
         while (pos < dataSize) {
             String what = "regf hbin at 0x" + Long.toHexString(abs(pos));
             if (dataSize - pos < 32) {
-                throw new DiskFormatException(what, abs(pos), "hive bins data ends inside a bin header");
+                throw new DiskException(ErrorKind.CORRUPT, what, abs(pos), "hive bins data ends inside a bin header");
             }
             readUncached(pos, h, what);
             ByteBuffer b = ByteBuffer.wrap(h).order(ByteOrder.LITTLE_ENDIAN);
             if (h[0] != 'h' || h[1] != 'b' || h[2] != 'i' || h[3] != 'n') {
-                throw new DiskFormatException(what, abs(pos), "signature is not 'hbin'");
+                throw new DiskException(ErrorKind.CORRUPT, what, abs(pos), "signature is not 'hbin'");
             }
             long self = Integer.toUnsignedLong(b.getInt(4));
             long size = Integer.toUnsignedLong(b.getInt(8));
             if (self != pos) {
-                throw new DiskFormatException(what, abs(pos) + 4,
+                throw new DiskException(ErrorKind.CORRUPT, what, abs(pos) + 4,
                         "bin says it is at offset 0x" + Long.toHexString(self) + " but it is at 0x" + Long.toHexString(pos));
             }
             if (size == 0 || size % PAGE != 0 || size > MAX_BIN_SIZE || size > dataSize - pos) {
-                throw new DiskFormatException(what, abs(pos) + 8, "bin size " + size
+                throw new DiskException(ErrorKind.CORRUPT, what, abs(pos) + 8, "bin size " + size
                         + " is not a multiple of 4096 inside the hive bins data (" + dataSize + " bytes)");
             }
             if (n == starts.length) {
@@ -223,24 +224,24 @@ final class HiveStorage {
     ByteBuffer cell(long rel, String what) throws IOException {
         String name = what + " at 0x" + Long.toHexString(abs(rel));
         if (rel < 0 || rel == 0xFFFFFFFFL || rel % 8 != 0 || rel >= dataSize) {
-            throw new DiskFormatException(name, abs(rel), "cell offset 0x" + Long.toHexString(rel)
+            throw new DiskException(ErrorKind.CORRUPT, name, abs(rel), "cell offset 0x" + Long.toHexString(rel)
                     + " is not an 8-byte aligned offset inside the hive bins data (" + dataSize + " bytes)");
         }
         long end = binEnd(rel);
         if (end < 0 || rel - binStart(rel) < 32) {
-            throw new DiskFormatException(name, abs(rel), "cell offset does not point into the cells of a hive bin");
+            throw new DiskException(ErrorKind.CORRUPT, name, abs(rel), "cell offset does not point into the cells of a hive bin");
         }
         int size = readInt(rel, name);
         if (size >= 0) {
-            throw new DiskFormatException(name, abs(rel), "cell is free (size " + size + "), but is referenced as in use");
+            throw new DiskException(ErrorKind.CORRUPT, name, abs(rel), "cell is free (size " + size + "), but is referenced as in use");
         }
         long len = -(long) size;
         if (len < 8 || len > end - rel) {
-            throw new DiskFormatException(name, abs(rel), "cell size " + len + " runs past the end of its hive bin at 0x"
+            throw new DiskException(ErrorKind.CORRUPT, name, abs(rel), "cell size " + len + " runs past the end of its hive bin at 0x"
                     + Long.toHexString(abs(end)));
         }
         if (len - 4 > MAX_CELL) {
-            throw new DiskFormatException(name, abs(rel), "cell of " + len + " bytes is larger than the "
+            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, name, abs(rel), "cell of " + len + " bytes is larger than the "
                     + MAX_CELL + " bytes this reader accepts");
         }
         byte[] data = new byte[(int) len - 4];

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.registry;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,14 +38,14 @@ record KeyNode(long offset, int flags, long lastWrittenRaw, long parent, long su
         String what = "regf nk cell at 0x" + Long.toHexString(HiveStorage.abs(rel));
         long at = HiveStorage.abs(rel) + 4;
         if (c.remaining() < FIXED || c.get(0) != 'n' || c.get(1) != 'k') {
-            throw new DiskFormatException(what, at, "not a key node (signature 'nk' expected, cell of "
+            throw new DiskException(ErrorKind.CORRUPT, what, at, "not a key node (signature 'nk' expected, cell of "
                     + c.remaining() + " bytes)");
         }
         int flags = Short.toUnsignedInt(c.getShort(2));
         int nameLen = Short.toUnsignedInt(c.getShort(72));
         int classLen = Short.toUnsignedInt(c.getShort(74));
         if (nameLen > c.remaining() - FIXED) {
-            throw new DiskFormatException(what, at + 72, "key name of " + nameLen + " bytes is longer than the cell ("
+            throw new DiskException(ErrorKind.CORRUPT, what, at + 72, "key name of " + nameLen + " bytes is longer than the cell ("
                     + (c.remaining() - FIXED) + " bytes left)");
         }
         String name = decodeName(c, FIXED, nameLen, (flags & FLAG_COMP_NAME) != 0);

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.registry;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -67,7 +68,7 @@ public final class RegistryKey {
         }
         ByteBuffer c = hive.storage().cell(node.classOffset(), "regf class name cell");
         if (node.classLength() > c.remaining()) {
-            throw new DiskFormatException("regf class name cell at 0x" + Long.toHexString(HiveStorage.abs(node.classOffset())),
+            throw new DiskException(ErrorKind.CORRUPT, "regf class name cell at 0x" + Long.toHexString(HiveStorage.abs(node.classOffset())),
                     HiveStorage.abs(node.classOffset()), "class name of " + node.classLength()
                     + " bytes is longer than its cell (" + c.remaining() + " bytes)");
         }
@@ -149,7 +150,7 @@ public final class RegistryKey {
         }
         ByteBuffer list = hive.storage().cell(node.valuesList(), "regf value list");
         if (n * 4 > list.remaining()) {
-            throw new DiskFormatException("regf value list at 0x" + Long.toHexString(HiveStorage.abs(node.valuesList())),
+            throw new DiskException(ErrorKind.CORRUPT, "regf value list at 0x" + Long.toHexString(HiveStorage.abs(node.valuesList())),
                     HiveStorage.abs(node.valuesList()), "key node at 0x" + Long.toHexString(offset()) + " says it has "
                     + n + " values but the list cell holds only " + list.remaining() / 4);
         }

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.registry;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -56,11 +57,11 @@ public final class RegistryValue {
         long at = HiveStorage.abs(rel) + 4;
         String what = "regf vk cell at 0x" + Long.toHexString(HiveStorage.abs(rel));
         if (c.remaining() < FIXED || c.get(0) != 'v' || c.get(1) != 'k') {
-            throw new DiskFormatException(what, at, "not a key value (signature 'vk' expected)");
+            throw new DiskException(ErrorKind.CORRUPT, what, at, "not a key value (signature 'vk' expected)");
         }
         int nameLen = Short.toUnsignedInt(c.getShort(2));
         if (nameLen > c.remaining() - FIXED) {
-            throw new DiskFormatException(what, at + 2, "value name of " + nameLen + " bytes is longer than the cell");
+            throw new DiskException(ErrorKind.CORRUPT, what, at + 2, "value name of " + nameLen + " bytes is longer than the cell");
         }
         int flags = Short.toUnsignedInt(c.getShort(16));
         String name = KeyNode.decodeName(c, FIXED, nameLen, (flags & 1) != 0);
@@ -68,7 +69,7 @@ public final class RegistryValue {
         boolean inline = (size & 0x80000000L) != 0;
         size &= 0x7FFFFFFFL;
         if (inline && size > 4) {
-            throw new DiskFormatException(what, at + 4, "inline data of " + size + " bytes (at most 4 fit in the vk cell)");
+            throw new DiskException(ErrorKind.CORRUPT, what, at + 4, "inline data of " + size + " bytes (at most 4 fit in the vk cell)");
         }
         return new RegistryValue(hive, rel, name, size, inline, Integer.toUnsignedLong(c.getInt(8)), c.getInt(12));
     }
@@ -105,7 +106,7 @@ public final class RegistryValue {
     /** The raw data bytes, whatever the type. */
     public byte[] asBytes() throws IOException {
         if (dataSize > MAX_DATA) {
-            throw new DiskFormatException(where(), offset() + 8, "value '" + name + "' claims " + dataSize
+            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, where(), offset() + 8, "value '" + name + "' claims " + dataSize
                     + " bytes of data, more than the " + MAX_DATA + " this reader accepts");
         }
         int size = (int) dataSize;
@@ -126,7 +127,7 @@ public final class RegistryValue {
             return bigData(s, cell, size);
         }
         if (size > cell.remaining()) {
-            throw new DiskFormatException("regf value data cell at 0x" + Long.toHexString(HiveStorage.abs(dataField)),
+            throw new DiskException(ErrorKind.CORRUPT, "regf value data cell at 0x" + Long.toHexString(HiveStorage.abs(dataField)),
                     HiveStorage.abs(dataField), "value '" + name + "' has " + size + " bytes of data but its cell holds "
                     + cell.remaining());
         }
@@ -141,13 +142,13 @@ public final class RegistryValue {
         int count = Short.toUnsignedInt(db.getShort(2));
         long needed = (size + (long) SEGMENT - 1) / SEGMENT;
         if (count < needed) {
-            throw new DiskFormatException(what, dbAt + 6, count + " segments cannot hold the " + size
+            throw new DiskException(ErrorKind.CORRUPT, what, dbAt + 6, count + " segments cannot hold the " + size
                     + " bytes of value '" + name + "' (" + needed + " needed)");
         }
         long listRel = Integer.toUnsignedLong(db.getInt(4));
         ByteBuffer list = s.cell(listRel, "regf db segment list");
         if ((long) count * 4 > list.remaining()) {
-            throw new DiskFormatException("regf db segment list at 0x" + Long.toHexString(HiveStorage.abs(listRel)),
+            throw new DiskException(ErrorKind.CORRUPT, "regf db segment list at 0x" + Long.toHexString(HiveStorage.abs(listRel)),
                     HiveStorage.abs(listRel), count + " segment offsets do not fit in a cell of " + list.remaining() + " bytes");
         }
         // Read (and so bound-check) every segment before allocating the result, so a db cell
@@ -159,7 +160,7 @@ public final class RegistryValue {
             ByteBuffer sc = s.cell(seg, "regf db data segment");
             int n = (int) Math.min(SEGMENT, size - done);
             if (sc.remaining() < n) {
-                throw new DiskFormatException("regf db data segment at 0x" + Long.toHexString(HiveStorage.abs(seg)),
+                throw new DiskException(ErrorKind.CORRUPT, "regf db data segment at 0x" + Long.toHexString(HiveStorage.abs(seg)),
                         HiveStorage.abs(seg), "segment " + i + " of value '" + name + "' holds " + sc.remaining()
                         + " bytes, " + n + " needed");
             }
@@ -176,8 +177,8 @@ public final class RegistryValue {
         return out;
     }
 
-    private DiskFormatException wrongType(String wanted) {
-        return new DiskFormatException(where(), offset() + 16, "value '" + name + "' is "
+    private DiskException wrongType(String wanted) {
+        return new DiskException(ErrorKind.CORRUPT, where(), offset() + 16, "value '" + name + "' is "
                 + type().regName() + " (type " + typeCode + "), not " + wanted);
     }
 
@@ -236,7 +237,7 @@ public final class RegistryValue {
 
     private byte[] sized(int n) throws IOException {
         if (dataSize != n) {
-            throw new DiskFormatException(where(), offset() + 4, "value '" + name + "' of type " + type().regName()
+            throw new DiskException(ErrorKind.CORRUPT, where(), offset() + 4, "value '" + name + "' of type " + type().regName()
                     + " has " + dataSize + " bytes of data, " + n + " expected");
         }
         return asBytes();

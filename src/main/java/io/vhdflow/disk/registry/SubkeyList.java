@@ -1,6 +1,7 @@
 package io.vhdflow.disk.registry;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,7 +38,7 @@ final class SubkeyList {
         long[] seen = {0};
         boolean complete = visit(s, rel, 0, v, seen, expected);
         if (complete && seen[0] != expected) {
-            throw new DiskFormatException("regf subkey list at 0x" + Long.toHexString(HiveStorage.abs(rel)),
+            throw new DiskException(ErrorKind.CORRUPT, "regf subkey list at 0x" + Long.toHexString(HiveStorage.abs(rel)),
                     HiveStorage.abs(rel), "lists " + seen[0] + " subkeys but its key node says " + expected);
         }
     }
@@ -48,7 +49,7 @@ final class SubkeyList {
         String what = "regf subkey list at 0x" + Long.toHexString(HiveStorage.abs(rel));
         long at = HiveStorage.abs(rel) + 4;
         if (c.remaining() < 4) {
-            throw new DiskFormatException(what, at, "cell too small for a list header");
+            throw new DiskException(ErrorKind.CORRUPT, what, at, "cell too small for a list header");
         }
         char a = (char) c.get(0);
         char b = (char) c.get(1);
@@ -56,7 +57,7 @@ final class SubkeyList {
         int width;
         if (a == 'r' && b == 'i') {
             if (depth > 0) {
-                throw new DiskFormatException(what, at, "an index root (ri) inside an index root: not allowed, "
+                throw new DiskException(ErrorKind.CORRUPT, what, at, "an index root (ri) inside an index root: not allowed, "
                         + "and a way to make the list loop");
             }
             width = 4;
@@ -65,11 +66,11 @@ final class SubkeyList {
         } else if (a == 'l' && b == 'i') {
             width = 4;
         } else {
-            throw new DiskFormatException(what, at, "not a subkey list (signature '" + printable(a) + printable(b)
+            throw new DiskException(ErrorKind.CORRUPT, what, at, "not a subkey list (signature '" + printable(a) + printable(b)
                     + "', expected li, lf, lh or ri)");
         }
         if ((long) count * width > c.remaining() - 4) {
-            throw new DiskFormatException(what, at + 2, count + " elements do not fit in a cell of "
+            throw new DiskException(ErrorKind.CORRUPT, what, at + 2, count + " elements do not fit in a cell of "
                     + c.remaining() + " bytes");
         }
         for (int i = 0; i < count; i++) {
@@ -81,7 +82,7 @@ final class SubkeyList {
                 continue;
             }
             if (++seen[0] > expected) {
-                throw new DiskFormatException(what, at, "holds more subkeys than the " + expected
+                throw new DiskException(ErrorKind.CORRUPT, what, at, "holds more subkeys than the " + expected
                         + " its key node records");
             }
             int hint = width == 8 ? c.getInt(8 + i * width) : 0;

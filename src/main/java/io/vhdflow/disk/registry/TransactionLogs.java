@@ -1,6 +1,7 @@
 package io.vhdflow.disk.registry;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 
@@ -75,7 +76,7 @@ final class TransactionLogs {
             BaseBlock lb;
             try {
                 lb = BaseBlock.parse(head, "regf log base block of " + log.describe());
-            } catch (DiskFormatException e) {
+            } catch (DiskException e) {
                 findings.add(new Finding("regf.log-unusable", 0, e.getMessage()));
                 continue;
             }
@@ -213,7 +214,7 @@ final class TransactionLogs {
                 }
                 pages++;
                 if (overlay.size() > MAX_OVERLAY_UNITS) {
-                    throw new DiskFormatException("regf log entry in " + sources[e.log()].describe(), e.position(),
+                    throw new DiskException(ErrorKind.LIMIT_EXCEEDED, "regf log entry in " + sources[e.log()].describe(), e.position(),
                             "transaction logs replace more than " + MAX_OVERLAY_UNITS * 512L + " bytes of the hive");
                 }
             }
@@ -277,7 +278,7 @@ final class TransactionLogs {
             overlay.put(bit, new long[]{logIndex, src});
             n++;
             if (overlay.size() > MAX_OVERLAY_UNITS) {
-                throw new DiskFormatException("regf log dirty vector of " + log.describe(), 516,
+                throw new DiskException(ErrorKind.LIMIT_EXCEEDED, "regf log dirty vector of " + log.describe(), 516,
                         "transaction log replaces more than " + MAX_OVERLAY_UNITS * 512L + " bytes of the hive");
             }
         }

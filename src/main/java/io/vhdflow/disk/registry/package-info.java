@@ -14,6 +14,6 @@
  * <p>Memory does not grow with the hive: cells are read on demand through the source with a
  * bounded page cache, and log replay keeps references to log pages, not copies. Every offset,
  * count and size read from the file is checked; a damaged hive fails with a
- * {@link io.vhdflow.disk.DiskFormatException} naming the structure and its absolute byte offset.
+ * {@link io.vhdflow.disk.DiskException} naming the structure and its absolute byte offset.
  */
 package io.vhdflow.disk.registry;

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.volume;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.container.ByteSource;
 
 import java.io.IOException;
@@ -56,18 +57,18 @@ record GptHeader(long offset, int sectorSize, long myLba, long alternateLba, lon
         String structure = which + " GPT header";
         long diskSectors = disk.size() / sectorSize;
         if (lba < 1 || lba >= diskSectors) {
-            throw new DiskFormatException(structure, -1, "LBA " + lba + " is outside the disk (" + diskSectors + " sectors)");
+            throw new DiskException(ErrorKind.CORRUPT, structure, -1, "LBA " + lba + " is outside the disk (" + diskSectors + " sectors)");
         }
         long off = lba * sectorSize;
         ByteBuffer b = disk.readBuffer(off, sectorSize, structure);
         byte[] sig = new byte[8];
         b.get(0, sig);
         if (!java.util.Arrays.equals(sig, SIGNATURE)) {
-            throw new DiskFormatException(structure, off, "signature \"EFI PART\" missing");
+            throw new DiskException(ErrorKind.CORRUPT, structure, off, "signature \"EFI PART\" missing");
         }
         int headerSize = b.getInt(0x0C);
         if (headerSize < MIN_HEADER_SIZE || headerSize > sectorSize) {
-            throw new DiskFormatException(structure, off + 0x0C, "header size " + Integer.toUnsignedString(headerSize)
+            throw new DiskException(ErrorKind.CORRUPT, structure, off + 0x0C, "header size " + Integer.toUnsignedString(headerSize)
                     + " outside " + MIN_HEADER_SIZE + ".." + sectorSize);
         }
         int storedCrc = b.getInt(0x10);
@@ -77,7 +78,7 @@ record GptHeader(long offset, int sectorSize, long myLba, long alternateLba, lon
         CRC32 crc = new CRC32();
         crc.update(h);
         if ((int) crc.getValue() != storedCrc) {
-            throw new DiskFormatException(structure, off + 0x10, String.format(
+            throw new DiskException(ErrorKind.CORRUPT, structure, off + 0x10, String.format(
                     "header CRC32 mismatch (stored %08x, computed %08x)", storedCrc, (int) crc.getValue()));
         }
         long myLba = b.getLong(0x18);
@@ -89,27 +90,27 @@ record GptHeader(long offset, int sectorSize, long myLba, long alternateLba, lon
         int count = b.getInt(0x50);
         int size = b.getInt(0x54);
         if (myLba != lba) {
-            throw new DiskFormatException(structure, off + 0x18, "header says it is at LBA " + myLba + " but was read at LBA " + lba);
+            throw new DiskException(ErrorKind.CORRUPT, structure, off + 0x18, "header says it is at LBA " + myLba + " but was read at LBA " + lba);
         }
         if (count < 0 || count > MAX_ENTRIES) {
-            throw new DiskFormatException(structure, off + 0x50, "partition entry count "
+            throw new DiskException(ErrorKind.CORRUPT, structure, off + 0x50, "partition entry count "
                     + Integer.toUnsignedString(count) + " outside 0.." + MAX_ENTRIES);
         }
         if (size < MIN_ENTRY_SIZE || size > MAX_ENTRY_SIZE || Integer.bitCount(size) != 1) {
-            throw new DiskFormatException(structure, off + 0x54, "partition entry size "
+            throw new DiskException(ErrorKind.CORRUPT, structure, off + 0x54, "partition entry size "
                     + Integer.toUnsignedString(size) + " is not 128 * 2^n up to " + MAX_ENTRY_SIZE);
         }
         if ((long) count * size > MAX_ARRAY_BYTES) {
-            throw new DiskFormatException(structure, off + 0x50, "partition entry array of " + count + " x " + size
+            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, structure, off + 0x50, "partition entry array of " + count + " x " + size
                     + " bytes is larger than " + MAX_ARRAY_BYTES);
         }
         if (firstUsable < 0 || lastUsable < firstUsable || lastUsable >= diskSectors) {
-            throw new DiskFormatException(structure, off + 0x28, "usable LBA range " + firstUsable + ".." + lastUsable
+            throw new DiskException(ErrorKind.CORRUPT, structure, off + 0x28, "usable LBA range " + firstUsable + ".." + lastUsable
                     + " does not fit a disk of " + diskSectors + " sectors");
         }
         if (entriesLba < 1 || entriesLba >= diskSectors
                 || (long) count * size > (diskSectors - entriesLba) * sectorSize) {
-            throw new DiskFormatException(structure, off + 0x48, "partition entry array at LBA " + entriesLba
+            throw new DiskException(ErrorKind.CORRUPT, structure, off + 0x48, "partition entry array at LBA " + entriesLba
                     + " does not fit in the disk");
         }
         return new GptHeader(off, sectorSize, myLba, alternate, firstUsable, lastUsable, guid, entriesLba, count,
@@ -123,7 +124,7 @@ record GptHeader(long offset, int sectorSize, long myLba, long alternateLba, lon
         CRC32 crc = new CRC32();
         crc.update(arr.duplicate());
         if ((int) crc.getValue() != entriesCrc) {
-            throw new DiskFormatException(which + " GPT partition entry array", at, String.format(
+            throw new DiskException(ErrorKind.CORRUPT, which + " GPT partition entry array", at, String.format(
                     "CRC32 mismatch (header at byte %d says %08x, computed %08x)", offset, entriesCrc, (int) crc.getValue()));
         }
         return arr;

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.volume;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 
@@ -65,11 +66,11 @@ public final class GuidPartitionTable {
         long lastLba = disk.size() / sectorSize - 1;
         GptHeader primary = null;
         ByteBuffer entries = null;
-        DiskFormatException primaryFailure = null;
+        DiskException primaryFailure = null;
         try {
             primary = GptHeader.read(disk, 1, sectorSize, "primary");
             entries = primary.readEntries(disk, "primary");
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             primaryFailure = e;
         }
         if (primaryFailure == null) {
@@ -83,7 +84,7 @@ public final class GuidPartitionTable {
         if (primary != null && primary.alternateLba() != lastLba) {
             candidates.add(primary.alternateLba());
         }
-        DiskFormatException backupFailure = null;
+        DiskException backupFailure = null;
         for (long lba : candidates) {
             try {
                 GptHeader backup = GptHeader.read(disk, lba, sectorSize, "backup");
@@ -92,11 +93,11 @@ public final class GuidPartitionTable {
                         + primaryFailure.getMessage() + "); read the backup GPT header at LBA " + lba
                         + ". Repair the disk (e.g. sgdisk -e / gdisk recovery) before relying on it."));
                 return new GuidPartitionTable(backup, decode(disk, backup, arr, findings));
-            } catch (DiskFormatException e) {
+            } catch (DiskException e) {
                 backupFailure = e;
             }
         }
-        throw new DiskFormatException("GPT", primaryFailure.offset(), "primary GPT unusable (" + primaryFailure.getMessage()
+        throw new DiskException(ErrorKind.CORRUPT, "GPT", primaryFailure.offset(), "primary GPT unusable (" + primaryFailure.getMessage()
                 + ") and backup GPT unusable (" + backupFailure.getMessage() + ")");
     }
 
@@ -114,7 +115,7 @@ public final class GuidPartitionTable {
                 findings.add(new Finding("gpt.backup-differs", backup.entriesLba() * sectorSize,
                         "the backup partition entry array differs from the primary one; the primary is used"));
             }
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             findings.add(new Finding("gpt.backup-damaged", e.offset() >= 0 ? e.offset() : lastLba * sectorSize,
                     "backup GPT unusable: " + e.getMessage()));
         }

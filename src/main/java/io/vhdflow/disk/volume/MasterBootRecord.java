@@ -1,6 +1,7 @@
 package io.vhdflow.disk.volume;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 
@@ -88,7 +89,7 @@ public final class MasterBootRecord {
     public static MasterBootRecord read(ByteSource disk) throws IOException {
         ByteBuffer b = disk.readBuffer(0, SECTOR, "MBR");
         if (!hasSignature(b)) {
-            throw new DiskFormatException("MBR", BOOT_SIGNATURE, "boot signature 0x55AA missing");
+            throw new DiskException(ErrorKind.CORRUPT, "MBR", BOOT_SIGNATURE, "boot signature 0x55AA missing");
         }
         return new MasterBootRecord(b.getInt(DISK_SIGNATURE) & 0xFFFFFFFFL, decode(b, 0));
     }

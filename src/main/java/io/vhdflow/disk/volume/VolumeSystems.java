@@ -1,6 +1,6 @@
 package io.vhdflow.disk.volume;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.fat.FatFilesystem;
@@ -37,7 +37,7 @@ public final class VolumeSystems {
      * Reads the layout of {@code disk}. Volumes are views of {@code disk}: keep it open while they
      * are used.
      *
-     * @throws DiskFormatException when the partition table is unusable (e.g. both GPT copies damaged)
+     * @throws DiskException when the partition table is unusable (e.g. both GPT copies damaged)
      */
     public static DiskLayout open(ByteSource disk) throws IOException {
         List<Finding> findings = new ArrayList<>();
@@ -124,7 +124,7 @@ public final class VolumeSystems {
                 if (sig.equals("SWAPSPACE2") || sig.equals("SWAP-SPACE")) {
                     return true;
                 }
-            } catch (DiskFormatException e) {
+            } catch (DiskException e) {
                 return false; // e.g. an LV whose PV is cut short: not evidence of swap
             }
         }
@@ -140,7 +140,7 @@ public final class VolumeSystems {
     }
 
     /** Checks a table entry against the disk: beyond the end is dropped, overhanging is cut, both reported. */
-    private static Optional<Volume> toVolume(ByteSource disk, TableEntry e, List<Finding> findings) throws DiskFormatException {
+    private static Optional<Volume> toVolume(ByteSource disk, TableEntry e, List<Finding> findings) throws DiskException {
         long size = disk.size();
         if (e.start() >= size || e.length() <= 0) {
             findings.add(new Finding("partition.beyond-disk", e.structureOffset(), e.id() + " starts at byte " + e.start()

@@ -10,7 +10,7 @@
  * partitions in the first 2 MiB, G7; swap partitions, L14).
  *
  * <p>All structures come from untrusted images: sizes are capped before allocation, chains are
- * bounded and cycle-checked, and failures are {@link io.vhdflow.disk.DiskFormatException}s that
+ * bounded and cycle-checked, and failures are {@link io.vhdflow.disk.DiskException}s that
  * name the structure and its absolute byte offset.
  */
 package io.vhdflow.disk.volume;

@@ -1,6 +1,7 @@
 package io.vhdflow.inspect.windows;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.container.ByteSource;
 
 import java.io.IOException;
@@ -22,15 +23,15 @@ public final class PeMachine {
     public static Optional<String> architecture(ByteSource pe) throws IOException {
         ByteBuffer dos = pe.readBuffer(0, 64, "PE DOS header");
         if (dos.get(0) != 'M' || dos.get(1) != 'Z') {
-            throw new DiskFormatException("PE DOS header", 0, "no 'MZ' signature: not a PE executable");
+            throw new DiskException(ErrorKind.CORRUPT, "PE DOS header", 0, "no 'MZ' signature: not a PE executable");
         }
         long lfanew = Integer.toUnsignedLong(dos.getInt(0x3C));
         if (lfanew > MAX_LFANEW) {
-            throw new DiskFormatException("PE DOS header e_lfanew", 0x3C, "points to " + lfanew + ", beyond any real PE header");
+            throw new DiskException(ErrorKind.CORRUPT, "PE DOS header e_lfanew", 0x3C, "points to " + lfanew + ", beyond any real PE header");
         }
         ByteBuffer nt = pe.readBuffer(lfanew, 6, "PE NT header");
         if (nt.getInt(0) != 0x00004550) {
-            throw new DiskFormatException("PE NT header", lfanew, "no 'PE\\0\\0' signature");
+            throw new DiskException(ErrorKind.CORRUPT, "PE NT header", lfanew, "no 'PE\\0\\0' signature");
         }
         int machine = Short.toUnsignedInt(nt.getShort(4));
         return Optional.ofNullable(switch (machine) {

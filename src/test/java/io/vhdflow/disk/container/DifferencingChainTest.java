@@ -1,6 +1,6 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,7 +70,7 @@ class DifferencingChainTest {
     @Test
     void aChainDeeperThanTheCapIsRefused(@TempDir Path dir) throws Exception {
         Path top = chain(dir, DiskImages.MAX_CHAIN_DEPTH + 2);
-        DiskFormatException e = org.junit.jupiter.api.Assertions.assertThrows(DiskFormatException.class,
+        DiskException e = org.junit.jupiter.api.Assertions.assertThrows(DiskException.class,
                 () -> DiskImages.open(top).close());
         assertTrue(e.getMessage().contains("deeper than " + DiskImages.MAX_CHAIN_DEPTH), e.getMessage());
     }
@@ -99,7 +99,7 @@ class DifferencingChainTest {
         }
         // Without the right parent, the stale one is named in the error.
         Files.delete(parent);
-        DiskFormatException e = org.junit.jupiter.api.Assertions.assertThrows(DiskFormatException.class,
+        DiskException e = org.junit.jupiter.api.Assertions.assertThrows(DiskException.class,
                 () -> DiskImages.open(child).close());
         assertTrue(e.getMessage().contains("parent unique id"), e.getMessage());
         assertTrue(e.getMessage().contains(stale.getFileName().toString()), e.getMessage());

@@ -1,6 +1,6 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Each damaged input gives a typed error naming the structure and offset, quickly. */
 class HostileVhdTest {
 
-    /** Opens and reads the whole disk; must throw a DiskFormatException within 5 s. */
-    static DiskFormatException rejected(Path p) {
-        return assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThrows(DiskFormatException.class,
+    /** Opens and reads the whole disk; must throw a DiskException within 5 s. */
+    static DiskException rejected(Path p) {
+        return assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThrows(DiskException.class,
                 (Executable) () -> openAndRead(p)));
     }
 
@@ -86,7 +86,7 @@ class HostileVhdTest {
 
     @Test
     void zeroLengthFile(@TempDir Path dir) throws Exception {
-        DiskFormatException e = rejected(Files.createFile(dir.resolve("empty.vhd")));
+        DiskException e = rejected(Files.createFile(dir.resolve("empty.vhd")));
         assertTrue(e.getMessage().contains("empty"), e.getMessage());
     }
 
@@ -106,7 +106,7 @@ class HostileVhdTest {
         try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
             ch.truncate(ch.size() - cut);
         }
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertTrue(e.offset() >= 0, e.getMessage());
     }
 
@@ -127,7 +127,7 @@ class HostileVhdTest {
         Path p = VhdFixtures.extract("fixed-force.vhd", dir);
         long at = Files.size(p) - 512;
         patch(p, at + 40, (byte) 7); // original size changed, checksum left stale
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertEquals("VHD footer", e.structure());
         assertEquals(at + 64, e.offset());
     }
@@ -136,7 +136,7 @@ class HostileVhdTest {
     void badHeaderChecksum(@TempDir Path dir) throws Exception {
         Path p = VhdFixtures.extract("dynamic.vhd", dir);
         patch(p, 512 + 60, (byte) 1);
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertEquals("VHD dynamic header", e.structure());
         assertEquals(512 + 36, e.offset());
     }
@@ -146,7 +146,7 @@ class HostileVhdTest {
         Path p = VhdFixtures.extract("dynamic.vhd", dir);
         patch(p, 40, (byte) 9);
         fixFooter(p, 0);
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertEquals("VHD footer copy", e.structure());
         assertEquals(0, e.offset());
     }
@@ -156,7 +156,7 @@ class HostileVhdTest {
         Path p = VhdFixtures.extract("dynamic.vhd", dir);
         long bat = 1536;
         patchInt(p, bat + 4 * 2, 0x7000_0000);
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertEquals("VHD block allocation table", e.structure());
         assertEquals(bat + 8, e.offset());
     }
@@ -166,7 +166,7 @@ class HostileVhdTest {
         Path p = VhdFixtures.extract("dynamic.vhd", dir);
         long bat = 1536;
         patch(p, bat + 4, read(p, bat, 4)); // block 1 at block 0's place
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertTrue(e.getMessage().contains("overlap"), e.getMessage());
     }
 
@@ -174,7 +174,7 @@ class HostileVhdTest {
     void batEntryIntoMetadata(@TempDir Path dir) throws Exception {
         Path p = VhdFixtures.extract("dynamic.vhd", dir);
         patchInt(p, 1536 + 4 * 5, 1); // sector 1: the dynamic header
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertTrue(e.getMessage().contains("metadata"), e.getMessage());
     }
 
@@ -191,7 +191,7 @@ class HostileVhdTest {
         Path p = VhdFixtures.extract("dynamic.vhd", dir);
         patchInt(p, 512 + 28, 0xFFFF_FFFF);
         fixHeader(p);
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertEquals(512 + 16, e.offset(), e.getMessage());
     }
 
@@ -209,7 +209,7 @@ class HostileVhdTest {
         Path p = VhdFixtures.extract("dynamic.vhd", dir);
         patchInt(p, 512 + 32, blockSize);
         fixHeader(p);
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertEquals(512 + 32, e.offset(), e.getMessage());
     }
 
@@ -217,7 +217,7 @@ class HostileVhdTest {
     void twoPebibyteDynamicDisk(@TempDir Path dir) throws Exception {
         Path p = VhdFixtures.extract("dynamic.vhd", dir);
         patchBothFooters(p, 48, 2L << 50, 8);
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertEquals("VHD footer", e.structure());
     }
 
@@ -252,14 +252,14 @@ class HostileVhdTest {
     void dataOffsetOutsideTheFile(@TempDir Path dir) throws Exception {
         Path p = VhdFixtures.extract("dynamic.vhd", dir);
         patchBothFooters(p, 16, Long.MAX_VALUE - 5, 8);
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertEquals(Files.size(p) - 512 + 16, e.offset());
     }
 
     @Test
     void missingParent(@TempDir Path dir) throws Exception {
         Path p = VhdFixtures.extract("diff-rel.vhd", dir);
-        DiskFormatException e = rejected(p);
+        DiskException e = rejected(p);
         assertTrue(e.getMessage().contains("missing parent"), e.getMessage());
         assertTrue(e.getMessage().contains("W2ru"), e.getMessage());
     }
@@ -268,7 +268,7 @@ class HostileVhdTest {
     void parentWithAnotherUniqueId(@TempDir Path dir) throws Exception {
         Path parent = VhdFixtures.extract("dynamic.vhd", dir);
         patchBothFooters(parent, 68, 0x1234_5678_9abc_def0L, 8);
-        DiskFormatException e = rejected(VhdFixtures.extract("diff-rel.vhd", dir));
+        DiskException e = rejected(VhdFixtures.extract("diff-rel.vhd", dir));
         assertTrue(e.getMessage().contains("unique id"), e.getMessage());
         assertEquals(512 + 40, e.offset());
     }
@@ -296,7 +296,7 @@ class HostileVhdTest {
         Path p = VhdFixtures.extract(name, dir);
         Path renamed = Files.move(p, dir.resolve("disk.vhd"));
         assertEquals(format, DiskImages.detect(renamed));
-        DiskFormatException e = rejected(renamed);
+        DiskException e = rejected(renamed);
         UnsupportedDiskFormatException u = assertInstanceOf(UnsupportedDiskFormatException.class, e);
         assertEquals(format, u.format());
         assertTrue(e.getMessage().contains(format.displayName()), e.getMessage());

@@ -1,6 +1,6 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -39,12 +39,12 @@ class SliceByteSourceTest {
     void outOfRangeReadsAreTypedErrorsNamingTheStructure(@TempDir Path dir) throws Exception {
         Path f = Files.write(dir.resolve("d.bin"), new byte[100]);
         try (FileByteSource file = FileByteSource.open(f)) {
-            DiskFormatException e = assertThrows(DiskFormatException.class, () -> file.slice(90, 20, "p9"));
+            DiskException e = assertThrows(DiskException.class, () -> file.slice(90, 20, "p9"));
             assertEquals(90, e.offset());
-            DiskFormatException e2 = assertThrows(DiskFormatException.class,
+            DiskException e2 = assertThrows(DiskException.class,
                     () -> file.readBytes(60, 50, "superblock"));
             assertEquals("superblock", e2.structure());
-            assertThrows(DiskFormatException.class, () -> file.readBuffer(10, Integer.MAX_VALUE, "table"));
+            assertThrows(DiskException.class, () -> file.readBuffer(10, Integer.MAX_VALUE, "table"));
         }
     }
 }

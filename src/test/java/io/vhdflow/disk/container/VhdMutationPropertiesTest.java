@@ -1,6 +1,6 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.testing.Fixtures;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -22,7 +22,7 @@ import java.util.stream.Stream;
 /**
  * Valid VHDs with random bytes changed (mostly in their metadata), checksums sometimes fixed up so
  * the damage reaches the deeper structures, or truncated: opening, reading the whole virtual
- * disk, scanning it and judging it must succeed or fail with a typed {@link DiskFormatException},
+ * disk, scanning it and judging it must succeed or fail with a typed {@link DiskException},
  * nothing else.
  */
 class VhdMutationPropertiesTest {
@@ -97,7 +97,7 @@ class VhdMutationPropertiesTest {
                         try {
                             exercise(p);
                             return "read fully";
-                        } catch (DiskFormatException expected) {
+                        } catch (DiskException expected) {
                             return "rejected: " + expected.structure().replaceAll("\\d+", "N");
                         }
                     });

@@ -1,7 +1,7 @@
 package io.vhdflow.disk.registry;
 
 import io.vhdflow.disk.container.ByteArraySource;
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.ByteSource;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 /**
  * Mutates valid hives and logs (random bytes, random 32-bit fields at cell-aligned offsets where
  * sizes and offsets live, truncation) and reads everything: the only failure allowed is a
- * {@link DiskFormatException}; never a RuntimeException, an OutOfMemoryError or a hang.
+ * {@link DiskException}; never a RuntimeException, an OutOfMemoryError or a hang.
  */
 class HiveMutationPropertiesTest {
 
@@ -84,7 +84,7 @@ class HiveMutationPropertiesTest {
                 Hive h = Hive.open(new ByteArraySource(files.get(0), c.hive()), logs);
                 readEverything(h);
                 return h.recovered() ? "read completely, logs replayed" : "read completely";
-            } catch (DiskFormatException expected) {
+            } catch (DiskException expected) {
                 // the only acceptable failure
                 return expected.structure().replaceAll(" at .*| of .*|0x.*", "");
             }
@@ -157,7 +157,7 @@ class HiveMutationPropertiesTest {
                 for (Accessor a : ACCESSORS) {
                     try {
                         a.read(v);
-                    } catch (DiskFormatException wrongTypeOrBadData) {
+                    } catch (DiskException wrongTypeOrBadData) {
                         // typed: fine
                     }
                 }

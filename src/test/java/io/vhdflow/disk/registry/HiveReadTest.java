@@ -1,7 +1,7 @@
 package io.vhdflow.disk.registry;
 
 import io.vhdflow.disk.container.ByteArraySource;
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
@@ -112,12 +112,12 @@ class HiveReadTest {
     void accessorOfTheWrongTypeIsATypedErrorNamingTheCell() throws IOException {
         Hive h = open("test.hive");
         RegistryValue sz = value(h, "Types", "Sz");
-        DiskFormatException e = assertThrows(DiskFormatException.class, sz::asDword);
+        DiskException e = assertThrows(DiskException.class, sz::asDword);
         assertTrue(e.getMessage().contains("REG_SZ") && e.structure().startsWith("regf vk cell"), e.getMessage());
         assertEquals(sz.offset() + 16, e.offset());
-        assertThrows(DiskFormatException.class, () -> value(h, "Types", "Dword").asString());
-        assertThrows(DiskFormatException.class, () -> value(h, "Types", "Sz").asMultiString());
-        assertThrows(DiskFormatException.class, () -> value(h, "Types", "Dword").asQword());
+        assertThrows(DiskException.class, () -> value(h, "Types", "Dword").asString());
+        assertThrows(DiskException.class, () -> value(h, "Types", "Sz").asMultiString());
+        assertThrows(DiskException.class, () -> value(h, "Types", "Dword").asQword());
     }
 
     @Test
@@ -262,7 +262,7 @@ class HiveReadTest {
 
     @Test
     void openingALogAsAHiveIsRefused() {
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> Hive.open(HiveFixtures.source("system-dirty.LOG1")));
         assertEquals(28, e.offset());
     }

@@ -1,7 +1,7 @@
 package io.vhdflow.disk.registry;
 
 import io.vhdflow.disk.container.ByteArraySource;
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
@@ -28,8 +28,8 @@ class HostileHiveTest {
         return Hive.open(new ByteArraySource(b, "hostile"));
     }
 
-    private static DiskFormatException fails(Executable e, String structurePrefix, long offset) {
-        DiskFormatException x = assertThrows(DiskFormatException.class, e);
+    private static DiskException fails(Executable e, String structurePrefix, long offset) {
+        DiskException x = assertThrows(DiskException.class, e);
         assertTrue(x.structure().startsWith(structurePrefix), x.getMessage());
         assertEquals(offset, x.offset(), x.getMessage());
         return x;
@@ -53,7 +53,7 @@ class HostileHiveTest {
         long at = nk("software.hive", "Microsoft\\Windows NT\\CurrentVersion");
         byte[] b = HiveFixtures.bytes("software.hive");
         le(b).putShort((int) at + 4 + 72, (short) 0xFFFF);
-        DiskFormatException x = fails(() -> open(b).key("Microsoft\\Windows NT\\CurrentVersion"),
+        DiskException x = fails(() -> open(b).key("Microsoft\\Windows NT\\CurrentVersion"),
                 "regf nk cell at 0x" + Long.toHexString(at), at + 4 + 72);
         assertTrue(x.getMessage().contains("longer than the cell"), x.getMessage());
     }
@@ -70,9 +70,9 @@ class HostileHiveTest {
         le(b).putInt((int) list + 8, (int) (list - 4096));
         Hive h = open(b);
         RegistryKey many = h.key("Many").orElseThrow();
-        DiskFormatException x = fails(many::subkeys, "regf subkey list at 0x", list + 4);
+        DiskException x = fails(many::subkeys, "regf subkey list at 0x", list + 4);
         assertTrue(x.getMessage().contains("index root"), x.getMessage());
-        assertThrows(DiskFormatException.class, () -> many.subkey("Key0001"));
+        assertThrows(DiskException.class, () -> many.subkey("Key0001"));
     }
 
     @Test
@@ -81,11 +81,11 @@ class HostileHiveTest {
         byte[] b = HiveFixtures.bytes("test.hive");
         le(b).putInt((int) at + 4 + 20, 0xFFFFFFF0);
         RegistryKey many = open(b).key("Many").orElseThrow();
-        DiskFormatException x = assertThrows(DiskFormatException.class, many::subkeys);
+        DiskException x = assertThrows(DiskException.class, many::subkeys);
         assertTrue(x.getMessage().contains("1500 subkeys but its key node says 4294967280"), x.getMessage());
         le(b).putInt((int) at + 4 + 20, 3);                 // fewer than listed
         RegistryKey few = open(b).key("Many").orElseThrow();
-        assertTrue(assertThrows(DiskFormatException.class, few::subkeys).getMessage().contains("more subkeys"));
+        assertTrue(assertThrows(DiskException.class, few::subkeys).getMessage().contains("more subkeys"));
     }
 
     @Test
@@ -94,7 +94,7 @@ class HostileHiveTest {
         byte[] b = HiveFixtures.bytes("software.hive");
         le(b).putInt((int) at + 4 + 36, 0x7FFFFFFF);
         RegistryKey k = open(b).key("Microsoft\\Windows NT\\CurrentVersion").orElseThrow();
-        DiskFormatException x = assertThrows(DiskFormatException.class, k::values);
+        DiskException x = assertThrows(DiskException.class, k::values);
         assertTrue(x.structure().startsWith("regf value list at 0x"), x.getMessage());
     }
 
@@ -105,7 +105,7 @@ class HostileHiveTest {
         byte[] b = HiveFixtures.bytes("test.hive");
         le(b).putInt((int) v.offset() + 4 + 4, 0x00100000);          // 1 MiB, cell holds 40000
         RegistryValue bad = open(b).key("Big").orElseThrow().value("Blob40000").orElseThrow();
-        DiskFormatException x = assertThrows(DiskFormatException.class, bad::asBytes);
+        DiskException x = assertThrows(DiskException.class, bad::asBytes);
         assertTrue(x.structure().startsWith("regf value data cell at 0x"), x.getMessage());
         le(b).putInt((int) v.offset() + 4 + 4, 0x7FFFFFFF);          // 2 GiB: refused before any read
         RegistryValue huge = open(b).key("Big").orElseThrow().value("Blob40000").orElseThrow();
@@ -126,16 +126,16 @@ class HostileHiveTest {
         assertTrue(db > 0);
         byte[] b = raw.clone();
         le(b).putShort(db + 6, (short) 1);                           // too few segments for the size
-        DiskFormatException x = assertThrows(DiskFormatException.class, () -> readAll(open(b)));
+        DiskException x = assertThrows(DiskException.class, () -> readAll(open(b)));
         assertEquals(db, x.offset() - 6, x.getMessage());
         assertTrue(x.getMessage().contains("segments cannot hold"), x.getMessage());
         byte[] c = raw.clone();
         le(c).putInt(db + 8, 0x7FFFFFF0);                            // segment list outside the hive
-        DiskFormatException y = assertThrows(DiskFormatException.class, () -> readAll(open(c)));
+        DiskException y = assertThrows(DiskException.class, () -> readAll(open(c)));
         assertTrue(y.structure().startsWith("regf db segment list"), y.getMessage());
         byte[] d = raw.clone();
         le(d).putShort(db + 6, (short) 0xFFFF);                      // more segments than the list holds
-        DiskFormatException z = assertThrows(DiskFormatException.class, () -> readAll(open(d)));
+        DiskException z = assertThrows(DiskException.class, () -> readAll(open(d)));
         assertTrue(z.getMessage().contains("do not fit"), z.getMessage());
     }
 
@@ -158,14 +158,14 @@ class HostileHiveTest {
     void truncatedHiveAndHugeClaimedSize() {
         byte[] b = HiveFixtures.bytes("system.hive");
         byte[] cut = Arrays.copyOf(b, 6000);
-        DiskFormatException x = assertThrows(DiskFormatException.class, () -> open(cut));
+        DiskException x = assertThrows(DiskException.class, () -> open(cut));
         assertTrue(x.getMessage().contains("truncated") || x.getMessage().contains("beyond"), x.getMessage());
         byte[] huge = b.clone();
         le(huge).putInt(40, 0xFFFFF000);                             // 4 GiB of hive bins claimed
         DirtyHiveTest.fixChecksum(huge);
-        DiskFormatException y = assertThrows(DiskFormatException.class, () -> open(huge));
+        DiskException y = assertThrows(DiskException.class, () -> open(huge));
         assertTrue(y.getMessage().contains("truncated"), y.getMessage());
-        assertThrows(DiskFormatException.class, () -> open(new byte[100]));
+        assertThrows(DiskException.class, () -> open(new byte[100]));
         byte[] notRegf = b.clone();
         notRegf[0] = 'x';
         fails(() -> open(notRegf), "regf base block", 0);
@@ -177,7 +177,7 @@ class HostileHiveTest {
         byte[] b = HiveFixtures.bytes("system.hive");
         int size = le(b).getInt((int) at);
         le(b).putInt((int) at, -size);                               // now "free"
-        DiskFormatException x = fails(() -> open(b).key("Select"), "regf nk cell at 0x" + Long.toHexString(at), at);
+        DiskException x = fails(() -> open(b).key("Select"), "regf nk cell at 0x" + Long.toHexString(at), at);
         assertTrue(x.getMessage().contains("free"), x.getMessage());
         le(b).putInt((int) at, 0x80000008);                          // -2 GiB: past its bin
         assertTrue(fails(() -> open(b).key("Select"), "regf nk cell", at).getMessage().contains("past the end"));

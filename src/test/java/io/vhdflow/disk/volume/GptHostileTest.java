@@ -1,6 +1,6 @@
 package io.vhdflow.disk.volume;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.testing.Fixtures;
@@ -102,7 +102,7 @@ class GptHostileTest {
     void bothHeadersDamagedIsATypedError() throws Exception {
         d[512 + 0x40] ^= 1;
         d[(int) backupHeader + 0x40] ^= 1;
-        DiskFormatException e = assertThrows(DiskFormatException.class, this::open);
+        DiskException e = assertThrows(DiskException.class, this::open);
         assertEquals("GPT", e.structure());
         assertEquals(512 + 0x10, e.offset());
         assertTrue(e.getMessage().contains("backup"), e.getMessage());

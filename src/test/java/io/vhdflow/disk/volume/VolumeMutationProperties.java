@@ -1,6 +1,6 @@
 package io.vhdflow.disk.volume;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.fs.DirEntry;
@@ -100,7 +100,7 @@ public class VolumeMutationProperties {
         DiskLayout layout;
         try {
             layout = VolumeSystems.open(disk);
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             return;
         }
         for (Volume v : layout.volumes()) {
@@ -122,8 +122,7 @@ public class VolumeMutationProperties {
                     walk(fs, "/", 0, new int[] {0});
                 }
             }
-        } catch (DiskFormatException | NoSuchFileException | NotDirectoryException | FileSystemLoopException
-                 | FileTooLargeException e) {
+        } catch (DiskException | NoSuchFileException | NotDirectoryException | FileSystemLoopException e) {
             // typed: fine
         }
     }
@@ -146,8 +145,7 @@ public class VolumeMutationProperties {
                         in.readNBytes(1 << 20);
                     }
                 }
-            } catch (DiskFormatException | NoSuchFileException | NotDirectoryException | FileSystemLoopException
-                     | FileTooLargeException ex) {
+            } catch (DiskException | NoSuchFileException | NotDirectoryException | FileSystemLoopException ex) {
                 // a damaged entry: keep walking the others
             }
         }

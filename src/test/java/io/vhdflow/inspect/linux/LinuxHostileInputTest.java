@@ -2,7 +2,8 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.inspect.OsAssessment;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.Filesystem;
@@ -84,7 +85,7 @@ class LinuxHostileInputTest {
         fs.replaceContent("/etc/shadow", new byte[2 << 20]);
         fs.replaceContent("/etc/waagent.conf", new byte[2 << 20]);
         LinuxOs os = new LinuxOsDetector().detect(fs, "mbr:p1/ext4").orElseThrow();
-        assertTrue(os.notes().stream().anyMatch(n -> n.startsWith("/etc/waagent.conf: /etc/waagent.conf is 2097152 bytes")),
+        assertTrue(os.notes().stream().anyMatch(n -> n.startsWith("/etc/waagent.conf: /etc/waagent.conf: 2097152 bytes")),
                 os.notes().toString());
         OsAssessment a = new LinuxChecks().run(LinuxContext.of(fs, os), Set.of());
         CheckResult l1 = a.checks().stream().filter(c -> c.id().equals("L1")).findFirst().orElseThrow();
@@ -117,7 +118,7 @@ class LinuxHostileInputTest {
         CheckResult l1 = a.checks().get(0);
         assertEquals("L1", l1.id());
         assertEquals(CheckStatus.NOT_RUN, l1.status());
-        assertTrue(l1.evidence().get(0).contains("DiskFormatException"), l1.evidence().toString());
+        assertTrue(l1.evidence().get(0).contains("DiskException"), l1.evidence().toString());
         assertEquals(Verdict.CANNOT_DETERMINE, a.verdict());
         assertTrue(a.reasons().get(0).startsWith("L1 (MUST) could not run"));
     }
@@ -126,7 +127,7 @@ class LinuxHostileInputTest {
     record Failing(Filesystem inner, String bad) implements Filesystem {
         private void check(String path) throws IOException {
             if (path.startsWith(bad)) {
-                throw new DiskFormatException("xfs directory block", 123456789L, "bad magic");
+                throw new DiskException(ErrorKind.CORRUPT, "xfs directory block", 123456789L, "bad magic");
             }
         }
 

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ext4;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.fs.FileType;
 
 import java.io.IOException;
@@ -44,7 +45,7 @@ final class DirectoryBlock {
         int off = from;
         while (off < to) {
             if (to - off < 8) {
-                throw new DiskFormatException(structure, absolute + off, "a directory entry header needs 8 bytes but "
+                throw new DiskException(ErrorKind.CORRUPT, structure, absolute + off, "a directory entry header needs 8 bytes but "
                         + (to - off) + " remain");
             }
             long ino = Integer.toUnsignedLong(ExtentTree.u32(buf, off));
@@ -59,16 +60,16 @@ final class DirectoryBlock {
                 rawType = 0;
             }
             if (recLen < 8 || (recLen & 3) != 0 || recLen > to - off) {
-                throw new DiskFormatException(structure, absolute + off, "directory entry rec_len " + recLen
+                throw new DiskException(ErrorKind.CORRUPT, structure, absolute + off, "directory entry rec_len " + recLen
                         + " is not a multiple of 4 between 8 and the " + (to - off) + " bytes left in the block");
             }
             if (ino != 0 && 8 + nameLen > recLen) {
-                throw new DiskFormatException(structure, absolute + off, "directory entry name_len " + nameLen
+                throw new DiskException(ErrorKind.CORRUPT, structure, absolute + off, "directory entry name_len " + nameLen
                         + " does not fit rec_len " + recLen);
             }
             if (ino != 0 && nameLen > 0) {
                 if (ino > sb.inodesCount) {
-                    throw new DiskFormatException(structure, absolute + off, "directory entry names inode " + ino
+                    throw new DiskException(ErrorKind.CORRUPT, structure, absolute + off, "directory entry names inode " + ino
                             + " beyond the " + sb.inodesCount + " inodes of the filesystem");
                 }
                 boolean dots = (nameLen == 1 && buf[off + 8] == '.')

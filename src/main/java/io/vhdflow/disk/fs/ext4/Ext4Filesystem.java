@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ext4;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.DirEntry;
@@ -33,7 +34,7 @@ import java.util.Optional;
  * mismatches, an unclean state and a journal needing recovery are reported by {@link #findings()}
  * rather than failing, because an image captured from a running VM is still worth reading.
  * Everything read from the image is bounds-checked; corrupt structures fail with a
- * {@link DiskFormatException} naming the structure and its absolute byte offset.
+ * {@link DiskException} naming the structure and its absolute byte offset.
  *
  * <p>Metadata (blocks and inodes) is cached in bounded LRU caches; file content is streamed.
  * Instances are safe for concurrent use.
@@ -120,14 +121,14 @@ public final class Ext4Filesystem implements Filesystem {
      * superblock and the root directory's inode.
      *
      * @throws Ext4UnsupportedFeatureException when an incompatible feature is not supported
-     * @throws DiskFormatException when the superblock or root inode is corrupt
+     * @throws DiskException when the superblock or root inode is corrupt
      */
     public static Ext4Filesystem open(ByteSource source) throws IOException {
         Superblock sb = Superblock.read(source);
         Ext4Filesystem fs = new Ext4Filesystem(source, sb);
         Inode root = fs.inode(ROOT_INODE);
         if (root.type() != FileType.DIRECTORY) {
-            throw new DiskFormatException(Inode.structure(ROOT_INODE), root.offset,
+            throw new DiskException(ErrorKind.CORRUPT, Inode.structure(ROOT_INODE), root.offset,
                     "the root inode is not a directory (mode 0" + Integer.toOctalString(root.mode) + ")");
         }
         return fs;
@@ -215,7 +216,7 @@ public final class Ext4Filesystem implements Filesystem {
     /** Reads inode {@code number} (1-based) through its group descriptor's inode table. */
     Inode inode(long number) throws IOException {
         if (number < 1 || number > sb.inodesCount) {
-            throw new DiskFormatException("ext4 inode " + number, -1,
+            throw new DiskException(ErrorKind.CORRUPT, "ext4 inode " + number, -1,
                     "inode number outside 1.." + sb.inodesCount);
         }
         Inode cached = inodes.get(number);
@@ -252,7 +253,7 @@ public final class Ext4Filesystem implements Filesystem {
             return cached;
         }
         if (group < 0 || group >= sb.groupCount) {
-            throw new DiskFormatException("ext4 group descriptor " + group, -1, "group outside 0.." + (sb.groupCount - 1));
+            throw new DiskException(ErrorKind.CORRUPT, "ext4 group descriptor " + group, -1, "group outside 0.." + (sb.groupCount - 1));
         }
         long perBlock = sb.blockSize / sb.descSize;
         long descBlockIndex = group / perBlock;
@@ -269,7 +270,7 @@ public final class Ext4Filesystem implements Filesystem {
             block = sb.firstDataBlock + firstGroup * sb.blocksPerGroup + hasSuper;
         }
         if (block >= sb.blocksCount) {
-            throw new DiskFormatException("ext4 group descriptor " + group, -1, "its descriptor block " + block
+            throw new DiskException(ErrorKind.CORRUPT, "ext4 group descriptor " + group, -1, "its descriptor block " + block
                     + " lies beyond the " + sb.blocksCount + " blocks of the filesystem");
         }
         byte[] data = metadataBlock(block, "ext4 group descriptor block", null);
@@ -288,9 +289,9 @@ public final class Ext4Filesystem implements Filesystem {
     // ------------------------------------------------------------------ blocks
 
     /** Fails unless blocks {@code [start, start + count)} lie inside the filesystem's data area. */
-    void checkBlockRange(long start, long count, String structure, long referencedAt) throws DiskFormatException {
+    void checkBlockRange(long start, long count, String structure, long referencedAt) throws DiskException {
         if (start <= sb.firstDataBlock || count < 0 || start >= sb.blocksCount || count > sb.blocksCount - start) {
-            throw new DiskFormatException(structure, referencedAt, "points at block " + start
+            throw new DiskException(ErrorKind.CORRUPT, structure, referencedAt, "points at block " + start
                     + (count > 1 ? " (+" + count + ")" : "") + ", outside the filesystem's blocks "
                     + (sb.firstDataBlock + 1) + ".." + (sb.blocksCount - 1));
         }
@@ -344,11 +345,11 @@ public final class Ext4Filesystem implements Filesystem {
     // ------------------------------------------------------------------ content
 
     /** The block map of a regular file, directory or slow symlink, checked against its size. */
-    BlockMap blockMap(Inode inode) throws DiskFormatException {
+    BlockMap blockMap(Inode inode) throws DiskException {
         BlockMap map = inode.hasFlag(Inode.FLAG_EXTENTS) ? new ExtentTree(this, inode) : new IndirectBlockMap(this, inode);
         long blocksNeeded = (inode.size + sb.blockSize - 1) / sb.blockSize;
         if (blocksNeeded > map.maxBlocks()) {
-            throw new DiskFormatException(Inode.structure(inode.number), inode.offset + 0x04, "size " + inode.size
+            throw new DiskException(ErrorKind.CORRUPT, Inode.structure(inode.number), inode.offset + 0x04, "size " + inode.size
                     + " is more than its " + (inode.hasFlag(Inode.FLAG_EXTENTS) ? "extent tree" : "block map")
                     + " can address (" + map.maxBlocks() + " blocks)");
         }
@@ -373,7 +374,7 @@ public final class Ext4Filesystem implements Filesystem {
 
     String symlinkTarget(Inode link) throws IOException {
         if (link.size > MAX_SYMLINK || link.size > sb.blockSize) {
-            throw new DiskFormatException(Inode.structure(link.number), link.offset + 0x04, "symbolic link of "
+            throw new DiskException(ErrorKind.CORRUPT, Inode.structure(link.number), link.offset + 0x04, "symbolic link of "
                     + link.size + " bytes is longer than " + Math.min(MAX_SYMLINK, sb.blockSize));
         }
         byte[] target;
@@ -412,7 +413,7 @@ public final class Ext4Filesystem implements Filesystem {
         String structure = "ext4 directory inode " + dir.number;
         DirectoryBlock.Visitor counting = (name, ino, type) -> {
             if (++count[0] > MAX_DIR_ENTRIES) {
-                throw new DiskFormatException(structure, dir.offset, "more than " + MAX_DIR_ENTRIES + " entries");
+                throw new DiskException(ErrorKind.LIMIT_EXCEEDED, structure, dir.offset, "more than " + MAX_DIR_ENTRIES + " entries");
             }
             return visitor.entry(name, ino, type);
         };
@@ -431,7 +432,7 @@ public final class Ext4Filesystem implements Filesystem {
             return;
         }
         if (dir.size > Math.min(MAX_DIR_BYTES, sb.blocksCount * sb.blockSize)) {
-            throw new DiskFormatException(structure, dir.offset + 0x04, "directory size " + dir.size
+            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, structure, dir.offset + 0x04, "directory size " + dir.size
                     + " is larger than the filesystem or the " + MAX_DIR_BYTES + "-byte limit for a directory");
         }
         BlockMap map = blockMap(dir);

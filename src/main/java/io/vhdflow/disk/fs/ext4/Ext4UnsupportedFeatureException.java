@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ext4;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.util.List;
 
@@ -10,13 +11,13 @@ import java.util.List;
  * return wrong data, so the filesystem is refused; the features are named so an operator knows
  * what to look for.
  */
-public final class Ext4UnsupportedFeatureException extends DiskFormatException {
+public final class Ext4UnsupportedFeatureException extends DiskException {
     private static final long serialVersionUID = 1L;
 
     private final List<String> features;
 
     Ext4UnsupportedFeatureException(long offset, List<String> features) {
-        super("ext4 superblock s_feature_incompat", offset,
+        super(ErrorKind.UNSUPPORTED, "ext4 superblock s_feature_incompat", offset,
                 "uses incompatible feature(s) this reader does not support: " + String.join(", ", features)
                         + "; the filesystem cannot be read safely offline");
         this.features = List.copyOf(features);

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ext4;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.io.IOException;
 
@@ -51,14 +52,14 @@ final class ExtentTree implements BlockMap {
             int max = u16(node, base + 4);
             int depth = u16(node, base + 6);
             if (magic != MAGIC) {
-                throw new DiskFormatException(structure, nodeOffset, String.format("bad magic 0x%04X (want 0x%04X)", magic, MAGIC));
+                throw new DiskException(ErrorKind.CORRUPT, structure, nodeOffset, String.format("bad magic 0x%04X (want 0x%04X)", magic, MAGIC));
             }
             if (max == 0 || max > capacity || entries > max) {
-                throw new DiskFormatException(structure, nodeOffset, "eh_entries " + entries + " / eh_max " + max
+                throw new DiskException(ErrorKind.CORRUPT, structure, nodeOffset, "eh_entries " + entries + " / eh_max " + max
                         + " do not fit a node of " + capacity + " entries");
             }
             if (depth > MAX_DEPTH || (expectedDepth >= 0 && depth != expectedDepth)) {
-                throw new DiskFormatException(structure, nodeOffset + 6, "depth " + depth + (expectedDepth >= 0
+                throw new DiskException(ErrorKind.CORRUPT, structure, nodeOffset + 6, "depth " + depth + (expectedDepth >= 0
                         ? " where " + expectedDepth + " was expected (a loop or corrupt tree)"
                         : " exceeds the limit of " + MAX_DEPTH));
             }
@@ -70,7 +71,7 @@ final class ExtentTree implements BlockMap {
                 int e = base + 12 + 12 * i;
                 long first = Integer.toUnsignedLong(u32(node, e));
                 if (first <= prev) {
-                    throw new DiskFormatException(structure, nodeOffset + 12 + 12L * i,
+                    throw new DiskException(ErrorKind.CORRUPT, structure, nodeOffset + 12 + 12L * i,
                             "entries are not in increasing logical order (" + first + " after " + prev + ")");
                 }
                 prev = first;
@@ -92,7 +93,7 @@ final class ExtentTree implements BlockMap {
                 boolean unwritten = rawLen > UNWRITTEN;
                 long len = unwritten ? rawLen - UNWRITTEN : rawLen;
                 if (len == 0) {
-                    throw new DiskFormatException(structure, entryOffset, "extent of length 0");
+                    throw new DiskException(ErrorKind.CORRUPT, structure, entryOffset, "extent of length 0");
                 }
                 long start = Integer.toUnsignedLong(u32(node, e + 8)) | ((long) u16(node, e + 6) << 32);
                 fs.checkBlockRange(start, len, Inode.structure(inode.number) + " extent", entryOffset);

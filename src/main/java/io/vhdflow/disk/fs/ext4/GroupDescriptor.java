@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ext4;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 /**
  * A block group descriptor: 32 bytes, or {@code s_desc_size} (≥ 64) with the 64bit feature.
@@ -20,9 +21,9 @@ import io.vhdflow.disk.DiskFormatException;
  */
 record GroupDescriptor(long group, long offset, long inodeTable, int flags) {
 
-    static GroupDescriptor parse(long group, byte[] block, int at, long offset, Superblock sb) throws DiskFormatException {
+    static GroupDescriptor parse(long group, byte[] block, int at, long offset, Superblock sb) throws DiskException {
         if (at < 0 || at + sb.descSize > block.length) {
-            throw new DiskFormatException("ext4 group descriptor " + group, offset, "lies outside its block");
+            throw new DiskException(ErrorKind.CORRUPT, "ext4 group descriptor " + group, offset, "lies outside its block");
         }
         long table = Integer.toUnsignedLong(ExtentTree.u32(block, at + 0x08));
         if (sb.has64Bit()) {

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ext4;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.util.Optional;
 
@@ -27,12 +28,12 @@ final class InlineData {
     }
 
     /** The value of {@code system.data}, or empty when the inode has none. */
-    static Optional<byte[]> systemData(Inode inode) throws DiskFormatException {
+    static Optional<byte[]> systemData(Inode inode) throws DiskException {
         return systemDataValue(inode).map(Value::bytes);
     }
 
     /** {@link #systemData} with the value's position, so errors inside it can name an absolute offset. */
-    static Optional<Value> systemDataValue(Inode inode) throws DiskFormatException {
+    static Optional<Value> systemDataValue(Inode inode) throws DiskException {
         byte[] raw = inode.raw;
         int start = Inode.GOOD_OLD_SIZE + inode.extraIsize;
         if (raw.length <= Inode.GOOD_OLD_SIZE || start + 4 > raw.length || inode.u32(start) != XATTR_MAGIC) {
@@ -43,7 +44,7 @@ final class InlineData {
         String structure = Inode.structure(inode.number) + " in-inode extended attribute";
         while (off + 4 <= raw.length && inode.u32(off) != 0) {
             if (off + 16 > raw.length) {
-                throw new DiskFormatException(structure, inode.offset + off, "entry runs past the end of the inode");
+                throw new DiskException(ErrorKind.CORRUPT, structure, inode.offset + off, "entry runs past the end of the inode");
             }
             int nameLen = raw[off] & 0xFF;
             int index = raw[off + 1] & 0xFF;
@@ -52,16 +53,16 @@ final class InlineData {
             long valueSize = Integer.toUnsignedLong(inode.u32(off + 8));
             int entryLen = (16 + nameLen + 3) & ~3;
             if (off + 16 + nameLen > raw.length) {
-                throw new DiskFormatException(structure, inode.offset + off, "name runs past the end of the inode");
+                throw new DiskException(ErrorKind.CORRUPT, structure, inode.offset + off, "name runs past the end of the inode");
             }
             if (index == INDEX_SYSTEM && nameLen == 4 && raw[off + 16] == 'd' && raw[off + 17] == 'a'
                     && raw[off + 18] == 't' && raw[off + 19] == 'a') {
                 if (valueInum != 0) {
-                    throw new DiskFormatException(structure, inode.offset + off, "system.data stored in another inode");
+                    throw new DiskException(ErrorKind.CORRUPT, structure, inode.offset + off, "system.data stored in another inode");
                 }
                 long valueStart = (long) first + valueOffs;
                 if (valueStart + valueSize > raw.length) {
-                    throw new DiskFormatException(structure, inode.offset + off, "system.data value (" + valueSize
+                    throw new DiskException(ErrorKind.CORRUPT, structure, inode.offset + off, "system.data value (" + valueSize
                             + " bytes at " + valueOffs + ") lies outside the inode");
                 }
                 byte[] v = new byte[(int) valueSize];
@@ -74,11 +75,11 @@ final class InlineData {
     }
 
     /** The whole content of an inline file: i_block then system.data, {@code i_size} bytes. */
-    static byte[] content(Inode inode) throws DiskFormatException {
+    static byte[] content(Inode inode) throws DiskException {
         byte[] extra = systemData(inode).orElse(new byte[0]);
         long size = inode.size;
         if (size > Inode.I_BLOCK_SIZE + (long) extra.length) {
-            throw new DiskFormatException(Inode.structure(inode.number) + " inline data", inode.offset + 0x04,
+            throw new DiskException(ErrorKind.CORRUPT, Inode.structure(inode.number) + " inline data", inode.offset + 0x04,
                     "size " + size + " exceeds the " + (Inode.I_BLOCK_SIZE + extra.length) + " bytes stored in the inode");
         }
         byte[] out = new byte[(int) size];

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ext4;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.fs.FileType;
 
 import java.nio.ByteBuffer;
@@ -55,7 +56,7 @@ final class Inode {
     final long blocks512;
     final int extraIsize;
 
-    private Inode(long number, long offset, byte[] raw) throws DiskFormatException {
+    private Inode(long number, long offset, byte[] raw) throws DiskException {
         this.number = number;
         this.offset = offset;
         this.raw = raw;
@@ -65,7 +66,7 @@ final class Inode {
         gid = (b.getShort(0x18) & 0xFFFF) | ((long) (b.getShort(0x7A) & 0xFFFF) << 16);
         long sz = Integer.toUnsignedLong(b.getInt(0x04)) | ((long) b.getInt(0x6C) << 32);
         if (sz < 0) {
-            throw new DiskFormatException(structure(number), offset + 0x6C, "file size " + Long.toUnsignedString(sz)
+            throw new DiskException(ErrorKind.CORRUPT, structure(number), offset + 0x6C, "file size " + Long.toUnsignedString(sz)
                     + " is beyond any ext4 limit");
         }
         size = sz;
@@ -77,7 +78,7 @@ final class Inode {
         if (raw.length > GOOD_OLD_SIZE) {
             extraIsize = b.getShort(0x80) & 0xFFFF;
             if (extraIsize > raw.length - GOOD_OLD_SIZE || (extraIsize & 3) != 0) {
-                throw new DiskFormatException(structure(number), offset + 0x80, "i_extra_isize " + extraIsize
+                throw new DiskException(ErrorKind.CORRUPT, structure(number), offset + 0x80, "i_extra_isize " + extraIsize
                         + " does not fit a " + raw.length + "-byte inode");
             }
         } else {
@@ -85,7 +86,7 @@ final class Inode {
         }
     }
 
-    static Inode parse(long number, long offset, byte[] raw) throws DiskFormatException {
+    static Inode parse(long number, long offset, byte[] raw) throws DiskException {
         return new Inode(number, offset, raw);
     }
 

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ext4;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 
@@ -110,7 +111,7 @@ final class Superblock {
     final int storedChecksum;
     final long groupCount;
 
-    private Superblock(byte[] raw, ByteBuffer b, ByteSource src) throws DiskFormatException {
+    private Superblock(byte[] raw, ByteBuffer b, ByteSource src) throws DiskException {
         this.raw = raw;
         inodesCount = Integer.toUnsignedLong(b.getInt(0x00));
         int logBlock = b.getInt(0x18);
@@ -214,7 +215,7 @@ final class Superblock {
         ByteBuffer b = src.readBuffer(OFFSET, SIZE, "ext4 superblock");
         int magic = b.getShort(0x38) & 0xFFFF;
         if (magic != MAGIC) {
-            throw new DiskFormatException("ext4 superblock s_magic", OFFSET + 0x38,
+            throw new DiskException(ErrorKind.CORRUPT, "ext4 superblock s_magic", OFFSET + 0x38,
                     String.format("magic is 0x%04X, not 0x%04X: this is not an ext2/3/4 filesystem", magic, MAGIC));
         }
         byte[] raw = new byte[SIZE];
@@ -222,8 +223,8 @@ final class Superblock {
         return new Superblock(raw, b, src);
     }
 
-    private static DiskFormatException err(int field, String problem) {
-        return new DiskFormatException("ext4 superblock", OFFSET + field, problem);
+    private static DiskException err(int field, String problem) {
+        return new DiskException(ErrorKind.CORRUPT, "ext4 superblock", OFFSET + field, problem);
     }
 
     private static String cString(byte[] b, int off, int max) {

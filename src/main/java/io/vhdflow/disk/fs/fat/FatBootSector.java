@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.fat;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.container.ByteSource;
 
 import java.io.IOException;
@@ -101,40 +102,40 @@ record FatBootSector(
     static FatBootSector read(ByteSource volume) throws IOException {
         String s = "FAT boot sector";
         if (volume.size() < 512) {
-            throw new DiskFormatException(s, 0, "volume of " + volume.size() + " bytes is too small for a boot sector");
+            throw new DiskException(ErrorKind.CORRUPT, s, 0, "volume of " + volume.size() + " bytes is too small for a boot sector");
         }
         ByteBuffer b = volume.readBuffer(0, 512, s);
         int jump = b.get(0) & 0xFF;
         if (!(jump == 0xEB && (b.get(2) & 0xFF) == 0x90) && jump != 0xE9) {
-            throw new DiskFormatException(s, 0, String.format("no x86 jump instruction (byte 0 is 0x%02x)", jump));
+            throw new DiskException(ErrorKind.CORRUPT, s, 0, String.format("no x86 jump instruction (byte 0 is 0x%02x)", jump));
         }
         int bps = b.getShort(0x0B) & 0xFFFF;
         if (bps < 512 || bps > 4096 || Integer.bitCount(bps) != 1) {
-            throw new DiskFormatException(s, 0x0B, "bytes per sector " + bps + " is not 512, 1024, 2048 or 4096");
+            throw new DiskException(ErrorKind.CORRUPT, s, 0x0B, "bytes per sector " + bps + " is not 512, 1024, 2048 or 4096");
         }
         int spc = b.get(0x0D) & 0xFF;
         if (spc == 0 || Integer.bitCount(spc) != 1) {
-            throw new DiskFormatException(s, 0x0D, "sectors per cluster " + spc + " is not a power of two");
+            throw new DiskException(ErrorKind.CORRUPT, s, 0x0D, "sectors per cluster " + spc + " is not a power of two");
         }
         int reserved = b.getShort(0x0E) & 0xFFFF;
         if (reserved == 0) {
-            throw new DiskFormatException(s, 0x0E, "no reserved sectors");
+            throw new DiskException(ErrorKind.CORRUPT, s, 0x0E, "no reserved sectors");
         }
         int fats = b.get(0x10) & 0xFF;
         if (fats == 0 || fats > 4) {
-            throw new DiskFormatException(s, 0x10, "number of FATs " + fats + " outside 1..4");
+            throw new DiskException(ErrorKind.CORRUPT, s, 0x10, "number of FATs " + fats + " outside 1..4");
         }
         int rootEntries = b.getShort(0x11) & 0xFFFF;
         int media = b.get(0x15) & 0xFF;
         if (media != 0xF0 && media < 0xF8) {
-            throw new DiskFormatException(s, 0x15, String.format("media descriptor 0x%02x is not 0xF0 or 0xF8..0xFF", media));
+            throw new DiskException(ErrorKind.CORRUPT, s, 0x15, String.format("media descriptor 0x%02x is not 0xF0 or 0xF8..0xFF", media));
         }
         long total = b.getShort(0x13) & 0xFFFF;
         if (total == 0) {
             total = b.getInt(0x20) & 0xFFFFFFFFL;
         }
         if (total == 0) {
-            throw new DiskFormatException(s, 0x20, "total sector count is zero");
+            throw new DiskException(ErrorKind.CORRUPT, s, 0x20, "total sector count is zero");
         }
         long fatSectors = b.getShort(0x16) & 0xFFFF;
         boolean fat32Layout = fatSectors == 0;
@@ -142,12 +143,12 @@ record FatBootSector(
             fatSectors = b.getInt(0x24) & 0xFFFFFFFFL;
         }
         if (fatSectors == 0) {
-            throw new DiskFormatException(s, 0x16, "FAT size is zero");
+            throw new DiskException(ErrorKind.CORRUPT, s, 0x16, "FAT size is zero");
         }
         long rootSectors = ((long) rootEntries * 32 + bps - 1) / bps;
         long meta = reserved + fats * fatSectors + rootSectors;
         if (meta >= total) {
-            throw new DiskFormatException(s, 0x0E, "reserved, FAT and root directory sectors (" + meta
+            throw new DiskException(ErrorKind.CORRUPT, s, 0x0E, "reserved, FAT and root directory sectors (" + meta
                     + ") leave no data area in " + total + " sectors");
         }
         long clusters = (total - meta) / spc;
@@ -156,14 +157,14 @@ record FatBootSector(
             clusters = MAX_FAT32_CLUSTERS; // clusters beyond the FAT32 limit are unaddressable
         }
         if (bits == 32 != fat32Layout) {
-            throw new DiskFormatException(s, 0x16, clusters + " clusters make this FAT" + bits
+            throw new DiskException(ErrorKind.CORRUPT, s, 0x16, clusters + " clusters make this FAT" + bits
                     + " but the BPB has the " + (fat32Layout ? "FAT32" : "FAT12/16") + " layout");
         }
         if ((bits == 32) == (rootEntries != 0)) {
-            throw new DiskFormatException(s, 0x11, "root directory entry count " + rootEntries + " is wrong for FAT" + bits);
+            throw new DiskException(ErrorKind.CORRUPT, s, 0x11, "root directory entry count " + rootEntries + " is wrong for FAT" + bits);
         }
         if (fatSectors * bps * 8 / bits < clusters + 2) {
-            throw new DiskFormatException(s, 0x16, "a FAT of " + fatSectors + " sectors cannot hold " + (clusters + 2) + " entries");
+            throw new DiskException(ErrorKind.CORRUPT, s, 0x16, "a FAT of " + fatSectors + " sectors cannot hold " + (clusters + 2) + " entries");
         }
         int activeFat = 0;
         long rootCluster = 0;
@@ -173,12 +174,12 @@ record FatBootSector(
             if ((flags & 0x80) != 0) {
                 activeFat = flags & 0x0F;
                 if (activeFat >= fats) {
-                    throw new DiskFormatException(s, 0x28, "active FAT " + activeFat + " but only " + fats + " FATs");
+                    throw new DiskException(ErrorKind.CORRUPT, s, 0x28, "active FAT " + activeFat + " but only " + fats + " FATs");
                 }
             }
             rootCluster = b.getInt(0x2C) & 0xFFFFFFFFL;
             if (rootCluster < 2 || rootCluster > clusters + 1) {
-                throw new DiskFormatException(s, 0x2C, "root directory cluster " + rootCluster + " outside 2.." + (clusters + 1));
+                throw new DiskException(ErrorKind.CORRUPT, s, 0x2C, "root directory cluster " + rootCluster + " outside 2.." + (clusters + 1));
             }
             ext = 0x42;
         }

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.fat;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.DirEntry;
@@ -82,7 +83,7 @@ public final class FatFilesystem implements Filesystem {
         try {
             FatBootSector.read(volume);
             return true;
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             return false;
         }
     }
@@ -101,8 +102,8 @@ public final class FatFilesystem implements Filesystem {
         FatBootSector boot;
         try {
             boot = FatBootSector.read(volume);
-        } catch (DiskFormatException e) {
-            throw new DiskFormatException(e.structure(), base + e.offset(), problemOf(e));
+        } catch (DiskException e) {
+            throw new DiskException(ErrorKind.CORRUPT, e.structure(), base + e.offset(), problemOf(e));
         }
         return new FatFilesystem(volume, boot, base);
     }
@@ -111,12 +112,12 @@ public final class FatFilesystem implements Filesystem {
     static void readFully(ByteSource volume, long base, long at, ByteBuffer dst, String structure) throws IOException {
         try {
             volume.readFully(at, dst, structure);
-        } catch (DiskFormatException e) {
-            throw new DiskFormatException(structure, base + at, problemOf(e), e);
+        } catch (DiskException e) {
+            throw new DiskException(ErrorKind.CORRUPT, structure, base + at, problemOf(e), e);
         }
     }
 
-    private static String problemOf(DiskFormatException e) {
+    private static String problemOf(DiskException e) {
         String m = e.getMessage();
         int i = m.indexOf(": ");
         return i >= 0 ? m.substring(i + 2) : m;
@@ -245,7 +246,7 @@ public final class FatFilesystem implements Filesystem {
     private FatDirectoryEntry.Parsed readDirectory(FatDirectoryEntry dir, String path) throws IOException {
         if (dir.firstCluster() == 0) {
             if (boot.bits() == 32) {
-                throw new DiskFormatException("FAT directory " + path, base + dir.entryOffset(), "directory has no first cluster");
+                throw new DiskException(ErrorKind.CORRUPT, "FAT directory " + path, base + dir.entryOffset(), "directory has no first cluster");
             }
             long at = boot.rootDirOffset();
             int len = (int) boot.rootDirBytes();
@@ -265,16 +266,16 @@ public final class FatFilesystem implements Filesystem {
         long c = dir.firstCluster();
         String what = "directory " + path;
         if (!fat.validCluster(c)) {
-            throw new DiskFormatException("FAT directory " + path, base + dir.entryOffset(), "first cluster " + c
+            throw new DiskException(ErrorKind.CORRUPT, "FAT directory " + path, base + dir.entryOffset(), "first cluster " + c
                     + " outside the volume's clusters 2.." + (boot.clusterCount() + 1));
         }
         while (c != -1) {
             if (!seen.add(c)) {
-                throw new DiskFormatException("FAT cluster chain of " + what, base + fat.entryOffset(chain.get(chain.size() - 1)),
+                throw new DiskException(ErrorKind.CORRUPT, "FAT cluster chain of " + what, base + fat.entryOffset(chain.get(chain.size() - 1)),
                         "chain loops back to cluster " + c);
             }
             if (chain.size() >= maxClusters) {
-                throw new DiskFormatException("FAT cluster chain of " + what, base + fat.entryOffset(c),
+                throw new DiskException(ErrorKind.CORRUPT, "FAT cluster chain of " + what, base + fat.entryOffset(c),
                         "directory is longer than " + MAX_DIR_BYTES + " bytes (65536 entries), the FAT limit");
             }
             chain.add(c);
@@ -328,7 +329,7 @@ public final class FatFilesystem implements Filesystem {
     /**
      * A file's content, following its cluster chain lazily. The chain is followed only for as many
      * clusters as the size needs; ending early, leaving the volume or revisiting a cluster is a
-     * {@link DiskFormatException}.
+     * {@link DiskException}.
      *
      * <p>Not a {@link io.vhdflow.disk.fs.PositionalInputStream}: each read follows the chain one
      * cluster on from the last, and {@code skip} is InputStream's read-and-discard, so skipping
@@ -342,12 +343,12 @@ public final class FatFilesystem implements Filesystem {
         private long pos;
         private long cluster;
 
-        ChainInputStream(FatDirectoryEntry file, String path) throws DiskFormatException {
+        ChainInputStream(FatDirectoryEntry file, String path) throws DiskException {
             this.file = file;
             this.path = path;
             this.cluster = file.firstCluster();
             if (file.size() > 0 && !fat.validCluster(cluster)) {
-                throw new DiskFormatException("FAT file " + path, base + file.entryOffset(), "first cluster " + cluster
+                throw new DiskException(ErrorKind.CORRUPT, "FAT file " + path, base + file.entryOffset(), "first cluster " + cluster
                         + " outside the volume's clusters 2.." + (boot.clusterCount() + 1) + " for a file of " + file.size() + " bytes");
             }
             if (file.size() > 0) {
@@ -385,11 +386,11 @@ public final class FatFilesystem implements Filesystem {
         private void advance() throws IOException {
             long next = fat.next(cluster, path, base);
             if (next == -1) {
-                throw new DiskFormatException("FAT cluster chain of " + path, base + fat.entryOffset(cluster),
+                throw new DiskException(ErrorKind.CORRUPT, "FAT cluster chain of " + path, base + fat.entryOffset(cluster),
                         "chain ends after " + seen.cardinality() + " clusters but the file is " + file.size() + " bytes");
             }
             if (seen.get((int) next)) {
-                throw new DiskFormatException("FAT cluster chain of " + path, base + fat.entryOffset(cluster),
+                throw new DiskException(ErrorKind.CORRUPT, "FAT cluster chain of " + path, base + fat.entryOffset(cluster),
                         "chain loops back to cluster " + next);
             }
             seen.set((int) next);

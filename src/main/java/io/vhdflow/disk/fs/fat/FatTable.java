@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.fat;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.container.ByteSource;
 
 import java.io.IOException;
@@ -86,7 +87,7 @@ final class FatTable {
             return -1;
         }
         if (v < 2 || v > lastCluster) {
-            throw new DiskFormatException("FAT cluster chain of " + what, base + entryOffset(cluster), "cluster " + cluster
+            throw new DiskException(ErrorKind.CORRUPT, "FAT cluster chain of " + what, base + entryOffset(cluster), "cluster " + cluster
                     + " links to " + (v == 0 ? "a free cluster" : v == endOfChain() - 1 ? "a bad cluster" : "cluster " + v)
                     + ", outside the volume's readable clusters 2.." + lastCluster);
         }
@@ -99,7 +100,7 @@ final class FatTable {
 
     private byte byte0(long at) throws IOException {
         if (at < 0 || at >= fatBytes) {
-            throw new DiskFormatException("FAT", base + fatOffset + at, "entry lies beyond the FAT's " + fatBytes + " bytes");
+            throw new DiskException(ErrorKind.CORRUPT, "FAT", base + fatOffset + at, "entry lies beyond the FAT's " + fatBytes + " bytes");
         }
         long block = at / BLOCK;
         byte[] data;

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -61,13 +62,13 @@ record AttributeRecord(int type, String name, int flags, int id, boolean residen
 
     /** Parses the attribute at {@code rec[off]}; {@code avail} bytes of the record remain from {@code off}. */
     static AttributeRecord parse(byte[] rec, int off, int avail, long recordNumber, long totalClusters, long recAbs)
-            throws DiskFormatException {
+            throws DiskException {
         int type = i32(rec, off);
         String structure = "NTFS MFT record " + recordNumber + " attribute 0x" + Integer.toHexString(type);
         long abs = recAbs + off;
         long len = i32(rec, off + 4) & 0xFFFFFFFFL;
         if (len < 0x18 || len > avail) {
-            throw new DiskFormatException(structure, abs + 4, "attribute length " + len + " does not fit the "
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 4, "attribute length " + len + " does not fit the "
                     + avail + " bytes left in the record");
         }
         int alen = (int) len;
@@ -79,7 +80,7 @@ record AttributeRecord(int type, String name, int flags, int id, boolean residen
         String name = "";
         if (nameLen > 0) {
             if (nameOff + 2 * nameLen > alen) {
-                throw new DiskFormatException(structure, abs + 0x0A, "attribute name runs past the attribute end");
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + 0x0A, "attribute name runs past the attribute end");
             }
             name = new String(rec, off + nameOff, 2 * nameLen, StandardCharsets.UTF_16LE);
         }
@@ -87,7 +88,7 @@ record AttributeRecord(int type, String name, int flags, int id, boolean residen
             long vlen = i32(rec, off + 0x10) & 0xFFFFFFFFL;
             int voff = Fixups.u16(rec, off + 0x14);
             if (voff + vlen > alen) {
-                throw new DiskFormatException(structure, abs + 0x10, "resident value (" + vlen + " bytes at +" + voff
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + 0x10, "resident value (" + vlen + " bytes at +" + voff
                         + ") runs past the attribute length " + alen);
             }
             byte[] value = java.util.Arrays.copyOfRange(rec, off + voff, off + voff + (int) vlen);
@@ -95,7 +96,7 @@ record AttributeRecord(int type, String name, int flags, int id, boolean residen
                     structure, abs, abs + voff);
         }
         if (alen < 0x40) {
-            throw new DiskFormatException(structure, abs + 4, "non-resident attribute length " + alen + " below 64");
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 4, "non-resident attribute length " + alen + " below 64");
         }
         long startVcn = i64(rec, off + 0x10);
         long lastVcn = i64(rec, off + 0x18);
@@ -105,17 +106,17 @@ record AttributeRecord(int type, String name, int flags, int id, boolean residen
         long size = i64(rec, off + 0x30);
         long init = i64(rec, off + 0x38);
         if (startVcn < 0 || lastVcn < startVcn - 1) {
-            throw new DiskFormatException(structure, abs + 0x10, "invalid VCN range " + startVcn + ".." + lastVcn);
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 0x10, "invalid VCN range " + startVcn + ".." + lastVcn);
         }
         if (startVcn == 0 && (alloc < 0 || size < 0 || init < 0 || init > size)) {
-            throw new DiskFormatException(structure, abs + 0x28, "invalid sizes: allocated " + alloc + ", data "
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 0x28, "invalid sizes: allocated " + alloc + ", data "
                     + size + ", initialized " + init);
         }
         if (cu > 8) {
-            throw new DiskFormatException(structure, abs + 0x22, "compression unit 2^" + cu + " clusters is invalid");
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 0x22, "compression unit 2^" + cu + " clusters is invalid");
         }
         if (runOff < 0x40 || runOff >= alen) {
-            throw new DiskFormatException(structure, abs + 0x20, "runlist offset " + runOff + " is outside the attribute");
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 0x20, "runlist offset " + runOff + " is outside the attribute");
         }
         List<DataRun> runs = DataRun.decode(rec, off + runOff, off + alen, startVcn, totalClusters, structure, recAbs);
         return new AttributeRecord(type, name, flags, id, false, new byte[0], startVcn, lastVcn, cu, alloc, size,

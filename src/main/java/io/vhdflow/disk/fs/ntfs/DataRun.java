@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -32,14 +33,14 @@ record DataRun(long vcn, long lcn, long length) {
      * @param abs           absolute byte offset of {@code buf[0]}, for errors
      */
     static List<DataRun> decode(byte[] buf, int start, int end, long startVcn, long totalClusters, String structure,
-                                long abs) throws DiskFormatException {
+                                long abs) throws DiskException {
         List<DataRun> runs = new ArrayList<>();
         long vcn = startVcn;
         long lcn = 0;
         int p = start;
         while (true) {
             if (p >= end) {
-                throw new DiskFormatException(structure, abs + p, "runlist is not terminated inside the attribute");
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + p, "runlist is not terminated inside the attribute");
             }
             int h = buf[p] & 0xFF;
             if (h == 0) {
@@ -48,14 +49,14 @@ record DataRun(long vcn, long lcn, long length) {
             int lenSize = h & 0x0F;
             int offSize = h >>> 4;
             if (lenSize == 0 || lenSize > 8 || offSize > 8 || p + 1 + lenSize + offSize > end) {
-                throw new DiskFormatException(structure, abs + p, "malformed runlist header byte 0x" + Integer.toHexString(h));
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + p, "malformed runlist header byte 0x" + Integer.toHexString(h));
             }
             long len = 0;
             for (int i = lenSize - 1; i >= 0; i--) {
                 len = len << 8 | (buf[p + 1 + i] & 0xFF);
             }
             if (len <= 0 || len > MAX_CLUSTERS || vcn + len > MAX_CLUSTERS) {
-                throw new DiskFormatException(structure, abs + p, "run length " + len + " clusters is invalid");
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + p, "run length " + len + " clusters is invalid");
             }
             if (offSize == 0) {
                 runs.add(new DataRun(vcn, SPARSE, len));
@@ -66,7 +67,7 @@ record DataRun(long vcn, long lcn, long length) {
                 }
                 lcn += delta;
                 if (lcn < 0 || lcn >= totalClusters || len > totalClusters - lcn) {
-                    throw new DiskFormatException(structure, abs + p, "run at VCN " + vcn + " points to clusters " + lcn
+                    throw new DiskException(ErrorKind.CORRUPT, structure, abs + p, "run at VCN " + vcn + " points to clusters " + lcn
                             + ".." + (lcn + len - 1) + ", outside the volume of " + totalClusters + " clusters");
                 }
                 runs.add(new DataRun(vcn, lcn, len));

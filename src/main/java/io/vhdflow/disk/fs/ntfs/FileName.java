@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.nio.charset.StandardCharsets;
 
@@ -34,17 +35,17 @@ record FileName(long parent, int flags, int reparseTag, int namespace, String na
     static final int ATTR_REPARSE = 0x0400;
     static final int ATTR_DIRECTORY = 0x10000000;
 
-    static FileName parse(byte[] b, int off, int len, String structure, long abs) throws DiskFormatException {
+    static FileName parse(byte[] b, int off, int len, String structure, long abs) throws DiskException {
         if (len < 0x42) {
-            throw new DiskFormatException(structure, abs, "$FILE_NAME of " + len + " bytes is shorter than 66");
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs, "$FILE_NAME of " + len + " bytes is shorter than 66");
         }
         int nameLen = b[off + 0x40] & 0xFF;
         if (0x42 + 2 * nameLen > len) {
-            throw new DiskFormatException(structure, abs + 0x40, "$FILE_NAME name of " + nameLen
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 0x40, "$FILE_NAME name of " + nameLen
                     + " characters runs past its " + len + " bytes");
         }
         if (nameLen == 0) {
-            throw new DiskFormatException(structure, abs + 0x40, "$FILE_NAME has an empty name");
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 0x40, "$FILE_NAME has an empty name");
         }
         long parent = AttributeRecord.i64(b, off) & 0xFFFF_FFFF_FFFFL;
         int flags = AttributeRecord.i32(b, off + 0x38);

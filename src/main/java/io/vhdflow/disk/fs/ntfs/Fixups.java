@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 /**
  * The update sequence ("fixups") protecting multi-sector NTFS records (FILE and INDX): the last
@@ -22,23 +23,23 @@ final class Fixups {
     }
 
     /** Applies the fixups in place; {@code abs} is the record's absolute byte offset, for errors. */
-    static void apply(byte[] rec, int length, String structure, long abs) throws DiskFormatException {
+    static void apply(byte[] rec, int length, String structure, long abs) throws DiskException {
         int usaOff = u16(rec, 4);
         int usaCount = u16(rec, 6);
         int strides = length / STRIDE;
         if (usaCount != strides + 1) {
-            throw new DiskFormatException(structure, abs + 6, "update sequence count " + usaCount + " does not match "
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 6, "update sequence count " + usaCount + " does not match "
                     + strides + " sectors of " + STRIDE + " bytes");
         }
         if (usaOff < 8 || (usaOff & 1) != 0 || usaOff + 2L * usaCount > length || usaOff + 2L * usaCount > STRIDE - 2) {
-            throw new DiskFormatException(structure, abs + 4, "update sequence array offset " + usaOff
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 4, "update sequence array offset " + usaOff
                     + " does not fit in the first sector");
         }
         int usn = u16(rec, usaOff);
         for (int i = 1; i < usaCount; i++) {
             int end = i * STRIDE - 2;
             if (u16(rec, end) != usn) {
-                throw new DiskFormatException(structure, abs + end, "update sequence mismatch in sector " + (i - 1)
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + end, "update sequence mismatch in sector " + (i - 1)
                         + " (torn or corrupt write): expected 0x" + Integer.toHexString(usn) + ", found 0x"
                         + Integer.toHexString(u16(rec, end)));
             }

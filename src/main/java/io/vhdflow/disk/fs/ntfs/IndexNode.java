@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,14 +50,14 @@ record IndexNode(List<Entry> entries) {
      * Parses the node whose index header is at {@code b[hdr]}; nothing is read at or past {@code limit}.
      * {@code abs} is the absolute offset of {@code b[0]}.
      */
-    static IndexNode parse(byte[] b, int hdr, int limit, String structure, long abs) throws DiskFormatException {
+    static IndexNode parse(byte[] b, int hdr, int limit, String structure, long abs) throws DiskException {
         if (hdr + 16 > limit) {
-            throw new DiskFormatException(structure, abs + hdr, "index header does not fit");
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + hdr, "index header does not fit");
         }
         long first = AttributeRecord.i32(b, hdr) & 0xFFFFFFFFL;
         long end = AttributeRecord.i32(b, hdr + 4) & 0xFFFFFFFFL;
         if (first < 16 || hdr + end > limit || first > end) {
-            throw new DiskFormatException(structure, abs + hdr, "index entries (" + first + ".." + end
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + hdr, "index entries (" + first + ".." + end
                     + ") fall outside the " + (limit - hdr) + "-byte node");
         }
         int p = hdr + (int) first;
@@ -64,7 +65,7 @@ record IndexNode(List<Entry> entries) {
         List<Entry> out = new ArrayList<>();
         while (true) {
             if (p + 16 > stop) {
-                throw new DiskFormatException(structure, abs + p, "index node has no terminating entry");
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + p, "index node has no terminating entry");
             }
             long ref = AttributeRecord.i64(b, p);
             int len = Fixups.u16(b, p + 8);
@@ -73,12 +74,12 @@ record IndexNode(List<Entry> entries) {
             boolean hasChild = (flags & 1) != 0;
             boolean last = (flags & 2) != 0;
             if (len < 16 || p + len > stop || (hasChild && len < 24) || 16 + keyLen > len - (hasChild ? 8 : 0)) {
-                throw new DiskFormatException(structure, abs + p, "index entry length " + len + " / key length "
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + p, "index entry length " + len + " / key length "
                         + keyLen + " is invalid");
             }
             long child = hasChild ? AttributeRecord.i64(b, p + len - 8) : -1;
             if (hasChild && child < 0) {
-                throw new DiskFormatException(structure, abs + p + len - 8, "negative child VCN " + child);
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + p + len - 8, "negative child VCN " + child);
             }
             Optional<FileName> key = Optional.empty();
             if (!last) {

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 /**
  * LZNT1, the compression of NTFS compressed files (MS-XCA 2.5). A compression unit is a series of
@@ -25,7 +26,7 @@ final class Lznt1 {
      * Decompresses {@code in[0, inLen)} into {@code out} (the whole compression unit); returns the
      * number of bytes produced (whole chunks).
      */
-    static int decompress(byte[] in, int inLen, byte[] out, String structure, long abs) throws DiskFormatException {
+    static int decompress(byte[] in, int inLen, byte[] out, String structure, long abs) throws DiskException {
         int ip = 0;
         int op = 0;
         while (ip + 2 <= inLen && op < out.length) {
@@ -37,7 +38,7 @@ final class Lznt1 {
             int dataStart = ip + 2;
             int dataEnd = dataStart + size;
             if (dataEnd > inLen) {
-                throw new DiskFormatException(structure, abs + ip, "LZNT1 chunk of " + size + " bytes runs past the "
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + ip, "LZNT1 chunk of " + size + " bytes runs past the "
                         + inLen + " bytes of compressed data");
             }
             int chunkEnd = Math.min(op + CHUNK, out.length);
@@ -57,26 +58,26 @@ final class Lznt1 {
     }
 
     private static int chunk(byte[] in, int ip, int end, byte[] out, int start, int chunkEnd, String structure,
-                             long abs) throws DiskFormatException {
+                             long abs) throws DiskException {
         int op = start;
         while (ip < end) {
             int flags = in[ip++] & 0xFF;
             for (int bit = 0; bit < 8 && ip < end; bit++) {
                 if ((flags & (1 << bit)) == 0) {
                     if (op >= chunkEnd) {
-                        throw new DiskFormatException(structure, abs + ip, "LZNT1 literal beyond the 4096-byte chunk");
+                        throw new DiskException(ErrorKind.CORRUPT, structure, abs + ip, "LZNT1 literal beyond the 4096-byte chunk");
                     }
                     out[op++] = in[ip++];
                     continue;
                 }
                 if (ip + 2 > end) {
-                    throw new DiskFormatException(structure, abs + ip, "LZNT1 back reference truncated");
+                    throw new DiskException(ErrorKind.CORRUPT, structure, abs + ip, "LZNT1 back reference truncated");
                 }
                 int token = Fixups.u16(in, ip);
                 ip += 2;
                 int pos = op - start;
                 if (pos == 0) {
-                    throw new DiskFormatException(structure, abs + ip - 2, "LZNT1 back reference at chunk start");
+                    throw new DiskException(ErrorKind.CORRUPT, structure, abs + ip - 2, "LZNT1 back reference at chunk start");
                 }
                 int lengthBits = 12;
                 for (int i = pos - 1; i >= 0x10; i >>= 1) {
@@ -85,7 +86,7 @@ final class Lznt1 {
                 int offset = (token >>> lengthBits) + 1;
                 int length = (token & ((1 << lengthBits) - 1)) + 3;
                 if (offset > pos || op + length > chunkEnd) {
-                    throw new DiskFormatException(structure, abs + ip - 2, "LZNT1 back reference (offset " + offset
+                    throw new DiskException(ErrorKind.CORRUPT, structure, abs + ip - 2, "LZNT1 back reference (offset " + offset
                             + ", length " + length + ") outside the chunk");
                 }
                 for (int i = 0; i < length; i++) {

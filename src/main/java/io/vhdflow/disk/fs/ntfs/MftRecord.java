@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -34,10 +35,10 @@ record MftRecord(long number, int sequence, int linkCount, int flags, long baseR
     static final int DIRECTORY = 0x02;
 
     /** Parses {@code rec} (a raw record of {@code rec.length} bytes); fixups are applied in place. */
-    static MftRecord parse(byte[] rec, long number, long totalClusters, long abs) throws DiskFormatException {
+    static MftRecord parse(byte[] rec, long number, long totalClusters, long abs) throws DiskException {
         String structure = "NTFS MFT record " + number;
         if (rec[0] != 'F' || rec[1] != 'I' || rec[2] != 'L' || rec[3] != 'E') {
-            throw new DiskFormatException(structure, abs, "missing FILE magic (record is free, zeroed or corrupt)");
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs, "missing FILE magic (record is free, zeroed or corrupt)");
         }
         Fixups.apply(rec, rec.length, structure, abs);
         int seq = Fixups.u16(rec, 0x10);
@@ -47,24 +48,24 @@ record MftRecord(long number, int sequence, int linkCount, int flags, long baseR
         long used = AttributeRecord.i32(rec, 0x18) & 0xFFFFFFFFL;
         long base = AttributeRecord.i64(rec, 0x20) & 0xFFFF_FFFF_FFFFL;
         if (used > rec.length || used < 0x30) {
-            throw new DiskFormatException(structure, abs + 0x18, "bytes in use " + used + " exceeds the record size "
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 0x18, "bytes in use " + used + " exceeds the record size "
                     + rec.length);
         }
         if (attrOff < 0x2A || attrOff + 4 > used || (attrOff & 7) != 0) {
-            throw new DiskFormatException(structure, abs + 0x14, "first attribute offset " + attrOff + " is invalid");
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 0x14, "first attribute offset " + attrOff + " is invalid");
         }
         List<AttributeRecord> attrs = new ArrayList<>();
         int p = attrOff;
         while (true) {
             if (p + 4 > used) {
-                throw new DiskFormatException(structure, abs + p, "attribute list is not terminated");
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + p, "attribute list is not terminated");
             }
             int type = AttributeRecord.i32(rec, p);
             if (type == AttributeRecord.END) {
                 break;
             }
             if (p + 0x18 > used) {
-                throw new DiskFormatException(structure, abs + p, "attribute header runs past the bytes in use");
+                throw new DiskException(ErrorKind.CORRUPT, structure, abs + p, "attribute header runs past the bytes in use");
             }
             AttributeRecord a = AttributeRecord.parse(rec, p, (int) used - p, number, totalClusters, abs);
             attrs.add(a);

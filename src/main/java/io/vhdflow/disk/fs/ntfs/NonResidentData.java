@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.container.ByteSource;
 
 import java.io.IOException;
@@ -32,7 +33,7 @@ final class NonResidentData implements StreamData {
      * @param compressionUnit log2 clusters per compression unit, 0 when not compressed
      */
     NonResidentData(ByteSource volume, int clusterSize, List<DataRun> runs, long dataSize, long initializedSize,
-                    int compressionUnit, String structure, long offset) throws DiskFormatException {
+                    int compressionUnit, String structure, long offset) throws DiskException {
         this.volume = volume;
         this.clusterSize = clusterSize;
         this.runs = runs.toArray(new DataRun[0]);
@@ -43,11 +44,11 @@ final class NonResidentData implements StreamData {
         this.offset = offset;
         for (int i = 1; i < this.runs.length; i++) {
             if (this.runs[i].vcn() < this.runs[i - 1].vcn() + this.runs[i - 1].length()) {
-                throw new DiskFormatException(structure, offset, "runs overlap at VCN " + this.runs[i].vcn());
+                throw new DiskException(ErrorKind.CORRUPT, structure, offset, "runs overlap at VCN " + this.runs[i].vcn());
             }
         }
         if (compressionUnit != 0 && (long) clusterSize << compressionUnit > 1 << 20) {
-            throw new DiskFormatException(structure, offset, "compression unit of " + ((long) clusterSize << compressionUnit)
+            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, structure, offset, "compression unit of " + ((long) clusterSize << compressionUnit)
                     + " bytes exceeds 1 MiB");
         }
     }
@@ -95,7 +96,7 @@ final class NonResidentData implements StreamData {
         long vcn = pos / clusterSize;
         DataRun r = find(vcn);
         if (r == null) {
-            throw new DiskFormatException(structure, offset, "byte " + pos + " (VCN " + vcn
+            throw new DiskException(ErrorKind.CORRUPT, structure, offset, "byte " + pos + " (VCN " + vcn
                     + ") of the stream is not mapped by its runlist");
         }
         long runEnd = (r.vcn() + r.length()) * clusterSize;
@@ -145,7 +146,7 @@ final class NonResidentData implements StreamData {
                 hole = true;
             } else {
                 if (hole) {
-                    throw new DiskFormatException(structure, offset, "compression unit " + index
+                    throw new DiskException(ErrorKind.CORRUPT, structure, offset, "compression unit " + index
                             + " has stored clusters after a hole");
                 }
                 long at = r.lcn() * clusterSize + (vcn - r.vcn()) * clusterSize;

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.container.ByteSource;
 
 import java.nio.ByteBuffer;
@@ -69,67 +70,67 @@ public record NtfsBootSector(int bytesPerSector, int clusterSize, long totalClus
         byte[] oem = new byte[8];
         b.get(3, oem);
         if (!java.util.Arrays.equals(oem, NTFS_OEM)) {
-            throw new DiskFormatException(STRUCTURE, 3, "OEM ID is '" + new String(oem, StandardCharsets.ISO_8859_1)
+            throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, 3, "OEM ID is '" + new String(oem, StandardCharsets.ISO_8859_1)
                     + "', not 'NTFS    ': not an NTFS volume");
         }
         if ((b.get(510) & 0xFF) != 0x55 || (b.get(511) & 0xFF) != 0xAA) {
-            throw new DiskFormatException(STRUCTURE, 510, "missing 0x55AA boot signature");
+            throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, 510, "missing 0x55AA boot signature");
         }
         int bps = b.getShort(0x0B) & 0xFFFF;
         if (bps < 256 || bps > 4096 || Integer.bitCount(bps) != 1) {
-            throw new DiskFormatException(STRUCTURE, 0x0B, "bytes per sector " + bps + " is not a power of two in 256..4096");
+            throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, 0x0B, "bytes per sector " + bps + " is not a power of two in 256..4096");
         }
         int spcRaw = b.get(0x0D) & 0xFF;
         long spc;
         if (spcRaw >= 1 && spcRaw <= 0x80) {
             if (Integer.bitCount(spcRaw) != 1) {
-                throw new DiskFormatException(STRUCTURE, 0x0D, "sectors per cluster " + spcRaw + " is not a power of two");
+                throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, 0x0D, "sectors per cluster " + spcRaw + " is not a power of two");
             }
             spc = spcRaw;
         } else if (spcRaw >= 0xF4) {
             spc = 1L << (256 - spcRaw);
         } else {
-            throw new DiskFormatException(STRUCTURE, 0x0D, "invalid sectors-per-cluster value 0x" + Integer.toHexString(spcRaw));
+            throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, 0x0D, "invalid sectors-per-cluster value 0x" + Integer.toHexString(spcRaw));
         }
         long cs = spc * bps;
         if (cs > MAX_CLUSTER) {
-            throw new DiskFormatException(STRUCTURE, 0x0D, "cluster size " + cs + " exceeds the NTFS maximum of 2 MiB");
+            throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, 0x0D, "cluster size " + cs + " exceeds the NTFS maximum of 2 MiB");
         }
         int clusterSize = (int) cs;
         long totalSectors = b.getLong(0x28);
         if (totalSectors <= 0) {
-            throw new DiskFormatException(STRUCTURE, 0x28, "total sector count " + totalSectors + " is not positive");
+            throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, 0x28, "total sector count " + totalSectors + " is not positive");
         }
         long totalClusters = totalSectors / spc;
         long mftLcn = b.getLong(0x30);
         long mirrLcn = b.getLong(0x38);
         if (mftLcn < 0 || mftLcn >= totalClusters) {
-            throw new DiskFormatException(STRUCTURE, 0x30, "$MFT cluster " + mftLcn + " is outside the volume of "
+            throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, 0x30, "$MFT cluster " + mftLcn + " is outside the volume of "
                     + totalClusters + " clusters");
         }
         int recSize = recordSize(b.get(0x40), clusterSize, 0x40, "MFT record");
         int idxSize = recordSize(b.get(0x44), clusterSize, 0x44, "index record");
         if (recSize < 512 || recSize > 65536) {
-            throw new DiskFormatException(STRUCTURE, 0x40, "MFT record size " + recSize + " outside 512..65536");
+            throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, 0x40, "MFT record size " + recSize + " outside 512..65536");
         }
         if (idxSize < 512 || idxSize > 65536) {
-            throw new DiskFormatException(STRUCTURE, 0x44, "index record size " + idxSize + " outside 512..65536");
+            throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, 0x44, "index record size " + idxSize + " outside 512..65536");
         }
         return new NtfsBootSector(bps, clusterSize, totalClusters, mftLcn, mirrLcn, recSize, idxSize, b.getLong(0x48));
     }
 
     /** Decodes the "clusters per record" byte: positive = clusters, negative n = 2^-n bytes. */
-    private static int recordSize(byte raw, int clusterSize, int offset, String what) throws DiskFormatException {
+    private static int recordSize(byte raw, int clusterSize, int offset, String what) throws DiskException {
         if (raw > 0) {
             long size = (long) raw * clusterSize;
             if (size > 65536) {
-                throw new DiskFormatException(STRUCTURE, offset, what + " size " + size + " is too large");
+                throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, offset, what + " size " + size + " is too large");
             }
             return (int) size;
         }
         int exp = -raw;
         if (exp < 9 || exp > 16) {
-            throw new DiskFormatException(STRUCTURE, offset, "invalid clusters-per-" + what + " value " + raw);
+            throw new DiskException(ErrorKind.CORRUPT, STRUCTURE, offset, "invalid clusters-per-" + what + " value " + raw);
         }
         return 1 << exp;
     }

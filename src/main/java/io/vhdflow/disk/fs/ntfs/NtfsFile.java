@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.FileType;
 
@@ -75,7 +76,7 @@ final class NtfsFile {
     }
 
     /** All $FILE_NAME values (one per hard link, plus DOS 8.3 duplicates). */
-    List<FileName> fileNames() throws DiskFormatException {
+    List<FileName> fileNames() throws DiskException {
         List<FileName> out = new ArrayList<>();
         for (AttributeRecord a : attributes) {
             if (a.type() == AttributeRecord.FILE_NAME && a.resident()) {
@@ -86,7 +87,7 @@ final class NtfsFile {
     }
 
     /** Hard links: $FILE_NAME values that are not DOS-only duplicates. */
-    int linkCount() throws DiskFormatException {
+    int linkCount() throws DiskException {
         int n = 0;
         for (FileName f : fileNames()) {
             if (!f.dosOnly()) {
@@ -107,7 +108,7 @@ final class NtfsFile {
     /**
      * The value of attribute {@code type} named {@code name}, its extents merged, or empty.
      */
-    Optional<StreamData> stream(int type, String name, ByteSource volume, int clusterSize) throws DiskFormatException {
+    Optional<StreamData> stream(int type, String name, ByteSource volume, int clusterSize) throws DiskException {
         List<AttributeRecord> parts = new ArrayList<>();
         for (AttributeRecord a : attributes) {
             if (a.type() == type && a.name().equals(name)) {
@@ -119,7 +120,7 @@ final class NtfsFile {
         }
         if (parts.get(0).resident()) {
             if (parts.size() != 1) {
-                throw new DiskFormatException(parts.get(1).structure(), parts.get(1).offset(),
+                throw new DiskException(ErrorKind.CORRUPT, parts.get(1).structure(), parts.get(1).offset(),
                         "a resident attribute has more than one instance");
             }
             return Optional.of(new StreamData.Resident(parts.get(0).value()));
@@ -130,7 +131,7 @@ final class NtfsFile {
         long nextVcn = 0;
         for (AttributeRecord a : parts) {
             if (a.resident() || a.startVcn() != nextVcn) {
-                throw new DiskFormatException(a.structure(), a.offset(), "attribute extent starts at VCN " + a.startVcn()
+                throw new DiskException(ErrorKind.CORRUPT, a.structure(), a.offset(), "attribute extent starts at VCN " + a.startVcn()
                         + " but " + nextVcn + " was expected");
             }
             runs.addAll(a.runs());
@@ -143,7 +144,7 @@ final class NtfsFile {
         // Every byte of the stream must be mapped (by data or holes): a size beyond the runlist is corruption,
         // and refusing it here keeps a hostile size from becoming an endless stream of zeros.
         if (mapped > Long.MAX_VALUE / clusterSize || head.dataSize() > mapped * clusterSize) {
-            throw new DiskFormatException(head.structure(), head.offset() + 0x30, "data size " + head.dataSize()
+            throw new DiskException(ErrorKind.CORRUPT, head.structure(), head.offset() + 0x30, "data size " + head.dataSize()
                     + " exceeds the " + mapped + " clusters mapped by the runlist");
         }
         int cu = head.compressed() ? head.compressionUnit() : 0;

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.DirEntry;
@@ -87,7 +88,7 @@ public final class NtfsFilesystem implements Filesystem {
      * Opens the NTFS volume in {@code src}.
      *
      * @throws EncryptedVolumeException when the volume is BitLocker-encrypted
-     * @throws DiskFormatException      when a structure needed to read it is corrupt
+     * @throws DiskException      when a structure needed to read it is corrupt
      */
     public static NtfsFilesystem open(ByteSource src) throws IOException {
         return new NtfsFilesystem(src);
@@ -97,7 +98,7 @@ public final class NtfsFilesystem implements Filesystem {
         this.volume = src;
         this.boot = NtfsBootSector.read(src);
         if (boot.volumeSize() > src.size()) {
-            throw new DiskFormatException(NtfsBootSector.STRUCTURE, 0x28, "the volume claims " + boot.volumeSize()
+            throw new DiskException(ErrorKind.TRUNCATED, NtfsBootSector.STRUCTURE, 0x28, "the volume claims " + boot.volumeSize()
                     + " bytes but " + src.describe() + " holds only " + src.size() + " (truncated image?)");
         }
         // $MFT describes itself: read record 0 where the boot sector says, then map the rest through it.
@@ -107,24 +108,24 @@ public final class NtfsFilesystem implements Filesystem {
         try {
             rec0 = MftRecord.parse(src.readBytes(mft0, boot.mftRecordSize(), "NTFS MFT record 0"), 0,
                     boot.totalClusters(), mft0);
-        } catch (DiskFormatException primary) {
+        } catch (DiskException primary) {
             rec0 = fromMirror(0, primary);
             f.add(mirrorFinding(0, primary));
         }
         NtfsFile bootstrapFile = new NtfsFile(rec0, rec0.attributes(), src, boot.clusterSize());
         StreamData bootstrap = bootstrapFile.stream(AttributeRecord.DATA, "", src, boot.clusterSize())
-                .orElseThrow(() -> new DiskFormatException("NTFS MFT record 0", mft0, "$MFT has no $DATA attribute"));
+                .orElseThrow(() -> new DiskException(ErrorKind.CORRUPT, "NTFS MFT record 0", mft0, "$MFT has no $DATA attribute"));
         NtfsFile mftFile = withExtensions(rec0, bootstrap);
         this.mft = mftFile.stream(AttributeRecord.DATA, "", src, boot.clusterSize()).orElseThrow();
         if (mft.size() < (long) FIRST_USER_RECORD * boot.mftRecordSize()) {
-            throw new DiskFormatException("NTFS MFT record 0", mft0, "$MFT of " + mft.size()
+            throw new DiskException(ErrorKind.CORRUPT, "NTFS MFT record 0", mft0, "$MFT of " + mft.size()
                     + " bytes cannot hold the 16 system records");
         }
         this.mftRecords = mft.size() / boot.mftRecordSize();
 
         NtfsFile upcaseFile = record(10);
         StreamData up = upcaseFile.stream(AttributeRecord.DATA, "", src, boot.clusterSize())
-                .orElseThrow(() -> new DiskFormatException("NTFS MFT record 10", upcaseFile.base().offset(),
+                .orElseThrow(() -> new DiskException(ErrorKind.CORRUPT, "NTFS MFT record 10", upcaseFile.base().offset(),
                         "$UpCase has no data"));
         byte[] upBytes = new byte[(int) Math.min(up.size(), 131072)];
         up.readFully(0, upBytes, 0, upBytes.length, "NTFS $UpCase");
@@ -133,7 +134,7 @@ public final class NtfsFilesystem implements Filesystem {
         NtfsFile vol;
         try {
             vol = record(3);
-        } catch (DiskFormatException primary) {
+        } catch (DiskException primary) {
             MftRecord r = fromMirror(3, primary);
             vol = new NtfsFile(r, r.attributes(), src, boot.clusterSize());
             f.add(mirrorFinding(3, primary));
@@ -147,7 +148,7 @@ public final class NtfsFilesystem implements Filesystem {
         this.volumeInfoOffset = info.map(a -> a.valueOffset() + 10).orElse(-1L);
         this.resolver = new PathResolver<>(new Nodes(), true);
         if (record(ROOT).type() != FileType.DIRECTORY) {
-            throw new DiskFormatException("NTFS MFT record 5", record(ROOT).base().offset(),
+            throw new DiskException(ErrorKind.CORRUPT, "NTFS MFT record 5", record(ROOT).base().offset(),
                     "the root directory record is not a directory");
         }
 
@@ -171,12 +172,12 @@ public final class NtfsFilesystem implements Filesystem {
      * Record {@code n} (0-3) from $MFTMirr, which mirrors the first four MFT records; used when
      * the primary copy is corrupt. Rethrows {@code primary} if the mirror is unusable too.
      */
-    private MftRecord fromMirror(int n, DiskFormatException primary) throws DiskFormatException {
+    private MftRecord fromMirror(int n, DiskException primary) throws DiskException {
         long lcn = boot.mftMirrLcn();
         long abs = lcn * boot.clusterSize() + (long) n * boot.mftRecordSize();
         try {
             if (lcn <= 0 || lcn >= boot.totalClusters() || lcn == boot.mftLcn()) {
-                throw new DiskFormatException(NtfsBootSector.STRUCTURE, 0x38, "no usable $MFTMirr");
+                throw new DiskException(ErrorKind.CORRUPT, NtfsBootSector.STRUCTURE, 0x38, "no usable $MFTMirr");
             }
             return MftRecord.parse(volume.readBytes(abs, boot.mftRecordSize(), "NTFS $MFTMirr record " + n), n,
                     boot.totalClusters(), abs);
@@ -186,7 +187,7 @@ public final class NtfsFilesystem implements Filesystem {
         }
     }
 
-    private static Finding mirrorFinding(int n, DiskFormatException primary) {
+    private static Finding mirrorFinding(int n, DiskException primary) {
         return new Finding("ntfs.mft-mirror-used", primary.offset(), "MFT record " + n + " is damaged ("
                 + primary.getMessage() + "); its copy in $MFTMirr was used. Run chkdsk on the volume");
     }
@@ -251,7 +252,7 @@ public final class NtfsFilesystem implements Filesystem {
                 return;
             }
             if (out.size() >= MAX_LIST_ENTRIES) {
-                throw new DiskFormatException(indexStructure(dir), -1, "more than " + MAX_LIST_ENTRIES + " entries");
+                throw new DiskException(ErrorKind.LIMIT_EXCEEDED, indexStructure(dir), -1, "more than " + MAX_LIST_ENTRIES + " entries");
             }
             out.add(new DirEntry(k.name(), entryType(entry), entry.recordNumber()));
         });
@@ -283,7 +284,7 @@ public final class NtfsFilesystem implements Filesystem {
         }
         Optional<ReparsePoint> rp = f.reparsePoint();
         if (rp.isPresent() && rp.get().isLink()) {
-            return rp.get().target().orElseThrow(() -> new DiskFormatException(attrStructure(f, AttributeRecord.REPARSE_POINT),
+            return rp.get().target().orElseThrow(() -> new DiskException(ErrorKind.CORRUPT, attrStructure(f, AttributeRecord.REPARSE_POINT),
                     -1, "reparse point has no readable target"));
         }
         throw new NotLinkException(path);
@@ -305,23 +306,23 @@ public final class NtfsFilesystem implements Filesystem {
         if (rp.isPresent() && rp.get().tag() == ReparsePoint.TAG_WOF) {
             long wofSize = f.stream(AttributeRecord.DATA, "WofCompressedData", volume, boot.clusterSize())
                     .map(StreamData::size).orElse(-1L);
-            throw new NtfsUnsupportedException(path, "WOF/CompactOS-compressed file (reparse tag 0x80000017, "
+            throw new NtfsUnsupportedException(ErrorKind.UNSUPPORTED, path, "WOF/CompactOS-compressed file (reparse tag 0x80000017, "
                     + rp.get().wofDescription() + ", WofCompressedData stream of " + wofSize
                     + " bytes); this reader does not decode XPRESS/LZX. Expand it in Windows (compact /u) to inspect it");
         }
         if (rp.isPresent() && rp.get().tag() == 0x80000013) {
-            throw new NtfsUnsupportedException(path, "Data Deduplication reparse point (0x80000013): content lives in "
+            throw new NtfsUnsupportedException(ErrorKind.UNSUPPORTED, path, "Data Deduplication reparse point (0x80000013): content lives in "
                     + "the volume's chunk store, which this reader does not follow");
         }
         Optional<AttributeRecord> d = f.attributes().stream()
                 .filter(a -> a.type() == AttributeRecord.DATA && a.name().isEmpty()).findFirst();
         if (d.isPresent() && d.get().encrypted()
                 || f.standardInformation().map(s -> (s.flags() & 0x4000) != 0).orElse(false)) {
-            throw new NtfsUnsupportedException(path, "EFS-encrypted file: its content cannot be read offline");
+            throw new NtfsUnsupportedException(ErrorKind.ENCRYPTED, path, "EFS-encrypted file: its content cannot be read offline");
         }
         if (d.isPresent() && (d.get().flags() & AttributeRecord.FLAG_COMPRESSED) != 0 && !d.get().resident()
                 && d.get().compressionUnit() != 4) {
-            throw new NtfsUnsupportedException(path, "compressed with a compression unit of 2^"
+            throw new NtfsUnsupportedException(ErrorKind.UNSUPPORTED, path, "compressed with a compression unit of 2^"
                     + d.get().compressionUnit() + " clusters; NTFS uses 16-cluster units");
         }
         return f.stream(AttributeRecord.DATA, "", volume, boot.clusterSize()).orElse(new StreamData.Resident(new byte[0]));
@@ -370,10 +371,10 @@ public final class NtfsFilesystem implements Filesystem {
         }
         MftRecord r = readRecord(n, mft);
         if (!r.inUse()) {
-            throw new DiskFormatException("NTFS MFT record " + n, r.offset(), "record is not in use");
+            throw new DiskException(ErrorKind.CORRUPT, "NTFS MFT record " + n, r.offset(), "record is not in use");
         }
         if (r.baseRecord() != 0) {
-            throw new DiskFormatException("NTFS MFT record " + n, r.offset(), "is an extension record of record "
+            throw new DiskException(ErrorKind.CORRUPT, "NTFS MFT record " + n, r.offset(), "is an extension record of record "
                     + r.baseRecord() + ", not a file");
         }
         NtfsFile f = withExtensions(r, mft);
@@ -386,7 +387,7 @@ public final class NtfsFilesystem implements Filesystem {
     private MftRecord readRecord(long n, StreamData mftData) throws IOException {
         int size = boot.mftRecordSize();
         if (n < 0 || n >= mftData.size() / size) {
-            throw new DiskFormatException("NTFS MFT record " + n, -1, "record number is beyond the $MFT's "
+            throw new DiskException(ErrorKind.CORRUPT, "NTFS MFT record " + n, -1, "record number is beyond the $MFT's "
                     + mftData.size() / size + " records");
         }
         byte[] raw = new byte[size];
@@ -406,7 +407,7 @@ public final class NtfsFilesystem implements Filesystem {
         StreamData listData = new NtfsFile(base, List.of(la), volume, boot.clusterSize())
                 .stream(AttributeRecord.ATTRIBUTE_LIST, la.name(), volume, boot.clusterSize()).orElseThrow();
         if (listData.size() > MAX_ATTRIBUTE_LIST) {
-            throw new DiskFormatException(la.structure(), la.offset(), "$ATTRIBUTE_LIST of " + listData.size()
+            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, la.structure(), la.offset(), "$ATTRIBUTE_LIST of " + listData.size()
                     + " bytes exceeds the " + MAX_ATTRIBUTE_LIST + "-byte limit");
         }
         byte[] list = new byte[(int) listData.size()];
@@ -418,14 +419,14 @@ public final class NtfsFilesystem implements Filesystem {
         while (p + 0x1A <= list.length) {
             int len = Fixups.u16(list, p + 4);
             if (len < 0x1A || p + len > list.length) {
-                throw new DiskFormatException(la.structure(), la.resident() ? la.offset() : -1,
+                throw new DiskException(ErrorKind.CORRUPT, la.structure(), la.resident() ? la.offset() : -1,
                         "$ATTRIBUTE_LIST entry at +" + p + " has invalid length " + len);
             }
             long rec = AttributeRecord.i64(list, p + 0x10) & 0xFFFF_FFFF_FFFFL;
             if (rec != base.number()) {
                 extensions.add(rec);
                 if (extensions.size() > MAX_EXTENSION_RECORDS) {
-                    throw new DiskFormatException(la.structure(), la.offset(), "more than " + MAX_EXTENSION_RECORDS
+                    throw new DiskException(ErrorKind.LIMIT_EXCEEDED, la.structure(), la.offset(), "more than " + MAX_EXTENSION_RECORDS
                             + " extension records");
                 }
             }
@@ -440,7 +441,7 @@ public final class NtfsFilesystem implements Filesystem {
         for (long ext : extensions) {
             MftRecord r = readRecord(ext, mftData);
             if (!r.inUse() || r.baseRecord() != base.number()) {
-                throw new DiskFormatException("NTFS MFT record " + ext, r.offset(), "listed as an extension of record "
+                throw new DiskException(ErrorKind.CORRUPT, "NTFS MFT record " + ext, r.offset(), "listed as an extension of record "
                         + base.number() + " but its base reference is " + r.baseRecord());
             }
             all.addAll(r.attributes());
@@ -451,7 +452,7 @@ public final class NtfsFilesystem implements Filesystem {
     private NtfsFile fileFor(IndexNode.Entry e) throws IOException {
         NtfsFile f = record(e.recordNumber());
         if (e.sequence() != 0 && f.base().sequence() != e.sequence()) {
-            throw new DiskFormatException("NTFS MFT record " + e.recordNumber(), f.base().offset(), "index entry '"
+            throw new DiskException(ErrorKind.CORRUPT, "NTFS MFT record " + e.recordNumber(), f.base().offset(), "index entry '"
                     + e.key().map(FileName::name).orElse("") + "' refers to sequence " + e.sequence()
                     + " but the record has sequence " + f.base().sequence() + " (stale index entry)");
         }
@@ -475,21 +476,21 @@ public final class NtfsFilesystem implements Filesystem {
     private Index index(NtfsFile dir) throws IOException {
         AttributeRecord ir = dir.attributes().stream()
                 .filter(a -> a.type() == AttributeRecord.INDEX_ROOT && a.name().equals("$I30")).findFirst()
-                .orElseThrow(() -> new DiskFormatException(indexStructure(dir), dir.base().offset(),
+                .orElseThrow(() -> new DiskException(ErrorKind.CORRUPT, indexStructure(dir), dir.base().offset(),
                         "directory has no $I30 $INDEX_ROOT"));
         String structure = attrStructure(dir, AttributeRecord.INDEX_ROOT);
         if (!ir.resident()) {
-            throw new DiskFormatException(structure, ir.offset(), "$INDEX_ROOT is not resident");
+            throw new DiskException(ErrorKind.CORRUPT, structure, ir.offset(), "$INDEX_ROOT is not resident");
         }
         byte[] v = ir.value();
         // $INDEX_ROOT: 0x00 4 indexed attribute type (0x30), 0x04 4 collation rule (1 = file name),
         // 0x08 4 index block size, 0x0C 1 clusters per index block, 0x10 index header.
         if (v.length < 0x20) {
-            throw new DiskFormatException(structure, ir.offset(), "$INDEX_ROOT of " + v.length + " bytes is too short");
+            throw new DiskException(ErrorKind.CORRUPT, structure, ir.offset(), "$INDEX_ROOT of " + v.length + " bytes is too short");
         }
         int block = AttributeRecord.i32(v, 8);
         if (block < 512 || block > 65536 || Integer.bitCount(block) != 1) {
-            throw new DiskFormatException(structure, ir.offset(), "index block size " + block + " is invalid");
+            throw new DiskException(ErrorKind.CORRUPT, structure, ir.offset(), "index block size " + block + " is invalid");
         }
         IndexNode root = IndexNode.parse(v, 0x10, v.length, structure, ir.valueOffset());
         Optional<StreamData> alloc = dir.stream(AttributeRecord.INDEX_ALLOCATION, "$I30", volume, boot.clusterSize());
@@ -498,12 +499,12 @@ public final class NtfsFilesystem implements Filesystem {
 
     private IndexNode block(Index ix, long vcn) throws IOException {
         String structure = "NTFS MFT record " + ix.dir.number() + " INDX block VCN " + vcn;
-        StreamData alloc = ix.allocation.orElseThrow(() -> new DiskFormatException(structure, -1,
+        StreamData alloc = ix.allocation.orElseThrow(() -> new DiskException(ErrorKind.CORRUPT, structure, -1,
                 "an index entry points to a child block but the directory has no $INDEX_ALLOCATION"));
         // VCNs count clusters, or 512-byte units when index blocks are smaller than a cluster.
         long unit = ix.blockSize >= boot.clusterSize() ? boot.clusterSize() : 512;
         if (vcn > Long.MAX_VALUE / unit || vcn * unit > alloc.size() - ix.blockSize) {
-            throw new DiskFormatException(structure, -1, "child VCN " + vcn + " lies beyond the "
+            throw new DiskException(ErrorKind.CORRUPT, structure, -1, "child VCN " + vcn + " lies beyond the "
                     + alloc.size() + "-byte $INDEX_ALLOCATION");
         }
         long pos = vcn * unit;
@@ -511,12 +512,12 @@ public final class NtfsFilesystem implements Filesystem {
         byte[] b = new byte[ix.blockSize];
         alloc.readFully(pos, b, 0, b.length, structure);
         if (!IndexNode.isIndx(b)) {
-            throw new DiskFormatException(structure, abs, "missing INDX magic");
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs, "missing INDX magic");
         }
         Fixups.apply(b, b.length, structure, abs);
         long stored = AttributeRecord.i64(b, 0x10);
         if (stored != vcn) {
-            throw new DiskFormatException(structure, abs + 0x10, "block says it is VCN " + stored);
+            throw new DiskException(ErrorKind.CORRUPT, structure, abs + 0x10, "block says it is VCN " + stored);
         }
         return IndexNode.parse(b, 0x18, b.length, structure, abs);
     }
@@ -552,7 +553,7 @@ public final class NtfsFilesystem implements Filesystem {
                 break;
             }
             if (depth >= MAX_INDEX_DEPTH || !visited.add(next)) {
-                throw new DiskFormatException(indexStructure(dir), -1, "index B-tree cycle or depth over "
+                throw new DiskException(ErrorKind.CORRUPT, indexStructure(dir), -1, "index B-tree cycle or depth over "
                         + MAX_INDEX_DEPTH + " at VCN " + next);
             }
             node = block(ix, next);
@@ -574,7 +575,7 @@ public final class NtfsFilesystem implements Filesystem {
         for (IndexNode.Entry e : node.entries()) {
             if (e.childVcn() >= 0) {
                 if (depth >= MAX_INDEX_DEPTH || !visited.add(e.childVcn())) {
-                    throw new DiskFormatException(indexStructure(ix.dir), -1, "index B-tree cycle or depth over "
+                    throw new DiskException(ErrorKind.CORRUPT, indexStructure(ix.dir), -1, "index B-tree cycle or depth over "
                             + MAX_INDEX_DEPTH + " at VCN " + e.childVcn());
                 }
                 walkNode(ix, block(ix, e.childVcn()), v, visited, depth + 1);
@@ -628,7 +629,7 @@ public final class NtfsFilesystem implements Filesystem {
                 return link.interixTarget().get();
             }
             ReparsePoint rp = link.reparsePoint().orElseThrow();
-            String t = rp.target().orElseThrow(() -> new DiskFormatException(
+            String t = rp.target().orElseThrow(() -> new DiskException(ErrorKind.CORRUPT, 
                     attrStructure(link, AttributeRecord.REPARSE_POINT), -1, "reparse point has no readable target"));
             return rp.relative() ? t : mapTarget(t, "MFT record " + link.number());
         }

@@ -1,19 +1,20 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import java.io.IOException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 /**
  * A file exists and is well-formed but stored in a way this reader does not decode: WOF /
- * CompactOS compression (XPRESS/LZX in a {@code WofCompressedData} stream) or EFS encryption.
- * Distinct from {@link io.vhdflow.disk.DiskFormatException}: nothing is corrupt.
+ * CompactOS compression (XPRESS/LZX in a {@code WofCompressedData} stream), deduplication, or EFS
+ * encryption ({@link ErrorKind#ENCRYPTED}). Nothing is corrupt.
  */
-public class NtfsUnsupportedException extends IOException {
+public class NtfsUnsupportedException extends DiskException {
     private static final long serialVersionUID = 1L;
 
     private final String path;
 
-    public NtfsUnsupportedException(String path, String problem) {
-        super(path + ": " + problem);
+    public NtfsUnsupportedException(ErrorKind kind, String path, String problem) {
+        super(kind, "NTFS file " + path, -1, problem);
         this.path = path;
     }
 

@@ -23,7 +23,7 @@ interface StreamData {
         while (done < len) {
             int n = read(pos + done, b, off + done, len - done);
             if (n <= 0) {
-                throw new io.vhdflow.disk.DiskFormatException(structure, -1, "stream ends at " + (pos + done)
+                throw new io.vhdflow.disk.DiskException(io.vhdflow.disk.ErrorKind.TRUNCATED, structure, -1, "stream ends at " + (pos + done)
                         + " before " + len + " bytes could be read at " + pos);
             }
             done += n;

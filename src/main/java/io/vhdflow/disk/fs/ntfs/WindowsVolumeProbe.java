@@ -20,7 +20,7 @@ public final class WindowsVolumeProbe {
      * Inspects the volume in {@code src}. A BitLocker volume yields {@link NtfsVolumeFacts.Kind#BITLOCKER}
      * with a finding, never an exception.
      *
-     * @throws io.vhdflow.disk.DiskFormatException when the volume is NTFS but too corrupt to open
+     * @throws io.vhdflow.disk.DiskException when the volume is NTFS but too corrupt to open
      */
     public static NtfsVolumeFacts inspect(ByteSource src) throws IOException {
         if (NtfsBootSector.isBitLocker(src)) {

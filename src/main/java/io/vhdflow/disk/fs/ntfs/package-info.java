@@ -28,7 +28,7 @@
  * <h2>Untrusted input</h2>
  * Every offset and length is checked against its record, attribute, node or volume; runs outside
  * the volume, broken fixups, attribute lengths beyond the record, index cycles and data sizes
- * beyond the runlist fail with {@link io.vhdflow.disk.DiskFormatException} naming the structure
+ * beyond the runlist fail with {@link io.vhdflow.disk.DiskException} naming the structure
  * (e.g. {@code NTFS MFT record 35 attribute 0x80}) and its absolute byte offset in the source.
  * Allocation is bounded by the record / index block / compression unit sizes fixed by the boot
  * sector (at most 64 KiB, 64 KiB and 1 MiB), attribute lists by 4 MiB and a parsed-record cache of

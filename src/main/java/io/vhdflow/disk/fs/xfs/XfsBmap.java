@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.xfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 
@@ -59,7 +60,7 @@ final class XfsBmap {
     }
 
     XfsBmap(XfsSuperblock sb, ByteSource source, XfsInode inode, Consumer<Finding> findings)
-            throws DiskFormatException {
+            throws DiskException {
         this.sb = sb;
         this.source = source;
         this.inode = inode;
@@ -68,7 +69,7 @@ final class XfsBmap {
         ByteBuffer fork = inode.fork();
         if (inode.format == XfsInode.FMT_EXTENTS) {
             if (inode.nextents > fork.capacity() / XfsExtent.SIZE) {
-                throw new DiskFormatException(structure, inode.forkByteOffset(), inode.nextents
+                throw new DiskException(ErrorKind.CORRUPT, structure, inode.forkByteOffset(), inode.nextents
                         + " extents do not fit in the " + fork.capacity() + "-byte data fork");
             }
             inlineList = fork;
@@ -79,11 +80,11 @@ final class XfsBmap {
             int maxrecs = (fork.capacity() - 4) / 16;
             String s = XfsInode.structure(inode.ino) + " bmbt root";
             if (level < 1 || level >= MAX_LEVELS) {
-                throw new DiskFormatException(s, inode.forkByteOffset(), "B+tree root level " + level
+                throw new DiskException(ErrorKind.CORRUPT, s, inode.forkByteOffset(), "B+tree root level " + level
                         + " is outside 1.." + (MAX_LEVELS - 1));
             }
             if (numrecs < 1 || numrecs > maxrecs) {
-                throw new DiskFormatException(s, inode.forkByteOffset() + 2, "root holds " + numrecs
+                throw new DiskException(ErrorKind.CORRUPT, s, inode.forkByteOffset() + 2, "root holds " + numrecs
                         + " pointers, room for 1.." + maxrecs);
             }
             stack.push(new Frame(fork, inode.forkByteOffset(), level, numrecs, 4 + 8 * maxrecs, new int[1]));
@@ -131,26 +132,26 @@ final class XfsBmap {
         ByteBuffer b = source.readBuffer(off, sb.blockSize(), s).order(ByteOrder.BIG_ENDIAN);
         int magic = b.getInt(0);
         if (magic != (sb.isV5() ? MAGIC_V5 : MAGIC_V4)) {
-            throw new DiskFormatException(s, off, "bad magic 0x" + Integer.toHexString(magic) + ", expected "
+            throw new DiskException(ErrorKind.CORRUPT, s, off, "bad magic 0x" + Integer.toHexString(magic) + ", expected "
                     + (sb.isV5() ? "BMA3" : "BMAP"));
         }
         int lvl = b.getShort(4) & 0xFFFF;
         if (lvl != level) {
-            throw new DiskFormatException(s, off + 4, "level " + lvl + " where the parent requires " + level);
+            throw new DiskException(ErrorKind.CORRUPT, s, off + 4, "level " + lvl + " where the parent requires " + level);
         }
         int numrecs = b.getShort(6) & 0xFFFF;
         int maxrecs = (sb.blockSize() - headerSize()) / 16;
         if (numrecs < 1 || numrecs > maxrecs) {
-            throw new DiskFormatException(s, off + 6, numrecs + " records, room for 1.." + maxrecs);
+            throw new DiskException(ErrorKind.CORRUPT, s, off + 6, numrecs + " records, room for 1.." + maxrecs);
         }
         if (sb.isV5()) {
             long owner = b.getLong(56);
             if (owner != inode.ino) {
-                throw new DiskFormatException(s, off + 56, "block belongs to inode " + owner + ", not " + inode.ino);
+                throw new DiskException(ErrorKind.CORRUPT, s, off + 56, "block belongs to inode " + owner + ", not " + inode.ino);
             }
             long blkno = b.getLong(24);
             if (blkno != off / 512) {
-                throw new DiskFormatException(s, off + 24, "block records its address as sector " + blkno
+                throw new DiskException(ErrorKind.CORRUPT, s, off + 24, "block records its address as sector " + blkno
                         + ", but lies at sector " + off / 512);
             }
             if (!XfsChecksum.verify(b.array(), sb.blockSize(), 64)) {
@@ -162,19 +163,19 @@ final class XfsBmap {
         return new Frame(b, off, level, numrecs, ptrBase, new int[1]);
     }
 
-    private XfsExtent check(XfsExtent e, long at) throws DiskFormatException {
+    private XfsExtent check(XfsExtent e, long at) throws DiskException {
         if (e.count() == 0) {
-            throw new DiskFormatException(structure, at, "extent of zero blocks");
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "extent of zero blocks");
         }
         if (e.startOff() < nextMinOff) {
-            throw new DiskFormatException(structure, at, "extent at logical block " + e.startOff()
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "extent at logical block " + e.startOff()
                     + " overlaps or precedes the previous one (ending at " + nextMinOff + "): corrupt or looping extent map");
         }
         if (e.endOff() > MAX_FILE_BLOCKS || e.endOff() > Long.MAX_VALUE / sb.blockSize()) {
-            throw new DiskFormatException(structure, at, "extent ends at logical block " + e.endOff() + ", beyond any file");
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "extent ends at logical block " + e.endOff() + ", beyond any file");
         }
         if (++produced > inode.nextents && inode.format == XfsInode.FMT_BTREE) {
-            throw new DiskFormatException(structure, at, "B+tree holds more extents than the " + inode.nextents
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "B+tree holds more extents than the " + inode.nextents
                     + " the inode records");
         }
         sb.fsbToByte(e.startBlock(), e.count(), structure, at);

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.xfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 
@@ -91,7 +92,7 @@ final class XfsDirectory {
             return true;
         });
         if (out.size() >= MAX_ENTRIES) {
-            throw new DiskFormatException(XfsInode.structure(dir.ino) + " directory", dir.offset,
+            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, XfsInode.structure(dir.ino) + " directory", dir.offset,
                     "more than " + MAX_ENTRIES + " entries: too many to list at once");
         }
         return out;
@@ -116,7 +117,7 @@ final class XfsDirectory {
             } else if (dir.format == XfsInode.FMT_EXTENTS || dir.format == XfsInode.FMT_BTREE) {
                 blocks(dir, v);
             } else {
-                throw new DiskFormatException(XfsInode.structure(dir.ino), dir.offset + 5,
+                throw new DiskException(ErrorKind.CORRUPT, XfsInode.structure(dir.ino), dir.offset + 5,
                         "directory with data fork format " + dir.format);
             }
             return true;
@@ -125,13 +126,13 @@ final class XfsDirectory {
         }
     }
 
-    private void shortForm(XfsInode dir, Visitor out) throws DiskFormatException {
+    private void shortForm(XfsInode dir, Visitor out) throws DiskException {
         String s = XfsInode.structure(dir.ino) + " short-form directory";
         ByteBuffer f = dir.fork();
         long base = dir.forkByteOffset();
         int limit = (int) Math.min(f.capacity(), dir.size);
         if (limit < 6) {
-            throw new DiskFormatException(s, base, "short-form directory of " + dir.size + " bytes is too small");
+            throw new DiskException(ErrorKind.CORRUPT, s, base, "short-form directory of " + dir.size + " bytes is too small");
         }
         int count = f.get(0) & 0xFF;
         int i8 = f.get(1) & 0xFF;
@@ -139,12 +140,12 @@ final class XfsDirectory {
         int p = 2 + inoSize;
         for (int n = 0; n < count; n++) {
             if (p + 3 > limit) {
-                throw new DiskFormatException(s, base + p, "entry " + n + " of " + count + " runs past the end");
+                throw new DiskException(ErrorKind.CORRUPT, s, base + p, "entry " + n + " of " + count + " runs past the end");
             }
             int namelen = f.get(p) & 0xFF;
             int end = p + 3 + namelen + (sb.hasFtype() ? 1 : 0) + inoSize;
             if (namelen == 0 || end > limit) {
-                throw new DiskFormatException(s, base + p, "entry " + n + " name length " + namelen
+                throw new DiskException(ErrorKind.CORRUPT, s, base + p, "entry " + n + " name length " + namelen
                         + " runs past the " + limit + "-byte directory");
             }
             String name = name(f, p + 3, namelen);
@@ -169,7 +170,7 @@ final class XfsDirectory {
             }
             extents.add(e.get());
             if (extents.size() > MAX_DIR_EXTENTS) {
-                throw new DiskFormatException(s, dir.offset, "more than " + MAX_DIR_EXTENTS + " data extents");
+                throw new DiskException(ErrorKind.LIMIT_EXCEEDED, s, dir.offset, "more than " + MAX_DIR_EXTENTS + " data extents");
             }
         }
         long lastDone = -1;
@@ -182,7 +183,7 @@ final class XfsDirectory {
                 }
                 lastDone = lb;
                 if (++blocksRead > MAX_DIR_BLOCKS) {
-                    throw new DiskFormatException(s, dir.offset, "directory of inode " + dir.ino + " maps more than "
+                    throw new DiskException(ErrorKind.LIMIT_EXCEEDED, s, dir.offset, "directory of inode " + dir.ino + " maps more than "
                             + MAX_DIR_BLOCKS + " data blocks");
                 }
                 Optional<byte[]> block = readDirBlock(extents, lb, dirBlockFsbs, dbs, s);
@@ -208,7 +209,7 @@ final class XfsDirectory {
         return Optional.of(out);
     }
 
-    private long physical(List<XfsExtent> extents, long lb) throws DiskFormatException {
+    private long physical(List<XfsExtent> extents, long lb) throws DiskException {
         XfsExtent e = find(extents, lb);
         return e == null ? -1 : sb.fsbToByte(e.startBlock() + (lb - e.startOff()), 1, "xfs directory", -1);
     }
@@ -231,7 +232,7 @@ final class XfsDirectory {
     }
 
     private void parseDataBlock(XfsInode dir, byte[] raw, long off, String s, Visitor out)
-            throws DiskFormatException {
+            throws DiskException {
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN);
         int magic = b.getInt(0);
         boolean v5 = sb.isV5();
@@ -241,14 +242,14 @@ final class XfsDirectory {
         } else if (magic == (v5 ? XDD3 : XD2D)) {
             blockForm = false;
         } else {
-            throw new DiskFormatException(s, off, "bad magic 0x" + Integer.toHexString(magic)
+            throw new DiskException(ErrorKind.CORRUPT, s, off, "bad magic 0x" + Integer.toHexString(magic)
                     + " for a directory data block of inode " + dir.ino);
         }
         int hdr = v5 ? 64 : 16;
         if (v5) {
             long owner = b.getLong(40);
             if (owner != dir.ino) {
-                throw new DiskFormatException(s, off + 40, "block belongs to inode " + owner + ", not " + dir.ino);
+                throw new DiskException(ErrorKind.CORRUPT, s, off + 40, "block belongs to inode " + owner + ", not " + dir.ino);
             }
             if (!XfsChecksum.verify(raw, raw.length, 4)) {
                 findings.accept(new Finding("xfs.crc-mismatch", off,
@@ -259,7 +260,7 @@ final class XfsDirectory {
         if (blockForm) {
             long count = b.getInt(raw.length - 8) & 0xFFFFFFFFL;
             if (count > (raw.length - hdr - 8) / 8) {
-                throw new DiskFormatException(s, off + raw.length - 8, "block tail claims " + count
+                throw new DiskException(ErrorKind.CORRUPT, s, off + raw.length - 8, "block tail claims " + count
                         + " leaf entries, more than the block holds");
             }
             end = raw.length - 8 - (int) count * 8;
@@ -267,25 +268,25 @@ final class XfsDirectory {
         int p = hdr;
         while (p < end) {
             if (p + 4 > end) {
-                throw new DiskFormatException(s, off + p, "truncated entry at the end of the data area");
+                throw new DiskException(ErrorKind.CORRUPT, s, off + p, "truncated entry at the end of the data area");
             }
             if ((b.getShort(p) & 0xFFFF) == 0xFFFF) {
                 int len = b.getShort(p + 2) & 0xFFFF;
                 if (len < 8 || len % 8 != 0 || p + len > end) {
-                    throw new DiskFormatException(s, off + p, "free space of " + len + " bytes is invalid");
+                    throw new DiskException(ErrorKind.CORRUPT, s, off + p, "free space of " + len + " bytes is invalid");
                 }
                 p += len;
                 continue;
             }
             if (p + 12 > end) {
-                throw new DiskFormatException(s, off + p, "truncated entry at the end of the data area");
+                throw new DiskException(ErrorKind.CORRUPT, s, off + p, "truncated entry at the end of the data area");
             }
             long ino = b.getLong(p);
             int namelen = raw[p + 8] & 0xFF;
             int ftypeLen = sb.hasFtype() ? 1 : 0;
             int size = (8 + 1 + namelen + ftypeLen + 2 + 7) & ~7;
             if (namelen == 0 || p + size > end) {
-                throw new DiskFormatException(s, off + p, "entry name length " + namelen
+                throw new DiskException(ErrorKind.CORRUPT, s, off + p, "entry name length " + namelen
                         + " runs past the data area");
             }
             String name = name(b, p + 9, namelen);

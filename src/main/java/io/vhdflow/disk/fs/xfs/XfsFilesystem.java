@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.xfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.DirEntry;
@@ -32,7 +33,7 @@ import java.util.Set;
  * nothing else is read until a path is looked up, and allocation groups are never scanned: an
  * inode number maps directly to (AG, block, index). Checksum mismatches, a dirty log, an
  * unfinished mkfs or the needs-repair flag are reported through {@link #findings()}; structures
- * too damaged to follow raise {@link DiskFormatException} naming the structure and byte offset.
+ * too damaged to follow raise {@link DiskException} naming the structure and byte offset.
  */
 public final class XfsFilesystem implements Filesystem {
     /** Longest symbolic link target XFS allows. */
@@ -89,7 +90,7 @@ public final class XfsFilesystem implements Filesystem {
     /**
      * Opens the XFS filesystem in {@code source}: validates the superblock and checks the log.
      *
-     * @throws DiskFormatException when the superblock is invalid or uses incompatible features this
+     * @throws DiskException when the superblock is invalid or uses incompatible features this
      *                             reader does not know (they are named in the message)
      */
     public static XfsFilesystem open(ByteSource source) throws IOException {
@@ -121,7 +122,7 @@ public final class XfsFilesystem implements Filesystem {
         }
         try {
             XfsLog.check(sb, source).ifPresent(fs::report);
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             // A log we cannot even inspect does not stop files being read; it cannot be called clean.
             fs.report(new Finding("xfs.log-unreadable", e.offset(), "the internal log could not be checked ("
                     + e.getMessage() + "): treat the filesystem as not cleanly unmounted"));
@@ -325,13 +326,13 @@ public final class XfsFilesystem implements Filesystem {
     private String symlinkTarget(XfsInode link) throws IOException {
         String s = XfsInode.structure(link.ino) + " symlink";
         if (link.size == 0 || link.size > MAX_SYMLINK) {
-            throw new DiskFormatException(s, link.offset + 56, "symbolic link length " + link.size
+            throw new DiskException(ErrorKind.CORRUPT, s, link.offset + 56, "symbolic link length " + link.size
                     + " is outside 1.." + MAX_SYMLINK);
         }
         int len = (int) link.size;
         if (link.format == XfsInode.FMT_LOCAL) {
             if (len > link.forkSize()) {
-                throw new DiskFormatException(s, link.forkByteOffset(), "inline target of " + len
+                throw new DiskException(ErrorKind.CORRUPT, s, link.forkByteOffset(), "inline target of " + len
                         + " bytes exceeds the " + link.forkSize() + "-byte fork");
             }
             byte[] t = new byte[len];
@@ -339,7 +340,7 @@ public final class XfsFilesystem implements Filesystem {
             return new String(t, StandardCharsets.UTF_8);
         }
         if (link.format != XfsInode.FMT_EXTENTS && link.format != XfsInode.FMT_BTREE) {
-            throw new DiskFormatException(s, link.offset + 5, "symbolic link with data fork format " + link.format);
+            throw new DiskException(ErrorKind.CORRUPT, s, link.offset + 5, "symbolic link with data fork format " + link.format);
         }
         // Remote target: one buffer per extent; on v5 each buffer starts with a 56-byte XSLM header
         // (0 4 magic, 4 4 offset, 8 4 bytes, 12 4 crc over the buffer, 16 16 uuid, 32 8 owner,
@@ -351,7 +352,7 @@ public final class XfsFilesystem implements Filesystem {
         for (Optional<XfsExtent> e = map.next(); e.isPresent() && have < len; e = map.next()) {
             XfsExtent x = e.get();
             if (x.count() > MAX_SYMLINK_BLOCKS) {
-                throw new DiskFormatException(s, link.forkByteOffset(), "remote symlink extent of " + x.count()
+                throw new DiskException(ErrorKind.CORRUPT, s, link.forkByteOffset(), "remote symlink extent of " + x.count()
                         + " blocks, more than a " + MAX_SYMLINK + "-byte target needs");
             }
             long off = sb.fsbToByte(x.startBlock(), x.count(), s, link.forkByteOffset());
@@ -361,16 +362,16 @@ public final class XfsFilesystem implements Filesystem {
             if (sb.isV5()) {
                 ByteBuffer h = ByteBuffer.wrap(buf).order(ByteOrder.BIG_ENDIAN);
                 if (h.getInt(0) != SYMLINK_MAGIC) {
-                    throw new DiskFormatException(s, off, "remote symlink block lacks its XSLM magic");
+                    throw new DiskException(ErrorKind.CORRUPT, s, off, "remote symlink block lacks its XSLM magic");
                 }
                 int at = h.getInt(4);
                 int bytes = h.getInt(8);
                 if (at != have || bytes <= 0 || bytes > buf.length - SYMLINK_HDR_V5 || bytes > len - have) {
-                    throw new DiskFormatException(s, off + 4, "remote symlink block claims bytes " + at + "+"
+                    throw new DiskException(ErrorKind.CORRUPT, s, off + 4, "remote symlink block claims bytes " + at + "+"
                             + bytes + " of a " + len + "-byte target");
                 }
                 if (h.getLong(32) != link.ino) {
-                    throw new DiskFormatException(s, off + 32, "remote symlink block belongs to inode "
+                    throw new DiskException(ErrorKind.CORRUPT, s, off + 32, "remote symlink block belongs to inode "
                             + h.getLong(32) + ", not " + link.ino);
                 }
                 if (!XfsChecksum.verify(buf, buf.length, 12)) {
@@ -384,7 +385,7 @@ public final class XfsFilesystem implements Filesystem {
             have += n;
         }
         if (have < len) {
-            throw new DiskFormatException(s, link.offset, "remote target has only " + have + " of " + len + " bytes mapped");
+            throw new DiskException(ErrorKind.CORRUPT, s, link.offset, "remote target has only " + have + " of " + len + " bytes mapped");
         }
         return new String(target, StandardCharsets.UTF_8);
     }
@@ -408,7 +409,7 @@ public final class XfsFilesystem implements Filesystem {
         public XfsInode root() throws IOException {
             XfsInode root = inode(sb.rootIno());
             if (root.type() != FileType.DIRECTORY) {
-                throw new DiskFormatException("xfs root inode " + sb.rootIno(), root.offset, "root inode is not a directory");
+                throw new DiskException(ErrorKind.CORRUPT, "xfs root inode " + sb.rootIno(), root.offset, "root inode is not a directory");
             }
             return root;
         }

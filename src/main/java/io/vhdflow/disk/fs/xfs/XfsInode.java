@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.xfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.fs.FileType;
 
 import java.nio.ByteBuffer;
@@ -87,15 +88,15 @@ final class XfsInode {
     }
 
     /** Parses inode {@code ino} from its {@code sb.inodeSize()} bytes read at absolute {@code offset}. */
-    static XfsInode parse(XfsSuperblock sb, long ino, long offset, byte[] raw) throws DiskFormatException {
+    static XfsInode parse(XfsSuperblock sb, long ino, long offset, byte[] raw) throws DiskException {
         String s = structure(ino);
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN);
         if ((b.getShort(0) & 0xFFFF) != MAGIC) {
-            throw new DiskFormatException(s, offset, "no IN magic: not an inode (unallocated or corrupt inode number)");
+            throw new DiskException(ErrorKind.CORRUPT, s, offset, "no IN magic: not an inode (unallocated or corrupt inode number)");
         }
         int version = raw[4] & 0xFF;
         if (sb.isV5() ? version != 3 : version < 1 || version > 2) {
-            throw new DiskFormatException(s, offset + 4, "inode version " + version + " on a v" + sb.version() + " filesystem");
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 4, "inode version " + version + " on a v" + sb.version() + " filesystem");
         }
         int core = version == 3 ? 176 : 100;
         boolean crcValid = true;
@@ -104,7 +105,7 @@ final class XfsInode {
             crcValid = XfsChecksum.verify(raw, raw.length, 100);
             long self = b.getLong(152);
             if (self != ino) {
-                throw new DiskFormatException(s, offset + 152, "inode records its own number as " + self
+                throw new DiskException(ErrorKind.CORRUPT, s, offset + 152, "inode records its own number as " + self
                         + ": the inode number points at the wrong place");
             }
             flags2 = b.getLong(120);
@@ -114,21 +115,21 @@ final class XfsInode {
         long nlink = version == 1 ? b.getShort(6) & 0xFFFF : b.getInt(16) & 0xFFFFFFFFL;
         long size = b.getLong(56);
         if (size < 0) {
-            throw new DiskFormatException(s, offset + 56, "negative size " + size);
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 56, "negative size " + size);
         }
         long nextents = (flags2 & FLAGS2_NREXT64) != 0 ? b.getLong(24) : b.getInt(76) & 0xFFFFFFFFL;
         if (nextents < 0) {
-            throw new DiskFormatException(s, offset + 24, "extent count " + nextents + " is impossible");
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 24, "extent count " + nextents + " is impossible");
         }
         int forkoff = raw[82] & 0xFF;
         int literal = raw.length - core;
         int dataForkSize = forkoff == 0 ? literal : forkoff * 8;
         if (dataForkSize > literal) {
-            throw new DiskFormatException(s, offset + 82, "attribute fork offset " + forkoff * 8
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 82, "attribute fork offset " + forkoff * 8
                     + " lies beyond the " + literal + "-byte literal area");
         }
         if (format > FMT_BTREE) {
-            throw new DiskFormatException(s, offset + 5, "unknown data fork format " + format);
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 5, "unknown data fork format " + format);
         }
         return new XfsInode(ino, offset, raw, core, dataForkSize, mode, version, format,
                 b.getInt(8) & 0xFFFFFFFFL, b.getInt(12) & 0xFFFFFFFFL, nlink, size, nextents, flags2, crcValid);

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.xfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 
@@ -48,7 +49,7 @@ final class XfsLog {
         long start = sb.fsbToByte(sb.logStart(), sb.logBlocks(), "xfs log", 48);
         long bbs = sb.logBlocks() * sb.blockSize() / BB;
         if (bbs < 2) {
-            throw new DiskFormatException("xfs log", start, "log of " + sb.logBlocks() + " blocks is too small");
+            throw new DiskException(ErrorKind.CORRUPT, "xfs log", start, "log of " + sb.logBlocks() + " blocks is too small");
         }
         long head = head(source, start, bbs);
         // Walk back from the head (wrapping) to the last record header.

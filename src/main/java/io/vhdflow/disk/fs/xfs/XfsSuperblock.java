@@ -1,6 +1,7 @@
 package io.vhdflow.disk.fs.xfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -94,50 +95,50 @@ record XfsSuperblock(
     private static final int F2_CRC = 0x100;
 
     /** Parses and validates the superblock sector {@code raw} read at byte {@code offset}. */
-    static XfsSuperblock parse(byte[] raw, long offset) throws DiskFormatException {
+    static XfsSuperblock parse(byte[] raw, long offset) throws DiskException {
         String s = "xfs superblock";
         if (raw.length < 512) {
-            throw new DiskFormatException(s, offset, "superblock shorter than 512 bytes");
+            throw new DiskException(ErrorKind.CORRUPT, s, offset, "superblock shorter than 512 bytes");
         }
         ByteBuffer b = ByteBuffer.wrap(raw).order(ByteOrder.BIG_ENDIAN);
         if (b.getInt(0) != MAGIC) {
-            throw new DiskFormatException(s, offset, "no XFSB magic: not an XFS filesystem");
+            throw new DiskException(ErrorKind.CORRUPT, s, offset, "no XFSB magic: not an XFS filesystem");
         }
         int blockSize = b.getInt(4);
         int blockLog = raw[120] & 0xFF;
         if (blockLog < 9 || blockLog > 16 || blockSize != 1 << blockLog) {
-            throw new DiskFormatException(s, offset + 4, "block size " + blockSize + " / blocklog " + blockLog
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 4, "block size " + blockSize + " / blocklog " + blockLog
                     + " is not a power of two from 512 to 65536");
         }
         int sectSize = b.getShort(102) & 0xFFFF;
         int sectLog = raw[121] & 0xFF;
         if (sectLog < 9 || sectLog > 15 || sectSize != 1 << sectLog || sectSize > blockSize) {
-            throw new DiskFormatException(s, offset + 102, "sector size " + sectSize + " is invalid");
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 102, "sector size " + sectSize + " is invalid");
         }
         int inodeSize = b.getShort(104) & 0xFFFF;
         int inodeLog = raw[122] & 0xFF;
         if (inodeLog < 8 || inodeLog > 11 || inodeSize != 1 << inodeLog || inodeSize > blockSize) {
-            throw new DiskFormatException(s, offset + 104, "inode size " + inodeSize + " is not a power of two from 256 to 2048");
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 104, "inode size " + inodeSize + " is not a power of two from 256 to 2048");
         }
         int inopb = b.getShort(106) & 0xFFFF;
         int inopbLog = raw[123] & 0xFF;
         if (inopb != blockSize / inodeSize || inopbLog != blockLog - inodeLog) {
-            throw new DiskFormatException(s, offset + 106, "inodes per block " + inopb + " does not match block and inode size");
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 106, "inodes per block " + inopb + " does not match block and inode size");
         }
         long dblocks = b.getLong(8);
         long agBlocks = b.getInt(84) & 0xFFFFFFFFL;
         long agCount = b.getInt(88) & 0xFFFFFFFFL;
         int agBlkLog = raw[124] & 0xFF;
         if (agBlocks < 16 || agBlkLog > 31 || agBlocks > 1L << agBlkLog || agBlocks <= 1L << (agBlkLog - 1)) {
-            throw new DiskFormatException(s, offset + 84, "AG size " + agBlocks + " blocks does not match agblklog " + agBlkLog);
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 84, "AG size " + agBlocks + " blocks does not match agblklog " + agBlkLog);
         }
         if (dblocks <= 0 || dblocks > Long.MAX_VALUE / blockSize) {
-            throw new DiskFormatException(s, offset + 8, "data block count " + dblocks + " is impossible");
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 8, "data block count " + dblocks + " is impossible");
         }
         // The AGs must exactly cover the data blocks: the last one may be short, never empty.
         if (agCount < 1 || agCount > (dblocks + agBlocks - 1) / agBlocks || (agCount - 1) * agBlocks >= dblocks
                 || agCount * agBlocks < dblocks) {
-            throw new DiskFormatException(s, offset + 88, "AG count " + agCount + " x " + agBlocks
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 88, "AG count " + agCount + " x " + agBlocks
                     + " blocks does not cover the " + dblocks + " data blocks");
         }
         int versionNum = b.getShort(100) & 0xFFFF;
@@ -151,23 +152,23 @@ record XfsSuperblock(
             logIncompat = b.getInt(220) & 0xFFFFFFFFL;
             long unknown = incompat & ~KNOWN_INCOMPAT;
             if (unknown != 0) {
-                throw new DiskFormatException(s, offset + 216, "incompatible features this reader does not understand: "
+                throw new DiskException(ErrorKind.UNSUPPORTED, s, offset + 216, "incompatible features this reader does not understand: "
                         + describeIncompat(unknown) + "; the filesystem cannot be read safely");
             }
         } else if (version == 4) {
             if ((versionNum & V4_DIRV2) == 0) {
-                throw new DiskFormatException(s, offset + 100, "version 1 directories (no DIRV2 bit) are not supported");
+                throw new DiskException(ErrorKind.UNSUPPORTED, s, offset + 100, "version 1 directories (no DIRV2 bit) are not supported");
             }
             if ((features2 & F2_CRC) != 0) {
-                throw new DiskFormatException(s, offset + 200, "v4 superblock claims CRC metadata, which only v5 has");
+                throw new DiskException(ErrorKind.CORRUPT, s, offset + 200, "v4 superblock claims CRC metadata, which only v5 has");
             }
         } else {
-            throw new DiskFormatException(s, offset + 100, "superblock version " + version + " is not 4 or 5");
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 100, "superblock version " + version + " is not 4 or 5");
         }
         boolean ftype = version == 5 ? (incompat & INCOMPAT_FTYPE) != 0 : (features2 & F2_FTYPE) != 0;
         int dirBlkLog = raw[192] & 0xFF;
         if (blockLog + dirBlkLog > 16) {
-            throw new DiskFormatException(s, offset + 192, "directory block size 2^" + (blockLog + dirBlkLog) + " exceeds 64 KiB");
+            throw new DiskException(ErrorKind.CORRUPT, s, offset + 192, "directory block size 2^" + (blockLog + dirBlkLog) + " exceeds 64 KiB");
         }
         long rootIno = b.getLong(56);
         boolean crcValid = true;
@@ -217,29 +218,29 @@ record XfsSuperblock(
      * Absolute byte offset of {@code count} blocks starting at filesystem block {@code fsbno}
      * (AG number in the high bits above agblklog), checked to lie inside one AG and the filesystem.
      */
-    long fsbToByte(long fsbno, long count, String structure, long where) throws DiskFormatException {
+    long fsbToByte(long fsbno, long count, String structure, long where) throws DiskException {
         if (fsbno < 0 || count < 0) {
-            throw new DiskFormatException(structure, where, "block number " + fsbno + " is negative");
+            throw new DiskException(ErrorKind.CORRUPT, structure, where, "block number " + fsbno + " is negative");
         }
         long agno = fsbno >>> agBlockLog;
         long agbno = fsbno & ((1L << agBlockLog) - 1);
         if (agno >= agCount || agbno + count > agBlocks) {
-            throw new DiskFormatException(structure, where, "block " + fsbno + " (AG " + agno + " block " + agbno
+            throw new DiskException(ErrorKind.CORRUPT, structure, where, "block " + fsbno + " (AG " + agno + " block " + agbno
                     + ", " + count + " blocks) lies outside the " + agCount + " AGs of " + agBlocks + " blocks");
         }
         long linear = agno * agBlocks + agbno;
         if (linear + count > dataBlocks) {
-            throw new DiskFormatException(structure, where, "block " + fsbno + " (+" + count
+            throw new DiskException(ErrorKind.CORRUPT, structure, where, "block " + fsbno + " (+" + count
                     + ") lies beyond the end of the filesystem (" + dataBlocks + " blocks)");
         }
         return linear * blockSize;
     }
 
     /** Absolute byte offset of inode {@code ino}, checked against the AG geometry. */
-    long inodeToByte(long ino, String structure, long where) throws DiskFormatException {
+    long inodeToByte(long ino, String structure, long where) throws DiskException {
         int shift = agBlockLog + inopbLog;
         if (ino <= 0 || shift >= 63 || (ino >>> shift) >= agCount) {
-            throw new DiskFormatException(structure, where, "inode number " + ino + " lies outside the " + agCount + " AGs");
+            throw new DiskException(ErrorKind.CORRUPT, structure, where, "inode number " + ino + " lies outside the " + agCount + " AGs");
         }
         long agno = ino >>> shift;
         long agino = ino & ((1L << shift) - 1);

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.volume.lvm;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,12 +40,12 @@ final class ConfigParser {
     /**
      * @param offset absolute disk offset of the text, added to positions in errors (-1 if unknown)
      */
-    static ConfigValue.Section parse(String text, String structure, long offset) throws DiskFormatException {
+    static ConfigValue.Section parse(String text, String structure, long offset) throws DiskException {
         ConfigParser p = new ConfigParser(text, structure, offset);
         return p.section(0, true);
     }
 
-    private ConfigValue.Section section(int depth, boolean top) throws DiskFormatException {
+    private ConfigValue.Section section(int depth, boolean top) throws DiskException {
         if (depth > MAX_DEPTH) {
             throw error("sections nested deeper than " + MAX_DEPTH);
         }
@@ -85,7 +86,7 @@ final class ConfigParser {
         }
     }
 
-    private ConfigValue value(int depth) throws DiskFormatException {
+    private ConfigValue value(int depth) throws DiskException {
         if (++values > MAX_VALUES) {
             throw error("more than " + MAX_VALUES + " values");
         }
@@ -125,7 +126,7 @@ final class ConfigParser {
         throw error("expected a value");
     }
 
-    private String string() throws DiskFormatException {
+    private String string() throws DiskException {
         int start = pos;
         pos++; // opening quote
         StringBuilder s = new StringBuilder();
@@ -146,7 +147,7 @@ final class ConfigParser {
         throw error("string not closed");
     }
 
-    private ConfigValue number() throws DiskFormatException {
+    private ConfigValue number() throws DiskException {
         int start = pos;
         if (peek() == '-') {
             pos++;
@@ -167,7 +168,7 @@ final class ConfigParser {
         }
     }
 
-    private String key() throws DiskFormatException {
+    private String key() throws DiskException {
         int start = pos;
         while (pos < text.length() && isKeyChar(text.charAt(pos))) {
             pos++;
@@ -202,14 +203,14 @@ final class ConfigParser {
         }
     }
 
-    private DiskFormatException error(String problem) {
+    private DiskException error(String problem) {
         int line = 1;
         for (int i = 0; i < pos && i < text.length(); i++) {
             if (text.charAt(i) == '\n') {
                 line++;
             }
         }
-        return new DiskFormatException(structure, offset >= 0 ? offset + pos : -1,
+        return new DiskException(ErrorKind.CORRUPT, structure, offset >= 0 ? offset + pos : -1,
                 problem + " (line " + line + ", character " + pos + " of the metadata text)");
     }
 }

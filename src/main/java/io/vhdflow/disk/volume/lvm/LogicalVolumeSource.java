@@ -1,6 +1,7 @@
 package io.vhdflow.disk.volume.lvm;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.container.ByteSource;
 
 import java.io.IOException;
@@ -88,9 +89,9 @@ final class LogicalVolumeSource implements ByteSource {
         return name;
     }
 
-    static void checkInside(ByteSource pv, long offset, long length, String what) throws DiskFormatException {
+    static void checkInside(ByteSource pv, long offset, long length, String what) throws DiskException {
         if (offset < 0 || length < 0 || offset > pv.size() || length > pv.size() - offset) {
-            throw new DiskFormatException(what, offset, "extents " + offset + "+" + length + " lie beyond the end of "
+            throw new DiskException(ErrorKind.TRUNCATED, what, offset, "extents " + offset + "+" + length + " lie beyond the end of "
                     + pv.describe() + " (" + pv.size() + " bytes)");
         }
     }

@@ -1,6 +1,6 @@
 package io.vhdflow.disk.volume.lvm;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.volume.Volume;
@@ -57,7 +57,7 @@ public final class LvmScan {
             Optional<PhysicalVolumeLabel> label;
             try {
                 label = PhysicalVolumeLabel.read(v.source(), base);
-            } catch (DiskFormatException e) {
+            } catch (DiskException e) {
                 findings.add(new Finding("lvm.label-damaged", e.offset(), v.id() + ": " + e.getMessage()));
                 continue;
             }
@@ -88,7 +88,7 @@ public final class LvmScan {
                     if (c == null || seqno > c.seqno()) {
                         newest.put(vgUuid, new Candidate(vg.getKey(), vg.getValue(), seqno, structure, at));
                     }
-                } catch (DiskFormatException e) {
+                } catch (DiskException e) {
                     findings.add(new Finding("lvm.metadata-damaged", e.offset(), e.getMessage()));
                 }
             }
@@ -106,7 +106,7 @@ public final class LvmScan {
             LvmVolumeGroup group;
             try {
                 group = VolumeGroupMetadata.build(c.vgName(), c.section(), volumeIdByPvUuid, c.structure(), c.offset(), findings);
-            } catch (DiskFormatException ex) {
+            } catch (DiskException ex) {
                 findings.add(new Finding("lvm.metadata-damaged", ex.offset(), ex.getMessage()));
                 continue;
             }
@@ -121,7 +121,7 @@ public final class LvmScan {
                 }
                 try {
                     toVolume(group, lv, pvVolumeByUuid, findings).ifPresent(lvVolumes::add);
-                } catch (DiskFormatException ex) {
+                } catch (DiskException ex) {
                     findings.add(new Finding("lvm.lv-damaged", ex.offset(), "LV " + group.name() + "/" + lv.name()
                             + " cannot be read: " + ex.getMessage()));
                 }
@@ -163,7 +163,7 @@ public final class LvmScan {
     }
 
     private static Optional<Volume> toVolume(LvmVolumeGroup group, LogicalVolume lv, Map<String, Volume> pvVolumeByUuid,
-                                             List<Finding> findings) throws DiskFormatException {
+                                             List<Finding> findings) throws DiskException {
         Map<String, PhysicalVolume> pvs = new HashMap<>();
         group.physicalVolumes().forEach(p -> pvs.put(p.name(), p));
         String id = "lvm:" + group.name() + "/" + lv.name();

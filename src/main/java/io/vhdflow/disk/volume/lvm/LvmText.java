@@ -1,6 +1,7 @@
 package io.vhdflow.disk.volume.lvm;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 
 import java.util.List;
@@ -16,9 +17,9 @@ public final class LvmText {
     }
 
     /** Parses a VG text; problems with single LVs are added to {@code findings}. */
-    public static LvmVolumeGroup parseVolumeGroup(String text, List<Finding> findings) throws DiskFormatException {
+    public static LvmVolumeGroup parseVolumeGroup(String text, List<Finding> findings) throws DiskException {
         if (text.length() > MetadataArea.MAX_TEXT) {
-            throw new DiskFormatException("LVM metadata text", -1, "text of " + text.length() + " characters is larger than "
+            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, "LVM metadata text", -1, "text of " + text.length() + " characters is larger than "
                     + MetadataArea.MAX_TEXT);
         }
         ConfigValue.Section root = ConfigParser.parse(text, "LVM metadata text", -1);
@@ -27,7 +28,7 @@ public final class LvmText {
     }
 
     /** Parses a VG text, ignoring findings. */
-    public static LvmVolumeGroup parseVolumeGroup(String text) throws DiskFormatException {
+    public static LvmVolumeGroup parseVolumeGroup(String text) throws DiskException {
         return parseVolumeGroup(text, new java.util.ArrayList<>());
     }
 }

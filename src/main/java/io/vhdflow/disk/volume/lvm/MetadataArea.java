@@ -1,6 +1,7 @@
 package io.vhdflow.disk.volume.lvm;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 
@@ -51,7 +52,7 @@ final class MetadataArea {
         String structure = "LVM metadata area header";
         long at = area.offset();
         if (at < 0 || at > pv.size() - HEADER_SIZE) {
-            throw new DiskFormatException(structure, base + Math.max(at, 0), "metadata area at PV offset " + at
+            throw new DiskException(ErrorKind.CORRUPT, structure, base + Math.max(at, 0), "metadata area at PV offset " + at
                     + " lies beyond the PV (" + pv.size() + " bytes)");
         }
         ByteBuffer h = pv.readBuffer(at, HEADER_SIZE, structure);
@@ -59,12 +60,12 @@ final class MetadataArea {
         h.get(0, raw);
         for (int i = 0; i < MAGIC.length; i++) {
             if (raw[4 + i] != MAGIC[i]) {
-                throw new DiskFormatException(structure, base + at + 4, "magic \" LVM2 x[5A%r0N*>\" missing");
+                throw new DiskException(ErrorKind.CORRUPT, structure, base + at + 4, "magic \" LVM2 x[5A%r0N*>\" missing");
             }
         }
         int crc = LvmChecksum.update(LvmChecksum.INITIAL, raw, 4, HEADER_SIZE - 4);
         if (crc != h.getInt(0)) {
-            throw new DiskFormatException(structure, base + at, String.format(
+            throw new DiskException(ErrorKind.CORRUPT, structure, base + at, String.format(
                     "checksum mismatch (stored %08x, computed %08x)", h.getInt(0), crc));
         }
         long start = h.getLong(0x18);
@@ -74,7 +75,7 @@ final class MetadataArea {
                     + start + " but the PV label places it at " + at));
         }
         if (size <= HEADER_SIZE || size > pv.size() - at) {
-            throw new DiskFormatException(structure, base + at + 0x20, "metadata area size " + size
+            throw new DiskException(ErrorKind.CORRUPT, structure, base + at + 0x20, "metadata area size " + size
                     + " does not fit the PV after offset " + at);
         }
         long textOff = h.getLong(0x28);
@@ -88,11 +89,11 @@ final class MetadataArea {
             return Optional.empty();
         }
         if (textOff < HEADER_SIZE || textOff >= size) {
-            throw new DiskFormatException("LVM metadata location", base + at + 0x28, "text offset " + textOff
+            throw new DiskException(ErrorKind.CORRUPT, "LVM metadata location", base + at + 0x28, "text offset " + textOff
                     + " outside the circular buffer " + HEADER_SIZE + ".." + size);
         }
         if (textSize <= 0 || textSize > size - HEADER_SIZE || textSize > MAX_TEXT) {
-            throw new DiskFormatException("LVM metadata location", base + at + 0x30, "text size " + textSize
+            throw new DiskException(ErrorKind.CORRUPT, "LVM metadata location", base + at + 0x30, "text size " + textSize
                     + " is impossible for an area of " + size + " bytes (limit " + MAX_TEXT + ")");
         }
         byte[] text = new byte[(int) textSize];
@@ -104,7 +105,7 @@ final class MetadataArea {
         }
         int computed = LvmChecksum.update(LvmChecksum.INITIAL, text, 0, text.length);
         if (computed != textCrc) {
-            throw new DiskFormatException("LVM metadata text", base + at + textOff, String.format(
+            throw new DiskException(ErrorKind.CORRUPT, "LVM metadata text", base + at + textOff, String.format(
                     "checksum mismatch (stored %08x, computed %08x)", textCrc, computed));
         }
         int len = text.length;

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.volume.lvm;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.container.ByteSource;
 
 import java.io.IOException;
@@ -87,23 +88,23 @@ public record PhysicalVolumeLabel(long labelOffset, String uuid, long deviceSize
         b.get(0, raw);
         int crc = LvmChecksum.update(LvmChecksum.INITIAL, raw, 0x14, SECTOR - 0x14);
         if (crc != b.getInt(0x10)) {
-            throw new DiskFormatException("LVM label", base + at + 0x10, String.format(
+            throw new DiskException(ErrorKind.CORRUPT, "LVM label", base + at + 0x10, String.format(
                     "checksum mismatch (stored %08x, computed %08x)", b.getInt(0x10), crc));
         }
         if (b.getLong(0x08) != s) {
-            throw new DiskFormatException("LVM label", base + at + 0x08, "label says it is in sector "
+            throw new DiskException(ErrorKind.CORRUPT, "LVM label", base + at + 0x08, "label says it is in sector "
                     + b.getLong(0x08) + " but was found in sector " + s);
         }
         int hdr = b.getInt(0x14);
         // The PV header and its two location lists must fit in the label sector.
         if (hdr < 0x20 || hdr > SECTOR - 0x28 - 32) {
-            throw new DiskFormatException("LVM PV header", base + at + 0x14, "PV header offset " + hdr + " outside the label sector");
+            throw new DiskException(ErrorKind.CORRUPT, "LVM PV header", base + at + 0x14, "PV header offset " + hdr + " outside the label sector");
         }
         byte[] uuid = new byte[32];
         b.get(hdr, uuid);
         for (byte c : uuid) {
             if (c < 0x21 || c > 0x7E) {
-                throw new DiskFormatException("LVM PV header", base + at + hdr, "PV UUID is not printable ASCII");
+                throw new DiskException(ErrorKind.CORRUPT, "LVM PV header", base + at + hdr, "PV UUID is not printable ASCII");
             }
         }
         long deviceSize = b.getLong(hdr + 0x20);
@@ -113,7 +114,7 @@ public record PhysicalVolumeLabel(long labelOffset, String uuid, long deviceSize
         List<Area> mdas = new ArrayList<>();
         while (true) {
             if (p + 16 > SECTOR) {
-                throw new DiskFormatException("LVM PV header", base + at + p, "metadata area list runs past the label sector");
+                throw new DiskException(ErrorKind.CORRUPT, "LVM PV header", base + at + p, "metadata area list runs past the label sector");
             }
             long off = b.getLong(p);
             long size = b.getLong(p + 8);
@@ -122,17 +123,17 @@ public record PhysicalVolumeLabel(long labelOffset, String uuid, long deviceSize
                 break;
             }
             if (mdas.size() >= 8) {
-                throw new DiskFormatException("LVM PV header", base + at + p, "more than 8 metadata areas");
+                throw new DiskException(ErrorKind.LIMIT_EXCEEDED, "LVM PV header", base + at + p, "more than 8 metadata areas");
             }
             mdas.add(new Area(off, size));
         }
         return Optional.of(new PhysicalVolumeLabel(at, new String(uuid, StandardCharsets.US_ASCII), deviceSize, mdas));
     }
 
-    private static int skipList(ByteBuffer b, int p, long where) throws DiskFormatException {
+    private static int skipList(ByteBuffer b, int p, long where) throws DiskException {
         while (true) {
             if (p + 16 > SECTOR) {
-                throw new DiskFormatException("LVM PV header", where + p, "data area list runs past the label sector");
+                throw new DiskException(ErrorKind.CORRUPT, "LVM PV header", where + p, "data area list runs past the label sector");
             }
             boolean end = b.getLong(p) == 0 && b.getLong(p + 8) == 0;
             p += 16;

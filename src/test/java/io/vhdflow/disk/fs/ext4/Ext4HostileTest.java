@@ -1,6 +1,6 @@
 package io.vhdflow.disk.fs.ext4;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.container.FileByteSource;
@@ -82,21 +82,21 @@ class Ext4HostileTest {
     void badMagicIsNotExt4() throws IOException {
         PatchedByteSource p = new PatchedByteSource(ext4).patch(SB + 0x38, (byte) 0x54);
         assertFalse(Ext4Filesystem.probe(p));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> Ext4Filesystem.open(p));
+        DiskException e = assertThrows(DiskException.class, () -> Ext4Filesystem.open(p));
         assertEquals(SB + 0x38, e.offset());
         assertTrue(e.structure().startsWith("ext4 superblock"));
     }
 
     @Test
     void absurdBlockSize() throws IOException {
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> Ext4Filesystem.open(superblockPatch(ext4, 0x18, 9, 4)));
         assertEquals(SB + 0x18, e.offset());
     }
 
     @Test
     void blockCountBeyondTheDevice() throws IOException {
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> Ext4Filesystem.open(superblockPatch(ext4, 0x04, 0x7FFFFFFFL, 4)));
         assertEquals(SB + 0x04, e.offset());
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
@@ -104,10 +104,10 @@ class Ext4HostileTest {
 
     @Test
     void absurdInodeCounts() throws IOException {
-        assertThrows(DiskFormatException.class, () -> Ext4Filesystem.open(superblockPatch(ext4, 0x28, 0xFFFFFFFFL, 4)));
-        assertThrows(DiskFormatException.class, () -> Ext4Filesystem.open(superblockPatch(ext4, 0x00, 0xFFFFFFF0L, 4)));
-        assertThrows(DiskFormatException.class, () -> Ext4Filesystem.open(superblockPatch(ext4, 0x58, 100, 2)));
-        assertThrows(DiskFormatException.class, () -> Ext4Filesystem.open(superblockPatch(ext4, 0x20, 0, 4)));
+        assertThrows(DiskException.class, () -> Ext4Filesystem.open(superblockPatch(ext4, 0x28, 0xFFFFFFFFL, 4)));
+        assertThrows(DiskException.class, () -> Ext4Filesystem.open(superblockPatch(ext4, 0x00, 0xFFFFFFF0L, 4)));
+        assertThrows(DiskException.class, () -> Ext4Filesystem.open(superblockPatch(ext4, 0x58, 100, 2)));
+        assertThrows(DiskException.class, () -> Ext4Filesystem.open(superblockPatch(ext4, 0x20, 0, 4)));
     }
 
     @Test
@@ -171,7 +171,7 @@ class Ext4HostileTest {
         Inode osr = clean.inode(clean.inodeNumber("/etc/os-release"));
         long entry = osr.offset + Inode.I_BLOCK + 12;
         Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(entry + 8, 0xFFFFFF00L, 4));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/etc/os-release", 100));
+        DiskException e = assertThrows(DiskException.class, () -> fs.readAllBytes("/etc/os-release", 100));
         assertEquals(entry, e.offset());
         assertEquals("ext4 inode " + osr.number + " extent", e.structure());
     }
@@ -191,7 +191,7 @@ class Ext4HostileTest {
                 .patchLE(childAt + 12 + 4, child, 4)
                 .patchLE(childAt + 12 + 8, 0, 2);
         Ext4Filesystem fs = Ext4Filesystem.open(p);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/fragmented.bin", 16 << 20));
+        DiskException e = assertThrows(DiskException.class, () -> fs.readAllBytes("/fragmented.bin", 16 << 20));
         assertEquals(childAt + 6, e.offset());
         assertTrue(e.getMessage().contains("loop"), e.getMessage());
     }
@@ -201,7 +201,7 @@ class Ext4HostileTest {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode frag = clean.inode(clean.inodeNumber("/fragmented.bin"));
         Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(frag.offset + Inode.I_BLOCK + 6, 60000, 2));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.newInputStream("/fragmented.bin").read());
+        DiskException e = assertThrows(DiskException.class, () -> fs.newInputStream("/fragmented.bin").read());
         assertEquals(frag.offset + Inode.I_BLOCK + 6, e.offset());
         assertTrue(e.getMessage().contains("exceeds the limit"), e.getMessage());
     }
@@ -211,7 +211,7 @@ class Ext4HostileTest {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode osr = clean.inode(clean.inodeNumber("/etc/os-release"));
         Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(osr.offset + Inode.I_BLOCK + 2, 9, 2));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/etc/os-release", 100));
+        DiskException e = assertThrows(DiskException.class, () -> fs.readAllBytes("/etc/os-release", 100));
         assertEquals(osr.offset + Inode.I_BLOCK, e.offset());
     }
 
@@ -221,10 +221,10 @@ class Ext4HostileTest {
         Inode etc = clean.inode(clean.inodeNumber("/etc"));
         long at = clean.blockMap(etc).find(0).physical() * 4096;
         Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(at + 24 + 4, 0, 2));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/etc"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.list("/etc"));
         assertEquals(at + 24, e.offset());
         assertTrue(e.structure().startsWith("ext4 directory inode " + etc.number), e.structure());
-        assertThrows(DiskFormatException.class, () -> fs.attributes("/etc/shadow"));
+        assertThrows(DiskException.class, () -> fs.attributes("/etc/shadow"));
     }
 
     @Test
@@ -233,7 +233,7 @@ class Ext4HostileTest {
         Inode etc = clean.inode(clean.inodeNumber("/etc"));
         long at = clean.blockMap(etc).find(0).physical() * 4096;
         Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(at + 24, 0xFFFFFFF0L, 4));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/etc"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.list("/etc"));
         assertEquals(at + 24, e.offset());
     }
 
@@ -244,13 +244,13 @@ class Ext4HostileTest {
         Inode etc = clean.inode(clean.inodeNumber("/etc"));
         Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(osr.offset + 0x6C, 0x7FFFFFFFL, 4));
         assertThrows(FileTooLargeException.class, () -> fs.readAllBytes("/etc/os-release", 1 << 20));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.newInputStream("/etc/os-release"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.newInputStream("/etc/os-release"));
         assertEquals(osr.offset + 0x04, e.offset());
         Ext4Filesystem bigDir = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(etc.offset + 0x6C, 0x100, 4));
-        DiskFormatException d = assertThrows(DiskFormatException.class, () -> bigDir.list("/etc"));
+        DiskException d = assertThrows(DiskException.class, () -> bigDir.list("/etc"));
         assertEquals(etc.offset + 0x04, d.offset());
         Ext4Filesystem neg = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(osr.offset + 0x6C, 0x80000000L, 4));
-        DiskFormatException n = assertThrows(DiskFormatException.class, () -> neg.attributes("/etc/os-release"));
+        DiskException n = assertThrows(DiskException.class, () -> neg.attributes("/etc/os-release"));
         assertEquals(osr.offset + 0x6C, n.offset());
     }
 
@@ -259,7 +259,7 @@ class Ext4HostileTest {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode link = clean.inode(clean.linkAttributes("/long-link").inode());
         Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(link.offset + 0x04, 1 << 20, 4));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readSymbolicLink("/long-link"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.readSymbolicLink("/long-link"));
         assertEquals(link.offset + 0x04, e.offset());
     }
 
@@ -270,14 +270,14 @@ class Ext4HostileTest {
         long dind = Integer.toUnsignedLong(medium.u32(Inode.I_BLOCK + 13 * 4));
         // The first pointer in the double-indirect block now leads outside the filesystem.
         Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext2).patchLE(dind * 1024, 0x7FFFFFF0L, 4));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> {
+        DiskException e = assertThrows(DiskException.class, () -> {
             try (InputStream in = fs.newInputStream("/medium.bin")) {
                 in.readAllBytes();
             }
         });
         assertEquals(dind * 1024, e.offset());
         Ext4Filesystem direct = Ext4Filesystem.open(new PatchedByteSource(ext2).patchLE(medium.offset + Inode.I_BLOCK, 1, 4));
-        DiskFormatException d = assertThrows(DiskFormatException.class, () -> direct.newInputStream("/medium.bin").read());
+        DiskException d = assertThrows(DiskException.class, () -> direct.newInputStream("/medium.bin").read());
         assertEquals(medium.offset + Inode.I_BLOCK, d.offset());
     }
 
@@ -286,7 +286,7 @@ class Ext4HostileTest {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         GroupDescriptor g0 = clean.groupDescriptor(0);
         PatchedByteSource p = new PatchedByteSource(ext4).patchLE(g0.offset() + 0x08, 0xFFFFFF00L, 4);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> Ext4Filesystem.open(p));
+        DiskException e = assertThrows(DiskException.class, () -> Ext4Filesystem.open(p));
         assertEquals(g0.offset() + 0x08, e.offset());
     }
 }

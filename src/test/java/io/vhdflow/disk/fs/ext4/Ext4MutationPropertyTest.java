@@ -1,6 +1,6 @@
 package io.vhdflow.disk.fs.ext4;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.fs.DirEntry;
@@ -88,7 +88,7 @@ class Ext4MutationPropertyTest {
             try {
                 Ext4Filesystem.probe(p);
                 fs = Ext4Filesystem.open(p);
-            } catch (DiskFormatException expected) {
+            } catch (DiskException expected) {
                 return "refused at open";
             }
             fs.type();
@@ -164,7 +164,7 @@ class Ext4MutationPropertyTest {
 
     private static void tolerate(IOException e, boolean mustSucceed, int[] budget) throws IOException {
         budget[1]++;
-        boolean typed = e instanceof DiskFormatException || e instanceof NoSuchFileException
+        boolean typed = e instanceof DiskException || e instanceof NoSuchFileException
                 || e instanceof NotDirectoryException || e instanceof FileSystemLoopException
                 || e instanceof FileTooLargeException;
         if (mustSucceed || !typed) {

@@ -1,6 +1,6 @@
 package io.vhdflow.disk.fs.fat;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.testing.Fixtures;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,7 +56,7 @@ class FatHostileTest {
         long c1 = fat(c0);
         setFat(c1, (int) c0);
         try (FatFilesystem fs = fs()) {
-            DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
+            DiskException e = assertThrows(DiskException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
             assertTrue(e.getMessage().contains("loops back to cluster " + c0), e.getMessage());
             assertEquals(1_000_000 + fatOffset + 2 * c1, e.offset(), "absolute offset of the looping FAT entry");
         }
@@ -67,7 +67,7 @@ class FatHostileTest {
         long c0 = firstCluster("/big.txt");
         setFat(c0, 0xFFF0);
         try (FatFilesystem fs = fs()) {
-            DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
+            DiskException e = assertThrows(DiskException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
             assertTrue(e.getMessage().contains("outside the volume"), e.getMessage());
             assertEquals(1_000_000 + fatOffset + 2 * c0, e.offset());
         }
@@ -78,7 +78,7 @@ class FatHostileTest {
         long c0 = firstCluster("/big.txt");
         setFat(c0, 0xFFFF);
         try (FatFilesystem fs = fs()) {
-            DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
+            DiskException e = assertThrows(DiskException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
             assertTrue(e.getMessage().contains("ends after 1 clusters"), e.getMessage());
         }
     }
@@ -88,7 +88,7 @@ class FatHostileTest {
         long c0 = firstCluster("/big.txt");
         setFat(c0, 0);
         try (FatFilesystem fs = fs()) {
-            assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
+            assertThrows(DiskException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
         }
     }
 
@@ -103,7 +103,7 @@ class FatHostileTest {
         assertTrue(last != first, "the fixture directory spans several clusters");
         setFat(last, (int) first);
         try (FatFilesystem fs = fs()) {
-            DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/many"));
+            DiskException e = assertThrows(DiskException.class, () -> fs.list("/many"));
             assertTrue(e.getMessage().contains("loops back"), e.getMessage());
             assertTrue(fs.exists("/EFI/BOOT/BOOTX64.EFI"), "other directories still read");
         }
@@ -125,7 +125,7 @@ class FatHostileTest {
             assertTrue(patched);
         }
         try (FatFilesystem fs = fs()) {
-            assertThrows(DiskFormatException.class, () -> fs.list("/many"));
+            assertThrows(DiskException.class, () -> fs.list("/many"));
         }
     }
 
@@ -134,7 +134,7 @@ class FatHostileTest {
         b.putShort(0x0B, (short) 300);
         ByteArraySource src = new ByteArraySource(d, "x");
         assertFalse(FatFilesystem.probe(src));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> FatFilesystem.open(src, 4096));
+        DiskException e = assertThrows(DiskException.class, () -> FatFilesystem.open(src, 4096));
         assertEquals(4096 + 0x0B, e.offset());
     }
 
@@ -151,7 +151,7 @@ class FatHostileTest {
         byte[] part = java.util.Arrays.copyOf(d, cut);
         try (FatFilesystem fs = FatFilesystem.open(new ByteArraySource(part, "part"), 1_000_000)) {
             assertEquals("fat.truncated", fs.findings().get(0).code());
-            DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
+            DiskException e = assertThrows(DiskException.class, () -> fs.readAllBytes("/big.txt", 1 << 20));
             assertTrue(e.getMessage().contains("outside the volume's readable clusters"), e.getMessage());
             assertEquals(1_000_000 + fatOffset + 2 * bigStart, e.offset(), "the FAT entry linking past the end");
             assertTrue(e.getMessage().contains("links to cluster " + (bigStart + 2)), "big.txt skips keep.bin: fragmented");
@@ -159,7 +159,7 @@ class FatHostileTest {
         // Cut inside the root directory: opening fails at the root directory's absolute offset.
         int rootStart = (int) (fatOffset + 2L * (b.getShort(0x16) & 0xFFFF) * 512);
         byte[] tiny = java.util.Arrays.copyOf(d, rootStart + 100);
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> FatFilesystem.open(new ByteArraySource(tiny, "tiny"), 1_000_000));
         assertEquals(1_000_000 + rootStart, e.offset());
         assertEquals("FAT root directory", e.structure());

@@ -1,6 +1,6 @@
 package io.vhdflow.disk.fs.fat;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.testing.Fixtures;
 import io.vhdflow.testing.PatchedByteSource;
@@ -73,7 +73,7 @@ class FatMutationProperties {
             fs.exists("/EFI/BOOT/BOOTX64.EFI");
             fs.exists("\\many\\ENTRY N~1.TXT");
             Statistics.label("outcome").collect("walked");
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             Statistics.label("outcome").collect("refused at open");
         }
     }

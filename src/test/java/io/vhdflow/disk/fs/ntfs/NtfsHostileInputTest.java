@@ -1,6 +1,6 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.fs.FileTooLargeException;
@@ -58,7 +58,7 @@ class NtfsHostileInputTest {
         long recAbs = f.base().offset();
         ByteSource bad = new PatchedByteSource(src).patch(recAbs + 1022, (byte) 0x12, (byte) 0x34);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readString("/links/original.txt", 100));
+        DiskException e = assertThrows(DiskException.class, () -> fs.readString("/links/original.txt", 100));
         assertEquals("NTFS MFT record " + f.number(), e.structure());
         assertEquals(recAbs + 1022, e.offset());
         assertTrue(e.getMessage().contains("update sequence mismatch"), e.getMessage());
@@ -78,7 +78,7 @@ class NtfsHostileInputTest {
         assertEquals(rec0 + 510, fs.findings().get(0).offset());
         // with the mirror damaged as well, the primary error is reported
         long mirror = b.mftMirrLcn() * b.clusterSize();
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> NtfsFilesystem.open(new PatchedByteSource(bad).patch(mirror, (byte) 0)));
         assertEquals(rec0 + 510, e.offset());
         assertEquals(1, e.getSuppressed().length);
@@ -92,7 +92,7 @@ class NtfsHostileInputTest {
         long blockAbs = alloc.physicalOffset(0);
         ByteSource bad = new PatchedByteSource(src).patch(blockAbs + 510, (byte) 0x55, (byte) 0x66);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/bigdir"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.list("/bigdir"));
         assertEquals(blockAbs + 510, e.offset());
         assertTrue(e.structure().contains("INDX block VCN 0"), e.structure());
     }
@@ -109,7 +109,7 @@ class NtfsHostileInputTest {
         ByteSource bad = new PatchedByteSource(src).patch(runAbs, (byte) 0x41, (byte) 0x10, (byte) 0xF0, (byte) 0xFF,
                 (byte) 0xFF, (byte) 0x7F, (byte) 0);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.newInputStream("/frag/a.bin"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.newInputStream("/frag/a.bin"));
         assertEquals("NTFS MFT record " + f.number() + " attribute 0x80", e.structure());
         assertEquals(runAbs, e.offset());
         assertTrue(e.getMessage().contains("outside the volume"), e.getMessage());
@@ -121,7 +121,7 @@ class NtfsHostileInputTest {
         AttributeRecord si = attr(f, AttributeRecord.STANDARD_INFORMATION);
         ByteSource bad = new PatchedByteSource(src).patchLE(si.offset() + 4, 0x10000, 4);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.attributes("/names/mixed-case.txt"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.attributes("/names/mixed-case.txt"));
         assertEquals("NTFS MFT record " + f.number() + " attribute 0x10", e.structure());
         assertEquals(si.offset() + 4, e.offset());
     }
@@ -132,9 +132,9 @@ class NtfsHostileInputTest {
         AttributeRecord d = attr(f, AttributeRecord.DATA);
         ByteSource bad = new PatchedByteSource(src).patchLE(d.offset() + 0x30, 1L << 62, 8);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.attributes("/frag/b.bin"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.attributes("/frag/b.bin"));
         assertEquals(d.offset() + 0x30, e.offset());
-        assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/frag/b.bin", 1 << 20));
+        assertThrows(DiskException.class, () -> fs.readAllBytes("/frag/b.bin", 1 << 20));
     }
 
     @Test
@@ -164,10 +164,10 @@ class NtfsHostileInputTest {
         long at = blockAbs + e + len - 8;
         assertTrue((at - blockAbs) % 512 < 502, "patch would hit a fixup slot");
         NtfsFilesystem fs = NtfsFilesystem.open(new PatchedByteSource(src).patchLE(at, top, 8));
-        DiskFormatException ex = assertThrows(DiskFormatException.class, () -> fs.list("/bigdir"));
+        DiskException ex = assertThrows(DiskException.class, () -> fs.list("/bigdir"));
         assertTrue(ex.getMessage().contains("cycle"), ex.getMessage());
         // a lookup that descends through the looping pointer stops too
-        ex = assertThrows(DiskFormatException.class, () -> fs.attributes("/bigdir/a-name-before-everything"));
+        ex = assertThrows(DiskException.class, () -> fs.attributes("/bigdir/a-name-before-everything"));
         assertTrue(ex.getMessage().contains("cycle"), ex.getMessage());
     }
 
@@ -181,7 +181,7 @@ class NtfsHostileInputTest {
         long firstEntry = blockAbs + 0x18 + AttributeRecord.i32(b, 0x18);
         ByteSource bad = new PatchedByteSource(src).patchLE(firstEntry + 8, 0xFFF0, 2);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/bigdir"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.list("/bigdir"));
         assertEquals(firstEntry, e.offset());
     }
 
@@ -193,7 +193,7 @@ class NtfsHostileInputTest {
         long entryAbs = root.valueOffset() + 0x10 + AttributeRecord.i32(root.value(), 0x10);
         assertEquals(src.readBytes(entryAbs, 8, "t")[0], root.value()[0x10 + AttributeRecord.i32(root.value(), 0x10)]);
         NtfsFilesystem fs = NtfsFilesystem.open(new PatchedByteSource(src).patchLE(entryAbs + 8, 0x0F, 2));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.list("/names"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.list("/names"));
         assertEquals(entryAbs, e.offset());
         assertEquals("NTFS MFT record " + dir.number() + " attribute 0x90", e.structure());
     }
@@ -208,7 +208,7 @@ class NtfsHostileInputTest {
         PatchedByteSource bad = new PatchedByteSource(src).patch(abs, (byte) 0xFF, (byte) 0xBF, (byte) 0xFF,
                 (byte) 0xFF, (byte) 0xFF);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> {
+        DiskException e = assertThrows(DiskException.class, () -> {
             try (InputStream in = fs.newInputStream("/compressed/text.txt")) {
                 in.readAllBytes();
             }
@@ -218,11 +218,11 @@ class NtfsHostileInputTest {
 
     @Test
     void bootSectorValidation() throws IOException {
-        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patch(0x0B, (byte) 0, (byte) 3)));
-        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patch(0x0D, (byte) 0x03)));
-        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patch(0x40, (byte) 0x7F)));
-        assertThrows(DiskFormatException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patchLE(0x30, 1L << 40, 8)));
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        assertThrows(DiskException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patch(0x0B, (byte) 0, (byte) 3)));
+        assertThrows(DiskException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patch(0x0D, (byte) 0x03)));
+        assertThrows(DiskException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patch(0x40, (byte) 0x7F)));
+        assertThrows(DiskException.class, () -> NtfsFilesystem.open(new PatchedByteSource(src).patchLE(0x30, 1L << 40, 8)));
+        DiskException e = assertThrows(DiskException.class,
                 () -> NtfsFilesystem.open(new PatchedByteSource(src).patchLE(0x28, 1L << 40, 8)));
         assertTrue(e.getMessage().contains("truncated"), e.getMessage());
         // the negative-exponent cluster encoding: 0xF4 = 2^12 sectors = 2 MiB clusters is accepted by the decoder

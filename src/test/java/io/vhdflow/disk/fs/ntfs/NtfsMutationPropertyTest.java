@@ -1,6 +1,6 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
@@ -130,7 +130,7 @@ class NtfsMutationPropertyTest {
         NtfsFilesystem fs;
         try {
             fs = NtfsFilesystem.open(bad);
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             Statistics.collect("open refused");
             return;
         }
@@ -138,7 +138,7 @@ class NtfsMutationPropertyTest {
         int[] errors = {0};
         walk(fs, "/", 0, budget, errors);
         fs.findings();
-        Statistics.collect(errors[0] == 0 ? "walked clean" : "walked, DiskFormatException on some files");
+        Statistics.collect(errors[0] == 0 ? "walked clean" : "walked, DiskException on some files");
     }
 
     @Provide
@@ -155,7 +155,7 @@ class NtfsMutationPropertyTest {
             entries = fs.list(path);
         } catch (IOException e) {
             expectTyped(e);
-            errors[0] += e instanceof DiskFormatException ? 1 : 0;
+            errors[0] += e instanceof DiskException ? 1 : 0;
             return;
         }
         for (DirEntry e : entries) {
@@ -182,13 +182,13 @@ class NtfsMutationPropertyTest {
                 }
             } catch (IOException ex) {
                 expectTyped(ex);
-                errors[0] += ex instanceof DiskFormatException ? 1 : 0;
+                errors[0] += ex instanceof DiskException ? 1 : 0;
             }
         }
     }
 
     private static void expectTyped(IOException e) {
-        if (e instanceof DiskFormatException || e instanceof NoSuchFileException || e instanceof NotDirectoryException
+        if (e instanceof DiskException || e instanceof NoSuchFileException || e instanceof NotDirectoryException
                 || e instanceof FileSystemLoopException || e instanceof FileTooLargeException
                 || e instanceof NtfsUnsupportedException || e instanceof NotLinkException) {
             return;
@@ -209,7 +209,7 @@ class NtfsMutationPropertyTest {
             if (n < 0 || n > out.length) {
                 throw new AssertionError("bad length " + n);
             }
-        } catch (DiskFormatException expected) {
+        } catch (DiskException expected) {
             // typed
         }
     }
@@ -222,7 +222,7 @@ class NtfsMutationPropertyTest {
                     throw new AssertionError("run outside the volume accepted: " + r);
                 }
             }
-        } catch (DiskFormatException expected) {
+        } catch (DiskException expected) {
             // typed
         }
     }
@@ -231,7 +231,7 @@ class NtfsMutationPropertyTest {
     void indexNodesOnlyThrowTyped(@ForAll @Size(min = 16, max = 600) byte[] in) {
         try {
             IndexNode.parse(in, 0, in.length, "test", 0);
-        } catch (DiskFormatException expected) {
+        } catch (DiskException expected) {
             // typed
         }
     }
@@ -252,7 +252,7 @@ class NtfsMutationPropertyTest {
         in[1023] = in[0x31];
         try {
             MftRecord.parse(in, 42, 8191, 0);
-        } catch (DiskFormatException expected) {
+        } catch (DiskException expected) {
             // typed
         }
     }

@@ -1,6 +1,6 @@
 package io.vhdflow.disk.fs.xfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.testing.Fixtures;
@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Targeted corruptions of the real v5 image (patched in an overlay, never on disk): each must be a
- * {@link DiskFormatException} naming the structure and its absolute byte offset, or a finding.
+ * {@link DiskException} naming the structure and its absolute byte offset, or a finding.
  */
 class XfsHostileInputTest {
     @TempDir
@@ -64,7 +64,7 @@ class XfsHostileInputTest {
         PatchedByteSource src = patched().patchBE(0, 0x12345678, 4);
         assertFalse(XfsFilesystem.probe(src));
         assertTrue(XfsFilesystem.probe(base));
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(src));
+        DiskException e = assertThrows(DiskException.class, () -> XfsFilesystem.open(src));
         assertEquals("xfs superblock", e.structure());
         assertEquals(0, e.offset());
     }
@@ -72,7 +72,7 @@ class XfsHostileInputTest {
     @Test
     void absurdAgCount() {
         PatchedByteSource src = patched().patchBE(88, 0x7FFFFFFF, 4);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(src));
+        DiskException e = assertThrows(DiskException.class, () -> XfsFilesystem.open(src));
         assertEquals(88, e.offset());
         assertTrue(e.getMessage().contains("AG count"), e.getMessage());
     }
@@ -80,7 +80,7 @@ class XfsHostileInputTest {
     @Test
     void unknownIncompatFeatureIsNamed() throws IOException {
         PatchedByteSource src = patched().patchBE(216, (int) (sb.incompat() | 0x100 | 0x4000), 4);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(src));
+        DiskException e = assertThrows(DiskException.class, () -> XfsFilesystem.open(src));
         assertEquals(216, e.offset());
         assertTrue(e.getMessage().contains("metadir (0x100)") && e.getMessage().contains("unknown 0x4000"),
                 e.getMessage());
@@ -121,7 +121,7 @@ class XfsHostileInputTest {
         long l1 = (b.getLong(8) & 0x1FFFFFL) | (fsb << 21);
         PatchedByteSource src = patched().patchBE(rec, l0, 8).patchBE(rec + 8, l1, 8);
         XfsFilesystem fs = XfsFilesystem.open(src);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> fs.readAllBytes("/frag-small", 1 << 20));
+        DiskException e = assertThrows(DiskException.class, () -> fs.readAllBytes("/frag-small", 1 << 20));
         assertEquals("xfs inode " + ino.ino + " data fork", e.structure());
         assertEquals(rec, e.offset());
     }
@@ -132,7 +132,7 @@ class XfsHostileInputTest {
         long rec = ino.forkByteOffset();
         // copy extent 0 over extent 1: same logical range twice
         PatchedByteSource src = patched().patch(rec + 16, base.readBytes(rec, 16, "t"));
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-small", 1 << 20));
         assertEquals(rec + 16, e.offset());
         assertTrue(e.getMessage().contains("overlaps"), e.getMessage());
@@ -142,7 +142,7 @@ class XfsHostileInputTest {
     void absurdExtentCountInInode() throws IOException {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-small"));
         PatchedByteSource src = patched().patchBE(ino.offset + 76, 0x7FFFFFF0, 4);
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-small", 1 << 20));
         assertEquals(ino.forkByteOffset(), e.offset());
     }
@@ -159,7 +159,7 @@ class XfsHostileInputTest {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-btree"));
         assertEquals(XfsInode.FMT_BTREE, ino.format);
         PatchedByteSource src = patched().patchBE(ino.forkByteOffset(), 50, 2);
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals("xfs inode " + ino.ino + " bmbt root", e.structure());
         assertEquals(ino.forkByteOffset(), e.offset());
@@ -175,7 +175,7 @@ class XfsHostileInputTest {
         int maxrecs = (sb.blockSize() - 72) / 16;
         long ptrAt = nodeOff + 72 + 8L * maxrecs;
         PatchedByteSource src = patched().patchBE(ptrAt, node, 8); // child pointer loops to the node itself
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals("xfs inode " + ino.ino + " bmbt block", e.structure());
         assertEquals(nodeOff + 4, e.offset());
@@ -189,7 +189,7 @@ class XfsHostileInputTest {
         long ptrAt = nodeOff + 72 + 8L * maxrecs;
         long firstLeaf = base.readBuffer(ptrAt, 8, "t").order(ByteOrder.BIG_ENDIAN).getLong();
         PatchedByteSource src = patched().patchBE(ptrAt + 8, firstLeaf, 8); // second child = first child
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
         assertTrue(e.getMessage().contains("looping"), e.getMessage());
         assertEquals(sb.fsbToByte(firstLeaf, 1, "t", -1) + 72, e.offset());
@@ -200,7 +200,7 @@ class XfsHostileInputTest {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-btree"));
         long nodeOff = sb.fsbToByte(rootPointer(ino)[0], 1, "t", -1);
         PatchedByteSource src = patched().patchBE(nodeOff, 0x41414141, 4);
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals(nodeOff, e.offset());
         assertTrue(e.getMessage().contains("BMA3"));
@@ -218,7 +218,7 @@ class XfsHostileInputTest {
         long blk = firstDirBlock("/dir40");
         // entries start at 64: "." (16 bytes), ".." (16 bytes), then the first real entry's namelen
         PatchedByteSource src = patched().patch(blk + 64 + 32 + 8, (byte) 0); // name length 0
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(src).list("/dir40"));
+        DiskException e = assertThrows(DiskException.class, () -> XfsFilesystem.open(src).list("/dir40"));
         assertEquals(blk + 96, e.offset());
         assertTrue(e.structure().endsWith("directory block"), e.structure());
     }
@@ -226,7 +226,7 @@ class XfsHostileInputTest {
     @Test
     void directoryBlockWithBadMagicAndCrc() throws IOException {
         long blk = firstDirBlock("/dir400");
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(patched().patchBE(blk, 0, 4)).list("/dir400"));
         assertEquals(blk, e.offset());
         // A changed name keeps the structure valid: listed, but the CRC mismatch is reported.
@@ -239,7 +239,7 @@ class XfsHostileInputTest {
     void shortFormDirectoryRunningPastItsFork() throws IOException {
         XfsInode d = clean.inode(clean.inodeNumber("/dir3"));
         PatchedByteSource src = patched().patch(d.forkByteOffset(), (byte) 200); // count = 200 entries
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(src).list("/dir3"));
+        DiskException e = assertThrows(DiskException.class, () -> XfsFilesystem.open(src).list("/dir3"));
         assertTrue(e.structure().contains("short-form"), e.structure());
         assertTrue(e.offset() > d.forkByteOffset() && e.offset() < d.forkByteOffset() + d.forkSize());
     }
@@ -250,7 +250,7 @@ class XfsHostileInputTest {
         // dir3 short-form: header 6 bytes (4-byte parent), first entry: namelen 1, offset 2, "file1" 5, ftype 1, ino 4
         long inoAt = d.forkByteOffset() + 6 + 3 + 5 + 1;
         PatchedByteSource src = patched().patchBE(inoAt, 0x7FFFFFFF, 4);
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(src).attributes("/dir3/file1"));
         assertEquals("xfs inode " + 0x7FFFFFFFL, e.structure());
     }
@@ -259,7 +259,7 @@ class XfsHostileInputTest {
     void inodeWithWrongSelfNumber() throws IOException {
         long off = inodeOffset("/etc/os-release");
         PatchedByteSource src = patched().patchBE(off + 152, 999, 8);
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(src).readString("/etc/os-release", 100));
         assertEquals(off + 152, e.offset());
     }
@@ -268,7 +268,7 @@ class XfsHostileInputTest {
     void oversizedSymlink() throws IOException {
         long off = inodeOffset("/link-remote");
         PatchedByteSource src = patched().patchBE(off + 56, 1L << 40, 8);
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(src).readSymbolicLink("/link-remote"));
         assertEquals(off + 56, e.offset());
     }
@@ -277,7 +277,7 @@ class XfsHostileInputTest {
     void btreeRootWithTooManyRecords() throws IOException {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-btree"));
         PatchedByteSource src = patched().patchBE(ino.forkByteOffset() + 2, 5000, 2);
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals(ino.forkByteOffset() + 2, e.offset());
     }
@@ -290,7 +290,7 @@ class XfsHostileInputTest {
         long blk = sb.fsbToByte(x.startBlock(), 1, "t", -1);
         // what mkfs.xfs 6.1 -p writes for a v5 remote symlink: the target with no XSLM header
         PatchedByteSource src = patched().patch(blk, "../../".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-        DiskFormatException e = assertThrows(DiskFormatException.class,
+        DiskException e = assertThrows(DiskException.class,
                 () -> XfsFilesystem.open(src).readSymbolicLink("/link-remote"));
         assertEquals(blk, e.offset());
         assertTrue(e.getMessage().contains("XSLM"), e.getMessage());
@@ -316,7 +316,7 @@ class XfsHostileInputTest {
     void tinySourceIsNotXfs() throws IOException {
         io.vhdflow.disk.container.ByteSource tiny = base.slice(0, 100, "tiny");
         assertFalse(XfsFilesystem.probe(tiny));
-        assertThrows(DiskFormatException.class, () -> XfsFilesystem.open(tiny));
+        assertThrows(DiskException.class, () -> XfsFilesystem.open(tiny));
     }
 
     @Test

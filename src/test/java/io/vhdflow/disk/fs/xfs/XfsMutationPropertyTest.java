@@ -1,6 +1,6 @@
 package io.vhdflow.disk.fs.xfs;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
@@ -79,7 +79,7 @@ class XfsMutationPropertyTest {
                 map.next().ifPresent(e -> {
                     try {
                         regions.add(new long[] {sb.fsbToByte(e.startBlock(), 1, "t", -1), sb.blockSize()});
-                    } catch (DiskFormatException ex) {
+                    } catch (DiskException ex) {
                         throw new IllegalStateException(ex);
                     }
                 });
@@ -146,8 +146,7 @@ class XfsMutationPropertyTest {
                 fs.findings();
                 walk(fs, "/", 0, new int[] {0});
                 return fs.findings().isEmpty() ? "walked, no findings" : "walked, findings";
-            } catch (DiskFormatException | NoSuchFileException | NotDirectoryException | FileSystemLoopException
-                     | FileTooLargeException expected) {
+            } catch (DiskException | NoSuchFileException | NotDirectoryException | FileSystemLoopException expected) {
                 // a typed error is the correct outcome for a corrupt image
                 return expected.getClass().getSimpleName();
             }

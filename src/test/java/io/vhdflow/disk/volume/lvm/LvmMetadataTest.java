@@ -1,6 +1,6 @@
 package io.vhdflow.disk.volume.lvm;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.testing.Fixtures;
 import org.junit.jupiter.api.Test;
@@ -88,10 +88,10 @@ class LvmMetadataTest {
 
     @Test
     void absurdGroupNumbersAreTypedErrors() {
-        assertThrows(DiskFormatException.class, () -> LvmText.parseVolumeGroup(TEXT.replace("extent_size = 2048", "extent_size = 0")));
-        assertThrows(DiskFormatException.class, () -> LvmText.parseVolumeGroup(TEXT.replace("pe_count = 27", "pe_count = -5")));
-        assertThrows(DiskFormatException.class, () -> LvmText.parseVolumeGroup(TEXT.replace("pe_count = 27", "pe_count = 9223372036854775807")));
-        assertThrows(DiskFormatException.class, () -> LvmText.parseVolumeGroup("contents = \"Text Format Volume Group\"\n"));
+        assertThrows(DiskException.class, () -> LvmText.parseVolumeGroup(TEXT.replace("extent_size = 2048", "extent_size = 0")));
+        assertThrows(DiskException.class, () -> LvmText.parseVolumeGroup(TEXT.replace("pe_count = 27", "pe_count = -5")));
+        assertThrows(DiskException.class, () -> LvmText.parseVolumeGroup(TEXT.replace("pe_count = 27", "pe_count = 9223372036854775807")));
+        assertThrows(DiskException.class, () -> LvmText.parseVolumeGroup("contents = \"Text Format Volume Group\"\n"));
     }
 
     @Test
@@ -108,19 +108,19 @@ class LvmMetadataTest {
     @Test
     void parserIsBoundedOnHostileText() {
         String deep = "a {".repeat(10_000) + "}".repeat(10_000);
-        DiskFormatException e = assertThrows(DiskFormatException.class, () -> ConfigParser.parse(deep, "t", 100));
+        DiskException e = assertThrows(DiskException.class, () -> ConfigParser.parse(deep, "t", 100));
         assertTrue(e.getMessage().contains("deeper"));
         assertTrue(e.offset() > 100);
         String arrays = "a = " + "[".repeat(10_000);
-        assertThrows(DiskFormatException.class, () -> ConfigParser.parse(arrays, "t", -1));
-        assertThrows(DiskFormatException.class, () -> ConfigParser.parse("a = \"never closed", "t", -1));
-        assertThrows(DiskFormatException.class, () -> ConfigParser.parse("a = 99999999999999999999999", "t", -1));
-        assertThrows(DiskFormatException.class, () -> ConfigParser.parse("a = 1\na = 2", "t", -1));
-        assertThrows(DiskFormatException.class, () -> ConfigParser.parse("a = [1, 2", "t", -1));
-        assertThrows(DiskFormatException.class, () -> ConfigParser.parse("}", "t", -1));
-        assertThrows(DiskFormatException.class, () -> ConfigParser.parse("a {", "t", -1));
-        assertThrows(DiskFormatException.class, () -> ConfigParser.parse("= 5", "t", -1));
-        assertThrows(DiskFormatException.class, () -> ConfigParser.parse("a = [" + "1,".repeat(300_000) + "1]", "t", -1));
+        assertThrows(DiskException.class, () -> ConfigParser.parse(arrays, "t", -1));
+        assertThrows(DiskException.class, () -> ConfigParser.parse("a = \"never closed", "t", -1));
+        assertThrows(DiskException.class, () -> ConfigParser.parse("a = 99999999999999999999999", "t", -1));
+        assertThrows(DiskException.class, () -> ConfigParser.parse("a = 1\na = 2", "t", -1));
+        assertThrows(DiskException.class, () -> ConfigParser.parse("a = [1, 2", "t", -1));
+        assertThrows(DiskException.class, () -> ConfigParser.parse("}", "t", -1));
+        assertThrows(DiskException.class, () -> ConfigParser.parse("a {", "t", -1));
+        assertThrows(DiskException.class, () -> ConfigParser.parse("= 5", "t", -1));
+        assertThrows(DiskException.class, () -> ConfigParser.parse("a = [" + "1,".repeat(300_000) + "1]", "t", -1));
     }
 
     @Test

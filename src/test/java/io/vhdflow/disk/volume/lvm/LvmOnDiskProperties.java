@@ -1,6 +1,6 @@
 package io.vhdflow.disk.volume.lvm;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.volume.DiskLayout;
@@ -103,7 +103,7 @@ class LvmOnDiskProperties {
         DiskLayout layout;
         try {
             layout = VolumeSystems.open(forged);
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             net.jqwik.api.statistics.Statistics.label("outcome").collect("layout refused");
             return;
         }
@@ -117,7 +117,7 @@ class LvmOnDiskProperties {
             for (long at : new long[] {0, size / 2, Math.max(0, size - 10), size, size + 5}) {
                 try {
                     v.source().read(at, ByteBuffer.allocate(256 * 1024));
-                } catch (DiskFormatException e) {
+                } catch (DiskException e) {
                     // typed: fine
                 }
             }

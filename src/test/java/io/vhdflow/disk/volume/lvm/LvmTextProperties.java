@@ -1,6 +1,6 @@
 package io.vhdflow.disk.volume.lvm;
 
-import io.vhdflow.disk.DiskFormatException;
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.testing.Fixtures;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -49,7 +49,7 @@ class LvmTextProperties {
             }
             List<io.vhdflow.disk.Finding> f = new java.util.ArrayList<>();
             LvmScan.checkSharedExtents(vg, f);
-        } catch (DiskFormatException e) {
+        } catch (DiskException e) {
             // typed: fine
         }
     }
