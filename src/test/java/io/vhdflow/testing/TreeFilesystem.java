@@ -4,13 +4,14 @@ import com.github.luben.zstd.ZstdInputStream;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.FileType;
+import io.vhdflow.disk.container.ByteArraySource;
+import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.Filesystem;
-import io.vhdflow.disk.fs.PathResolver;
+import io.vhdflow.disk.fs.NodeFilesystem;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 import java.io.BufferedInputStream;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -22,11 +23,11 @@ import java.util.TreeMap;
 
 /**
  * Test-only {@link Filesystem} over a small tar tree held in memory (the Linux fixtures are a few
- * hundred files). Honours what tar records: types, modes, owners, symbolic links (resolved by the
- * shared {@link PathResolver}, so the same rules as the real filesystems), hard links. Directories
+ * hundred files). Honours what tar records: types, modes, owners, symbolic links (resolved by
+ * {@link NodeFilesystem}, so by the same rules as the real filesystems), hard links. Directories
  * that appear only as parents of entries are implied with mode 0755, owner 0.
  */
-public final class TreeFilesystem implements Filesystem {
+public final class TreeFilesystem extends NodeFilesystem<TreeFilesystem.Node> {
 
     /** One file of the tree. */
     static final class Node {
@@ -48,32 +49,11 @@ public final class TreeFilesystem implements Filesystem {
     }
 
     private final Node root;
-    private final PathResolver<Node> resolver;
     private long nextInode = 2;
 
     private TreeFilesystem() {
+        super(PathSyntax.POSIX);
         root = new Node(FileType.DIRECTORY, 0040755, nextInode++);
-        resolver = new PathResolver<>(new PathResolver.Nodes<>() {
-            @Override
-            public Node root() {
-                return root;
-            }
-
-            @Override
-            public Optional<Node> child(Node dir, String name) {
-                return Optional.ofNullable(dir.children.get(name));
-            }
-
-            @Override
-            public FileType typeOf(Node node) {
-                return node.type;
-            }
-
-            @Override
-            public String linkTarget(Node link) {
-                return link.target;
-            }
-        }, false);
     }
 
     /** Loads a {@code .tar.zst} test resource, e.g. {@code /fixtures/linux/generalized.tar.zst}. */
@@ -208,16 +188,29 @@ public final class TreeFilesystem implements Filesystem {
     }
 
     @Override
-    public FileAttributes attributes(String path) throws IOException {
-        return attrs(resolver.resolve(path, true));
+    protected Node root() {
+        return root;
     }
 
     @Override
-    public FileAttributes linkAttributes(String path) throws IOException {
-        return attrs(resolver.resolve(path, false));
+    protected Optional<Node> child(Node dir, String name) {
+        return Optional.ofNullable(dir.children.get(name));
     }
 
-    private static FileAttributes attrs(Node n) {
+    @Override
+    protected FileType typeOf(Node node) {
+        return node.type;
+    }
+
+    @Override
+    protected List<DirEntry> entries(Node dir) {
+        List<DirEntry> out = new ArrayList<>();
+        dir.children.forEach((name, c) -> out.add(new DirEntry(name, c.type, c.inode)));
+        return out;
+    }
+
+    @Override
+    protected FileAttributes attributesOf(Node n) {
         long size = switch (n.type) {
             case REGULAR -> n.data.length;
             case SYMLINK -> n.target.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
@@ -229,31 +222,12 @@ public final class TreeFilesystem implements Filesystem {
     }
 
     @Override
-    public List<DirEntry> list(String path) throws IOException {
-        Node n = resolver.resolve(path, true);
-        if (n.type != FileType.DIRECTORY) {
-            throw new java.nio.file.NotDirectoryException(path);
-        }
-        List<DirEntry> out = new ArrayList<>();
-        n.children.forEach((name, c) -> out.add(new DirEntry(name, c.type, c.inode)));
-        return out;
+    protected String linkTarget(Node link) {
+        return link.target;
     }
 
     @Override
-    public InputStream newInputStream(String path) throws IOException {
-        Node n = resolver.resolve(path, true);
-        if (n.type == FileType.DIRECTORY) {
-            throw new IOException(path + " is a directory");
-        }
-        return new ByteArrayInputStream(n.data);
-    }
-
-    @Override
-    public String readSymbolicLink(String path) throws IOException {
-        Node n = resolver.resolve(path, false);
-        if (n.type != FileType.SYMLINK) {
-            throw new java.nio.file.NotLinkException(path);
-        }
-        return n.target;
+    protected ByteSource content(Node file, String path) {
+        return new ByteArraySource(file.data, "tree:" + path);
     }
 }

@@ -21,6 +21,21 @@ public abstract class PositionalInputStream extends InputStream {
     private final long size;
     private long pos;
 
+    /** A stream over the whole of {@code source}. */
+    public static PositionalInputStream of(io.vhdflow.disk.container.ByteSource source) {
+        return new PositionalInputStream(source.size()) {
+            @Override
+            protected int readAt(long pos, byte[] b, int off, int len) throws IOException {
+                int n = source.read(pos, java.nio.ByteBuffer.wrap(b, off, len));
+                if (n <= 0) {
+                    throw new io.vhdflow.disk.DiskException(io.vhdflow.disk.ErrorKind.TRUNCATED, source.describe(), pos,
+                            "content ends at byte " + pos + " before its stated size " + source.size());
+                }
+                return n;
+            }
+        };
+    }
+
     /** @param size the file's length in bytes; reads at or past it return -1 */
     protected PositionalInputStream(long size) {
         this.size = size;

@@ -49,7 +49,7 @@ final class CloudInitInstanceCheck implements LinuxCheck {
         if (inst.isPresent()) {
             String line = ctx.at("/var/lib/cloud/instance") + " exists";
             if (inst.get().isSymbolicLink()) {
-                line += " (symbolic link to " + ctx.fs().readSymbolicLink("/var/lib/cloud/instance") + ")";
+                line += " (symbolic link to " + ctx.fs().readlink("/var/lib/cloud/instance") + ")";
             }
             failing.add(line);
         }

@@ -37,7 +37,7 @@ final class FileReads {
     /** Attributes of the path itself (a dangling symbolic link still counts), empty when absent. */
     static Optional<FileAttributes> lstat(Filesystem fs, String path) throws IOException {
         try {
-            return Optional.of(fs.linkAttributes(path));
+            return Optional.of(fs.lstat(path));
         } catch (NoSuchFileException | NotDirectoryException e) {
             return Optional.empty();
         }

@@ -52,7 +52,7 @@ final class MachineIdCheck implements LinuxCheck {
                 continue;
             }
             if (a.get().isSymbolicLink()) {
-                ok.add(ctx.at(p) + " is a link to " + ctx.fs().readSymbolicLink(p));
+                ok.add(ctx.at(p) + " is a link to " + ctx.fs().readlink(p));
                 continue;
             }
             if (!a.get().isRegularFile()) {

@@ -70,7 +70,7 @@ final class NetworkLeftoversCheck implements LinuxCheck {
         if (resolv.isEmpty()) {
             ok.add(ctx.at("/etc/resolv.conf") + " absent");
         } else if (resolv.get().isSymbolicLink()) {
-            ok.add(ctx.at("/etc/resolv.conf") + " is a link to " + ctx.fs().readSymbolicLink("/etc/resolv.conf")
+            ok.add(ctx.at("/etc/resolv.conf") + " is a link to " + ctx.fs().readlink("/etc/resolv.conf")
                     + " (generated at boot)");
         } else if (ctx.os().isUbuntuAtLeast(18)) {
             ok.add(ctx.at("/etc/resolv.conf") + " kept: Ubuntu ≥ 18.04, the agent leaves it by design");

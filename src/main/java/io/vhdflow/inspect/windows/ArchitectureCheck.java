@@ -47,7 +47,7 @@ public final class ArchitectureCheck extends WindowsCheck {
         Optional<String> fromPe = Optional.empty();
         if (w.filesystem().isRegularFile(CMD)) {
             try {
-                fromPe = PeMachine.architecture(w.filesystem().openFile(CMD));
+                fromPe = PeMachine.architecture(w.filesystem().open(CMD));
                 evidence.add(w.where(CMD) + " PE machine type: " + fromPe.orElse("other"));
             } catch (IOException e) {
                 evidence.add(w.where(CMD) + " unreadable: " + e.getMessage());

@@ -50,11 +50,11 @@ public record WindowsSystem(String location, Filesystem filesystem, Optional<Hiv
                 problems.add(location + ":" + path + " is missing");
                 return Optional.empty();
             }
-            ByteSource data = fs.openFile(path);
+            ByteSource data = fs.open(path);
             List<ByteSource> logs = new ArrayList<>();
             for (String log : List.of(".LOG1", ".LOG2")) {
-                if (fs.isRegularFile(path + log) && fs.attributes(path + log).size() > 0) {
-                    logs.add(fs.openFile(path + log));
+                if (fs.isRegularFile(path + log) && fs.stat(path + log).size() > 0) {
+                    logs.add(fs.open(path + log));
                 }
             }
             return Optional.of(Hive.open(data, logs));

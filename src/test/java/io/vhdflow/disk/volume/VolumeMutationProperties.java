@@ -137,7 +137,7 @@ public class VolumeMutationProperties {
             }
             String p = (dir.equals("/") ? "/" : dir + "/") + e.name();
             try {
-                fs.attributes(p);
+                fs.stat(p);
                 if (e.type() == FileType.DIRECTORY) {
                     walk(fs, p, depth + 1, budget);
                 } else {

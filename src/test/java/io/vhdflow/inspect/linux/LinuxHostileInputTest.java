@@ -147,15 +147,15 @@ class LinuxHostileInputTest {
         }
 
         @Override
-        public FileAttributes attributes(String path) throws IOException {
+        public FileAttributes stat(String path) throws IOException {
             check(path);
-            return inner.attributes(path);
+            return inner.stat(path);
         }
 
         @Override
-        public FileAttributes linkAttributes(String path) throws IOException {
+        public FileAttributes lstat(String path) throws IOException {
             check(path);
-            return inner.linkAttributes(path);
+            return inner.lstat(path);
         }
 
         @Override
@@ -171,9 +171,15 @@ class LinuxHostileInputTest {
         }
 
         @Override
-        public String readSymbolicLink(String path) throws IOException {
+        public io.vhdflow.disk.container.ByteSource open(String path) throws IOException {
             check(path);
-            return inner.readSymbolicLink(path);
+            return inner.open(path);
+        }
+
+        @Override
+        public String readlink(String path) throws IOException {
+            check(path);
+            return inner.readlink(path);
         }
     }
 

@@ -58,19 +58,45 @@ class LinuxReadBudgetTest {
         }
 
         @Override
-        public FileAttributes attributes(String path) throws IOException {
-            return inner.attributes(path);
+        public FileAttributes stat(String path) throws IOException {
+            return inner.stat(path);
         }
 
         @Override
-        public FileAttributes linkAttributes(String path) throws IOException {
-            return inner.linkAttributes(path);
+        public FileAttributes lstat(String path) throws IOException {
+            return inner.lstat(path);
         }
 
         @Override
         public List<DirEntry> list(String path) throws IOException {
             listings.incrementAndGet();
             return inner.list(path);
+        }
+
+        @Override
+        public io.vhdflow.disk.container.ByteSource open(String path) throws IOException {
+            opened.incrementAndGet();
+            io.vhdflow.disk.container.ByteSource in = inner.open(path);
+            return new io.vhdflow.disk.container.ByteSource() {
+                @Override
+                public long size() {
+                    return in.size();
+                }
+
+                @Override
+                public int read(long offset, java.nio.ByteBuffer dst) throws IOException {
+                    int n = in.read(offset, dst);
+                    if (n > 0) {
+                        bytes.addAndGet(n);
+                    }
+                    return n;
+                }
+
+                @Override
+                public String describe() {
+                    return in.describe();
+                }
+            };
         }
 
         @Override
@@ -98,8 +124,8 @@ class LinuxReadBudgetTest {
         }
 
         @Override
-        public String readSymbolicLink(String path) throws IOException {
-            return inner.readSymbolicLink(path);
+        public String readlink(String path) throws IOException {
+            return inner.readlink(path);
         }
     }
 }

@@ -7,17 +7,12 @@ import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.FileType;
-import io.vhdflow.disk.fs.Filesystem;
-import io.vhdflow.disk.fs.PathResolver;
+import io.vhdflow.disk.container.ByteArraySource;
+import io.vhdflow.disk.fs.NodeFilesystem;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
-import java.nio.file.NotDirectoryException;
-import java.nio.file.NotLinkException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -39,7 +34,7 @@ import java.util.Optional;
  * <p>Metadata (blocks and inodes) is cached in bounded LRU caches; file content is streamed.
  * Instances are safe for concurrent use.
  */
-public final class Ext4Filesystem implements Filesystem {
+public final class Ext4Filesystem extends NodeFilesystem<Inode> {
     static final long ROOT_INODE = 2;
     /** Longest symbolic link target accepted (the kernel's PATH_MAX). */
     static final int MAX_SYMLINK = 4096;
@@ -66,9 +61,9 @@ public final class Ext4Filesystem implements Filesystem {
     private final BoundedCache<Long, Inode> inodes = new BoundedCache<>(INODE_CACHE);
     private final BoundedCache<Long, GroupDescriptor> groups = new BoundedCache<>(INODE_CACHE);
     private final Map<String, Finding> findings = new LinkedHashMap<>();
-    private final PathResolver<Inode> resolver;
 
     private Ext4Filesystem(ByteSource source, Superblock sb) {
+        super(PathSyntax.POSIX);
         this.source = source;
         this.sb = sb;
         this.csumSeed = sb.csumSeed();
@@ -76,27 +71,6 @@ public final class Ext4Filesystem implements Filesystem {
         for (Finding f : sb.findings()) {
             addFinding(f);
         }
-        this.resolver = new PathResolver<>(new PathResolver.Nodes<>() {
-            @Override
-            public Inode root() throws IOException {
-                return inode(ROOT_INODE);
-            }
-
-            @Override
-            public Optional<Inode> child(Inode dir, String name) throws IOException {
-                return lookup(dir, name);
-            }
-
-            @Override
-            public FileType typeOf(Inode node) {
-                return node.type();
-            }
-
-            @Override
-            public String linkTarget(Inode link) throws IOException {
-                return symlinkTarget(link);
-            }
-        }, false);
     }
 
     /**
@@ -158,22 +132,25 @@ public final class Ext4Filesystem implements Filesystem {
         }
     }
 
+    // ------------------------------------------------------------------ node API
+
     @Override
-    public FileAttributes attributes(String path) throws IOException {
-        return toAttributes(resolver.resolve(path, true));
+    protected Inode root() throws IOException {
+        return inode(ROOT_INODE);
     }
 
     @Override
-    public FileAttributes linkAttributes(String path) throws IOException {
-        return toAttributes(resolver.resolve(path, false));
+    protected Optional<Inode> child(Inode dir, String name) throws IOException {
+        return lookup(dir, name);
     }
 
     @Override
-    public List<DirEntry> list(String path) throws IOException {
-        Inode dir = resolver.resolve(path, true);
-        if (dir.type() != FileType.DIRECTORY) {
-            throw new NotDirectoryException(path);
-        }
+    protected FileType typeOf(Inode node) {
+        return node.type();
+    }
+
+    @Override
+    protected List<DirEntry> entries(Inode dir) throws IOException {
         List<DirEntry> out = new ArrayList<>();
         visitDirectory(dir, (name, ino, type) -> {
             FileType t = sb.hasFiletype() ? type : inode(ino).type();
@@ -184,34 +161,30 @@ public final class Ext4Filesystem implements Filesystem {
     }
 
     @Override
-    public InputStream newInputStream(String path) throws IOException {
-        Inode inode = resolver.resolve(path, true);
-        if (inode.type() != FileType.REGULAR) {
-            throw new FileSystemException(path, null, "not a regular file (" + inode.type() + ")");
-        }
-        return contentStream(inode);
+    protected FileAttributes attributesOf(Inode i) {
+        return new FileAttributes(i.type(), i.size, i.mode, i.uid, i.gid, i.mtime(), i.atime(), i.ctime(),
+                i.crtime(), i.number, i.links);
     }
 
     @Override
-    public String readSymbolicLink(String path) throws IOException {
-        Inode inode = resolver.resolve(path, false);
-        if (inode.type() != FileType.SYMLINK) {
-            throw new NotLinkException(path);
+    protected String linkTarget(Inode link) throws IOException {
+        return symlinkTarget(link);
+    }
+
+    @Override
+    protected ByteSource content(Inode inode, String path) throws IOException {
+        if (inode.hasFlag(Inode.FLAG_INLINE_DATA)) {
+            return new ByteArraySource(InlineData.content(inode), "ext4:" + path);
         }
-        return symlinkTarget(inode);
+        return new Ext4FileSource(this, inode, blockMap(inode), path);
     }
 
     /** The inode number {@code path} resolves to (following a final symbolic link). */
     public long inodeNumber(String path) throws IOException {
-        return resolver.resolve(path, true).number;
+        return resolve(path, true).number;
     }
 
     // ------------------------------------------------------------------ inodes
-
-    private FileAttributes toAttributes(Inode i) {
-        return new FileAttributes(i.type(), i.size, i.mode, i.uid, i.gid, i.mtime(), i.atime(), i.ctime(),
-                i.crtime(), i.number, i.links);
-    }
 
     /** Reads inode {@code number} (1-based) through its group descriptor's inode table. */
     Inode inode(long number) throws IOException {
@@ -356,13 +329,6 @@ public final class Ext4Filesystem implements Filesystem {
         return map;
     }
 
-    private InputStream contentStream(Inode inode) throws IOException {
-        if (inode.hasFlag(Inode.FLAG_INLINE_DATA)) {
-            return new ByteArrayInputStream(InlineData.content(inode));
-        }
-        return new Ext4InputStream(this, inode, blockMap(inode));
-    }
-
     /** Whether a symlink keeps its target in i_block (a "fast" symlink). */
     private boolean isFastSymlink(Inode link) {
         if (link.hasFlag(Inode.FLAG_EXTENTS) || link.hasFlag(Inode.FLAG_INLINE_DATA) || link.size >= Inode.I_BLOCK_SIZE) {
@@ -382,9 +348,8 @@ public final class Ext4Filesystem implements Filesystem {
             target = new byte[(int) link.size];
             System.arraycopy(link.raw, Inode.I_BLOCK, target, 0, target.length);
         } else {
-            try (InputStream in = contentStream(link)) {
-                target = in.readNBytes((int) link.size);
-            }
+            target = content(link, "inode " + link.number).readBytes(0, (int) link.size,
+                    Inode.structure(link.number) + " symbolic link target");
         }
         int n = 0;
         while (n < target.length && target[n] != 0) {

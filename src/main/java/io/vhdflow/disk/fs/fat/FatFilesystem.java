@@ -7,8 +7,7 @@ import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.FileType;
-import io.vhdflow.disk.fs.Filesystem;
-import io.vhdflow.disk.fs.PathResolver;
+import io.vhdflow.disk.fs.NodeFilesystem;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +32,7 @@ import java.util.Set;
  * at 65536 entries (the FAT limit) and checked for loops, a file chain is followed only as far as
  * its size needs and must not revisit a cluster. Thread-safe.
  */
-public final class FatFilesystem implements Filesystem {
+public final class FatFilesystem extends NodeFilesystem<FatDirectoryEntry> {
     /** FAT directories hold at most 65536 entries of 32 bytes. */
     static final int MAX_DIR_BYTES = 65536 * 32;
     private static final int MAX_CACHED_DIRS = 128;
@@ -46,12 +45,12 @@ public final class FatFilesystem implements Filesystem {
     private final long base;
     private final Optional<String> label;
     private final List<Finding> findings;
-    private final PathResolver<FatDirectoryEntry> resolver;
     private final FatDirectoryEntry root;
     private final Map<Long, List<FatDirectoryEntry>> dirCache = new LinkedHashMap<>(32, 0.75f, true);
     private int cachedEntries;
 
     private FatFilesystem(ByteSource volume, FatBootSector boot, long base) throws IOException {
+        super(PathSyntax.WINDOWS);
         this.volume = volume;
         this.boot = boot;
         this.base = base;
@@ -68,7 +67,6 @@ public final class FatFilesystem implements Filesystem {
         cache(root.firstCluster(), rootDir.entries());
         this.label = rootDir.volumeLabel().or(boot::label);
         this.findings = List.copyOf(f);
-        this.resolver = new PathResolver<>(new Nodes(), true);
     }
 
     /** True when {@code volume} starts with a valid FAT boot sector. */
@@ -170,47 +168,53 @@ public final class FatFilesystem implements Filesystem {
         return boot.clusterSize();
     }
 
-    @Override
-    public FileAttributes attributes(String path) throws IOException {
-        return toAttributes(resolver.resolve(path, true));
-    }
+    // ------------------------------------------------------------------ node API
 
     @Override
-    public FileAttributes linkAttributes(String path) throws IOException {
-        return attributes(path); // FAT has no symbolic links
+    protected FatDirectoryEntry root() {
+        return root;
     }
 
+    /** FAT names compare case-insensitively, long or 8.3 alike ({@link FatDirectoryEntry#matches}). */
     @Override
-    public List<DirEntry> list(String path) throws IOException {
-        FatDirectoryEntry dir = resolver.resolve(path, true);
-        if (!dir.isDirectory()) {
-            throw new java.nio.file.NotDirectoryException(path);
+    protected Optional<FatDirectoryEntry> child(FatDirectoryEntry dir, String name) throws IOException {
+        for (FatDirectoryEntry e : entries(dir, dir.name())) {
+            if (e.matches(name)) {
+                return Optional.of(e);
+            }
         }
+        return Optional.empty();
+    }
+
+    @Override
+    protected FileType typeOf(FatDirectoryEntry node) {
+        return node.isDirectory() ? FileType.DIRECTORY : FileType.REGULAR;
+    }
+
+    @Override
+    protected List<DirEntry> entries(FatDirectoryEntry dir) throws IOException {
         List<DirEntry> out = new ArrayList<>();
-        for (FatDirectoryEntry e : entries(dir, path)) {
-            out.add(new DirEntry(e.name(), e.isDirectory() ? FileType.DIRECTORY : FileType.REGULAR, e.firstCluster()));
+        for (FatDirectoryEntry e : entries(dir, dir.name())) {
+            out.add(new DirEntry(e.name(), typeOf(e), e.firstCluster()));
         }
         return out;
     }
 
     @Override
-    public InputStream newInputStream(String path) throws IOException {
-        FatDirectoryEntry f = resolver.resolve(path, true);
-        if (f.isDirectory()) {
-            throw new FileSystemException(path, null, "is a directory");
-        }
-        return new ChainInputStream(f, path);
+    protected FileAttributes attributesOf(FatDirectoryEntry e) {
+        return new FileAttributes(typeOf(e), e.size(), 0, 0, 0,
+                e.modified(), e.accessed(), Optional.empty(), e.created(), e.firstCluster(), 1);
+    }
+
+    /** FAT has no symbolic links: {@link #typeOf} never says SYMLINK, so this is never reached by a walk. */
+    @Override
+    protected String linkTarget(FatDirectoryEntry link) throws IOException {
+        throw new NotLinkException(link.name(), null, "FAT has no symbolic links");
     }
 
     @Override
-    public String readSymbolicLink(String path) throws IOException {
-        resolver.resolve(path, false);
-        throw new NotLinkException(path, null, "FAT has no symbolic links");
-    }
-
-    private FileAttributes toAttributes(FatDirectoryEntry e) {
-        return new FileAttributes(e.isDirectory() ? FileType.DIRECTORY : FileType.REGULAR, e.size(), 0, 0, 0,
-                e.modified(), e.accessed(), Optional.empty(), e.created(), e.firstCluster(), 1);
+    protected ByteSource content(FatDirectoryEntry file, String path) throws IOException {
+        return new ChainSource(file, path);
     }
 
     private List<FatDirectoryEntry> entries(FatDirectoryEntry dir, String path) throws IOException {
@@ -298,103 +302,106 @@ public final class FatFilesystem implements Filesystem {
         return FatDirectoryEntry.parse(b, offsets);
     }
 
-    /** Path resolution over directory entries. */
-    private final class Nodes implements PathResolver.Nodes<FatDirectoryEntry> {
-        @Override
-        public FatDirectoryEntry root() {
-            return root;
-        }
-
-        @Override
-        public Optional<FatDirectoryEntry> child(FatDirectoryEntry dir, String name) throws IOException {
-            for (FatDirectoryEntry e : entries(dir, dir.name())) {
-                if (e.matches(name)) {
-                    return Optional.of(e);
-                }
-            }
-            return Optional.empty();
-        }
-
-        @Override
-        public FileType typeOf(FatDirectoryEntry node) {
-            return node.isDirectory() ? FileType.DIRECTORY : FileType.REGULAR;
-        }
-
-        @Override
-        public String linkTarget(FatDirectoryEntry link) throws IOException {
-            throw new NotLinkException(link.name());
-        }
-    }
-
     /**
-     * A file's content, following its cluster chain lazily. The chain is followed only for as many
-     * clusters as the size needs; ending early, leaving the volume or revisiting a cluster is a
-     * {@link DiskException}.
-     *
-     * <p>Not a {@link io.vhdflow.disk.fs.PositionalInputStream}: each read follows the chain one
-     * cluster on from the last, and {@code skip} is InputStream's read-and-discard, so skipping
-     * still walks (and checks) the chain.
+     * A file's content through its cluster chain. The chain is followed lazily, only as far as a
+     * read needs, and remembered as runs of consecutive clusters (one per fragment), so a read at any
+     * position maps to the disk without walking the chain again. Ending early, leaving the volume or
+     * revisiting a cluster is a {@link DiskException}.
      */
-    private final class ChainInputStream extends InputStream {
+    private final class ChainSource implements ByteSource {
+        /** More fragments than this in one file is treated as hostile, not allocated. */
+        private static final int MAX_RUNS = 1 << 20;
         private final FatDirectoryEntry file;
         private final String path;
         // Clusters already visited; a BitSet stays small because cluster numbers are bounded by the volume.
         private final java.util.BitSet seen = new java.util.BitSet();
-        private long pos;
-        private long cluster;
+        /** Fragments found so far: first cluster of each, and the file's cluster index it starts at. */
+        private final List<long[]> runs = new ArrayList<>();
+        private long clustersKnown;
+        private long lastCluster;
 
-        ChainInputStream(FatDirectoryEntry file, String path) throws DiskException {
+        ChainSource(FatDirectoryEntry file, String path) throws DiskException {
             this.file = file;
             this.path = path;
-            this.cluster = file.firstCluster();
-            if (file.size() > 0 && !fat.validCluster(cluster)) {
-                throw new DiskException(ErrorKind.CORRUPT, "FAT file " + path, base + file.entryOffset(), "first cluster " + cluster
-                        + " outside the volume's clusters 2.." + (boot.clusterCount() + 1) + " for a file of " + file.size() + " bytes");
-            }
+            long first = file.firstCluster();
             if (file.size() > 0) {
-                seen.set((int) cluster);
+                if (!fat.validCluster(first)) {
+                    throw new DiskException(ErrorKind.CORRUPT, "FAT file " + path, base + file.entryOffset(),
+                            "first cluster " + first + " outside the volume's clusters 2.." + (boot.clusterCount() + 1)
+                                    + " for a file of " + file.size() + " bytes");
+                }
+                seen.set((int) first);
+                runs.add(new long[] {0, first});
+                clustersKnown = 1;
+                lastCluster = first;
             }
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xFF;
+        public long size() {
+            return file.size();
         }
 
         @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            java.util.Objects.checkFromIndexSize(off, len, b.length);
-            if (pos >= file.size()) {
-                return -1;
-            }
-            if (len == 0) {
-                return 0;
+        public String describe() {
+            return "fat:" + path;
+        }
+
+        @Override
+        public synchronized int read(long pos, ByteBuffer dst) throws IOException {
+            int len = ByteSource.readableLength(pos, dst.remaining(), file.size());
+            if (len <= 0) {
+                return len;
             }
             int cs = boot.clusterSize();
-            if (pos > 0 && pos % cs == 0) {
+            long index = pos / cs;
+            while (clustersKnown <= index) {
                 advance();
             }
+            long[] run = runs.get(runFor(index));
+            long cluster = run[1] + (index - run[0]);
             int within = (int) (pos % cs);
-            int n = (int) Math.min(Math.min(len, cs - within), file.size() - pos);
-            readFully(volume, base, boot.clusterOffset(cluster) + within, ByteBuffer.wrap(b, off, n), "FAT file " + path);
-            pos += n;
+            int n = (int) Math.min(len, cs - within);
+            FatFilesystem.readFully(volume, base, boot.clusterOffset(cluster) + within, dst.slice(dst.position(), n), "FAT file " + path);
+            dst.position(dst.position() + n);
             return n;
         }
 
+        /** The run holding the file's cluster {@code index} (runs are in file order). */
+        private int runFor(long index) {
+            int lo = 0;
+            int hi = runs.size() - 1;
+            while (lo < hi) {
+                int mid = (lo + hi + 1) >>> 1;
+                if (runs.get(mid)[0] <= index) {
+                    lo = mid;
+                } else {
+                    hi = mid - 1;
+                }
+            }
+            return lo;
+        }
+
         private void advance() throws IOException {
-            long next = fat.next(cluster, path, base);
+            long next = fat.next(lastCluster, path, base);
             if (next == -1) {
-                throw new DiskException(ErrorKind.CORRUPT, "FAT cluster chain of " + path, base + fat.entryOffset(cluster),
-                        "chain ends after " + seen.cardinality() + " clusters but the file is " + file.size() + " bytes");
+                throw new DiskException(ErrorKind.CORRUPT, "FAT cluster chain of " + path, base + fat.entryOffset(lastCluster),
+                        "chain ends after " + clustersKnown + " clusters but the file is " + file.size() + " bytes");
             }
             if (seen.get((int) next)) {
-                throw new DiskException(ErrorKind.CORRUPT, "FAT cluster chain of " + path, base + fat.entryOffset(cluster),
+                throw new DiskException(ErrorKind.CORRUPT, "FAT cluster chain of " + path, base + fat.entryOffset(lastCluster),
                         "chain loops back to cluster " + next);
             }
             seen.set((int) next);
-            cluster = next;
+            if (next != lastCluster + 1) {
+                if (runs.size() >= MAX_RUNS) {
+                    throw new DiskException(ErrorKind.LIMIT_EXCEEDED, "FAT cluster chain of " + path,
+                            base + fat.entryOffset(lastCluster), "more than " + MAX_RUNS + " fragments");
+                }
+                runs.add(new long[] {clustersKnown, next});
+            }
+            clustersKnown++;
+            lastCluster = next;
         }
     }
 }

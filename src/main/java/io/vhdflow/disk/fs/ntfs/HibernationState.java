@@ -62,7 +62,7 @@ public enum HibernationState {
 
     static HibernationState of(NtfsFilesystem fs) throws IOException {
         try {
-            if (fs.linkAttributes("/hiberfil.sys").type() != FileType.REGULAR) {
+            if (fs.lstat("/hiberfil.sys").type() != FileType.REGULAR) {
                 return UNKNOWN;
             }
         } catch (NoSuchFileException e) {

@@ -7,8 +7,7 @@ import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.FileType;
-import io.vhdflow.disk.fs.Filesystem;
-import io.vhdflow.disk.fs.PathResolver;
+import io.vhdflow.disk.fs.NodeFilesystem;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -42,7 +41,7 @@ import java.util.regex.Pattern;
  * Assumption, since drive letters live in the SYSTEM hive and not on the volume: this volume is
  * {@code C:}, so an absolute target {@code \??\C:\dir} resolves to {@code /dir} here. Targets on
  * other drive letters, volume GUID paths and UNC paths are not followed
- * ({@link NoSuchFileException} saying so). {@link #readSymbolicLink} returns the stored target.
+ * ({@link NoSuchFileException} saying so). {@link #readlink} returns the stored target.
  *
  * <p>{@link FileAttributes#mode()} is 0: NTFS stores Windows ACLs, not POSIX modes. Times come from
  * {@code $STANDARD_INFORMATION}, the inode is the MFT record number and the link count is the
@@ -51,7 +50,7 @@ import java.util.regex.Pattern;
  * <p>Safe for concurrent use: all state is immutable apart from a bounded, synchronized cache of
  * parsed MFT records.
  */
-public final class NtfsFilesystem implements Filesystem {
+public final class NtfsFilesystem extends NodeFilesystem<NtfsFile> {
 
     static final long ROOT = 5;
     private static final int FIRST_USER_RECORD = 16;
@@ -71,7 +70,6 @@ public final class NtfsFilesystem implements Filesystem {
     private final long volumeInfoOffset;
     private final HibernationState hibernation;
     private final List<Finding> findings;
-    private final PathResolver<NtfsFile> resolver;
     private final Map<Long, NtfsFile> cache = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<Long, NtfsFile> e) {
@@ -95,6 +93,7 @@ public final class NtfsFilesystem implements Filesystem {
     }
 
     private NtfsFilesystem(ByteSource src) throws IOException {
+        super(PathSyntax.WINDOWS);
         this.volume = src;
         this.boot = NtfsBootSector.read(src);
         if (boot.volumeSize() > src.size()) {
@@ -146,7 +145,6 @@ public final class NtfsFilesystem implements Filesystem {
         this.volumeFlags = info.filter(a -> a.value().length >= 12).map(a -> Fixups.u16(a.value(), 10)).orElse(0);
         // $VOLUME_INFORMATION: 0x00 8 reserved, 0x08 1 major version, 0x09 1 minor version, 0x0A 2 flags (0x0001 dirty)
         this.volumeInfoOffset = info.map(a -> a.valueOffset() + 10).orElse(-1L);
-        this.resolver = new PathResolver<>(new Nodes(), true);
         if (record(ROOT).type() != FileType.DIRECTORY) {
             throw new DiskException(ErrorKind.CORRUPT, "NTFS MFT record 5", record(ROOT).base().offset(),
                     "the root directory record is not a directory");
@@ -228,22 +226,25 @@ public final class NtfsFilesystem implements Filesystem {
         return findings;
     }
 
+    // ------------------------------------------------------------------------------ node API
+
     @Override
-    public FileAttributes attributes(String path) throws IOException {
-        return attributesOf(resolver.resolve(path, true));
+    protected NtfsFile root() throws IOException {
+        return record(ROOT);
     }
 
     @Override
-    public FileAttributes linkAttributes(String path) throws IOException {
-        return attributesOf(resolver.resolve(path, false));
+    protected Optional<NtfsFile> child(NtfsFile dir, String name) throws IOException {
+        return lookup(dir, name);
     }
 
     @Override
-    public List<DirEntry> list(String path) throws IOException {
-        NtfsFile dir = resolver.resolve(path, true);
-        if (dir.type() != FileType.DIRECTORY) {
-            throw new NotDirectoryException(path);
-        }
+    protected FileType typeOf(NtfsFile node) {
+        return node.type();
+    }
+
+    @Override
+    protected List<DirEntry> entries(NtfsFile dir) throws IOException {
         List<DirEntry> out = new ArrayList<>();
         walk(dir, entry -> {
             FileName k = entry.key().orElseThrow();
@@ -252,47 +253,51 @@ public final class NtfsFilesystem implements Filesystem {
                 return;
             }
             if (out.size() >= MAX_LIST_ENTRIES) {
-                throw new DiskException(ErrorKind.LIMIT_EXCEEDED, indexStructure(dir), -1, "more than " + MAX_LIST_ENTRIES + " entries");
+                throw new DiskException(ErrorKind.LIMIT_EXCEEDED, indexStructure(dir), -1, "more than "
+                        + MAX_LIST_ENTRIES + " entries");
             }
             out.add(new DirEntry(k.name(), entryType(entry), entry.recordNumber()));
         });
         return out;
     }
 
-    @Override
-    public InputStream newInputStream(String path) throws IOException {
-        NtfsFile f = resolver.resolve(path, true);
-        return data(f, path).open();
-    }
-
     /**
-     * The content of the file at {@code path} (following links) as a random-access
-     * {@link ByteSource} read in place, for parsers that seek, such as registry hives. Same
-     * refusals as {@link #newInputStream} (WOF, deduplicated and encrypted files).
+     * The unnamed data stream read in place, for parsers that seek (registry hives). Refuses WOF,
+     * deduplicated and encrypted files.
      */
     @Override
-    public ByteSource openFile(String path) throws IOException {
-        NtfsFile f = resolver.resolve(path, true);
+    protected ByteSource content(NtfsFile f, String path) throws IOException {
         return new StreamByteSource(data(f, path), "ntfs:" + path);
     }
 
     @Override
-    public String readSymbolicLink(String path) throws IOException {
-        NtfsFile f = resolver.resolve(path, false);
+    protected String linkTarget(NtfsFile f) throws IOException {
         if (f.interixTarget().isPresent()) {
             return f.interixTarget().get();
         }
         Optional<ReparsePoint> rp = f.reparsePoint();
         if (rp.isPresent() && rp.get().isLink()) {
-            return rp.get().target().orElseThrow(() -> new DiskException(ErrorKind.CORRUPT, attrStructure(f, AttributeRecord.REPARSE_POINT),
-                    -1, "reparse point has no readable target"));
+            return rp.get().target().orElseThrow(() -> new DiskException(ErrorKind.CORRUPT,
+                    attrStructure(f, AttributeRecord.REPARSE_POINT), -1, "reparse point has no readable target"));
         }
-        throw new NotLinkException(path);
+        throw new NotLinkException("MFT record " + f.number());
+    }
+
+    /** Absolute Windows targets are mapped onto this volume, assumed to be C: (see the class comment). */
+    @Override
+    protected String followedTarget(NtfsFile link) throws IOException {
+        if (link.interixTarget().isPresent()) {
+            return link.interixTarget().get();
+        }
+        ReparsePoint rp = link.reparsePoint().orElseThrow();
+        String t = rp.target().orElseThrow(() -> new DiskException(ErrorKind.CORRUPT,
+                attrStructure(link, AttributeRecord.REPARSE_POINT), -1, "reparse point has no readable target"));
+        return rp.relative() ? t : mapTarget(t, "MFT record " + link.number());
     }
 
     /** The reparse tag of the file at {@code path} (not following a final link), if it is a reparse point. */
     public Optional<Integer> reparseTag(String path) throws IOException {
-        return resolver.resolve(path, false).reparsePoint().map(ReparsePoint::tag);
+        return resolve(path, false).reparsePoint().map(ReparsePoint::tag);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -328,7 +333,8 @@ public final class NtfsFilesystem implements Filesystem {
         return f.stream(AttributeRecord.DATA, "", volume, boot.clusterSize()).orElse(new StreamData.Resident(new byte[0]));
     }
 
-    private FileAttributes attributesOf(NtfsFile f) throws IOException {
+    @Override
+    protected FileAttributes attributesOf(NtfsFile f) throws IOException {
         long size = 0;
         if (f.type() == FileType.REGULAR) {
             Optional<StreamData> d = f.stream(AttributeRecord.DATA, "", volume, boot.clusterSize());
@@ -605,33 +611,5 @@ public final class NtfsFilesystem implements Filesystem {
                     + " names another volume or a network path; not followed");
         }
         return target;
-    }
-
-    private final class Nodes implements PathResolver.Nodes<NtfsFile> {
-        @Override
-        public NtfsFile root() throws IOException {
-            return record(ROOT);
-        }
-
-        @Override
-        public Optional<NtfsFile> child(NtfsFile dir, String name) throws IOException {
-            return lookup(dir, name);
-        }
-
-        @Override
-        public FileType typeOf(NtfsFile node) {
-            return node.type();
-        }
-
-        @Override
-        public String linkTarget(NtfsFile link) throws IOException {
-            if (link.interixTarget().isPresent()) {
-                return link.interixTarget().get();
-            }
-            ReparsePoint rp = link.reparsePoint().orElseThrow();
-            String t = rp.target().orElseThrow(() -> new DiskException(ErrorKind.CORRUPT, 
-                    attrStructure(link, AttributeRecord.REPARSE_POINT), -1, "reparse point has no readable target"));
-            return rp.relative() ? t : mapTarget(t, "MFT record " + link.number());
-        }
     }
 }

@@ -7,8 +7,8 @@ import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.FileType;
-import io.vhdflow.disk.fs.Filesystem;
-import io.vhdflow.disk.fs.PathResolver;
+import io.vhdflow.disk.container.ByteArraySource;
+import io.vhdflow.disk.fs.NodeFilesystem;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,7 +35,7 @@ import java.util.Set;
  * unfinished mkfs or the needs-repair flag are reported through {@link #findings()}; structures
  * too damaged to follow raise {@link DiskException} naming the structure and byte offset.
  */
-public final class XfsFilesystem implements Filesystem {
+public final class XfsFilesystem extends NodeFilesystem<XfsInode> {
     /** Longest symbolic link target XFS allows. */
     static final int MAX_SYMLINK = 1024;
     private static final int SYMLINK_MAGIC = 0x58534C4D; // "XSLM"
@@ -52,7 +52,6 @@ public final class XfsFilesystem implements Filesystem {
     private final ByteSource source;
     private final XfsSuperblock sb;
     private final XfsDirectory directories;
-    private final PathResolver<XfsInode> resolver;
     private final Set<Finding> findings = new LinkedHashSet<>();
     private final Map<Long, XfsInode> inodeCache = lru(INODE_CACHE);
     private final LinkedHashMap<Long, Listing> dirCache = new LinkedHashMap<>(16, 0.75f, true);
@@ -63,10 +62,10 @@ public final class XfsFilesystem implements Filesystem {
     }
 
     private XfsFilesystem(ByteSource source, XfsSuperblock sb) {
+        super(PathSyntax.POSIX);
         this.source = source;
         this.sb = sb;
         this.directories = new XfsDirectory(sb, source, this::report);
-        this.resolver = new PathResolver<>(new Nodes(), false);
     }
 
     private static <K, V> Map<K, V> lru(int max) {
@@ -174,61 +173,9 @@ public final class XfsFilesystem implements Filesystem {
         return sb.blockSize();
     }
 
-    @Override
-    public FileAttributes attributes(String path) throws IOException {
-        return attributesOf(resolver.resolve(path, true));
-    }
-
-    @Override
-    public FileAttributes linkAttributes(String path) throws IOException {
-        return attributesOf(resolver.resolve(path, false));
-    }
-
-    @Override
-    public List<DirEntry> list(String path) throws IOException {
-        XfsInode dir = resolver.resolve(path, true);
-        if (dir.type() != FileType.DIRECTORY) {
-            throw new java.nio.file.NotDirectoryException(path);
-        }
-        List<DirEntry> out = new ArrayList<>();
-        for (XfsDirectory.Entry e : entries(dir)) {
-            FileType t = fromFtype(e.ftype());
-            if (t == FileType.UNKNOWN) {
-                t = inode(e.ino()).type();
-            }
-            out.add(new DirEntry(e.name(), t, e.ino()));
-        }
-        return out;
-    }
-
-    @Override
-    public InputStream newInputStream(String path) throws IOException {
-        XfsInode ino = resolver.resolve(path, true);
-        if (ino.type() != FileType.REGULAR) {
-            throw new FileSystemException(path, null, "not a regular file (" + ino.type() + ")");
-        }
-        if (ino.format == XfsInode.FMT_LOCAL) {
-            // Not created by Linux for regular files, but the bytes would be inline.
-            int n = (int) Math.min(ino.size, ino.forkSize());
-            byte[] data = new byte[n];
-            ino.fork().get(0, data);
-            return new java.io.ByteArrayInputStream(data);
-        }
-        return new XfsFileInputStream(sb, source, new XfsBmap(sb, source, ino, this::report), ino.size);
-    }
-
-    @Override
-    public String readSymbolicLink(String path) throws IOException {
-        XfsInode ino = resolver.resolve(path, false);
-        if (ino.type() != FileType.SYMLINK) {
-            throw new NotLinkException(path);
-        }
-        return symlinkTarget(ino);
-    }
-
     /** The inode number of the file at {@code path}, not following a final link (diagnostics, tests). */
     public long inodeNumber(String path) throws IOException {
-        return resolver.resolve(path, false).ino;
+        return resolve(path, false).ino;
     }
 
     /**
@@ -236,16 +183,11 @@ public final class XfsFilesystem implements Filesystem {
      * {@code leaf} or {@code node}.
      */
     public String directoryLayout(String path) throws IOException {
-        XfsInode dir = resolver.resolve(path, true);
+        XfsInode dir = resolve(path, true);
         if (dir.type() != FileType.DIRECTORY) {
             throw new java.nio.file.NotDirectoryException(path);
         }
         return directories.layout(dir);
-    }
-
-    private FileAttributes attributesOf(XfsInode i) {
-        return new FileAttributes(i.type(), i.size, i.mode, i.uid, i.gid, Optional.of(i.mtime()), Optional.of(i.atime()),
-                Optional.of(i.ctime()), i.crtime(), i.ino, (int) Math.min(Integer.MAX_VALUE, i.nlink));
     }
 
     XfsInode inode(long ino) throws IOException {
@@ -268,7 +210,7 @@ public final class XfsFilesystem implements Filesystem {
         return parsed;
     }
 
-    private List<XfsDirectory.Entry> entries(XfsInode dir) throws IOException {
+    private List<XfsDirectory.Entry> directoryEntries(XfsInode dir) throws IOException {
         Optional<Listing> cached = listing(dir);
         return cached.isPresent() ? cached.get().entries() : directories.entries(dir);
     }
@@ -403,32 +345,68 @@ public final class XfsFilesystem implements Filesystem {
         };
     }
 
-    /** How {@link PathResolver} walks XFS: nodes are parsed inodes. */
-    private final class Nodes implements PathResolver.Nodes<XfsInode> {
-        @Override
-        public XfsInode root() throws IOException {
-            XfsInode root = inode(sb.rootIno());
-            if (root.type() != FileType.DIRECTORY) {
-                throw new DiskException(ErrorKind.CORRUPT, "xfs root inode " + sb.rootIno(), root.offset, "root inode is not a directory");
+    // ------------------------------------------------------------------ node API
+
+    @Override
+    protected XfsInode root() throws IOException {
+        XfsInode root = inode(sb.rootIno());
+        if (root.type() != FileType.DIRECTORY) {
+            throw new DiskException(ErrorKind.CORRUPT, "xfs root inode " + sb.rootIno(), root.offset,
+                    "root inode is not a directory");
+        }
+        return root;
+    }
+
+    @Override
+    protected Optional<XfsInode> child(XfsInode dir, String name) throws IOException {
+        Optional<XfsDirectory.Entry> e = lookup(dir, name);
+        return e.isPresent() ? Optional.of(inode(e.get().ino())) : Optional.empty();
+    }
+
+    @Override
+    protected FileType typeOf(XfsInode node) {
+        return node.type();
+    }
+
+    @Override
+    protected List<DirEntry> entries(XfsInode dir) throws IOException {
+        List<DirEntry> out = new ArrayList<>();
+        for (XfsDirectory.Entry e : directoryEntries(dir)) {
+            FileType t = fromFtype(e.ftype());
+            if (t == FileType.UNKNOWN) {
+                t = inode(e.ino()).type();
             }
-            return root;
+            out.add(new DirEntry(e.name(), t, e.ino()));
         }
+        return out;
+    }
 
-        @Override
-        public Optional<XfsInode> child(XfsInode dir, String name) throws IOException {
-            Optional<XfsDirectory.Entry> e = lookup(dir, name);
-            return e.isPresent() ? Optional.of(inode(e.get().ino())) : Optional.empty();
-        }
+    @Override
+    protected FileAttributes attributesOf(XfsInode i) {
+        return new FileAttributes(i.type(), i.size, i.mode, i.uid, i.gid, Optional.of(i.mtime()), Optional.of(i.atime()),
+                Optional.of(i.ctime()), i.crtime(), i.ino, (int) Math.min(Integer.MAX_VALUE, i.nlink));
+    }
 
-        @Override
-        public FileType typeOf(XfsInode node) {
-            return node.type();
-        }
+    @Override
+    protected String linkTarget(XfsInode link) throws IOException {
+        return symlinkTarget(link);
+    }
 
-        @Override
-        public String linkTarget(XfsInode link) throws IOException {
-            return symlinkTarget(link);
+    @Override
+    protected ByteSource content(XfsInode ino, String path) throws IOException {
+        if (ino.format == XfsInode.FMT_LOCAL) {
+            // Not created by Linux for regular files, but the bytes would be inline.
+            int n = (int) Math.min(ino.size, ino.forkSize());
+            byte[] data = new byte[n];
+            ino.fork().get(0, data);
+            return new ByteArraySource(data, "xfs:" + path);
         }
+        return new XfsFileSource(this, sb, source, ino, path);
+    }
+
+    /** A fresh walk of the file's extent map. */
+    XfsBmap blockMap(XfsInode ino) throws IOException {
+        return new XfsBmap(sb, source, ino, this::report);
     }
 
     /** Nothing to release: the {@link ByteSource} belongs to the caller, who closes it. */

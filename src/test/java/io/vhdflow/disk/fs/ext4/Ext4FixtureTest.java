@@ -83,7 +83,7 @@ class Ext4FixtureTest {
             String p = (dir.equals("/") ? "" : dir) + "/" + e.name();
             if (e.type() == FileType.DIRECTORY) {
                 walk(fs, p);
-            } else if (e.type() == FileType.REGULAR && fs.linkAttributes(p).size() < (1 << 20)) {
+            } else if (e.type() == FileType.REGULAR && fs.lstat(p).size() < (1 << 20)) {
                 fs.readAllBytes(p, 1 << 20);
             }
         }
@@ -110,7 +110,7 @@ class Ext4FixtureTest {
                 String p = (dir.getKey().equals("/") ? "" : dir.getKey()) + "/" + e.name();
                 DirEntry d = ours.get(e.name());
                 assertEquals(e.inode(), d.inode(), p);
-                FileAttributes a = fs.linkAttributes(p);
+                FileAttributes a = fs.lstat(p);
                 assertEquals(e.mode(), a.mode(), p + " mode");
                 assertEquals(FileType.fromPosixMode(e.mode()), d.type(), p + " type from the entry");
                 assertEquals(e.uid(), a.uid(), p + " uid");
@@ -134,7 +134,7 @@ class Ext4FixtureTest {
         for (Map.Entry<String, DebugfsView.Stat> s : stats.entrySet()) {
             String p = s.getKey();
             DebugfsView.Stat st = s.getValue();
-            FileAttributes a = fs.linkAttributes(p);
+            FileAttributes a = fs.lstat(p);
             assertEquals(st.inode(), a.inode(), p);
             assertEquals(st.permissions(), a.permissions(), p + " permissions");
             assertEquals(st.uid(), a.uid(), p + " uid");
@@ -147,7 +147,7 @@ class Ext4FixtureTest {
             assertEquals(expectedTime(st.times().get("ctime")), a.changed(), p + " ctime");
             assertEquals(expectedTime(st.times().get("crtime")), a.created(), p + " crtime");
             if (st.fastLinkDest() != null) {
-                assertEquals(st.fastLinkDest(), fs.readSymbolicLink(p), p + " fast symlink");
+                assertEquals(st.fastLinkDest(), fs.readlink(p), p + " fast symlink");
             }
         }
     }
@@ -170,10 +170,10 @@ class Ext4FixtureTest {
     @ValueSource(strings = {"ext3", "ext4", "ext4-metabg"})
     void timestampsWithNanosecondsAndEpochBits(String name) throws IOException {
         Ext4Filesystem fs = open(name);
-        assertEquals(Optional.of(Instant.parse("1960-05-04T03:02:01.123456789Z")), fs.attributes("/etc/os-release").modified());
-        assertEquals(Optional.of(Instant.parse("2100-01-02T03:04:05.987654321Z")), fs.attributes("/etc/ssh/sshd_config").modified());
-        assertEquals(Optional.of(Instant.parse("2023-11-14T22:13:20.000000001Z")), fs.attributes("/etc/shadow").created());
-        assertEquals(500_000_000, fs.attributes("/etc/shadow").accessed().orElseThrow().getNano());
+        assertEquals(Optional.of(Instant.parse("1960-05-04T03:02:01.123456789Z")), fs.stat("/etc/os-release").modified());
+        assertEquals(Optional.of(Instant.parse("2100-01-02T03:04:05.987654321Z")), fs.stat("/etc/ssh/sshd_config").modified());
+        assertEquals(Optional.of(Instant.parse("2023-11-14T22:13:20.000000001Z")), fs.stat("/etc/shadow").created());
+        assertEquals(500_000_000, fs.stat("/etc/shadow").accessed().orElseThrow().getNano());
     }
 
     @ParameterizedTest
@@ -203,7 +203,7 @@ class Ext4FixtureTest {
     void hugeSparseFile(String name) throws IOException {
         Ext4Filesystem fs = open(name);
         long size = 5L << 30;
-        assertEquals(size, fs.attributes("/huge.bin").size());
+        assertEquals(size, fs.stat("/huge.bin").size());
         try (InputStream in = fs.newInputStream("/huge.bin")) {
             assertArrayEquals("head-of-huge".getBytes(StandardCharsets.US_ASCII), in.readNBytes(12));
             assertEquals(size / 2 - 12, in.skip(size / 2 - 12));
@@ -222,18 +222,18 @@ class Ext4FixtureTest {
     @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-32", "ext4-metabg"})
     void symlinksResolveInsideTheImage(String name) throws IOException {
         Ext4Filesystem fs = open(name);
-        assertEquals("../etc/os-release", fs.readSymbolicLink("/short-link"));
+        assertEquals("../etc/os-release", fs.readlink("/short-link"));
         assertEquals("/a/b/c/d/e/../../../../../a/b/c/d/e/../../../../../a/b/c/d/e/../e/./deep.txt",
-                fs.readSymbolicLink("/long-link"));
+                fs.readlink("/long-link"));
         assertEquals("deep\n", fs.readString("/long-link", 100));
         assertTrue(fs.readString("/short-link", 100).startsWith("NAME=\"Fixture Linux\""));
-        assertTrue(fs.linkAttributes("/long-link").isSymbolicLink());
-        assertTrue(fs.attributes("/long-link").isRegularFile());
-        assertEquals(125, fs.readSymbolicLink("/long-link-dangling").length());
-        assertThrows(NoSuchFileException.class, () -> fs.attributes("/long-link-dangling"));
-        assertThrows(FileSystemLoopException.class, () -> fs.attributes("/loop-a"));
+        assertTrue(fs.lstat("/long-link").isSymbolicLink());
+        assertTrue(fs.stat("/long-link").isRegularFile());
+        assertEquals(125, fs.readlink("/long-link-dangling").length());
+        assertThrows(NoSuchFileException.class, () -> fs.stat("/long-link-dangling"));
+        assertThrows(FileSystemLoopException.class, () -> fs.stat("/loop-a"));
         assertThrows(NotDirectoryException.class, () -> fs.list("/etc/os-release"));
-        assertThrows(NoSuchFileException.class, () -> fs.attributes("/etc/nope"));
+        assertThrows(NoSuchFileException.class, () -> fs.stat("/etc/nope"));
         assertFalse(fs.exists("/etc/nope/deeper"));
         assertTrue(fs.isDirectory("/a/b/c/d/e"));
         assertEquals("deep\n", fs.readString("/a/b/../b/c/d/e/deep.txt", 100));
@@ -243,15 +243,15 @@ class Ext4FixtureTest {
     @ValueSource(strings = {"ext2", "ext3", "ext4", "ext4-32", "ext4-metabg"})
     void specialFilesAndOwners(String name) throws IOException {
         Ext4Filesystem fs = open(name);
-        assertEquals(FileType.FIFO, fs.attributes("/fifo").type());
-        assertEquals(FileType.CHARACTER_DEVICE, fs.attributes("/null").type());
-        assertEquals(FileType.BLOCK_DEVICE, fs.attributes("/loopdev").type());
-        assertEquals(04755, fs.attributes("/setuid-prog").permissions());
-        assertEquals(01777, fs.attributes("/tmp").permissions());
-        assertEquals(100000, fs.attributes("/owned-high").uid());
-        assertEquals(200000, fs.attributes("/owned-high").gid());
-        assertEquals(1000, fs.attributes("/home/alice/.ssh/authorized_keys").uid());
-        assertEquals(0600, fs.attributes("/home/alice/.ssh/authorized_keys").permissions());
+        assertEquals(FileType.FIFO, fs.stat("/fifo").type());
+        assertEquals(FileType.CHARACTER_DEVICE, fs.stat("/null").type());
+        assertEquals(FileType.BLOCK_DEVICE, fs.stat("/loopdev").type());
+        assertEquals(04755, fs.stat("/setuid-prog").permissions());
+        assertEquals(01777, fs.stat("/tmp").permissions());
+        assertEquals(100000, fs.stat("/owned-high").uid());
+        assertEquals(200000, fs.stat("/owned-high").gid());
+        assertEquals(1000, fs.stat("/home/alice/.ssh/authorized_keys").uid());
+        assertEquals(0600, fs.stat("/home/alice/.ssh/authorized_keys").permissions());
         assertEquals(0, fs.readAllBytes("/empty", 10).length);
     }
 

@@ -142,7 +142,7 @@ class Ext4HostileTest {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
         Inode shadow = clean.inode(clean.inodeNumber("/etc/shadow"));
         Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patch(shadow.offset + 0x02, (byte) 42));
-        assertEquals(42, fs.attributes("/etc/shadow").uid());
+        assertEquals(42, fs.stat("/etc/shadow").uid());
         assertEquals(List.of("ext4.checksum-mismatch"), fs.findings().stream().map(Finding::code).toList());
         assertEquals(shadow.offset, fs.findings().get(0).offset());
     }
@@ -224,7 +224,7 @@ class Ext4HostileTest {
         DiskException e = assertThrows(DiskException.class, () -> fs.list("/etc"));
         assertEquals(at + 24, e.offset());
         assertTrue(e.structure().startsWith("ext4 directory inode " + etc.number), e.structure());
-        assertThrows(DiskException.class, () -> fs.attributes("/etc/shadow"));
+        assertThrows(DiskException.class, () -> fs.stat("/etc/shadow"));
     }
 
     @Test
@@ -250,16 +250,16 @@ class Ext4HostileTest {
         DiskException d = assertThrows(DiskException.class, () -> bigDir.list("/etc"));
         assertEquals(etc.offset + 0x04, d.offset());
         Ext4Filesystem neg = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(osr.offset + 0x6C, 0x80000000L, 4));
-        DiskException n = assertThrows(DiskException.class, () -> neg.attributes("/etc/os-release"));
+        DiskException n = assertThrows(DiskException.class, () -> neg.stat("/etc/os-release"));
         assertEquals(osr.offset + 0x6C, n.offset());
     }
 
     @Test
     void longSymlinkSizeIsCapped() throws IOException {
         Ext4Filesystem clean = Ext4Filesystem.open(ext4);
-        Inode link = clean.inode(clean.linkAttributes("/long-link").inode());
+        Inode link = clean.inode(clean.lstat("/long-link").inode());
         Ext4Filesystem fs = Ext4Filesystem.open(new PatchedByteSource(ext4).patchLE(link.offset + 0x04, 1 << 20, 4));
-        DiskException e = assertThrows(DiskException.class, () -> fs.readSymbolicLink("/long-link"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.readlink("/long-link"));
         assertEquals(link.offset + 0x04, e.offset());
     }
 

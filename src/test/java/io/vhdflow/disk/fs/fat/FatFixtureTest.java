@@ -105,7 +105,7 @@ class FatFixtureTest {
         try (FileByteSource src = open(name); FatFilesystem fs = FatFilesystem.open(src)) {
             for (String line : lines) {
                 String[] p = line.split(" ", 3);
-                FileAttributes a = fs.attributes(p[2]);
+                FileAttributes a = fs.stat(p[2]);
                 assertTrue(a.isRegularFile());
                 assertEquals(Long.parseLong(p[1]), a.size(), p[2]);
                 MessageDigest md = MessageDigest.getInstance("SHA-256");
@@ -146,14 +146,14 @@ class FatFixtureTest {
     @ValueSource(strings = {"fat12", "fat32"})
     void errorsAreTyped(String name) throws Exception {
         try (FileByteSource src = open(name); FatFilesystem fs = FatFilesystem.open(src)) {
-            assertThrows(NoSuchFileException.class, () -> fs.attributes("/EFI/BOOT/missing.efi"));
+            assertThrows(NoSuchFileException.class, () -> fs.stat("/EFI/BOOT/missing.efi"));
             assertThrows(NotDirectoryException.class, () -> fs.list("/README.TXT/x"));
             assertThrows(NotDirectoryException.class, () -> fs.list("/README.TXT"));
             assertThrows(FileSystemException.class, () -> fs.newInputStream("/EFI"));
             assertThrows(FileTooLargeException.class, () -> fs.readAllBytes("/big.txt", 1000));
-            assertThrows(NotLinkException.class, () -> fs.readSymbolicLink("/README.TXT"));
+            assertThrows(NotLinkException.class, () -> fs.readlink("/README.TXT"));
             assertFalse(fs.exists("/nope/README.TXT"));
-            assertTrue(fs.attributes("/README.TXT").modified().isPresent());
+            assertTrue(fs.stat("/README.TXT").modified().isPresent());
         }
     }
 }

@@ -46,7 +46,7 @@ class FatHostileTest {
 
     long firstCluster(String path) throws Exception {
         try (FatFilesystem fs = fs()) {
-            return fs.attributes(path).inode();
+            return fs.stat(path).inode();
         }
     }
 
@@ -113,7 +113,7 @@ class FatHostileTest {
     void directoryPointingOutsideTheVolumeIsATypedError() throws Exception {
         // Find the short entry of "many" in the root directory and point it at cluster 0xFFF0.
         try (FatFilesystem fs = fs()) {
-            long c = fs.attributes("/many").inode();
+            long c = fs.stat("/many").inode();
             int rootStart = (int) (fatOffset + 2L * (b.getShort(0x16) & 0xFFFF) * 512);
             boolean patched = false;
             for (int at = rootStart; at < rootStart + 512 * 32; at += 32) {
@@ -142,7 +142,7 @@ class FatHostileTest {
     void truncatedVolumeIsAFindingAndReadsPastItsEndNameTheDiskOffset() throws Exception {
         long bigStart;
         try (FatFilesystem fs = fs()) {
-            bigStart = fs.attributes("/big.txt").inode();
+            bigStart = fs.stat("/big.txt").inode();
         }
         // Cut the volume just after big.txt's first cluster: the rest of the file lies beyond the end.
         long dataStart = fatOffset + 2L * (b.getShort(0x16) & 0xFFFF) * 512 + 512 * 32;

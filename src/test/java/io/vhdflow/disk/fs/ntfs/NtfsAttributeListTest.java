@@ -37,16 +37,16 @@ class NtfsAttributeListTest {
 
     @Test
     void hardLinksInExtensionRecords() throws IOException {
-        NtfsFile f = fs.record(fs.attributes("/attrlist/many-links.txt").inode());
+        NtfsFile f = fs.record(fs.stat("/attrlist/many-links.txt").inode());
         assertTrue(f.base().attributes().stream().anyMatch(a -> a.type() == AttributeRecord.ATTRIBUTE_LIST));
         assertTrue(Fixtures.text("ntfs/ntfs-attrlist.ntfsinfo.txt")
                 .contains("$ATTRIBUTE_LIST (0x20) from mft record " + f.number()));
         long inBase = f.base().attributes().stream().filter(a -> a.type() == AttributeRecord.FILE_NAME).count();
         assertTrue(f.fileNames().size() > inBase, "names live in extension records");
-        assertEquals(41, fs.attributes("/attrlist/many-links.txt").linkCount());
+        assertEquals(41, fs.stat("/attrlist/many-links.txt").linkCount());
         for (int i = 1; i <= 40; i++) {
             String p = String.format("/attrlist/link-with-a-longish-name-%02d.txt", i);
-            assertEquals(f.number(), fs.attributes(p).inode(), p);
+            assertEquals(f.number(), fs.stat(p).inode(), p);
         }
         assertEquals("many names\n", fs.readString("/attrlist/LINK-WITH-A-LONGISH-NAME-17.TXT", 100));
         long listed = fs.list("/attrlist").stream().map(DirEntry::name).filter(n -> n.startsWith("link-")).count();
@@ -55,7 +55,7 @@ class NtfsAttributeListTest {
 
     @Test
     void dataSplitOverExtents() throws IOException {
-        NtfsFile vf = fs.record(fs.attributes("/attrlist/very-fragmented.bin").inode());
+        NtfsFile vf = fs.record(fs.stat("/attrlist/very-fragmented.bin").inode());
         long extents = vf.attributes().stream().filter(a -> a.type() == AttributeRecord.DATA).count();
         assertTrue(extents >= 2, "$DATA should be split over extension records, extents: " + extents);
         NonResidentData d = (NonResidentData) fs.data(vf, "/attrlist/very-fragmented.bin");

@@ -101,7 +101,7 @@ class NtfsFilesystemTest {
             try (InputStream in = fs.newInputStream(e.getKey())) {
                 assertEquals(e.getValue(), sha256(in), e.getKey());
             }
-            assertEquals(FileType.REGULAR, fs.attributes(e.getKey()).type(), e.getKey());
+            assertEquals(FileType.REGULAR, fs.stat(e.getKey()).type(), e.getKey());
         }
     }
 
@@ -110,8 +110,8 @@ class NtfsFilesystemTest {
         Map<String, String> expected = hashes("ntfs/ntfs-main.sha256");
         for (String f : List.of("/Windows/System32/config/SOFTWARE", "/compressed/mixed.bin", "/frag/a.bin",
                 "/sparse.bin", "/names/MiXeD-CaSe.TXT")) {
-            io.vhdflow.disk.container.ByteSource bs = fs.openFile(f);
-            assertEquals(fs.attributes(f).size(), bs.size());
+            io.vhdflow.disk.container.ByteSource bs = fs.open(f);
+            assertEquals(fs.stat(f).size(), bs.size());
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             // read backwards in odd-sized pieces, then hash in order: positional reads must not depend on history
             int piece = 10007;
@@ -133,7 +133,7 @@ class NtfsFilesystemTest {
             bs.readFully(bs.size() - tail, direct, "test");
             assertEquals(java.nio.ByteBuffer.wrap(bs.readBytes(bs.size() - tail, tail, "test")), direct.flip());
         }
-        assertThrows(NtfsUnsupportedException.class, () -> fs.openFile("/wof.dat"));
+        assertThrows(NtfsUnsupportedException.class, () -> fs.open("/wof.dat"));
     }
 
     @Test
@@ -178,7 +178,7 @@ class NtfsFilesystemTest {
                 }
                 expectedNames.add(name);
                 String path = (dir.equals("/") ? "" : dir) + "/" + name;
-                FileAttributes a = fs.linkAttributes(path);
+                FileAttributes a = fs.lstat(path);
                 assertEquals(Long.parseLong(p[0]), a.inode(), path);
                 if (a.type() == FileType.REGULAR) {
                     assertEquals(Long.parseLong(p[1]), a.size(), path);
@@ -203,16 +203,16 @@ class NtfsFilesystemTest {
         // listing order is NTFS collation order
         List<String> order = entries.stream().map(DirEntry::name).toList();
         assertEquals(order.stream().sorted(String.CASE_INSENSITIVE_ORDER).toList(), order);
-        NtfsFile dir = fs.record(fs.attributes("/bigdir").inode());
+        NtfsFile dir = fs.record(fs.stat("/bigdir").inode());
         assertTrue(dir.has(AttributeRecord.INDEX_ALLOCATION, "$I30"), "index should be non-resident");
         // lookups descend the tree for every name, in any case
         for (int i = 0; i < 700; i += 37) {
             String n = String.format("F%04d.TXT", i);
             assertEquals(String.format("file %04d\n", i), fs.readString("/BIGDIR/" + n, 100));
         }
-        assertThrows(NoSuchFileException.class, () -> fs.attributes("/bigdir/f0700.txt"));
-        assertThrows(NoSuchFileException.class, () -> fs.attributes("/bigdir/a"));
-        assertThrows(NoSuchFileException.class, () -> fs.attributes("/bigdir/zzzz"));
+        assertThrows(NoSuchFileException.class, () -> fs.stat("/bigdir/f0700.txt"));
+        assertThrows(NoSuchFileException.class, () -> fs.stat("/bigdir/a"));
+        assertThrows(NoSuchFileException.class, () -> fs.stat("/bigdir/zzzz"));
     }
 
     @Test
@@ -221,12 +221,12 @@ class NtfsFilesystemTest {
         assertTrue(a.contains("IMAGE_STATE_GENERALIZE_RESEAL_TO_OOBE"));
         assertEquals(a, new String(fs.readAllBytes("\\WINDOWS\\setup\\STATE\\state.INI", 1000)));
         assertTrue(fs.isDirectory("/windows/system32/CONFIG"));
-        assertEquals(fs.attributes("/Windows/System32/config/SOFTWARE").inode(),
-                fs.attributes("/windows/SYSTEM32/config/software").inode());
+        assertEquals(fs.stat("/Windows/System32/config/SOFTWARE").inode(),
+                fs.stat("/windows/SYSTEM32/config/software").inode());
         assertTrue(fs.exists("/names/mixed-case.txt"));
         assertTrue(fs.exists("/names/ünïcødé-日本語-ФАЙЛ.txt"), "$UpCase maps Cyrillic and Latin-1");
         assertThrows(NotDirectoryException.class, () -> fs.list("/hiberfil.sys"));
-        assertThrows(NoSuchFileException.class, () -> fs.attributes("/Windows/nope"));
+        assertThrows(NoSuchFileException.class, () -> fs.stat("/Windows/nope"));
     }
 
     @Test
@@ -239,17 +239,17 @@ class NtfsFilesystemTest {
         assertFalse(names.contains("PROGRA~1.TXT"), "DOS 8.3 duplicates are not listed");
         assertFalse(names.contains("LOOOOO~1.TXT"));
         // but resolve, as in Windows, to the same record
-        assertEquals(fs.attributes("/names/Program Files Data.txt").inode(), fs.attributes("/names/progra~1.txt").inode());
+        assertEquals(fs.stat("/names/Program Files Data.txt").inode(), fs.stat("/names/progra~1.txt").inode());
         assertEquals("program files\n", fs.readString("/names/PROGRA~1.TXT", 100));
-        NtfsFile f = fs.record(fs.attributes("/names/Program Files Data.txt").inode());
+        NtfsFile f = fs.record(fs.stat("/names/Program Files Data.txt").inode());
         assertTrue(f.fileNames().stream().anyMatch(FileName::dosOnly));
-        assertEquals(1, fs.attributes("/names/Program Files Data.txt").linkCount());
+        assertEquals(1, fs.stat("/names/Program Files Data.txt").linkCount());
     }
 
     @Test
     void hardLinks() throws IOException {
-        FileAttributes a = fs.attributes("/links/original.txt");
-        FileAttributes b = fs.attributes("/links/hardlink.txt");
+        FileAttributes a = fs.stat("/links/original.txt");
+        FileAttributes b = fs.stat("/links/hardlink.txt");
         assertEquals(a.inode(), b.inode());
         assertEquals(2, a.linkCount());
         assertEquals(0, a.mode(), "NTFS has no POSIX mode");
@@ -259,25 +259,25 @@ class NtfsFilesystemTest {
 
     @Test
     void symlinksAndJunctionsStayInsideTheVolume() throws IOException {
-        assertEquals(FileType.SYMLINK, fs.linkAttributes("/links/rel-sym").type());
-        assertEquals("original.txt", fs.readSymbolicLink("/links/rel-sym"));
+        assertEquals(FileType.SYMLINK, fs.lstat("/links/rel-sym").type());
+        assertEquals("original.txt", fs.readlink("/links/rel-sym"));
         assertEquals("original content\n", fs.readString("/links/rel-sym", 100));
 
-        assertEquals("\\??\\C:\\Windows\\System32\\config", fs.readSymbolicLink("/links/abs-sym"));
+        assertEquals("\\??\\C:\\Windows\\System32\\config", fs.readlink("/links/abs-sym"));
         assertTrue(fs.list("/links/abs-sym").stream().anyMatch(e -> e.name().equals("SOFTWARE")));
         assertEquals(ReparsePoint.TAG_SYMLINK, fs.reparseTag("/links/abs-sym").orElseThrow());
 
         assertEquals(ReparsePoint.TAG_MOUNT_POINT, fs.reparseTag("/links/junction").orElseThrow());
         assertTrue(fs.isDirectory("/links/junction/System32/config"));
-        assertEquals(fs.attributes("/Windows/Setup/State/State.ini").inode(),
-                fs.attributes("/links/JUNCTION/Setup/State/State.ini").inode());
+        assertEquals(fs.stat("/Windows/Setup/State/State.ini").inode(),
+                fs.stat("/links/JUNCTION/Setup/State/State.ini").inode());
 
-        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> fs.attributes("/links/outside"));
+        NoSuchFileException e = assertThrows(NoSuchFileException.class, () -> fs.stat("/links/outside"));
         assertTrue(e.getMessage().contains("D:"), e.getMessage());
 
         // ntfs-3g's own ln -s: an Interix symlink (no reparse point was recorded for it)
         assertTrue(Fixtures.text("ntfs/ntfs-main.posix-sym.txt").contains("No such attribute"));
-        assertEquals("original.txt", fs.readSymbolicLink("/links/posix-sym"));
+        assertEquals("original.txt", fs.readlink("/links/posix-sym"));
         assertEquals("original content\n", fs.readString("/links/posix-sym", 100));
 
         Map<String, FileType> types = fs.list("/links").stream().collect(Collectors.toMap(DirEntry::name, DirEntry::type));
@@ -289,25 +289,25 @@ class NtfsFilesystemTest {
 
     @Test
     void fragmentedSparseAndCompressedLayouts() throws IOException {
-        NonResidentData a = (NonResidentData) fs.data(fs.record(fs.attributes("/frag/a.bin").inode()), "/frag/a.bin");
+        NonResidentData a = (NonResidentData) fs.data(fs.record(fs.stat("/frag/a.bin").inode()), "/frag/a.bin");
         assertTrue(a.runCount() > 5, "a.bin should be fragmented, has " + a.runCount() + " runs");
 
-        NonResidentData sp = (NonResidentData) fs.data(fs.record(fs.attributes("/sparse.bin").inode()), "/sparse.bin");
+        NonResidentData sp = (NonResidentData) fs.data(fs.record(fs.stat("/sparse.bin").inode()), "/sparse.bin");
         assertTrue(sp.runs().stream().anyMatch(DataRun::sparse));
-        assertEquals(16L << 20, fs.attributes("/sparse.bin").size());
+        assertEquals(16L << 20, fs.stat("/sparse.bin").size());
         try (InputStream in = fs.newInputStream("/sparse.bin")) {
             assertEquals("head of sparse file\n", new String(in.readNBytes(20)));
             assertEquals((5L << 20) - 20, in.skip((5L << 20) - 20));
         }
 
         for (String f : List.of("/compressed/text.txt", "/compressed/mixed.bin")) {
-            NtfsFile file = fs.record(fs.attributes(f).inode());
+            NtfsFile file = fs.record(fs.stat(f).inode());
             AttributeRecord d = file.first(AttributeRecord.DATA).orElseThrow();
             assertTrue(d.compressed() && d.compressionUnit() == 4, f + " should be LZNT1-compressed");
             // compressed units are stored clusters followed by a hole in the unit
             assertTrue(d.runs().stream().anyMatch(DataRun::sparse), f + " has no compressed unit");
         }
-        assertEquals(6000 * 57, fs.attributes("/compressed/text.txt").size());
+        assertEquals(6000 * 57, fs.stat("/compressed/text.txt").size());
         String text = fs.readString("/compressed/text.txt", 1 << 20);
         assertTrue(text.startsWith("line 000000: the quick brown fox"));
         assertTrue(text.endsWith("line 005999: the quick brown fox jumps over the lazy dog\n"));
@@ -316,8 +316,8 @@ class NtfsFilesystemTest {
     @Test
     void wofCompressedFileIsReportedNotMisread() throws IOException {
         assertEquals(ReparsePoint.TAG_WOF, fs.reparseTag("/wof.dat").orElseThrow());
-        assertEquals(FileType.REGULAR, fs.attributes("/wof.dat").type());
-        assertEquals(12345, fs.attributes("/wof.dat").size());
+        assertEquals(FileType.REGULAR, fs.stat("/wof.dat").type());
+        assertEquals(12345, fs.stat("/wof.dat").size());
         NtfsUnsupportedException e = assertThrows(NtfsUnsupportedException.class, () -> fs.newInputStream("/wof.dat"));
         assertTrue(e.getMessage().contains("XPRESS4K") && e.getMessage().contains("200 bytes"), e.getMessage());
     }
@@ -325,7 +325,7 @@ class NtfsFilesystemTest {
     @Test
     void alternateDataStreamsAreIgnored() throws IOException {
         assertEquals("main stream\n", fs.readString("/ads.txt", 100));
-        assertEquals(12, fs.attributes("/ads.txt").size());
+        assertEquals(12, fs.stat("/ads.txt").size());
     }
 
     @Test

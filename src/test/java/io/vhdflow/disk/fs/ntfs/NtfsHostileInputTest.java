@@ -39,7 +39,7 @@ class NtfsHostileInputTest {
     }
 
     static NtfsFile file(String path) throws IOException {
-        return clean.record(clean.attributes(path).inode());
+        return clean.record(clean.stat(path).inode());
     }
 
     static AttributeRecord attr(NtfsFile f, int type) {
@@ -121,7 +121,7 @@ class NtfsHostileInputTest {
         AttributeRecord si = attr(f, AttributeRecord.STANDARD_INFORMATION);
         ByteSource bad = new PatchedByteSource(src).patchLE(si.offset() + 4, 0x10000, 4);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
-        DiskException e = assertThrows(DiskException.class, () -> fs.attributes("/names/mixed-case.txt"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.stat("/names/mixed-case.txt"));
         assertEquals("NTFS MFT record " + f.number() + " attribute 0x10", e.structure());
         assertEquals(si.offset() + 4, e.offset());
     }
@@ -132,7 +132,7 @@ class NtfsHostileInputTest {
         AttributeRecord d = attr(f, AttributeRecord.DATA);
         ByteSource bad = new PatchedByteSource(src).patchLE(d.offset() + 0x30, 1L << 62, 8);
         NtfsFilesystem fs = NtfsFilesystem.open(bad);
-        DiskException e = assertThrows(DiskException.class, () -> fs.attributes("/frag/b.bin"));
+        DiskException e = assertThrows(DiskException.class, () -> fs.stat("/frag/b.bin"));
         assertEquals(d.offset() + 0x30, e.offset());
         assertThrows(DiskException.class, () -> fs.readAllBytes("/frag/b.bin", 1 << 20));
     }
@@ -167,7 +167,7 @@ class NtfsHostileInputTest {
         DiskException ex = assertThrows(DiskException.class, () -> fs.list("/bigdir"));
         assertTrue(ex.getMessage().contains("cycle"), ex.getMessage());
         // a lookup that descends through the looping pointer stops too
-        ex = assertThrows(DiskException.class, () -> fs.attributes("/bigdir/a-name-before-everything"));
+        ex = assertThrows(DiskException.class, () -> fs.stat("/bigdir/a-name-before-everything"));
         assertTrue(ex.getMessage().contains("cycle"), ex.getMessage());
     }
 

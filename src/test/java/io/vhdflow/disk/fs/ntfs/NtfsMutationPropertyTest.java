@@ -74,7 +74,7 @@ class NtfsMutationPropertyTest {
             }
         }
         for (String d : dirs) {
-            NtfsFile f = fs.record(fs.attributes(d).inode());
+            NtfsFile f = fs.record(fs.stat(d).inode());
             f.stream(AttributeRecord.INDEX_ALLOCATION, "$I30", src, cs).ifPresent(a -> {
                 NonResidentData nr = (NonResidentData) a;
                 for (long p = 0; p < nr.size(); p += 4096) {
@@ -83,7 +83,7 @@ class NtfsMutationPropertyTest {
             });
         }
         if (compressed != null) {
-            NtfsFile text = fs.record(fs.attributes(compressed).inode());
+            NtfsFile text = fs.record(fs.stat(compressed).inode());
             NonResidentData t = (NonResidentData) text.stream(AttributeRecord.DATA, "", src, cs).orElseThrow();
             regions.get(4).add(new long[]{t.physicalOffset(0), 4 * cs});
         } else {
@@ -164,11 +164,11 @@ class NtfsMutationPropertyTest {
             }
             String child = (path.equals("/") ? "" : path) + "/" + e.name();
             try {
-                FileAttributes a = fs.linkAttributes(child);
+                FileAttributes a = fs.lstat(child);
                 if (a.type() == FileType.DIRECTORY) {
                     walk(fs, child, depth + 1, budget, errors);
                 } else if (a.type() == FileType.SYMLINK) {
-                    fs.readSymbolicLink(child);
+                    fs.readlink(child);
                     fs.find(child);
                 } else {
                     try (InputStream in = fs.newInputStream(child)) {

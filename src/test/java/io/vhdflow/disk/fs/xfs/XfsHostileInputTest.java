@@ -251,7 +251,7 @@ class XfsHostileInputTest {
         long inoAt = d.forkByteOffset() + 6 + 3 + 5 + 1;
         PatchedByteSource src = patched().patchBE(inoAt, 0x7FFFFFFF, 4);
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).attributes("/dir3/file1"));
+                () -> XfsFilesystem.open(src).stat("/dir3/file1"));
         assertEquals("xfs inode " + 0x7FFFFFFFL, e.structure());
     }
 
@@ -269,7 +269,7 @@ class XfsHostileInputTest {
         long off = inodeOffset("/link-remote");
         PatchedByteSource src = patched().patchBE(off + 56, 1L << 40, 8);
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readSymbolicLink("/link-remote"));
+                () -> XfsFilesystem.open(src).readlink("/link-remote"));
         assertEquals(off + 56, e.offset());
     }
 
@@ -291,12 +291,12 @@ class XfsHostileInputTest {
         // what mkfs.xfs 6.1 -p writes for a v5 remote symlink: the target with no XSLM header
         PatchedByteSource src = patched().patch(blk, "../../".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readSymbolicLink("/link-remote"));
+                () -> XfsFilesystem.open(src).readlink("/link-remote"));
         assertEquals(blk, e.offset());
         assertTrue(e.getMessage().contains("XSLM"), e.getMessage());
         // a flipped target byte keeps the structure: read, with a CRC finding
         XfsFilesystem fs = XfsFilesystem.open(patched().patch(blk + 56, (byte) 'Q'));
-        assertTrue(fs.readSymbolicLink("/link-remote").startsWith("Q./"));
+        assertTrue(fs.readlink("/link-remote").startsWith("Q./"));
         assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == blk),
                 fs.findings().toString());
     }
@@ -307,7 +307,7 @@ class XfsHostileInputTest {
         long nodeOff = sb.fsbToByte(rootPointer(ino)[0], 1, "t", -1);
         PatchedByteSource src = patched().patch(nodeOff + 68, (byte) 1); // bb_pad
         XfsFilesystem fs = XfsFilesystem.open(src);
-        assertEquals(clean.attributes("/frag-btree").size(), fs.readAllBytes("/frag-btree", 64 << 20).length);
+        assertEquals(clean.stat("/frag-btree").size(), fs.readAllBytes("/frag-btree", 64 << 20).length);
         assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == nodeOff),
                 fs.findings().toString());
     }

@@ -1,0 +1,202 @@
+package io.vhdflow.disk.fs;
+
+import io.vhdflow.disk.container.ByteSource;
+
+import java.io.IOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.FileSystemLoopException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.NotLinkException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The path half of every {@link Filesystem}, written once: a format supplies its nodes (inodes,
+ * MFT records, FAT directory entries, btrfs items) through the seven node methods, and this class
+ * turns paths into nodes with the same rules for all of them: {@code .}, {@code ..} never above
+ * the root, absolute link targets against the root, at most {@link #MAX_SYMLINKS} links per
+ * resolution, paths of at most {@link #MAX_PATH_LENGTH} characters. How names compare (case rules)
+ * is the format's, in {@link #child}.
+ *
+ * <p>{@link MountedView} is a {@code NodeFilesystem} too: it composes several by mount point, so
+ * symbolic links that cross mounts resolve as the running system would resolve them.
+ *
+ * @param <N> the format's node type
+ */
+public abstract class NodeFilesystem<N> implements Filesystem {
+
+    /** Same limit as Linux's {@code MAXSYMLINKS}: deeper chains are treated as a loop. */
+    public static final int MAX_SYMLINKS = 40;
+
+    /** Longest path accepted, in characters, like {@code PATH_MAX}. */
+    public static final int MAX_PATH_LENGTH = 4096;
+
+    /** Which characters separate names in a path. */
+    public enum PathSyntax {
+        /** '/' only: a backslash is an ordinary character of a name (ext4, XFS, btrfs). */
+        POSIX,
+        /** '/' and '\\' (NTFS, FAT). */
+        WINDOWS
+    }
+
+    private final PathSyntax syntax;
+
+    protected NodeFilesystem(PathSyntax syntax) {
+        this.syntax = syntax;
+    }
+
+    // ------------------------------------------------------------------ the node API of a format
+
+    /** The root directory. */
+    protected abstract N root() throws IOException;
+
+    /** The child named {@code name} of directory {@code dir}, by the format's own name rules; empty if none. */
+    protected abstract Optional<N> child(N dir, String name) throws IOException;
+
+    protected abstract FileType typeOf(N node) throws IOException;
+
+    /** The entries of directory {@code dir}, without {@code .} and {@code ..}. */
+    protected abstract List<DirEntry> entries(N dir) throws IOException;
+
+    protected abstract FileAttributes attributesOf(N node) throws IOException;
+
+    /** The target stored in symbolic link {@code link}, as stored. */
+    protected abstract String linkTarget(N link) throws IOException;
+
+    /**
+     * The target to follow for {@code link}: as stored, unless the format maps it (NTFS maps
+     * {@code \??\C:\dir} onto its own root). Refuses targets outside the filesystem with
+     * {@link NoSuchFileException}.
+     */
+    protected String followedTarget(N link) throws IOException {
+        return linkTarget(link);
+    }
+
+    /** The content of regular file {@code file}, readable at any position; {@code path} names it in errors. */
+    protected abstract ByteSource content(N file, String path) throws IOException;
+
+    // ------------------------------------------------------------------ the path API, once
+
+    @Override
+    public final FileAttributes stat(String path) throws IOException {
+        return attributesOf(resolve(path, true));
+    }
+
+    @Override
+    public final FileAttributes lstat(String path) throws IOException {
+        return attributesOf(resolve(path, false));
+    }
+
+    @Override
+    public final List<DirEntry> list(String path) throws IOException {
+        N dir = resolve(path, true);
+        if (typeOf(dir) != FileType.DIRECTORY) {
+            throw new NotDirectoryException(path);
+        }
+        return entries(dir);
+    }
+
+    @Override
+    public final String readlink(String path) throws IOException {
+        N node = resolve(path, false);
+        if (typeOf(node) != FileType.SYMLINK) {
+            throw new NotLinkException(path);
+        }
+        return linkTarget(node);
+    }
+
+    @Override
+    public final ByteSource open(String path) throws IOException {
+        N node = resolve(path, true);
+        FileType t = typeOf(node);
+        if (t != FileType.REGULAR) {
+            throw new FileSystemException(path, null, t == FileType.DIRECTORY ? "is a directory"
+                    : "not a regular file (" + t + ")");
+        }
+        return content(node, path);
+    }
+
+    /**
+     * The node {@code path} names.
+     *
+     * @param followLast whether a symbolic link in the last component is followed
+     */
+    protected final N resolve(String path, boolean followLast) throws IOException {
+        if (path.length() > MAX_PATH_LENGTH) {
+            throw new NoSuchFileException(path.substring(0, 64) + "...", null, "path longer than " + MAX_PATH_LENGTH);
+        }
+        int[] linksLeft = {MAX_SYMLINKS};
+        Deque<N> stack = new ArrayDeque<>();
+        stack.push(root());
+        walk(split(path), stack, followLast, linksLeft, path);
+        return stack.peek();
+    }
+
+    private void walk(List<String> parts, Deque<N> stack, boolean followLast, int[] linksLeft, String original)
+            throws IOException {
+        for (int i = 0; i < parts.size(); i++) {
+            String name = parts.get(i);
+            boolean last = i == parts.size() - 1;
+            if (name.equals(".")) {
+                continue;
+            }
+            if (name.equals("..")) {
+                if (stack.size() > 1) {
+                    stack.pop();
+                }
+                continue;
+            }
+            N dir = stack.peek();
+            if (typeOf(dir) != FileType.DIRECTORY) {
+                throw new NotDirectoryException(original);
+            }
+            N child = child(dir, name).orElseThrow(() -> new NoSuchFileException(original));
+            if (typeOf(child) == FileType.SYMLINK && (!last || followLast)) {
+                if (--linksLeft[0] < 0) {
+                    throw new FileSystemLoopException(original);
+                }
+                String target = followedTarget(child);
+                if (target.isEmpty()) {
+                    throw new NoSuchFileException(original, null, "empty symbolic link");
+                }
+                if (isAbsolute(target)) {
+                    while (stack.size() > 1) {
+                        stack.pop();
+                    }
+                }
+                walk(split(target), stack, true, linksLeft, original);
+            } else {
+                stack.push(child);
+            }
+        }
+    }
+
+    private boolean isAbsolute(String p) {
+        return p.startsWith("/") || (syntax == PathSyntax.WINDOWS && p.startsWith("\\"));
+    }
+
+    private List<String> split(String path) {
+        List<String> out = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= path.length(); i++) {
+            boolean sep = i == path.length() || path.charAt(i) == '/'
+                    || (syntax == PathSyntax.WINDOWS && path.charAt(i) == '\\');
+            if (sep) {
+                if (i > start) {
+                    out.add(path.substring(start, i));
+                }
+                start = i + 1;
+            }
+        }
+        return out;
+    }
+
+    /** Which characters separate names in this filesystem's paths. */
+    public final PathSyntax syntax() {
+        return syntax;
+    }
+}
