@@ -17,7 +17,7 @@ public enum BootScheme {
     UNKNOWN;
 
     /** The Hyper-V generation this scheme implies, or {@code null} for {@link #UNKNOWN}. */
-    HyperVGeneration generation() {
+    public HyperVGeneration generation() {
         return switch (this) {
             case BIOS_MBR, BIOS_GPT -> HyperVGeneration.V1;
             case UEFI_GPT, HYBRID_GPT -> HyperVGeneration.V2;

@@ -44,7 +44,7 @@ public record Volume(
     }
 
     /** A copy of this volume with one more role (used when an LVM label is found on a partition). */
-    Volume withRole(VolumeRole role) {
+    public Volume withRole(VolumeRole role) {
         java.util.EnumSet<VolumeRole> r = java.util.EnumSet.noneOf(VolumeRole.class);
         r.addAll(roles);
         r.add(role);

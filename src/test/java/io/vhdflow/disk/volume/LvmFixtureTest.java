@@ -1,5 +1,9 @@
 package io.vhdflow.disk.volume;
 
+import io.vhdflow.disk.detect.DiskLayout;
+
+import io.vhdflow.disk.detect.VolumeSystems;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.disk.container.FileByteSource;

@@ -1,5 +1,9 @@
 package io.vhdflow.disk.volume;
 
+import io.vhdflow.disk.detect.DiskLayout;
+
+import io.vhdflow.disk.detect.VolumeSystems;
+
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteArraySource;
 import org.junit.jupiter.api.Test;

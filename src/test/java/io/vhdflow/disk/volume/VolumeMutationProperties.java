@@ -1,5 +1,9 @@
 package io.vhdflow.disk.volume;
 
+import io.vhdflow.disk.detect.DiskLayout;
+
+import io.vhdflow.disk.detect.VolumeSystems;
+
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.container.FileByteSource;

@@ -1,6 +1,7 @@
-package io.vhdflow.disk.fs;
+package io.vhdflow.disk.detect;
 
 import io.vhdflow.disk.container.ByteSource;
+import io.vhdflow.disk.fs.Filesystem;
 import io.vhdflow.disk.fs.ext4.Ext4Filesystem;
 import io.vhdflow.disk.fs.fat.FatFilesystem;
 import io.vhdflow.disk.fs.ntfs.NtfsFilesystem;

@@ -1,6 +1,11 @@
-package io.vhdflow.disk.volume;
+package io.vhdflow.disk.detect;
 
 import io.vhdflow.disk.Finding;
+import io.vhdflow.disk.volume.BootScheme;
+import io.vhdflow.disk.volume.HyperVGeneration;
+import io.vhdflow.disk.volume.PartitionScheme;
+import io.vhdflow.disk.volume.Volume;
+import io.vhdflow.disk.volume.VolumeRole;
 import io.vhdflow.disk.volume.lvm.LvmVolumeGroup;
 
 import java.util.List;

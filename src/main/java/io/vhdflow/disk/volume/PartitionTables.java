@@ -3,8 +3,6 @@ package io.vhdflow.disk.volume;
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
-import io.vhdflow.disk.fs.fat.FatFilesystem;
-import io.vhdflow.disk.volume.lvm.LvmScan;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,29 +15,55 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Entry point of the volume layer: splits a disk into its volumes.
+ * Splits a disk into its partitions by the partition table found by magic.
  *
- * <p>Detection by magic, in this order: a protective MBR (type 0xEE) means GPT; a FAT/NTFS/exFAT
- * boot sector in sector 0 means a whole-disk filesystem; a 0x55AA-signed sector with sane entries
- * means MBR (a leftover GPT header beside it is reported, as Linux ignores it too); an
+ * <p>Detection, in this order: a protective MBR (type 0xEE) means GPT; a FAT/NTFS/exFAT boot
+ * sector in sector 0 means a whole-disk filesystem; a 0x55AA-signed sector with sane entries means
+ * MBR (a leftover GPT header beside it is reported, as Linux ignores it too); an
  * {@code "EFI PART"} header without any MBR means GPT (reported); anything else is a whole-disk
- * volume (ext4, XFS, or an LVM PV on the bare disk). Every partition and the whole disk are then checked for
- * an LVM2 label, and readable logical volumes are appended to the volume list.
+ * volume (ext4, XFS, or an LVM PV on the bare disk). What lies inside the partitions (filesystems,
+ * LVM labels) is not this layer's business: the caller answers those two questions through
+ * {@link Probes}, so this package imports no filesystem or LVM code.
  */
-public final class VolumeSystems {
+public final class PartitionTables {
     /** A hostile table can make every pair overlap; a report needs only the first few. */
     static final int MAX_OVERLAP_FINDINGS = 32;
 
-    private VolumeSystems() {
+    /** What the partition layer asks of the layers above it. */
+    public interface Probes {
+        /** Whether sector 0 of {@code disk} is a filesystem's boot sector (FAT, NTFS) rather than an MBR. */
+        boolean wholeDiskFilesystem(ByteSource disk) throws IOException;
+
+        /** Whether {@code disk} carries an LVM2 physical volume label. */
+        boolean physicalVolume(ByteSource disk) throws IOException;
     }
 
     /**
-     * Reads the layout of {@code disk}. Volumes are views of {@code disk}: keep it open while they
-     * are used.
+     * The partitions of a disk.
+     *
+     * @param scheme     MBR, GPT or NONE (one whole-disk volume)
+     * @param diskId     MBR disk signature or GPT disk GUID
+     * @param partitions the readable partitions in table order, or the whole disk for NONE
+     * @param findings   non-fatal problems: damaged primary GPT, overlaps, partitions past the end
+     */
+    public record Partitioning(PartitionScheme scheme, Optional<String> diskId, List<Volume> partitions,
+                               List<Finding> findings) {
+        public Partitioning {
+            partitions = List.copyOf(partitions);
+            findings = List.copyOf(findings);
+        }
+    }
+
+    private PartitionTables() {
+    }
+
+    /**
+     * Reads the partition table of {@code disk}. Volumes are views of {@code disk}: keep it open
+     * while they are used.
      *
      * @throws DiskException when the partition table is unusable (e.g. both GPT copies damaged)
      */
-    public static DiskLayout open(ByteSource disk) throws IOException {
+    public static Partitioning read(ByteSource disk, Probes probes) throws IOException {
         List<Finding> findings = new ArrayList<>();
         List<TableEntry> entries;
         PartitionScheme scheme;
@@ -49,7 +73,7 @@ public final class VolumeSystems {
         MasterBootRecord mbr = mbrSigned ? MasterBootRecord.read(disk) : null;
         boolean gptSignature = GuidPartitionTable.probe(disk);
         boolean protective = mbr != null && mbr.isProtective();
-        boolean wholeDiskFs = !protective && sector0 != null && isWholeDiskFilesystem(disk, sector0);
+        boolean wholeDiskFs = !protective && sector0 != null && isWholeDiskFilesystem(disk, sector0, probes);
         boolean mbrUsable = !protective && !wholeDiskFs && mbr != null && MasterBootRecord.probe(disk);
         if (protective || (gptSignature && !mbrUsable && !wholeDiskFs)) {
             if (!protective) {
@@ -62,7 +86,7 @@ public final class VolumeSystems {
             diskId = Optional.of(gpt.diskGuid());
             entries = gpt.partitions();
         } else if (mbrUsable && mbr.entries().stream().allMatch(MasterBootRecord.Entry::isEmpty)
-                && io.vhdflow.disk.volume.lvm.PhysicalVolumeLabel.probe(disk)) {
+                && probes.physicalVolume(disk)) {
             // An empty MBR left in front of an LVM label: pvcreate on a bare disk that once had boot code.
             scheme = PartitionScheme.NONE;
             diskId = Optional.empty();
@@ -93,20 +117,7 @@ public final class VolumeSystems {
             checkOverlaps(volumes, findings);
         }
 
-        LvmScan.Result lvm = LvmScan.scan(volumes, findings);
-        List<Volume> all = new ArrayList<>();
-        for (Volume v : volumes) {
-            all.add(lvm.pvVolumeIds().contains(v.id()) ? v.withRole(VolumeRole.LVM_PV) : v);
-        }
-        all.addAll(lvm.logicalVolumes());
-        for (int i = 0; i < all.size(); i++) {
-            Volume v = all.get(i);
-            if (!v.hasRole(VolumeRole.SWAP) && !v.hasRole(VolumeRole.EXTENDED) && !v.hasRole(VolumeRole.LVM_PV)
-                    && hasSwapSignature(v.source())) {
-                all.set(i, v.withRole(VolumeRole.SWAP));
-            }
-        }
-        return new DiskLayout(scheme, disk.size(), diskId, all, lvm.groups(), findings);
+        return new Partitioning(scheme, diskId, volumes, findings);
     }
 
     /**
@@ -114,7 +125,7 @@ public final class VolumeSystems {
      * {@code SWAP-SPACE}) at page size - 10, for 4, 8, 16 and 64 KiB pages. This finds swap on LVs
      * and on partitions whose type code says otherwise (checklist L14).
      */
-    static boolean hasSwapSignature(ByteSource s) throws IOException {
+    public static boolean hasSwapSignature(ByteSource s) throws IOException {
         for (int page : new int[] {4096, 8192, 16384, 65536}) {
             if (s.size() < page) {
                 return false;
@@ -132,11 +143,11 @@ public final class VolumeSystems {
     }
 
     /** A FAT, NTFS or exFAT boot sector in sector 0: the disk is one filesystem, its 0x55AA is not an MBR's. */
-    private static boolean isWholeDiskFilesystem(ByteSource disk, ByteBuffer sector0) throws IOException {
+    private static boolean isWholeDiskFilesystem(ByteSource disk, ByteBuffer sector0, Probes probes) throws IOException {
         byte[] oem = new byte[8];
         sector0.get(3, oem);
         String o = new String(oem, StandardCharsets.US_ASCII);
-        return o.equals("NTFS    ") || o.equals("EXFAT   ") || FatFilesystem.probe(disk);
+        return o.equals("NTFS    ") || o.equals("EXFAT   ") || probes.wholeDiskFilesystem(disk);
     }
 
     /** Checks a table entry against the disk: beyond the end is dropped, overhanging is cut, both reported. */
