@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
-import io.vhdflow.disk.container.AzureReadiness;
 import io.vhdflow.disk.container.BlockAllocationTable;
+import io.vhdflow.inspect.CheckResult;
+import io.vhdflow.inspect.CheckStatus;
+import io.vhdflow.inspect.Policy;
+import io.vhdflow.inspect.VerificationService;
 import io.vhdflow.disk.container.ConversionResult;
 import io.vhdflow.disk.container.DiskImage;
 import io.vhdflow.disk.container.DiskImages;
@@ -195,15 +198,15 @@ public final class VhdCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            AzureReadiness.Policy p;
+            Policy p;
             try {
-                p = AzureReadiness.Policy.parse(policy);
+                p = Policy.parse(policy);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            AzureReadiness.Verdict v;
+            VerificationService.Readiness v;
             try {
-                v = AzureReadiness.evaluate(file, p);
+                v = new VerificationService().readiness(file, p.id());
             } catch (IOException e) {
                 return fail(spec, e);
             }
@@ -219,14 +222,14 @@ public final class VhdCommand implements Runnable {
             } else {
                 out.printf("%s (%s), policy %s%n", v.file(), v.format().map(f -> f.displayName()).orElse("unrecognised"),
                         p.id());
-                for (AzureReadiness.CheckResult c : v.checks()) {
-                    out.printf("  %-3s %-14s %-6s %s: %s%n", c.id(), c.status(), c.severity(), c.title(), c.evidence());
-                    if (!c.remediation().isEmpty() && c.status() == AzureReadiness.CheckStatus.FAILED) {
+                for (CheckResult c : v.checks()) {
+                    out.printf("  %-3s %-14s %-6s %s: %s%n", c.id(), c.status().label(), c.severity(), c.title(),
+                            String.join("; ", c.evidence()));
+                    if (!c.remediation().isEmpty() && c.status() == CheckStatus.FAIL) {
                         out.printf("      fix: %s%n", c.remediation());
                     }
                 }
-                out.println(v.ready() ? "READY for Azure (container checks; G6/G7 need the partition layer)"
-                        : "NOT READY for Azure");
+                out.println(v.ready() ? "READY for Azure (container and partition table checks)" : "NOT READY for Azure");
             }
             out.flush();
             return v.ready() ? 0 : NOT_READY;

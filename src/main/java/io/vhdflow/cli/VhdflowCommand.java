@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VhdflowCommand.Version.class,
         description = "Checks, packages and registers VM disk images (VHD) for Azure.",
-        subcommands = {RunCommand.class, InspectCommand.class, VhdCommand.class, CatalogCommand.class,
+        subcommands = {RunCommand.class, InspectCommand.class, ChecksCommand.class, VhdCommand.class, CatalogCommand.class,
                 JobsCommand.class, CommandLine.HelpCommand.class})
 public final class VhdflowCommand implements Runnable {
 

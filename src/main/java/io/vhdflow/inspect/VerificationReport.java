@@ -15,6 +15,8 @@ import java.util.Optional;
  * @param policy    readiness policy applied ({@code azure-platform} or {@code marketplace})
  * @param verdict   whether the image is generalized
  * @param reasons   why the verdict is what it is, one line per deciding check or condition
+ * @param blocking  ids of the failed checks that block publishing the image (waived checks and those
+ *                  packaging fixes are not listed)
  * @param facts     what was detected: format, sizes, OS, generation, architecture
  * @param checks    every check, passed, failed, not applicable or not run
  * @param findings  non-fatal conditions seen while reading the disk
@@ -27,6 +29,7 @@ public record VerificationReport(
         String policy,
         Verdict verdict,
         List<String> reasons,
+        List<String> blocking,
         DetectedFacts facts,
         List<CheckResult> checks,
         List<Finding> findings,
@@ -37,6 +40,7 @@ public record VerificationReport(
 
     public VerificationReport {
         reasons = List.copyOf(reasons);
+        blocking = blocking == null ? List.of() : List.copyOf(blocking);
         checks = List.copyOf(checks);
         findings = List.copyOf(findings);
     }
@@ -44,6 +48,11 @@ public record VerificationReport(
     /** Failed checks of the given severity. */
     public List<CheckResult> failed(Severity severity) {
         return checks.stream().filter(c -> c.failed() && c.severity() == severity).toList();
+    }
+
+    /** The blocking checks of one category, e.g. the container checks that packaging cannot fix. */
+    public List<CheckResult> blocking(Category category) {
+        return checks.stream().filter(c -> c.category() == category && blocking.contains(c.id())).toList();
     }
 
     public Optional<CheckResult> check(String id) {

@@ -11,6 +11,7 @@ import io.vhdflow.catalog.upload.PageBlobUploader;
 import io.vhdflow.catalog.upload.UploadException;
 import io.vhdflow.catalog.upload.UploadResult;
 import io.vhdflow.catalog.upload.UploadSettings;
+import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 import io.vhdflow.inspect.VerificationReport;
@@ -95,7 +96,7 @@ public final class PipelineStages {
                         settings.verifyWaivers());
                 String reportJson = json.writeValueAsString(report);
                 journal.setVerdict(job.id(), report.verdict().label());
-                List<CheckResult> blocking = verification.blockingContainerFailures(report);
+                List<CheckResult> blocking = report.blocking(Category.CONTAINER);
                 if (!blocking.isEmpty()) {
                     throw new JobRejectedException(JobError.of("image.not-azure-ready", Stage.VERIFY.id(),
                             job.sourceName() + " cannot be made Azure-ready: " + blocking.size()
@@ -105,7 +106,7 @@ public final class PipelineStages {
                 if (report.verdict() == Verdict.NOT_GENERALIZED && !settings.registerSpecialized()) {
                     // The OS checks decide generalization; container checks were judged above.
                     List<CheckResult> must = report.failed(Severity.MUST).stream()
-                            .filter(c -> !c.id().startsWith("G")).toList();
+                            .filter(c -> c.category() != Category.CONTAINER).toList();
                     throw new JobRejectedException(JobError.of("image.not-generalized", Stage.VERIFY.id(),
                             job.sourceName() + " was not generalized: VMs created from it would fail with "
                                     + "OSProvisioningTimedOut",

@@ -49,7 +49,7 @@ class VhdCommandTest {
         Path p = Fixtures.extract("vhd/dynamic-odd.vhd.zst", dir);
         Run before = run("vhd", "check", p.toString());
         assertEquals(1, before.exit());
-        assertTrue(before.out().contains("G2  FAILED"), before.out());
+        assertTrue(before.out().contains("G2  fail "), before.out());
         assertTrue(before.out().contains("NOT READY"), before.out());
 
         Path out = dir.resolve("azure.vhd");
@@ -65,8 +65,8 @@ class VhdCommandTest {
         Run small = run("vhd", "check", out.toString(), "--json");
         JsonNode js = new ObjectMapper().readTree(small.out());
         assertEquals(1, small.exit());
-        assertEquals("PASSED", js.get("checks").get(2).get("status").asText());
-        assertEquals("FAILED", js.get("checks").get(3).get("status").asText());
+        assertEquals("pass", js.get("checks").get(2).get("status").asText());
+        assertEquals("fail", js.get("checks").get(3).get("status").asText());
 
         Path big = Fixtures.extract("vhd/dynamic.vhd.zst", dir);
         Run conv2 = run("vhd", "convert", "-f", "--json", big.toString(), out.toString());
@@ -104,7 +104,7 @@ class VhdCommandTest {
         assertTrue(r.err().contains("qcow2"), r.err());
         Run c = run("vhd", "check", q.toString());
         assertEquals(1, c.exit());
-        assertTrue(c.out().contains("G5  FAILED"), c.out());
+        assertTrue(c.out().contains("G5  fail "), c.out());
     }
 
     @Test

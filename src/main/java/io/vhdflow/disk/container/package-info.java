@@ -13,7 +13,7 @@
  * read it; the CHS geometry is kept only for the spec and reported when it differs for the creators
  * ({@code vpc }, {@code qemu}) that qemu sizes by geometry.
  *
- * <p>{@link io.vhdflow.disk.container.AzureReadiness} judges an image against checks G1–G8;
+ * <p>The Azure checks of the container (G1–G8) read these facts from {@code io.vhdflow.inspect.disk};
  * {@link io.vhdflow.disk.container.DataRangeScanner} computes the zero-range map;
  * {@link io.vhdflow.disk.container.FixedVhdWriter} writes an Azure-ready fixed VHD in one pass with its
  * MD5 and SHA-256.

@@ -1,7 +1,7 @@
 package io.vhdflow.disk.detect;
 
 import io.vhdflow.disk.container.ByteSource;
-import io.vhdflow.disk.fs.Filesystem;
+import io.vhdflow.disk.fs.NodeFilesystem;
 import io.vhdflow.disk.fs.ext4.Ext4Filesystem;
 import io.vhdflow.disk.fs.fat.FatFilesystem;
 import io.vhdflow.disk.fs.ntfs.NtfsFilesystem;
@@ -28,7 +28,7 @@ public final class Filesystems {
 
     @FunctionalInterface
     private interface Opener {
-        Filesystem open(ByteSource s) throws IOException;
+        NodeFilesystem<?> open(ByteSource s) throws IOException;
     }
 
     private static final List<Format> FORMATS = List.of(
@@ -55,7 +55,7 @@ public final class Filesystems {
      *
      * @throws io.vhdflow.disk.DiskException when the magic matches but the filesystem is damaged
      */
-    public static Optional<Filesystem> open(ByteSource volume) throws IOException {
+    public static Optional<NodeFilesystem<?>> open(ByteSource volume) throws IOException {
         for (Format f : FORMATS) {
             if (f.probe().matches(volume)) {
                 return Optional.of(f.opener().open(volume));

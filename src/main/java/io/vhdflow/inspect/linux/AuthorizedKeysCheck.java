@@ -1,5 +1,7 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -25,8 +27,18 @@ final class AuthorizedKeysCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
-        return policy == LinuxPolicy.MARKETPLACE ? Severity.MUST : Severity.SHOULD;
+    public Category category() {
+        return Category.ACCESS;
+    }
+
+    @Override
+    public String reads() {
+        return "authorized_keys of root, of every account's home and of every directory under /home";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
+        return policy == Policy.MARKETPLACE ? Severity.MUST : Severity.SHOULD;
     }
 
     @Override
@@ -41,7 +53,7 @@ final class AuthorizedKeysCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         Accounts acc = ctx.accounts();
         List<String> failing = new ArrayList<>();
         java.util.Set<String> homes = acc.homes(ctx.fs());

@@ -1,6 +1,8 @@
 package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.FileAttributes;
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -39,8 +41,18 @@ final class BackupPasswordHashCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
-        return policy == LinuxPolicy.MARKETPLACE ? Severity.MUST : Severity.SHOULD;
+    public Category category() {
+        return Category.ACCESS;
+    }
+
+    @Override
+    public String reads() {
+        return "/etc/shadow-, /etc/passwd- and .bak/~ copies of the account files";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
+        return policy == Policy.MARKETPLACE ? Severity.MUST : Severity.SHOULD;
     }
 
     @Override
@@ -55,7 +67,7 @@ final class BackupPasswordHashCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         Map<String, ShadowEntry.HashState> live = new HashMap<>();
         for (ShadowEntry e : ctx.accounts().shadow()) {
             live.put(e.name(), e.state());

@@ -1,6 +1,8 @@
 package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.DirEntry;
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -29,7 +31,17 @@ final class CloudInitConfigCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.PROVISIONING;
+    }
+
+    @Override
+    public String reads() {
+        return "/etc/cloud/cloud.cfg and /etc/cloud/cloud.cfg.d/*.cfg (datasource_list, installer leftovers)";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.SHOULD;
     }
 
@@ -45,7 +57,7 @@ final class CloudInitConfigCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         if (ctx.os().cloudInit().isEmpty()) {
             return notApplicable(ctx, "cloud-init not installed");
         }

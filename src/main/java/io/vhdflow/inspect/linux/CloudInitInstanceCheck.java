@@ -2,6 +2,8 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -24,7 +26,17 @@ final class CloudInitInstanceCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.PROVISIONING;
+    }
+
+    @Override
+    public String reads() {
+        return "/var/lib/cloud/instance, /var/lib/cloud/instances/*, sem/, data/";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.SHOULD;
     }
 
@@ -39,7 +51,7 @@ final class CloudInitInstanceCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         boolean dir = ctx.fs().isDirectory("/var/lib/cloud");
         if (ctx.os().cloudInit().isEmpty() && !dir) {
             return notApplicable(ctx, ctx.at("/var/lib/cloud") + " absent and cloud-init not installed");

@@ -1,5 +1,7 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -29,7 +31,17 @@ final class LeftoverAccountsCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.ACCESS;
+    }
+
+    @Override
+    public String reads() {
+        return "/etc/passwd, /etc/login.defs (UID_MIN..UID_MAX), home directories, /etc/sudoers.d/waagent, 90-cloud-init-users";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.SHOULD;
     }
 
@@ -45,7 +57,7 @@ final class LeftoverAccountsCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         Accounts acc = ctx.accounts();
         List<String> failing = new ArrayList<>();
         List<String> info = new ArrayList<>();

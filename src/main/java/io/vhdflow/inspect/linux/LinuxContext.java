@@ -1,6 +1,8 @@
 package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.Filesystem;
+import io.vhdflow.inspect.CheckContext;
+import io.vhdflow.inspect.Policy;
 
 import java.io.IOException;
 import java.util.List;
@@ -11,11 +13,11 @@ import java.util.Objects;
  * what other layers know about the same disk. The account files are read once and shared by the
  * checks that need them.
  */
-public final class LinuxContext {
+public final class LinuxContext implements CheckContext {
 
     private final Filesystem fs;
     private final LinuxOs os;
-    private final LinuxPolicy policy;
+    private final Policy policy;
     private final List<String> swapPartitions;
     private Accounts accounts;
 
@@ -26,7 +28,7 @@ public final class LinuxContext {
      * @param swapPartitions swap partitions on the same disk as found by the volume layer, one
      *                       description each (e.g. {@code "mbr:p2 type 0x82"}); empty when there are none
      */
-    public LinuxContext(Filesystem fs, LinuxOs os, LinuxPolicy policy, List<String> swapPartitions) {
+    public LinuxContext(Filesystem fs, LinuxOs os, Policy policy, List<String> swapPartitions) {
         this.fs = Objects.requireNonNull(fs);
         this.os = Objects.requireNonNull(os);
         this.policy = Objects.requireNonNull(policy);
@@ -35,10 +37,10 @@ public final class LinuxContext {
 
     /** A context with the default policy and no swap partitions reported. */
     public static LinuxContext of(Filesystem fs, LinuxOs os) {
-        return new LinuxContext(fs, os, LinuxPolicy.AZURE_PLATFORM, List.of());
+        return new LinuxContext(fs, os, Policy.AZURE_PLATFORM, List.of());
     }
 
-    public LinuxContext withPolicy(LinuxPolicy p) {
+    public LinuxContext withPolicy(Policy p) {
         return new LinuxContext(fs, os, p, swapPartitions);
     }
 
@@ -50,7 +52,8 @@ public final class LinuxContext {
         return os;
     }
 
-    public LinuxPolicy policy() {
+    @Override
+    public Policy policy() {
         return policy;
     }
 

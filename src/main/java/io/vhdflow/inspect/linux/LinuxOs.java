@@ -1,5 +1,8 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.disk.fs.Filesystem;
+import io.vhdflow.inspect.InspectedOs;
+
 import java.util.List;
 import java.util.Optional;
 
@@ -21,12 +24,13 @@ import java.util.Optional;
  * @param cloudInit       cloud-init when installed
  * @param provisioner     which of them provisions a VM created from this image
  * @param notes           things noticed while detecting (unreadable files, legacy settings)
+ * @param filesystem      the root filesystem (a view, with whatever else is mounted) it was read from
  */
 public record LinuxOs(String location, String distroId, Optional<String> version, Optional<String> prettyName,
                       Optional<String> releaseSource, Optional<String> hostname, List<String> kernels,
                       Optional<String> architecture, Optional<String> architectureSource,
                       Optional<Waagent> waagent, Optional<CloudInit> cloudInit, Provisioner provisioner,
-                      List<String> notes) {
+                      List<String> notes, Filesystem filesystem) implements InspectedOs {
 
     public LinuxOs {
         kernels = List.copyOf(kernels);
@@ -95,7 +99,13 @@ public record LinuxOs(String location, String distroId, Optional<String> version
         }).orElse(false);
     }
 
+    @Override
+    public String osType() {
+        return "Linux";
+    }
+
     /** Readable name for reports, e.g. {@code Debian GNU/Linux 12 (bookworm)}. */
+    @Override
     public String displayName() {
         return prettyName.orElse(distroId + version.map(v -> " " + v).orElse(""));
     }

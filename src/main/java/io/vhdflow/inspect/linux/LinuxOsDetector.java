@@ -53,7 +53,7 @@ public final class LinuxOsDetector {
         Optional<LinuxOs.CloudInit> cloudInit = cloudInit(fs, enabled, notes);
         LinuxOs.Provisioner provisioner = provisioner(waagent, cloudInit);
         return Optional.of(new LinuxOs(location, id.id, id.version, id.pretty, id.source, hostname, kernels,
-                arch.map(a -> a[0]), arch.map(a -> a[1]), waagent, cloudInit, provisioner, notes));
+                arch.map(a -> a[0]), arch.map(a -> a[1]), waagent, cloudInit, provisioner, notes, fs));
     }
 
     private record Identity(String id, Optional<String> version, Optional<String> pretty, Optional<String> source) {

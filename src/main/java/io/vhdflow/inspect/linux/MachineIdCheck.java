@@ -1,6 +1,8 @@
 package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.FileAttributes;
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -26,7 +28,17 @@ final class MachineIdCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.HYGIENE;
+    }
+
+    @Override
+    public String reads() {
+        return "/etc/machine-id, /var/lib/dbus/machine-id";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.SHOULD;
     }
 
@@ -42,7 +54,7 @@ final class MachineIdCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         List<String> failing = new ArrayList<>();
         List<String> ok = new ArrayList<>();
         for (String p : List.of("/etc/machine-id", "/var/lib/dbus/machine-id")) {

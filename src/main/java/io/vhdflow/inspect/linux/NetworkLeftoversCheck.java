@@ -2,6 +2,8 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -31,7 +33,17 @@ final class NetworkLeftoversCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.BOOT;
+    }
+
+    @Override
+    public String reads() {
+        return "DHCP leases, /etc/resolv.conf, 70-persistent-net.rules, ifcfg HWADDR=, NetworkManager keyfiles";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.SHOULD;
     }
 
@@ -47,7 +59,7 @@ final class NetworkLeftoversCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         List<String> failing = new ArrayList<>();
         List<String> ok = new ArrayList<>();
         for (String d : LEASE_DIRS) {

@@ -1,6 +1,8 @@
 package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.DirEntry;
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -26,7 +28,17 @@ final class ProvisioningAgentCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.PROVISIONING;
+    }
+
+    @Override
+    public String reads() {
+        return "waagent binary, /etc/waagent.conf, cloud-init binary, enabled systemd units, /etc/cloud/cloud-init.disabled";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.MUST;
     }
 
@@ -42,7 +54,7 @@ final class ProvisioningAgentCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         LinuxOs os = ctx.os();
         List<String> evidence = new ArrayList<>();
         boolean waagentOk = false;

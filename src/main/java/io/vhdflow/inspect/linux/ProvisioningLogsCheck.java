@@ -2,6 +2,8 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -28,7 +30,17 @@ final class ProvisioningLogsCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.HYGIENE;
+    }
+
+    @Override
+    public String reads() {
+        return "/var/log/waagent.log, /var/log/azure/, /var/log/cloud-init*.log";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.SHOULD;
     }
 
@@ -44,7 +56,7 @@ final class ProvisioningLogsCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         List<String> failing = new ArrayList<>();
         List<String> candidates = new ArrayList<>(List.of("/var/log/waagent.log"));
         for (DirEntry e : FileReads.list(ctx.fs(), "/var/log")) {

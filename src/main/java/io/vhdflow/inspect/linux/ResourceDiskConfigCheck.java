@@ -1,5 +1,7 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -25,7 +27,17 @@ final class ResourceDiskConfigCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.PROVISIONING;
+    }
+
+    @Override
+    public String reads() {
+        return "/etc/waagent.conf ResourceDisk.Format, ResourceDisk.EnableSwap, AutoUpdate.Enabled";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.SHOULD;
     }
 
@@ -41,7 +53,7 @@ final class ResourceDiskConfigCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         if (ctx.os().waagent().isEmpty() || ctx.os().waagent().get().configPath().isEmpty()) {
             return notApplicable(ctx, "no /etc/waagent.conf");
         }
@@ -60,7 +72,7 @@ final class ResourceDiskConfigCheck implements LinuxCheck {
                 failing.add(at + ": ResourceDisk.EnableSwap=y while cloud-init provisions");
             }
         }
-        if (ctx.policy() == LinuxPolicy.MARKETPLACE && !c.autoUpdateEnabled()) {
+        if (ctx.policy() == Policy.MARKETPLACE && !c.autoUpdateEnabled()) {
             failing.add(at + ": AutoUpdate.Enabled=n (Marketplace images keep agent auto-update on)");
         }
         String state = at + ": ResourceDisk.Format=" + (c.resourceDiskFormat() ? "y" : "n") + ", ResourceDisk.EnableSwap="

@@ -1,5 +1,7 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.CheckStatus;
 import io.vhdflow.inspect.Severity;
@@ -25,7 +27,17 @@ final class RootPasswordCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.ACCESS;
+    }
+
+    @Override
+    public String reads() {
+        return "/etc/shadow, /etc/passwd (hash schemes only, never the hash)";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.SHOULD;
     }
 
@@ -41,7 +53,7 @@ final class RootPasswordCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         Accounts acc = ctx.accounts();
         if (acc.shadow().isEmpty() && acc.passwd().isEmpty()) {
             return result(ctx, CheckStatus.NOT_RUN, List.of(ctx.at("/etc/shadow") + " and " + ctx.at("/etc/passwd")

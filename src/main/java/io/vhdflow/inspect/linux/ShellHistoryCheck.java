@@ -1,6 +1,8 @@
 package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.FileAttributes;
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -31,8 +33,18 @@ final class ShellHistoryCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
-        return policy == LinuxPolicy.MARKETPLACE ? Severity.MUST : Severity.SHOULD;
+    public Category category() {
+        return Category.ACCESS;
+    }
+
+    @Override
+    public String reads() {
+        return "shell histories (.bash_history, ...) in /root and every home directory";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
+        return policy == Policy.MARKETPLACE ? Severity.MUST : Severity.SHOULD;
     }
 
     @Override
@@ -47,7 +59,7 @@ final class ShellHistoryCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         Accounts acc = ctx.accounts();
         List<String> failing = new ArrayList<>();
         List<String> small = new ArrayList<>();

@@ -1,6 +1,8 @@
 package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.DirEntry;
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -27,7 +29,17 @@ final class SshHostKeysCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.ACCESS;
+    }
+
+    @Override
+    public String reads() {
+        return "/etc/ssh/ssh_host_*_key, waagent.conf Provisioning.RegenerateSshHostKeyPair, cloud-init ssh_deletekeys";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.SHOULD;
     }
 
@@ -44,7 +56,7 @@ final class SshHostKeysCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         List<String> keys = new ArrayList<>();
         for (DirEntry e : FileReads.list(ctx.fs(), "/etc/ssh")) {
             if (e.name().startsWith("ssh_host_") && e.name().contains("key")) {

@@ -1,6 +1,8 @@
 package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.FileAttributes;
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -29,7 +31,17 @@ final class SwapCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.PROVISIONING;
+    }
+
+    @Override
+    public String reads() {
+        return "/etc/fstab swap lines, swap files, swap partitions and LVs from the volume layer";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.MUST;
     }
 
@@ -45,7 +57,7 @@ final class SwapCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         List<String> failing = new ArrayList<>();
         Optional<String> fstab = FileReads.text(ctx.fs(), "/etc/fstab", FileReads.CONFIG_CAP);
         if (fstab.isPresent()) {

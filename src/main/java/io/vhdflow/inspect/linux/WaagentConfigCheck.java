@@ -1,5 +1,7 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -28,7 +30,17 @@ final class WaagentConfigCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.PROVISIONING;
+    }
+
+    @Override
+    public String reads() {
+        return "/etc/waagent.conf Provisioning.Agent (and legacy Provisioning.Enabled)";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.MUST;
     }
 
@@ -43,7 +55,7 @@ final class WaagentConfigCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         if (ctx.os().waagent().isEmpty()) {
             return notApplicable(ctx, "Azure Linux Agent not installed");
         }

@@ -2,6 +2,8 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
+import io.vhdflow.inspect.Category;
+import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -30,7 +32,17 @@ final class WaagentProvisionedCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(LinuxPolicy policy) {
+    public Category category() {
+        return Category.PROVISIONING;
+    }
+
+    @Override
+    public String reads() {
+        return "/var/lib/waagent/provisioned, /var/lib/waagent/ovf-env.xml";
+    }
+
+    @Override
+    public Severity severity(Policy policy) {
         return Severity.MUST;
     }
 
@@ -46,7 +58,7 @@ final class WaagentProvisionedCheck implements LinuxCheck {
     }
 
     @Override
-    public CheckResult evaluate(LinuxContext ctx) throws IOException {
+    public CheckResult run(LinuxContext ctx) throws IOException {
         List<String> failing = new ArrayList<>();
         String marker = LIB + "/provisioned";
         Optional<FileAttributes> m = FileReads.lstat(ctx.fs(), marker);

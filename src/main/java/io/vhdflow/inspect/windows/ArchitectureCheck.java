@@ -1,5 +1,6 @@
 package io.vhdflow.inspect.windows;
 
+import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -16,7 +17,7 @@ public final class ArchitectureCheck extends WindowsCheck {
     static final String CMD = "/Windows/System32/cmd.exe";
 
     public ArchitectureCheck() {
-        super("W15", "64-bit Windows (x64 or Arm64)", Severity.MUST,
+        super("W15", "64-bit Windows (x64 or Arm64)", Category.BOOT, Severity.MUST, "SYSTEM Session Manager\\Environment PROCESSOR_ARCHITECTURE, PE header of cmd.exe",
                 "Azure Marketplace certification FAQ; libguestfs inspect_fs_windows.ml; anchors §2.3 W15",
                 "capture a 64-bit Windows installation; 32-bit Windows cannot run on Azure");
     }

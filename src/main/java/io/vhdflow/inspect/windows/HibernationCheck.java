@@ -2,6 +2,7 @@ package io.vhdflow.inspect.windows;
 
 import io.vhdflow.disk.fs.ntfs.HibernationState;
 import io.vhdflow.disk.fs.ntfs.NtfsFilesystem;
+import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -16,7 +17,7 @@ import java.util.List;
 public final class HibernationCheck extends WindowsCheck {
 
     public HibernationCheck() {
-        super("W3", "Not hibernated (no Fast Startup image), NTFS volume clean", Severity.MUST,
+        super("W3", "Not hibernated (no Fast Startup image), NTFS volume clean", Category.BOOT, Severity.MUST, "\\hiberfil.sys header signature, NTFS $Volume dirty flag",
                 "virt-v2v mount_filesystems.ml; anchors §2.3 W3",
                 "turn off Fast Startup and hibernation ('powercfg /h off'), run Sysprep with /shutdown, and capture "
                         + "after a complete shutdown");
@@ -24,9 +25,10 @@ public final class HibernationCheck extends WindowsCheck {
 
     @Override
     public CheckResult evaluate(WindowsSystem w) throws IOException {
-        if (!(w.filesystem() instanceof NtfsFilesystem ntfs)) {
+        if (w.ntfs().isEmpty()) {
             return notRun(w.location() + " is not NTFS; hibernation cannot be read");
         }
+        NtfsFilesystem ntfs = w.ntfs().get();
         List<String> evidence = new ArrayList<>();
         HibernationState h = ntfs.hibernation();
         evidence.add(w.where("/hiberfil.sys") + ": " + switch (h) {

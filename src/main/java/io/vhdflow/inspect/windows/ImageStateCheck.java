@@ -1,5 +1,6 @@
 package io.vhdflow.inspect.windows;
 
+import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -24,7 +25,7 @@ public final class ImageStateCheck extends WindowsCheck {
     private static final long MAX_INI = 64 * 1024;
 
     public ImageStateCheck() {
-        super("W1", "Sysprep generalized the image and resealed it to OOBE", Severity.MUST,
+        super("W1", "Sysprep generalized the image and resealed it to OOBE", Category.PROVISIONING, Severity.MUST, "SOFTWARE Microsoft\\Windows\\CurrentVersion\\Setup\\State ImageState, \\Windows\\Setup\\State\\State.ini, SYSTEM Setup\\Status\\SysprepStatus",
                 "Windows Setup States (learn.microsoft.com); anchors §2.3 W1",
                 "run 'Sysprep /generalize /oobe /shutdown' (OOBE, not audit mode: Azure provisioning needs OOBE), "
                         + "capture the VHD after the VM has shut down, and do not boot it again before capture");

@@ -1,5 +1,6 @@
 package io.vhdflow.inspect.windows;
 
+import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -9,7 +10,7 @@ import java.io.IOException;
 public final class OsIdentityCheck extends WindowsCheck {
 
     public OsIdentityCheck() {
-        super("W16", "Windows identity read from the registry", Severity.INFO,
+        super("W16", "Windows identity read from the registry", Category.HYGIENE, Severity.INFO, "SOFTWARE Microsoft\\Windows NT\\CurrentVersion (ProductName, CurrentBuildNumber, EditionID, ...)",
                 "libguestfs inspect_fs_windows.ml; anchors §2.3 W16", "");
     }
 

@@ -1,5 +1,6 @@
 package io.vhdflow.inspect.windows;
 
+import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -16,7 +17,7 @@ public final class SysprepCompletionCheck extends WindowsCheck {
     static final String SETUPERR = "/Windows/System32/Sysprep/Panther/setuperr.log";
 
     public SysprepCompletionCheck() {
-        super("W14", "Sysprep succeeded; no pending restart", Severity.INFO,
+        super("W14", "Sysprep succeeded; no pending restart", Category.PROVISIONING, Severity.INFO, "Sysprep_succeeded.tag, setuperr.log, pending-restart markers",
                 "Prepare a Windows VHD to upload to Azure, 'no pending restart'; anchors §2.3 W14",
                 "restart the VM to finish pending updates, then run Sysprep again and read setuperr.log for errors");
     }

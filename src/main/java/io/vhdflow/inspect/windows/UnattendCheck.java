@@ -1,5 +1,6 @@
 package io.vhdflow.inspect.windows;
 
+import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
@@ -22,7 +23,7 @@ public final class UnattendCheck extends WindowsCheck {
             "/autounattend.xml");
 
     public UnattendCheck() {
-        super("W5", "No custom unattend.xml left behind", Severity.SHOULD,
+        super("W5", "No custom unattend.xml left behind", Category.PROVISIONING, Severity.SHOULD, "unattend.xml / autounattend.xml in \\Windows\\Panther and \\Windows\\System32\\Sysprep",
                 "Prepare a Windows VHD to upload to Azure (learn.microsoft.com); anchors §2.3 W5",
                 "delete the answer files listed before capturing; Azure supplies its own answer file at provisioning");
     }

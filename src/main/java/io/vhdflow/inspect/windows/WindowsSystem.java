@@ -2,6 +2,8 @@ package io.vhdflow.inspect.windows;
 
 import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.fs.Filesystem;
+import io.vhdflow.disk.fs.MountedView;
+import io.vhdflow.disk.fs.ntfs.NtfsFilesystem;
 import io.vhdflow.disk.registry.Hive;
 import io.vhdflow.disk.registry.RegistryKey;
 import io.vhdflow.disk.registry.RegistryValue;
@@ -62,6 +64,12 @@ public record WindowsSystem(String location, Filesystem filesystem, Optional<Hiv
             problems.add(location + ":" + path + " cannot be read: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The NTFS volume holding the system root, for facts of the volume itself (dirty flag, hiberfil.sys). */
+    public Optional<NtfsFilesystem> ntfs() {
+        Filesystem fs = filesystem instanceof MountedView v ? v.mountOf("/").filesystem() : filesystem;
+        return fs instanceof NtfsFilesystem n ? Optional.of(n) : Optional.empty();
     }
 
     /** The path of a file in evidence form: {@code gpt:p4/ntfs:/Windows/...}. */

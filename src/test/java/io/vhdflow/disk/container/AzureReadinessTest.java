@@ -1,10 +1,15 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.disk.container.AzureReadiness.CheckResult;
-import io.vhdflow.disk.container.AzureReadiness.CheckStatus;
-import io.vhdflow.disk.container.AzureReadiness.Policy;
-import io.vhdflow.disk.container.AzureReadiness.Severity;
-import io.vhdflow.disk.container.AzureReadiness.Verdict;
+import io.vhdflow.inspect.CheckResult;
+import io.vhdflow.inspect.CheckStatus;
+import io.vhdflow.inspect.InspectedDisk;
+import io.vhdflow.inspect.Policy;
+import io.vhdflow.inspect.Severity;
+import io.vhdflow.inspect.VerificationService;
+import io.vhdflow.inspect.VerificationService.Readiness;
+import io.vhdflow.inspect.disk.DiskContext;
+import io.vhdflow.inspect.disk.DiskSizeCheck;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -21,6 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The container checks G1-G8 as {@code vhdflow vhd check} runs them. */
 class AzureReadinessTest {
     static final long MiB = 1L << 20;
     static final long GiB = 1L << 30;
@@ -34,29 +40,29 @@ class AzureReadinessTest {
         return p;
     }
 
-    static CheckResult check(Verdict v, String id) {
+    static CheckResult check(Readiness v, String id) {
         return v.checks().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
     }
 
     @Test
     void everyVerdictListsG1ToG8InOrder(@TempDir Path dir) throws Exception {
-        Verdict v = AzureReadiness.evaluate(sparseFixed(dir, 40 * GiB), Policy.MARKETPLACE);
+        Readiness v = new VerificationService().readiness(sparseFixed(dir, 40 * GiB), Policy.MARKETPLACE.id());
         assertEquals(List.of("G1", "G2", "G3", "G4", "G5", "G6", "G7", "G8"),
                 v.checks().stream().map(CheckResult::id).toList());
         assertTrue(v.ready(), v.toString());
-        assertEquals(CheckStatus.NOT_EVALUATED, check(v, "G6").status());
-        assertEquals(CheckStatus.NOT_EVALUATED, check(v, "G7").status());
-        Verdict platform = AzureReadiness.evaluate(sparseFixed(dir, 40 * GiB + MiB), Policy.AZURE_PLATFORM);
+        assertEquals(CheckStatus.NOT_RUN, check(v, "G6").status());
+        assertEquals(CheckStatus.NOT_RUN, check(v, "G7").status());
+        Readiness platform = new VerificationService().readiness(sparseFixed(dir, 40 * GiB + MiB), Policy.AZURE_PLATFORM.id());
         assertEquals(CheckStatus.NOT_APPLICABLE, check(platform, "G7").status());
     }
 
     @Test
     void sizeNotAWholeMibFailsG3WithTheRoundedSizeAsRemedy(@TempDir Path dir) throws Exception {
-        Verdict v = AzureReadiness.evaluate(sparseFixed(dir, 30 * MiB + 512), Policy.AZURE_PLATFORM);
+        Readiness v = new VerificationService().readiness(sparseFixed(dir, 30 * MiB + 512), Policy.AZURE_PLATFORM.id());
         CheckResult g3 = check(v, "G3");
-        assertEquals(CheckStatus.FAILED, g3.status());
-        assertTrue(g3.evidence().contains("not a whole number of MiB"), g3.evidence());
-        assertTrue(g3.remediation().contains(String.valueOf(31 * MiB)), g3.remediation());
+        assertEquals(CheckStatus.FAIL, g3.status());
+        assertTrue(String.join("; ", g3.evidence()).contains("not a whole number of MiB"), g3.evidence().toString());
+        assertTrue(String.join("; ", g3.evidence()).contains(String.valueOf(31 * MiB)), g3.evidence().toString());
         assertFalse(v.ready());
     }
 
@@ -66,8 +72,8 @@ class AzureReadinessTest {
         long at = Files.size(p) - 512;
         HostileVhdTest.patch(p, at + 84, (byte) 1);
         HostileVhdTest.fixFooter(p, at);
-        Verdict v = AzureReadiness.evaluate(p, Policy.AZURE_PLATFORM);
-        assertEquals(CheckStatus.FAILED, check(v, "G8").status());
+        Readiness v = new VerificationService().readiness(p, Policy.AZURE_PLATFORM.id());
+        assertEquals(CheckStatus.FAIL, check(v, "G8").status());
         assertFalse(v.ready());
         try (DiskImage img = DiskImages.open(p)) {
             assertTrue(img.findings().stream().anyMatch(f -> f.code().equals("vhd.saved-state")));
@@ -77,29 +83,40 @@ class AzureReadinessTest {
     @Test
     void rawImageFailsG1G2G3ButIsRecognised(@TempDir Path dir) throws Exception {
         Path p = VhdFixtures.extract("disk.raw", dir);
-        Verdict v = AzureReadiness.evaluate(p, Policy.AZURE_PLATFORM);
-        assertEquals(CheckStatus.FAILED, check(v, "G1").status());
-        assertEquals(CheckStatus.FAILED, check(v, "G2").status());
-        assertEquals(CheckStatus.FAILED, check(v, "G3").status());
-        assertEquals(CheckStatus.PASSED, check(v, "G5").status());
+        Readiness v = new VerificationService().readiness(p, Policy.AZURE_PLATFORM.id());
+        assertEquals(CheckStatus.FAIL, check(v, "G1").status());
+        assertEquals(CheckStatus.FAIL, check(v, "G2").status());
+        assertEquals(CheckStatus.FAIL, check(v, "G3").status());
+        assertEquals(CheckStatus.PASS, check(v, "G5").status());
         assertEquals(DiskFormat.RAW, v.format().orElseThrow());
+    }
+
+    /** G4 judged on a size alone. */
+    static CheckResult size(long bytes, Policy policy) {
+        DiskContext ctx = new DiskContext(new InspectedDisk(Path.of("disk.vhd"), Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty(), Optional.empty(), List.of()), policy, List.of());
+        return new DiskSizeCheck().judge(ctx, bytes);
+    }
+
+    static boolean blocking(CheckResult r) {
+        return r.failed() && r.severity() == Severity.MUST;
     }
 
     @Test
     void sizeLimitsPerPolicy() {
-        assertEquals(CheckStatus.FAILED, AzureReadiness.sizeRange(20 * MiB - 1, Policy.AZURE_PLATFORM).status());
-        assertEquals(CheckStatus.PASSED, AzureReadiness.sizeRange(20 * MiB, Policy.AZURE_PLATFORM).status());
-        assertEquals(CheckStatus.PASSED, AzureReadiness.sizeRange(2048 * GiB, Policy.AZURE_PLATFORM).status());
-        CheckResult big = AzureReadiness.sizeRange(2049 * GiB, Policy.AZURE_PLATFORM);
-        assertEquals(CheckStatus.FAILED, big.status());
+        assertEquals(CheckStatus.FAIL, size(20 * MiB - 1, Policy.AZURE_PLATFORM).status());
+        assertEquals(CheckStatus.PASS, size(20 * MiB, Policy.AZURE_PLATFORM).status());
+        assertEquals(CheckStatus.PASS, size(2048 * GiB, Policy.AZURE_PLATFORM).status());
+        CheckResult big = size(2049 * GiB, Policy.AZURE_PLATFORM);
+        assertEquals(CheckStatus.FAIL, big.status());
         assertEquals(Severity.SHOULD, big.severity());
-        CheckResult huge = AzureReadiness.sizeRange(32_768 * GiB, Policy.AZURE_PLATFORM);
+        CheckResult huge = size(32_768 * GiB, Policy.AZURE_PLATFORM);
         assertEquals(Severity.MUST, huge.severity());
-        assertTrue(huge.blocking());
-        assertEquals(CheckStatus.FAILED, AzureReadiness.sizeRange(29 * GiB, Policy.MARKETPLACE).status());
-        assertEquals(CheckStatus.PASSED, AzureReadiness.sizeRange(30 * GiB, Policy.MARKETPLACE).status());
-        assertEquals(CheckStatus.PASSED, AzureReadiness.sizeRange(1023 * GiB, Policy.MARKETPLACE).status());
-        assertTrue(AzureReadiness.sizeRange(1024 * GiB, Policy.MARKETPLACE).blocking());
+        assertTrue(blocking(huge));
+        assertEquals(CheckStatus.FAIL, size(29 * GiB, Policy.MARKETPLACE).status());
+        assertEquals(CheckStatus.PASS, size(30 * GiB, Policy.MARKETPLACE).status());
+        assertEquals(CheckStatus.PASS, size(1023 * GiB, Policy.MARKETPLACE).status());
+        assertTrue(blocking(size(1024 * GiB, Policy.MARKETPLACE)));
         assertEquals(Policy.MARKETPLACE, Policy.parse("marketplace"));
         assertEquals(Policy.AZURE_PLATFORM, Policy.parse("azure-platform"));
     }

@@ -56,9 +56,9 @@ class FixedVhdWriterTest {
                 assertEquals("vhfl", f.creatorApplication());
                 assertEquals(r.uniqueId(), f.uniqueId());
                 assertEquals(DiskGeometry.forSize(expectedSize), f.geometry());
-                assertTrue(AzureReadiness.evaluate(o, AzureReadiness.Policy.AZURE_PLATFORM).checks().stream()
+                assertTrue(new io.vhdflow.inspect.VerificationService().readiness(out, "azure-platform").checks().stream()
                         .filter(c -> c.id().equals("G1") || c.id().equals("G2") || c.id().equals("G3"))
-                        .allMatch(c -> c.status() == AzureReadiness.CheckStatus.PASSED));
+                        .allMatch(c -> c.status() == io.vhdflow.inspect.CheckStatus.PASS));
                 // Same bytes as the input, zeros after it.
                 ByteSource a = img.virtualDisk();
                 ByteSource b = o.virtualDisk();

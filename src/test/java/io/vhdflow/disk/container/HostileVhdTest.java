@@ -301,9 +301,9 @@ class HostileVhdTest {
         assertEquals(format, u.format());
         assertTrue(e.getMessage().contains(format.displayName()), e.getMessage());
         assertTrue(VhdFixtures.text(name + ".qemu-info.json").contains("\"" + format.name().toLowerCase() + "\""));
-        AzureReadiness.Verdict v = AzureReadiness.evaluate(renamed, AzureReadiness.Policy.AZURE_PLATFORM);
+        io.vhdflow.inspect.VerificationService.Readiness v = new io.vhdflow.inspect.VerificationService().readiness(renamed, io.vhdflow.inspect.Policy.AZURE_PLATFORM.id());
         assertTrue(!v.ready());
-        assertEquals(AzureReadiness.CheckStatus.FAILED, v.checks().get(4).status());
+        assertEquals(io.vhdflow.inspect.CheckStatus.FAIL, v.checks().get(4).status());
         assertEquals("G5", v.checks().get(4).id());
     }
 
@@ -311,10 +311,10 @@ class HostileVhdTest {
     void damagedImagesFailG1InTheVerdictInsteadOfThrowing(@TempDir Path dir) throws Exception {
         Path p = VhdFixtures.extract("fixed-force.vhd", dir);
         patch(p, Files.size(p) - 512 + 40, (byte) 7);
-        AzureReadiness.Verdict v = AzureReadiness.evaluate(p, AzureReadiness.Policy.AZURE_PLATFORM);
+        io.vhdflow.inspect.VerificationService.Readiness v = new io.vhdflow.inspect.VerificationService().readiness(p, io.vhdflow.inspect.Policy.AZURE_PLATFORM.id());
         assertTrue(!v.ready());
         assertEquals("G1", v.checks().get(0).id());
-        assertEquals(AzureReadiness.CheckStatus.FAILED, v.checks().get(0).status());
-        assertTrue(v.checks().get(0).evidence().contains("checksum"));
+        assertEquals(io.vhdflow.inspect.CheckStatus.FAIL, v.checks().get(0).status());
+        assertTrue(v.checks().get(0).evidence().get(0).contains("checksum"));
     }
 }

@@ -108,7 +108,7 @@ class VhdMutationPropertiesTest {
     }
 
     static void exercise(Path p) throws IOException {
-        AzureReadiness.evaluate(p, AzureReadiness.Policy.MARKETPLACE);
+        new io.vhdflow.inspect.VerificationService().readiness(p, "marketplace");
         try (DiskImage img = DiskImages.open(p)) {
             VhdFixtures.sha256(img.virtualDisk());
             DataRangeScanner.scan(img, (o, l) -> { }, 10, ProgressListener.NONE, 2);

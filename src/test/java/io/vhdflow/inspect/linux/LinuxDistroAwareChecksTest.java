@@ -1,5 +1,7 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.inspect.VerdictRule;
+
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.CheckStatus;
 import io.vhdflow.testing.TreeFilesystem;
@@ -45,7 +47,7 @@ class LinuxDistroAwareChecksTest {
     static CheckResult check(String id, String[][] tree) throws IOException {
         TreeFilesystem fs = TreeFilesystem.fromTar(tar(tree));
         LinuxOs os = new LinuxOsDetector().detect(fs, "gpt:p1/ext4").orElseThrow();
-        return new LinuxChecks().run(LinuxContext.of(fs, os), Set.of()).checks().stream()
+        return VerdictRule.assess(LinuxInspector.run(LinuxContext.of(fs, os)), Set.of()).checks().stream()
                 .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
     }
 

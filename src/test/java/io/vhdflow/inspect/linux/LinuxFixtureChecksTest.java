@@ -1,6 +1,12 @@
 package io.vhdflow.inspect.linux;
 
-import io.vhdflow.inspect.OsAssessment;
+import io.vhdflow.inspect.Policy;
+
+import io.vhdflow.inspect.CheckCatalog;
+
+import io.vhdflow.inspect.VerdictRule;
+
+import io.vhdflow.inspect.Assessment;
 
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.CheckStatus;
@@ -31,10 +37,10 @@ class LinuxFixtureChecksTest {
         return new LinuxOsDetector().detect(fs, LOC).orElseThrow();
     }
 
-    static OsAssessment run(String variant, LinuxPolicy policy, Set<String> waivers) throws IOException {
+    static Assessment run(String variant, Policy policy, Set<String> waivers) throws IOException {
         TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/" + variant + ".tar.zst");
         LinuxContext ctx = new LinuxContext(fs, detect(fs), policy, List.of());
-        OsAssessment a = new LinuxChecks().run(ctx, waivers);
+        Assessment a = VerdictRule.assess(LinuxInspector.run(ctx), waivers);
         // Printed so the surefire report shows what an operator would read.
         System.out.println("== " + variant + " (" + policy.id() + "): " + a.verdict());
         for (CheckResult r : a.checks()) {
@@ -43,15 +49,15 @@ class LinuxFixtureChecksTest {
         return a;
     }
 
-    static OsAssessment run(String variant) throws IOException {
-        return run(variant, LinuxPolicy.AZURE_PLATFORM, Set.of());
+    static Assessment run(String variant) throws IOException {
+        return run(variant, Policy.AZURE_PLATFORM, Set.of());
     }
 
-    static Set<String> failed(OsAssessment a) {
+    static Set<String> failed(Assessment a) {
         return a.checks().stream().filter(CheckResult::failed).map(CheckResult::id).collect(Collectors.toCollection(TreeSet::new));
     }
 
-    static CheckResult check(OsAssessment a, String id) {
+    static CheckResult check(Assessment a, String id) {
         return a.checks().stream().filter(c -> c.id().equals(id)).findFirst().orElseThrow();
     }
 
@@ -67,15 +73,15 @@ class LinuxFixtureChecksTest {
     void everyCheckRunsOnEveryVariant() throws IOException {
         for (String v : List.of("provisioned", "generalized", "deprov-nouser", "root-password-left", "host-keys-left",
                 "history-left", "generalized-debian-conf", "cloudinit-leftover", "cloudinit-clean")) {
-            OsAssessment a = run(v);
-            assertEquals(new LinuxChecks().checks().size(), a.checks().size());
+            Assessment a = run(v);
+            assertEquals(CheckCatalog.standard().checks(LinuxCheck.class).size(), a.checks().size());
             assertTrue(a.checks().stream().noneMatch(c -> c.status() == CheckStatus.NOT_RUN), v + ": " + a.checks());
         }
     }
 
     @Test
     void provisionedFailsL1OnTheMarker() throws IOException {
-        OsAssessment a = run("provisioned");
+        Assessment a = run("provisioned");
         assertEquals(Verdict.NOT_GENERALIZED, a.verdict());
         CheckResult l1 = check(a, "L1");
         assertEquals(CheckStatus.FAIL, l1.status());
@@ -100,16 +106,16 @@ class LinuxFixtureChecksTest {
 
     @Test
     void generalizedRaisesNoMustFinding() throws IOException {
-        for (LinuxPolicy p : LinuxPolicy.values()) {
-            OsAssessment a = run("generalized", p, Set.of());
+        for (Policy p : Policy.values()) {
+            Assessment a = run("generalized", p, Set.of());
             assertEquals(Verdict.GENERALIZED, a.verdict(), a.reasons().toString());
             assertTrue(a.checks().stream().noneMatch(c -> c.failed() && c.severity() == Severity.MUST));
             // Debian's agent leaves /etc/machine-id (anchors §1.1): a SHOULD. Marketplace also wants agent
             // auto-update on, which Debian's waagent.conf turns off (AutoUpdate.Enabled=n).
-            assertEquals(p == LinuxPolicy.MARKETPLACE ? Set.of("L3", "L9B") : Set.of("L3"), failed(a));
+            assertEquals(p == Policy.MARKETPLACE ? Set.of("L3", "L9B") : Set.of("L3"), failed(a));
             assertEvidence(check(a, "L3"), LOC + ":/etc/machine-id holds a machine id (33 bytes, 32 hex digits)");
         }
-        OsAssessment a = run("generalized");
+        Assessment a = run("generalized");
         assertEvidence(check(a, "L1"), LOC + ":/var/lib/waagent/provisioned absent");
         assertEvidence(check(a, "L6"), LOC + ":/etc/shadow: root is locked ('*LOCK*')");
         assertEvidence(check(a, "L5"), LOC + ":/etc/ssh: no ssh_host_*key* files");
@@ -122,7 +128,7 @@ class LinuxFixtureChecksTest {
     @Test
     void debiansShippedAgentConfigurationCannotProvisionWithoutCloudInit() throws IOException {
         // Debian's waagent package ships Provisioning.Agent=cloud-init; without cloud-init nobody provisions.
-        OsAssessment a = run("generalized-debian-conf");
+        Assessment a = run("generalized-debian-conf");
         assertEquals(Verdict.NOT_GENERALIZED, a.verdict());
         // The same file sets ResourceDisk.Format=y, which collides with cloud-init's resource disk handling.
         assertEquals(Set.of("L3", "L9", "L9B"), failed(a));
@@ -132,7 +138,7 @@ class LinuxFixtureChecksTest {
 
     @Test
     void deprovisionWithoutUserLeavesTheAccountItsKeysAndTheOldRootHash() throws IOException {
-        OsAssessment a = run("deprov-nouser");
+        Assessment a = run("deprov-nouser");
         assertEquals(Set.of("L3", "L6B", "L7", "L7K"), failed(a));
         assertEquals(Verdict.GENERALIZED, a.verdict(), "no MUST failed under azure-platform");
         assertEvidence(check(a, "L7"), LOC + ":/etc/passwd: azureuser (uid 1000, /etc/login.defs UID_MIN 1000) has home /home/azureuser");
@@ -142,7 +148,7 @@ class LinuxFixtureChecksTest {
         assertEvidence(check(a, "L6B"), LOC + ":/etc/shadow-: root has a usable yescrypt ($y$) password hash (locked in the live /etc/shadow)");
         assertEquals(CheckStatus.PASS, check(a, "L6").status());
 
-        OsAssessment m = run("deprov-nouser", LinuxPolicy.MARKETPLACE, Set.of());
+        Assessment m = run("deprov-nouser", Policy.MARKETPLACE, Set.of());
         assertEquals(Verdict.NOT_GENERALIZED, m.verdict());
         assertEquals(Severity.MUST, check(m, "L6B").severity());
         assertEquals(Severity.MUST, check(m, "L7K").severity());
@@ -150,7 +156,7 @@ class LinuxFixtureChecksTest {
 
     @Test
     void rootPasswordLeftWhenDeleteRootPasswordIsOff() throws IOException {
-        OsAssessment a = run("root-password-left");
+        Assessment a = run("root-password-left");
         assertEquals(Set.of("L3", "L6", "L6B"), failed(a));
         assertEvidence(check(a, "L6"), LOC + ":/etc/shadow: root has a usable yescrypt ($y$) password hash");
         assertEvidence(check(a, "L6B"), LOC + ":/etc/shadow-: root has a usable yescrypt ($y$) password hash");
@@ -159,7 +165,7 @@ class LinuxFixtureChecksTest {
 
     @Test
     void hostKeysLeftWhenTheAgentDoesNotRegenerateThem() throws IOException {
-        OsAssessment a = run("host-keys-left");
+        Assessment a = run("host-keys-left");
         assertEquals(Set.of("L3", "L5"), failed(a));
         assertEvidence(check(a, "L5"), LOC + ":/etc/ssh holds 6 host key file(s): ssh_host_ecdsa_key");
         assertEvidence(check(a, "L5"), "Provisioning.RegenerateSshHostKeyPair=n");
@@ -167,19 +173,19 @@ class LinuxFixtureChecksTest {
 
     @Test
     void historyWrittenAfterDeprovisioning() throws IOException {
-        OsAssessment a = run("history-left");
+        Assessment a = run("history-left");
         assertEquals(Set.of("L3", "L4"), failed(a));
         assertEquals(Severity.SHOULD, check(a, "L4").severity());
         assertEquals(Verdict.GENERALIZED, a.verdict());
         assertEvidence(check(a, "L4"), LOC + ":/root/.bash_history exists (");
         assertEvidence(check(a, "L4"), "44 lines), above the 1024-byte limit");
 
-        OsAssessment m = run("history-left", LinuxPolicy.MARKETPLACE, Set.of());
+        Assessment m = run("history-left", Policy.MARKETPLACE, Set.of());
         assertEquals(Severity.MUST, check(m, "L4").severity());
         assertEquals(Verdict.NOT_GENERALIZED, m.verdict());
         assertTrue(m.reasons().get(0).startsWith("L4 (MUST) failed"));
 
-        OsAssessment w = run("history-left", LinuxPolicy.MARKETPLACE, Set.of("L4"));
+        Assessment w = run("history-left", Policy.MARKETPLACE, Set.of("L4"));
         assertEquals(Verdict.GENERALIZED, w.verdict());
         assertEquals(CheckStatus.WAIVED, check(w, "L4").status());
         assertEvidence(check(w, "L4"), "waived by configuration");
@@ -188,16 +194,16 @@ class LinuxFixtureChecksTest {
 
     @Test
     void waivingThePassingCheckChangesNothingAndWaivingL1Passes() throws IOException {
-        OsAssessment a = run("generalized", LinuxPolicy.AZURE_PLATFORM, Set.of("L1", "L5"));
+        Assessment a = run("generalized", Policy.AZURE_PLATFORM, Set.of("L1", "L5"));
         assertEquals(CheckStatus.PASS, check(a, "L1").status());
-        OsAssessment p = run("provisioned", LinuxPolicy.AZURE_PLATFORM, Set.of("L1"));
+        Assessment p = run("provisioned", Policy.AZURE_PLATFORM, Set.of("L1"));
         assertEquals(CheckStatus.WAIVED, check(p, "L1").status());
         assertEquals(Verdict.GENERALIZED, p.verdict(), "L1 is the only MUST failure of the provisioned tree");
     }
 
     @Test
     void cloudInitImagesAreJudgedByCloudInitsState() throws IOException {
-        OsAssessment left = run("cloudinit-leftover");
+        Assessment left = run("cloudinit-leftover");
         assertEquals(LinuxOs.Provisioner.CLOUD_INIT, detect(TreeFilesystem.fromResource("/fixtures/linux/cloudinit-leftover.tar.zst")).provisioner());
         // waagent -deprovision removes its own log but not cloud-init's.
         assertEquals(Set.of("L2", "L3", "L7", "L20"), failed(left));
@@ -209,7 +215,7 @@ class LinuxFixtureChecksTest {
         // Debian's cloud-init package sets no datasource_list: ds-identify picks Azure at boot.
         assertEvidence(check(left, "L10"), "datasource_list unset in 2 cloud-init file(s): ds-identify decides");
 
-        OsAssessment clean = run("cloudinit-clean");
+        Assessment clean = run("cloudinit-clean");
         assertEquals(Verdict.GENERALIZED, clean.verdict());
         assertEquals(Set.of("L7"), failed(clean), "cloud-init clean does not touch the sudoers file it wrote");
         // cloud-init clean --machine-id deletes the file when systemd is not running (as in the chroot);
@@ -222,8 +228,8 @@ class LinuxFixtureChecksTest {
     @Test
     void swapPartitionsReportedByTheVolumeLayerFailL14() throws IOException {
         TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/generalized.tar.zst");
-        LinuxContext ctx = new LinuxContext(fs, detect(fs), LinuxPolicy.AZURE_PLATFORM, List.of("mbr:p2 type 0x82 (Linux swap)"));
-        OsAssessment a = new LinuxChecks().run(ctx, Set.of());
+        LinuxContext ctx = new LinuxContext(fs, detect(fs), Policy.AZURE_PLATFORM, List.of("mbr:p2 type 0x82 (Linux swap)"));
+        Assessment a = VerdictRule.assess(LinuxInspector.run(ctx), Set.of());
         assertEquals(Verdict.NOT_GENERALIZED, a.verdict());
         assertEvidence(check(a, "L14"), "swap partition on the OS disk: mbr:p2 type 0x82 (Linux swap)");
         assertEquals(CheckStatus.PASS, check(run("generalized"), "L14").status());

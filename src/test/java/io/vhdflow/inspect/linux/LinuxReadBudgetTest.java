@@ -1,5 +1,7 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.inspect.VerdictRule;
+
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.Filesystem;
@@ -25,7 +27,7 @@ class LinuxReadBudgetTest {
     void fileContentReadStaysSmall(String variant) throws IOException {
         Counting fs = new Counting(TreeFilesystem.fromResource("/fixtures/linux/" + variant + ".tar.zst"));
         LinuxOs os = new LinuxOsDetector().detect(fs, "x").orElseThrow();
-        new LinuxChecks().run(LinuxContext.of(fs, os), Set.of());
+        VerdictRule.assess(LinuxInspector.run(LinuxContext.of(fs, os)), Set.of());
         System.out.println(variant + ": " + fs.opened + " files opened, " + fs.bytes + " content bytes read, "
                 + fs.listings + " directory listings");
         // The kept ELF binary (/usr/bin/dash) alone is 125 KiB: only its 20-byte header is read; the account files once.

@@ -1,0 +1,34 @@
+package io.vhdflow.inspect.windows;
+
+import io.vhdflow.inspect.InspectedOs;
+
+import java.util.Optional;
+
+/**
+ * A Windows installation found on a volume.
+ *
+ * @param system   its volume and hives
+ * @param identity who it is, when the SOFTWARE hive could be read
+ */
+public record WindowsInstallation(WindowsSystem system, Optional<WindowsIdentity> identity) implements InspectedOs {
+
+    @Override
+    public String osType() {
+        return "Windows";
+    }
+
+    @Override
+    public String displayName() {
+        return identity.map(WindowsIdentity::describe).orElse("Windows (SOFTWARE hive unreadable)");
+    }
+
+    @Override
+    public Optional<String> architecture() {
+        return identity.flatMap(WindowsIdentity::architecture);
+    }
+
+    @Override
+    public String location() {
+        return system.location();
+    }
+}
