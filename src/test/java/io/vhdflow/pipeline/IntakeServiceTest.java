@@ -87,6 +87,25 @@ class IntakeServiceTest {
     }
 
     @Test
+    void onlyAQueuedJobGoesOnToThePipeline() throws Exception {
+        Path good = Files.write(settings.home().drop().resolve("good.vhd"), new byte[] {1});
+        String id = intake.takeInForPipeline(good, Optional.empty()).orElseThrow();
+        assertEquals(JobState.QUEUED, journal.job(id).orElseThrow().state());
+
+        Path bad = Files.write(settings.home().drop().resolve("bad.vhd"), new byte[] {2});
+        Files.writeString(settings.home().drop().resolve("bad.vhd.json"), "{\"gallery\":\"bad gallery!\"}");
+        assertEquals(Optional.empty(), intake.takeInForPipeline(bad, Optional.empty()),
+                "a job failed on its sidecar stays out of the pipeline");
+        assertEquals(2, journal.jobs(JobJournal.JobFilter.all()).size(), "but it is taken in and recorded");
+        assertEquals(1, journal.jobs(new JobJournal.JobFilter(Optional.of(JobState.FAILED), Optional.empty(),
+                Optional.empty(), 10)).size());
+
+        Path link = Files.createSymbolicLink(settings.home().drop().resolve("link.vhd"), home.resolve("nowhere"));
+        assertEquals(Optional.empty(), intake.takeInForPipeline(link, Optional.empty()));
+        assertEquals(2, journal.jobs(JobJournal.JobFilter.all()).size(), "a refused file makes no job");
+    }
+
+    @Test
     void symlinksDirectoriesAndFifosAreRefusedWithoutBeingFollowed() throws Exception {
         Path target = Files.write(home.resolve("real.vhd"), new byte[] {1});
         Path link = Files.createSymbolicLink(settings.home().drop().resolve("link.vhd"), target);
