@@ -1,7 +1,7 @@
 package io.vhdflow.pipeline.camel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vhdflow.ops.OpsBeans;
+import io.vhdflow.ops.camel.OpsBeans;
 import io.vhdflow.pipeline.PipelineServices;
 import io.vhdflow.pipeline.Settings;
 import io.vhdflow.pipeline.Stage;
