@@ -2,8 +2,8 @@ package io.vhdflow.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vhdflow.store.Database;
+import io.vhdflow.testing.ExternalTools;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -117,7 +117,8 @@ class IntakeServiceTest {
         assertTrue(IntakeService.refusal(Files.write(home.resolve("a.txt"), new byte[0])).isPresent());
 
         Path fifo = settings.home().drop().resolve("pipe.vhd");
-        Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        ExternalTools.require(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+                "mkfifo (coreutils) could not make a FIFO in the drop folder");
         assertTrue(IntakeService.refusal(fifo).orElseThrow().contains("not a regular file"));
         assertTrue(journal.jobs(JobJournal.JobFilter.all()).isEmpty());
     }
