@@ -147,6 +147,9 @@ class PipelineRoutesTest extends CamelMainTestSupport {
         assertTrue(error.has("offset"), error.toString());
         assertEquals(sha, sha256(failed.resolve("corrupt.vhd")), "the original's bytes are unchanged");
         assertTrue(Files.readString(failed.resolve("error.txt")).contains("What to do:"));
+        // A rejection is final: not retried like an I/O error, although its cause (a DiskException) is one.
+        assertEquals(1, journal().stages(job.id()).stream().filter(s -> s.stage() == Stage.VERIFY)
+                .findFirst().orElseThrow().attempts(), "verify ran once");
     }
 
     @Test
