@@ -2,10 +2,9 @@ package io.vhdflow.ops;
 
 import io.vhdflow.pipeline.JobState;
 import io.vhdflow.pipeline.Json;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.vhdflow.testing.TestHome;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,28 +22,17 @@ class ControlApiTest {
     private static final String TOKEN = "t0ken-for-tests";
     private static final ApiCaller AUTHORISED = caller(Optional.of("Bearer " + TOKEN), Optional.empty());
 
-    @TempDir
-    Path dir;
-    OpsHome home;
-    RecordedRoutes routes = new RecordedRoutes();
-    List<String> queued = new ArrayList<>();
-
-    @BeforeEach
-    void open() throws Exception {
-        home = new OpsHome(dir);
-    }
-
-    @AfterEach
-    void close() {
-        home.close();
-    }
+    @RegisterExtension
+    final TestHome home = new TestHome();
+    final RecordedRoutes routes = new RecordedRoutes();
+    final List<String> queued = new ArrayList<>();
 
     private static ApiCaller caller(Optional<String> authorization, Optional<String> query) {
         return new ApiCaller("POST", "/api/test", authorization, query);
     }
 
     private ControlApi api(String token) {
-        return new ControlApi(ApiToken.of(token), new JobRetry(home.settings.home(), home.journal, home.intake,
+        return new ControlApi(ApiToken.of(token), new JobRetry(home.settings().home(), home.journal(), home.intake(),
                 Json.mapper()), routes, queued::add);
     }
 
@@ -92,7 +80,7 @@ class ControlApiTest {
     void aJobFailedAtIntakeIsRetriedOnceItsSidecarIsCorrected() throws Exception {
         ControlApi api = api(TOKEN);
         String id = home.takeIn("app.vhd", new byte[] {7}, Optional.of("{\"gallery\": \"not a gallery!\"}"));
-        Path failed = home.settings.home().jobFailed(id);
+        Path failed = home.settings().home().jobFailed(id);
 
         ApiReply invalid = api.retry(AUTHORISED, id);
         assertError(invalid, 422, "is still invalid");
@@ -104,9 +92,9 @@ class ControlApiTest {
         assertEquals(202, retried.status());
         assertEquals(new ControlApi.RetryQueued(id, "queued", "backup"), retried.body());
         assertEquals(List.of(id), queued, "the job went to the pipeline");
-        assertEquals(JobState.QUEUED, home.journal.job(id).orElseThrow().state());
-        assertEquals("ops.gallery", home.journal.job(id).orElseThrow().metadata().gallery());
-        assertTrue(Files.isRegularFile(home.settings.home().jobWork(id).resolve("app.vhd")));
+        assertEquals(JobState.QUEUED, home.journal().job(id).orElseThrow().state());
+        assertEquals("ops.gallery", home.journal().job(id).orElseThrow().metadata().gallery());
+        assertTrue(Files.isRegularFile(home.settings().home().jobWork(id).resolve("app.vhd")));
 
         ApiReply again = api.retry(AUTHORISED, id);
         assertError(again, 409, "not failed");

@@ -9,12 +9,10 @@ import io.vhdflow.pipeline.JobState;
 import io.vhdflow.pipeline.Json;
 import io.vhdflow.pipeline.Stage;
 import io.vhdflow.pipeline.StageOutcome;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import io.vhdflow.testing.TestHome;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,23 +23,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The read-only API calls as plain Java: parameters in, status and records out, no Camel and no HTTP. */
 class StatusApiTest {
-    @TempDir
-    Path dir;
-    OpsHome home;
-    RecordedRoutes routes = new RecordedRoutes();
-
-    @BeforeEach
-    void open() throws Exception {
-        home = new OpsHome(dir);
-    }
-
-    @AfterEach
-    void close() {
-        home.close();
-    }
+    @RegisterExtension
+    final TestHome home = new TestHome();
+    final RecordedRoutes routes = new RecordedRoutes();
 
     private StatusApi api(long minFreeBytes) {
-        return new StatusApi(home.journal, home.catalog, new Health(home.settings.home(), home.journal, minFreeBytes),
+        return new StatusApi(home.journal(), home.catalog(), new Health(home.settings().home(), home.journal(), minFreeBytes),
                 routes, Json.mapper());
     }
 
@@ -60,8 +47,8 @@ class StatusApiTest {
     void jobsAreListedWithTheirStateAndStagesOnlyWhenAsked() throws Exception {
         String web = home.takeIn("web.vhd", new byte[] {1, 2, 3}, Optional.empty());
         String bad = home.takeIn("bad.vhd", new byte[] {4}, Optional.of("{\"gallery\": \"no gallery!\"}"));
-        home.journal.startStage(web, Stage.BACKUP, 3);
-        home.journal.completeStage(web, Stage.BACKUP, StageOutcome.of(3, 2, "{\"sha256\": \"ab\"}"));
+        home.journal().startStage(web, Stage.BACKUP, 3);
+        home.journal().completeStage(web, Stage.BACKUP, StageOutcome.of(3, 2, "{\"sha256\": \"ab\"}"));
         StatusApi api = api(0);
 
         List<StatusApi.JobView> all = list(api.jobs(StatusApi.JobQuery.all()));
@@ -112,8 +99,8 @@ class StatusApiTest {
     @Test
     void oneJobCarriesItsMetadataAndEachStagesResult() throws Exception {
         String web = home.takeIn("web.vhd", new byte[] {1}, Optional.of("{\"gallery\": \"ops.gallery\"}"));
-        home.journal.startStage(web, Stage.VERIFY, 0);
-        home.journal.completeStage(web, Stage.VERIFY, StageOutcome.of(512, 0, "{\"verdict\": \"generalized\"}"));
+        home.journal().startStage(web, Stage.VERIFY, 0);
+        home.journal().completeStage(web, Stage.VERIFY, StageOutcome.of(512, 0, "{\"verdict\": \"generalized\"}"));
         ApiReply r = api(0).job(web);
         assertEquals(200, r.status());
         StatusApi.JobView job = (StatusApi.JobView) r.body();
@@ -131,7 +118,7 @@ class StatusApiTest {
         ImageFacts facts = new ImageFacts(Optional.of("Linux"), "Generalized", Optional.of("V2"), Optional.of("x64"));
         for (String[] v : new String[][] {{"1.0.0", "aa", "j1", "2026-01-01T00:00:00Z"},
                 {"1.2.0", "bb", "j2", "2026-02-01T00:00:00Z"}}) {
-            home.catalog.register(meta, facts, new ImageVersionRecord("gal", "web", SemanticVersion.parse(v[0]), false,
+            home.catalog().register(meta, facts, new ImageVersionRecord("gal", "web", SemanticVersion.parse(v[0]), false,
                     null, v[3], "/packages/web/" + v[0], 1 << 20, (1 << 20) + 512, "md5-" + v[1], "sha-" + v[1], v[1],
                     "generalized", v[2]));
         }
@@ -183,10 +170,10 @@ class StatusApiTest {
         List<RouteTable.RouteView> r = list(api.routes());
         assertEquals(List.of("intake", "pipeline", "api-jobs"), r.stream().map(RouteTable.RouteView::id).toList());
         assertEquals(List.of(), list(api.batches()));
-        home.journal.createBatch("batch-1", java.time.Instant.parse("2026-03-01T10:00:00Z"));
-        home.intake.takeIn(java.nio.file.Files.write(home.settings.home().batch().resolve("a.vhd"), new byte[] {1}),
+        home.journal().createBatch("batch-1", java.time.Instant.parse("2026-03-01T10:00:00Z"));
+        home.intake().takeIn(java.nio.file.Files.write(home.settings().home().batch().resolve("a.vhd"), new byte[] {1}),
                 Optional.of("batch-1"));
-        home.journal.closeBatch("batch-1", 1);
+        home.journal().closeBatch("batch-1", 1);
         List<StatusApi.BatchView> batches = list(api.batches());
         assertEquals(1, batches.size());
         assertEquals("batch-1", batches.get(0).id());

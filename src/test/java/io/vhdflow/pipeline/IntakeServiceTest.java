@@ -1,45 +1,34 @@
 package io.vhdflow.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vhdflow.store.Database;
 import io.vhdflow.testing.ExternalTools;
-import org.junit.jupiter.api.AfterEach;
+import io.vhdflow.testing.TestHome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IntakeServiceTest {
-    @TempDir
+    @RegisterExtension
+    final TestHome testHome = new TestHome();
     Path home;
     Settings settings;
-    Database db;
     JobJournal journal;
     IntakeService intake;
 
     @BeforeEach
-    void setUp() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("vhdflow.home", home.toString());
-        settings = Settings.from(p);
-        settings.home().create();
-        db = Database.open(settings.home().database());
-        journal = new JobJournal(db, Json.mapper());
-        intake = new IntakeService(settings, journal, new JobFailure(settings.home(), journal, Json.mapper()),
-                Json.mapper());
-    }
-
-    @AfterEach
-    void tearDown() {
-        db.close();
+    void setUp() {
+        home = testHome.dir();
+        settings = testHome.settings();
+        journal = testHome.journal();
+        intake = testHome.intake();
     }
 
     @Test

@@ -1,17 +1,14 @@
 package io.vhdflow.pipeline;
 
-import io.vhdflow.catalog.Catalog;
 import io.vhdflow.catalog.ImageMetadata;
-import io.vhdflow.store.Database;
-import org.junit.jupiter.api.AfterEach;
+import io.vhdflow.testing.TestHome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,32 +17,22 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The stage classes' own rules, in plain Java on a real journal: no Camel, no image. */
 class PipelineStagesTest {
-    @TempDir
-    Path home;
+    @RegisterExtension
+    final TestHome home = new TestHome();
     Settings settings;
-    Database db;
     JobJournal journal;
     JobWorkFolder workFolder;
     PackageStage packageStage;
     JobCompletion completion;
 
     @BeforeEach
-    void setUp() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("vhdflow.home", home.toString());
-        settings = Settings.from(p);
-        settings.home().create();
-        db = Database.open(settings.home().database());
-        journal = new JobJournal(db, Json.mapper());
+    void setUp() {
+        settings = home.settings();
+        journal = home.journal();
         workFolder = new JobWorkFolder(settings.home(), journal);
-        packageStage = new PackageStage(journal, new Catalog(db, Json.mapper()),
-                new PackagingService(settings, Json.mapper()), workFolder, Json.mapper());
+        packageStage = new PackageStage(journal, home.catalog(), new PackagingService(settings, Json.mapper()),
+                workFolder, Json.mapper());
         completion = new JobCompletion(journal, workFolder);
-    }
-
-    @AfterEach
-    void tearDown() {
-        db.close();
     }
 
     private JobRecord job(String id, String sidecarJson) throws Exception {
