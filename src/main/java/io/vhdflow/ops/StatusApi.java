@@ -39,10 +39,6 @@ public final class StatusApi {
     /** The query parameters of {@code GET /api/jobs}, as received. */
     public record JobQuery(Optional<String> state, Optional<String> batch, Optional<String> image,
                            Optional<String> limit, Optional<String> stages) {
-        public static JobQuery all() {
-            return new JobQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                    Optional.empty());
-        }
     }
 
     /** A job; {@code metadata} in the single-job view, {@code stages} there and when asked for in the list. */

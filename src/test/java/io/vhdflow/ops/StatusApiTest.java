@@ -51,7 +51,7 @@ class StatusApiTest {
         home.journal().completeStage(web, Stage.BACKUP, StageOutcome.of(3, 2, "{\"sha256\": \"ab\"}"));
         StatusApi api = api(0);
 
-        List<StatusApi.JobView> all = list(api.jobs(StatusApi.JobQuery.all()));
+        List<StatusApi.JobView> all = list(api.jobs(query(null, null, null)));
         assertEquals(List.of(bad, web).stream().sorted().toList(),
                 all.stream().map(StatusApi.JobView::id).sorted().toList());
         StatusApi.JobView running = list(api.jobs(query("running", null, "true"))).stream()
