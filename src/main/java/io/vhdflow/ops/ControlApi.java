@@ -1,158 +1,108 @@
 package io.vhdflow.ops;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.ProducerTemplate;
-import org.apache.camel.Route;
-import org.apache.camel.ServiceStatus;
-import org.apache.camel.spi.RouteController;
-
-import java.time.Instant;
+import java.io.IOException;
 import java.util.Locale;
-import java.util.Set;
+import java.util.Optional;
 
 /**
  * The API's mutating calls: start / stop / suspend / resume a route, retry a failed job. Every
- * call first checks the bearer token ({@link ApiToken}); the REST routes only point here.
+ * call first checks the bearer token ({@link ApiToken}). Plain Java: the Camel adapter passes the
+ * path parameters and the caller in and writes the {@link ApiReply} out.
  */
 public final class ControlApi {
     private static final System.Logger LOG = System.getLogger(ControlApi.class.getName());
-    private static final Set<String> ACTIONS = Set.of("start", "stop", "suspend", "resume");
     private static final String NO_TOKEN = "mutating calls are disabled because no API token is configured: set "
             + "vhdflow.api.token in <home>/application.properties or the VHDFLOW_API_TOKEN environment variable, "
             + "restart, and send the header 'Authorization: Bearer <token>'";
+    private static final String JOB_ID = "[A-Za-z0-9][A-Za-z0-9_-]{0,127}";
+
+    /** {@code 200} answer to a route change. */
+    public record RouteChanged(String id, String action, String status) {
+    }
+
+    /** {@code 202} answer to a retry: the job is queued again and resumes at {@code resumesAt}. */
+    public record RetryQueued(String id, String state, String resumesAt) {
+    }
 
     private final ApiToken token;
     private final JobRetry retry;
-    private final ObjectMapper json;
-    private final String pipelineQueue;
+    private final RouteTable routes;
+    private final JobQueue pipeline;
 
-    /**
-     * @param pipelineQueue where a retried job id is sent, e.g. {@code seda:jobs}
-     */
-    public ControlApi(ApiToken token, JobRetry retry, ObjectMapper json, String pipelineQueue) {
+    /** @param pipeline where a retried job goes */
+    public ControlApi(ApiToken token, JobRetry retry, RouteTable routes, JobQueue pipeline) {
         this.token = token;
         this.retry = retry;
-        this.json = json;
-        this.pipelineQueue = pipelineQueue;
+        this.routes = routes;
+        this.pipeline = pipeline;
     }
 
     /** {@code POST /api/routes/{id}/{action}}, action one of start, stop, suspend, resume. */
-    public void route(Exchange ex) throws Exception {
-        if (!authorised(ex)) {
-            return;
+    public ApiReply route(ApiCaller caller, String id, String action) throws Exception {
+        Optional<ApiReply> refused = refusal(caller);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        String id = ex.getMessage().getHeader("id", String.class);
-        String action = String.valueOf(ex.getMessage().getHeader("action", String.class)).toLowerCase(Locale.ROOT);
-        if (!ACTIONS.contains(action)) {
-            respond(ex, 400, error("unknown action '" + ex.getMessage().getHeader("action", String.class)
-                    + "'; use start, stop, suspend or resume"));
-            return;
+        Optional<RouteTable.Action> a = RouteTable.Action.named(action);
+        if (a.isEmpty()) {
+            return ApiReply.error(400, "unknown action '" + action + "'; use start, stop, suspend or resume");
         }
-        CamelContext ctx = ex.getContext();
-        Route route = id == null ? null : ctx.getRoute(id);
-        if (route == null) {
-            respond(ex, 404, error("no route with id '" + id + "'; GET /api/routes lists them"));
-            return;
+        if (!routes.exists(id)) {
+            return ApiReply.error(404, "no route with id '" + id + "'; GET /api/routes lists them");
         }
-        if (route.isCreatedByRestDsl() || id.startsWith("api-")) {
-            respond(ex, 409, error("route '" + id + "' serves this API and cannot be controlled through it"));
-            return;
+        if (routes.servesApi(id)) {
+            return ApiReply.error(409, "route '" + id + "' serves this API and cannot be controlled through it");
         }
-        RouteController rc = ctx.getRouteController();
-        switch (action) {
-            case "start" -> rc.startRoute(id);
-            case "stop" -> rc.stopRoute(id);
-            case "suspend" -> rc.suspendRoute(id);
-            default -> rc.resumeRoute(id);
-        }
-        ServiceStatus status = rc.getRouteStatus(id);
-        LOG.log(System.Logger.Level.INFO, "route {0}: {1} requested through the API, now {2}", id, action, status);
-        ObjectNode n = json.createObjectNode();
-        n.put("id", id);
-        n.put("action", action);
-        n.put("status", status == null ? "Unknown" : status.name());
-        respond(ex, 200, n);
+        String status = routes.control(id, a.get());
+        LOG.log(System.Logger.Level.INFO, "route {0}: {1} requested through the API, now {2}", id, a.get().label(),
+                status);
+        return ApiReply.ok(new RouteChanged(id, a.get().label(), status));
     }
 
     /** {@code POST /api/jobs/{id}/retry}: see {@link JobRetry} for the semantics. */
-    public void retry(Exchange ex) throws Exception {
-        if (!authorised(ex)) {
-            return;
+    public ApiReply retry(ApiCaller caller, String id) throws IOException {
+        Optional<ApiReply> refused = refusal(caller);
+        if (refused.isPresent()) {
+            return refused.get();
         }
-        String id = ex.getMessage().getHeader("id", String.class);
-        if (id == null || !id.matches("[A-Za-z0-9][A-Za-z0-9_-]{0,127}")) {
-            respond(ex, 400, error("'" + id + "' is not a job id"));
-            return;
+        if (!id.matches(JOB_ID)) {
+            return ApiReply.error(400, "'" + id + "' is not a job id");
         }
         JobRetry.Outcome outcome = retry.retry(id);
         if (outcome instanceof JobRetry.Outcome.Queued q) {
-            ProducerTemplate template = ex.getContext().createProducerTemplate();
-            try {
-                template.sendBody(pipelineQueue, q.jobId());
-            } finally {
-                template.stop();
-            }
-            ObjectNode n = json.createObjectNode();
-            n.put("id", q.jobId());
-            n.put("state", "queued");
-            n.put("resumesAt", q.resumesAt());
-            respond(ex, 202, n);
-        } else if (outcome instanceof JobRetry.Outcome.NotFound nf) {
-            respond(ex, 404, error("no job with id '" + nf.jobId() + "'"));
-        } else if (outcome instanceof JobRetry.Outcome.Conflict c) {
-            ObjectNode n = error(c.message());
-            c.state().ifPresent(s -> n.put("state", s.name().toLowerCase(Locale.ROOT)));
-            respond(ex, 409, n);
-        } else if (outcome instanceof JobRetry.Outcome.StillInvalid si) {
-            ObjectNode n = error(si.message());
-            n.set("problems", json.valueToTree(si.problems()));
-            respond(ex, 422, n);
+            pipeline.submit(q.jobId());
+            return ApiReply.of(202, new RetryQueued(q.jobId(), "queued", q.resumesAt()));
         }
+        if (outcome instanceof JobRetry.Outcome.NotFound nf) {
+            return ApiReply.error(404, "no job with id '" + nf.jobId() + "'");
+        }
+        if (outcome instanceof JobRetry.Outcome.Conflict c) {
+            ApiError e = ApiError.of(c.message());
+            return ApiReply.of(409, c.state().map(s -> e.withState(s.name().toLowerCase(Locale.ROOT))).orElse(e));
+        }
+        JobRetry.Outcome.StillInvalid si = (JobRetry.Outcome.StillInvalid) outcome;
+        return ApiReply.of(422, ApiError.of(si.message()).withProblems(si.problems()));
     }
 
-    /** Answers 400/401/403 and returns false unless the request carries the configured token. */
-    private boolean authorised(Exchange ex) throws Exception {
-        String query = ex.getMessage().getHeader(Exchange.HTTP_QUERY, String.class);
-        if (query != null && query.toLowerCase(Locale.ROOT).contains("authorization")) {
+    /** The 400/401/403 answer unless the caller carries the configured token. */
+    private Optional<ApiReply> refusal(ApiCaller caller) {
+        if (caller.query().map(q -> q.toLowerCase(Locale.ROOT).contains("authorization")).orElse(false)) {
             // Camel turns query parameters into headers; a token in a URL ends up in logs and histories.
-            respond(ex, 400, error("send the token in the Authorization header, never in the URL"));
-            return false;
+            return Optional.of(ApiReply.error(400, "send the token in the Authorization header, never in the URL"));
         }
-        ApiToken.Check check = token.check(ex.getMessage().getHeader("Authorization", String.class));
-        switch (check) {
+        switch (token.check(caller.authorization().orElse(null))) {
             case ACCEPTED:
-                return true;
+                return Optional.empty();
             case NOT_CONFIGURED:
-                respond(ex, 403, error(NO_TOKEN));
-                return false;
+                return Optional.of(ApiReply.error(403, NO_TOKEN));
             case MISSING:
-                ex.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"vhdflow\"");
-                respond(ex, 401, error("this call changes state and needs the header 'Authorization: Bearer <token>' "
-                        + "with the token configured as vhdflow.api.token"));
-                return false;
+                return Optional.of(ApiReply.error(401, "this call changes state and needs the header "
+                                + "'Authorization: Bearer <token>' with the token configured as vhdflow.api.token")
+                        .withHeader("WWW-Authenticate", "Bearer realm=\"vhdflow\""));
             default:
-                ex.getMessage().setHeader("WWW-Authenticate", "Bearer realm=\"vhdflow\", error=\"invalid_token\"");
-                LOG.log(System.Logger.Level.WARNING, "refused {0} {1}: wrong API token",
-                        ex.getMessage().getHeader(Exchange.HTTP_METHOD), ex.getMessage().getHeader(Exchange.HTTP_URI));
-                respond(ex, 401, error("the bearer token is not the configured vhdflow.api.token"));
-                return false;
+                LOG.log(System.Logger.Level.WARNING, "refused {0} {1}: wrong API token", caller.method(), caller.uri());
+                return Optional.of(ApiReply.error(401, "the bearer token is not the configured vhdflow.api.token")
+                        .withHeader("WWW-Authenticate", "Bearer realm=\"vhdflow\", error=\"invalid_token\""));
         }
-    }
-
-    private ObjectNode error(String message) {
-        ObjectNode n = json.createObjectNode();
-        n.put("error", message);
-        n.put("at", Instant.now().toString());
-        return n;
-    }
-
-    private void respond(Exchange ex, int status, Object body) throws Exception {
-        ex.getMessage().removeHeader("Authorization");
-        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        ex.getMessage().setBody(json.writerWithDefaultPrettyPrinter().writeValueAsString(body));
     }
 }

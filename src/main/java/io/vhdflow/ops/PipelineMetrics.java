@@ -12,7 +12,6 @@ import io.vhdflow.pipeline.Stage;
 import io.vhdflow.pipeline.StageObserver;
 import io.vhdflow.pipeline.StageOutcome;
 import io.vhdflow.pipeline.StageState;
-import org.apache.camel.Exchange;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -84,12 +83,9 @@ public final class PipelineMetrics implements StageObserver {
         counts.set(null);
     }
 
-    /** {@code GET /api/metrics}: the Prometheus text format. */
-    public void scrape(Exchange ex) {
-        ex.getMessage().removeHeader("Authorization");
-        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, 200);
-        ex.getMessage().setHeader(Exchange.CONTENT_TYPE, CONTENT_TYPE);
-        ex.getMessage().setBody(registry.scrape());
+    /** {@code GET /api/metrics}: every series in the Prometheus text format. */
+    public ApiReply scrape() {
+        return ApiReply.text(CONTENT_TYPE, registry.scrape());
     }
 
     private Timer timer(Stage stage, StageState state) {

@@ -1,132 +1,172 @@
 package io.vhdflow.ops;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vhdflow.catalog.Catalog;
+import io.vhdflow.catalog.ImageMetadata;
 import io.vhdflow.catalog.ImageVersionRecord;
 import io.vhdflow.catalog.NamingRules;
+import io.vhdflow.catalog.SemanticVersion;
 import io.vhdflow.pipeline.JobJournal;
 import io.vhdflow.pipeline.JobRecord;
 import io.vhdflow.pipeline.JobState;
+import io.vhdflow.pipeline.Stage;
 import io.vhdflow.pipeline.StageRecord;
-import org.apache.camel.CamelContext;
-import org.apache.camel.Exchange;
-import org.apache.camel.Route;
-import org.apache.camel.ServiceStatus;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
- * The HTTP status API's handlers: jobs, one job, routes, health. Each writes a JSON body and an
- * HTTP status to the exchange; the REST routes only point here.
+ * The API's read-only calls: jobs, one job, batches, routes, the catalog, health. Plain Java: each
+ * takes the call's parameters as they came (text, validated here) and returns an {@link ApiReply}
+ * whose body is one of the records below; the Camel adapter writes it as JSON.
  */
 public final class StatusApi {
+    private static final int DEFAULT_LIMIT = 200;
+    private static final int MAX_LIMIT = 10_000;
+
+    /** The query parameters of {@code GET /api/jobs}, as received. */
+    public record JobQuery(Optional<String> state, Optional<String> batch, Optional<String> image,
+                           Optional<String> limit, Optional<String> stages) {
+    }
+
+    /** A job; {@code metadata} in the single-job view, {@code stages} there and when asked for in the list. */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record JobView(String id, Optional<String> batch, String source, long sourceSize, String image,
+                          String gallery, String state, Optional<String> stage, Optional<String> version,
+                          Optional<String> verdict, Optional<String> sourceSha256, Optional<JsonNode> error,
+                          Instant createdAt, Instant updatedAt, Optional<Instant> finishedAt,
+                          Optional<Double> seconds, Optional<ImageMetadata> metadata,
+                          Optional<List<StageView>> stages) {
+    }
+
+    /** One stage of a job; {@code result} (e.g. the verification report) in the single-job view only. */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record StageView(String stage, String state, int attempts, Optional<Instant> startedAt,
+                            Optional<Instant> finishedAt, Optional<Double> seconds, long bytesTotal, long bytesDone,
+                            long bytesRead, long bytesWritten, Optional<Long> bytesPerSecond, Optional<String> error,
+                            Optional<JsonNode> result) {
+    }
+
+    /** A scheduled batch with its jobs counted per state. */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record BatchView(String id, Instant createdAt, int jobCount, Map<String, Integer> jobs,
+                            Optional<Instant> finishedAt) {
+    }
+
+    /** An image definition in the catalog: how many versions, the latest, the last publication. */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record CatalogEntry(String gallery, String image, int versions, Optional<String> latest,
+                               Optional<String> lastPublishedAt, Optional<String> lastVerdict) {
+    }
+
+    /** An image definition with its versions, oldest first. */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record ImageVersions(String gallery, String image, Optional<String> latest, List<VersionView> versions) {
+    }
+
+    /** One registered version. */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record VersionView(String version, boolean excludeFromLatest, Optional<String> endOfLife,
+                              String publishedAt, String verdict, long virtualSize, long fileSize, String md5,
+                              String sha256, String sourceSha256, String packagePath, String sourceJob) {
+    }
+
+    /** Liveness: the process answers. */
+    public record Liveness(String status, Instant startedAt, long uptimeSeconds) {
+    }
+
+    /** Readiness with its reasons; {@code jobs} (counts per state) in {@code GET /api/health} only. */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record Readiness(String status, long freeBytes, List<String> reasons,
+                            Optional<Map<JobState, Integer>> jobs) {
+    }
+
     private final JobJournal journal;
     private final Catalog catalog;
     private final Health health;
-    private final RouteCounters counters;
+    private final RouteTable routes;
     private final ObjectMapper json;
     private final Instant started = Instant.now();
 
-    public StatusApi(JobJournal journal, Catalog catalog, Health health, RouteCounters counters, ObjectMapper json) {
+    public StatusApi(JobJournal journal, Catalog catalog, Health health, RouteTable routes, ObjectMapper json) {
         this.journal = journal;
         this.catalog = catalog;
         this.health = health;
-        this.counters = counters;
+        this.routes = routes;
         this.json = json;
     }
 
-    /** {@code GET /api/jobs?state=&batch=&image=&limit=} */
-    public void jobs(Exchange ex) throws Exception {
+    /** {@code GET /api/jobs?state=&batch=&image=&limit=&stages=}: jobs, newest first. */
+    public ApiReply jobs(JobQuery q) {
         Optional<JobState> state;
         try {
-            state = header(ex, "state").map(s -> JobState.valueOf(s.toUpperCase(Locale.ROOT)));
+            state = q.state().map(s -> JobState.valueOf(s.toUpperCase(Locale.ROOT)));
         } catch (IllegalArgumentException e) {
-            respond(ex, 400, error("unknown state '" + header(ex, "state").orElse("")
-                    + "'; use one of " + java.util.Arrays.toString(JobState.values()).toLowerCase(Locale.ROOT)));
-            return;
+            return ApiReply.error(400, "unknown state '" + q.state().orElse("") + "'; use one of "
+                    + Arrays.toString(JobState.values()).toLowerCase(Locale.ROOT));
         }
         int limit;
         try {
-            limit = header(ex, "limit").map(Integer::parseInt).orElse(200);
+            limit = q.limit().map(Integer::parseInt).orElse(DEFAULT_LIMIT);
         } catch (NumberFormatException e) {
-            respond(ex, 400, error("limit must be a whole number"));
-            return;
+            return ApiReply.error(400, "limit must be a whole number");
         }
-        if (limit < 1 || limit > 10_000) {
-            respond(ex, 400, error("limit must be between 1 and 10000"));
-            return;
+        if (limit < 1 || limit > MAX_LIMIT) {
+            return ApiReply.error(400, "limit must be between 1 and " + MAX_LIMIT);
         }
-        Optional<String> withStages = header(ex, "stages");
-        if (withStages.isPresent() && !withStages.get().equals("true") && !withStages.get().equals("false")) {
-            respond(ex, 400, error("stages must be true or false"));
-            return;
+        if (q.stages().isPresent() && !q.stages().get().equals("true") && !q.stages().get().equals("false")) {
+            return ApiReply.error(400, "stages must be true or false");
         }
-        boolean stages = withStages.map(Boolean::parseBoolean).orElse(false);
-        ArrayNode out = json.createArrayNode();
-        for (JobRecord j : journal.jobs(new JobJournal.JobFilter(state, header(ex, "batch"), header(ex, "image"), limit))) {
-            ObjectNode n = summary(j);
-            if (stages) {
-                ArrayNode sa = n.putArray("stages");
-                journal.stages(j.id()).forEach(st -> sa.add(stage(st, false)));
-            }
-            out.add(n);
+        boolean withStages = q.stages().map(Boolean::parseBoolean).orElse(false);
+        List<JobView> out = new ArrayList<>();
+        for (JobRecord j : journal.jobs(new JobJournal.JobFilter(state, q.batch(), q.image(), limit))) {
+            out.add(view(j, Optional.empty(), withStages ? Optional.of(stages(j.id(), false)) : Optional.empty()));
         }
-        respond(ex, 200, out);
+        return ApiReply.ok(out);
     }
 
-    /** {@code GET /api/jobs/{id}} */
-    public void job(Exchange ex) throws Exception {
-        String id = ex.getMessage().getHeader("id", String.class);
-        Optional<JobRecord> job = id == null ? Optional.empty() : journal.job(id);
+    /** {@code GET /api/jobs/{id}}: the job with its metadata and every stage's result. */
+    public ApiReply job(String id) {
+        Optional<JobRecord> job = journal.job(id);
         if (job.isEmpty()) {
-            respond(ex, 404, error("no job with id '" + id + "'"));
-            return;
+            return ApiReply.error(404, "no job with id '" + id + "'");
         }
-        ObjectNode n = summary(job.get());
-        n.set("metadata", json.valueToTree(job.get().metadata()));
-        ArrayNode stages = n.putArray("stages");
-        for (StageRecord s : journal.stages(id)) {
-            stages.add(stage(s, true));
-        }
-        respond(ex, 200, n);
+        return ApiReply.ok(view(job.get(), Optional.of(job.get().metadata()), Optional.of(stages(id, true))));
     }
 
-    private ObjectNode stage(StageRecord s, boolean withResult) {
-        ObjectNode sn = json.createObjectNode();
-        sn.put("stage", s.stage().id());
-        sn.put("state", s.state().name().toLowerCase(Locale.ROOT));
-        sn.put("attempts", s.attempts());
-        s.startedAt().ifPresent(t -> sn.put("startedAt", t.toString()));
-        s.finishedAt().ifPresent(t -> sn.put("finishedAt", t.toString()));
-        s.duration().ifPresent(d -> sn.put("seconds", d.toMillis() / 1000.0));
-        sn.put("bytesTotal", s.bytesTotal());
-        sn.put("bytesDone", s.bytesDone());
-        sn.put("bytesRead", s.bytesRead());
-        sn.put("bytesWritten", s.bytesWritten());
-        s.bytesPerSecond().ifPresent(b -> sn.put("bytesPerSecond", Math.round(b)));
-        s.error().ifPresent(e -> sn.put("error", e));
-        if (withResult) {
-            s.resultJson().ifPresent(r -> sn.set("result", readTree(r)));
+    /** {@code GET /api/batches}: scheduled batches with per-state job counts. */
+    public ApiReply batches() {
+        List<BatchView> out = new ArrayList<>();
+        for (JobJournal.BatchSummary b : journal.batches(DEFAULT_LIMIT)) {
+            Map<String, Integer> jobs = new LinkedHashMap<>();
+            b.jobs().forEach((state, count) -> jobs.put(state.name().toLowerCase(Locale.ROOT), count));
+            out.add(new BatchView(b.id(), b.createdAt(), b.jobCount(), jobs, b.finishedAt()));
         }
-        return sn;
+        return ApiReply.ok(out);
+    }
+
+    /** {@code GET /api/routes}: every route with its status and exchange counts. */
+    public ApiReply routes() {
+        return ApiReply.ok(routes.routes());
     }
 
     /** {@code GET /api/catalog?gallery=}: every image definition with its version count and latest version. */
-    public void catalog(Exchange ex) throws Exception {
-        Optional<String> gallery = header(ex, "gallery");
-        if (gallery.isPresent() && NamingRules.galleryProblem(gallery.get()).isPresent()) {
-            respond(ex, 400, error("bad gallery name: " + NamingRules.galleryProblem(gallery.get()).get()));
-            return;
+    public ApiReply catalog(Optional<String> gallery) {
+        Optional<String> problem = gallery.flatMap(NamingRules::galleryProblem);
+        if (problem.isPresent()) {
+            return ApiReply.error(400, "bad gallery name: " + problem.get());
         }
         Map<String, List<ImageVersionRecord>> byImage = new TreeMap<>();
         for (ImageVersionRecord v : catalog.allVersions()) {
@@ -134,177 +174,89 @@ public final class StatusApi {
                 byImage.computeIfAbsent(v.gallery() + "/" + v.image(), k -> new ArrayList<>()).add(v);
             }
         }
-        ArrayNode out = json.createArrayNode();
+        List<CatalogEntry> out = new ArrayList<>();
         for (List<ImageVersionRecord> versions : byImage.values()) {
             ImageVersionRecord any = versions.get(0);
-            ObjectNode n = out.addObject();
-            n.put("gallery", any.gallery());
-            n.put("image", any.image());
-            n.put("versions", versions.size());
-            catalog.latest(any.gallery(), any.image(), false).ifPresent(l -> n.put("latest", l.toString()));
-            versions.stream().max(Comparator.comparing(ImageVersionRecord::publishedAt)).ifPresent(v -> {
-                n.put("lastPublishedAt", v.publishedAt());
-                n.put("lastVerdict", v.verdict());
-            });
+            Optional<ImageVersionRecord> last = versions.stream()
+                    .max(Comparator.comparing(ImageVersionRecord::publishedAt));
+            out.add(new CatalogEntry(any.gallery(), any.image(), versions.size(), latest(any.gallery(), any.image()),
+                    last.map(ImageVersionRecord::publishedAt), last.map(ImageVersionRecord::verdict)));
         }
-        respond(ex, 200, out);
+        return ApiReply.ok(out);
     }
 
     /** {@code GET /api/catalog/{gallery}/{image}}: the image's versions, oldest first. */
-    public void catalogImage(Exchange ex) throws Exception {
-        String gallery = ex.getMessage().getHeader("gallery", String.class);
-        String image = ex.getMessage().getHeader("image", String.class);
-        Optional<String> problem = gallery == null ? Optional.of("missing") : NamingRules.galleryProblem(gallery);
-        if (problem.isEmpty()) {
-            problem = image == null ? Optional.of("missing") : NamingRules.imageProblem(image);
-        }
+    public ApiReply catalogImage(String gallery, String image) {
+        Optional<String> problem = NamingRules.galleryProblem(gallery).or(() -> NamingRules.imageProblem(image));
         if (problem.isPresent()) {
-            respond(ex, 400, error("bad gallery or image name: " + problem.get()));
-            return;
+            return ApiReply.error(400, "bad gallery or image name: " + problem.get());
         }
         List<ImageVersionRecord> versions = catalog.versions(gallery, image);
         if (versions.isEmpty()) {
-            respond(ex, 404, error("no image " + gallery + "/" + image + " in the catalog"));
-            return;
+            return ApiReply.error(404, "no image " + gallery + "/" + image + " in the catalog");
         }
-        ObjectNode n = json.createObjectNode();
-        n.put("gallery", gallery);
-        n.put("image", image);
-        catalog.latest(gallery, image, false).ifPresent(l -> n.put("latest", l.toString()));
-        ArrayNode vs = n.putArray("versions");
+        List<VersionView> out = new ArrayList<>();
         for (ImageVersionRecord v : versions) {
-            ObjectNode vn = vs.addObject();
-            vn.put("version", v.version().toString());
-            vn.put("excludeFromLatest", v.excludeFromLatest());
-            if (v.endOfLife() != null) {
-                vn.put("endOfLife", v.endOfLife());
-            }
-            vn.put("publishedAt", v.publishedAt());
-            vn.put("verdict", v.verdict());
-            vn.put("virtualSize", v.virtualSize());
-            vn.put("fileSize", v.fileSize());
-            vn.put("md5", v.md5());
-            vn.put("sha256", v.sha256());
-            vn.put("sourceSha256", v.sourceSha256());
-            vn.put("packagePath", v.packagePath());
-            vn.put("sourceJob", v.sourceJob());
+            out.add(new VersionView(v.version().toString(), v.excludeFromLatest(), Optional.ofNullable(v.endOfLife()),
+                    v.publishedAt(), v.verdict(), v.virtualSize(), v.fileSize(), v.md5(), v.sha256(),
+                    v.sourceSha256(), v.packagePath(), v.sourceJob()));
         }
-        respond(ex, 200, n);
-    }
-
-    /** {@code GET /api/batches}: scheduled batches with per-state job counts. */
-    public void batches(Exchange ex) throws Exception {
-        ArrayNode out = json.createArrayNode();
-        for (JobJournal.BatchSummary b : journal.batches(200)) {
-            ObjectNode n = out.addObject();
-            n.put("id", b.id());
-            n.put("createdAt", b.createdAt().toString());
-            n.put("jobCount", b.jobCount());
-            ObjectNode jobs = n.putObject("jobs");
-            b.jobs().forEach((state, count) -> jobs.put(state.name().toLowerCase(Locale.ROOT), count));
-            b.finishedAt().ifPresent(f -> n.put("finishedAt", f.toString()));
-        }
-        respond(ex, 200, out);
-    }
-
-    /** {@code GET /api/routes} */
-    public void routes(Exchange ex) throws Exception {
-        CamelContext ctx = ex.getContext();
-        ArrayNode out = json.createArrayNode();
-        for (Route r : ctx.getRoutes()) {
-            ObjectNode n = out.addObject();
-            n.put("id", r.getRouteId());
-            n.put("from", r.getEndpoint().getEndpointBaseUri());
-            ServiceStatus status = ctx.getRouteController().getRouteStatus(r.getRouteId());
-            n.put("status", status == null ? "Unknown" : status.name());
-            n.put("uptimeSeconds", r.getUptimeMillis() / 1000);
-            RouteCounters.Counter c = counters.of(r.getRouteId());
-            n.put("exchangesTotal", c.total());
-            n.put("exchangesFailed", c.failed());
-            n.put("exchangesInflight", ctx.getInflightRepository().size(r.getRouteId()));
-            c.lastError().ifPresent(e -> n.put("lastError", e));
-            c.lastErrorAt().ifPresent(t -> n.put("lastErrorAt", t.toString()));
-        }
-        respond(ex, 200, out);
+        return ApiReply.ok(new ImageVersions(gallery, image, latest(gallery, image), out));
     }
 
     /** {@code GET /api/health/live}: the process answers HTTP; 200 always. */
-    public void live(Exchange ex) throws Exception {
-        ObjectNode n = json.createObjectNode();
-        n.put("status", "UP");
-        n.put("startedAt", started.toString());
-        n.put("uptimeSeconds", Duration.between(started, Instant.now()).toSeconds());
-        respond(ex, 200, n);
+    public ApiReply live() {
+        return ApiReply.ok(new Liveness("UP", started, Duration.between(started, Instant.now()).toSeconds()));
     }
 
     /** {@code GET /api/health/ready}: 200 when the service can take work, 503 with the reasons when not. */
-    public void ready(Exchange ex) throws Exception {
+    public ApiReply ready() {
+        return readiness(Optional.empty());
+    }
+
+    /** {@code GET /api/health}: readiness plus job counts per state. */
+    public ApiReply health() {
+        return readiness(Optional.of(journal.countByState()));
+    }
+
+    private ApiReply readiness(Optional<Map<JobState, Integer>> jobs) {
         Health.Status s = health.check();
-        ObjectNode n = json.createObjectNode();
-        n.put("status", s.up() ? "UP" : "DOWN");
-        n.put("freeBytes", s.freeBytes());
-        n.set("reasons", json.valueToTree(s.reasons()));
-        respond(ex, s.up() ? 200 : 503, n);
+        return ApiReply.of(s.up() ? 200 : 503, new Readiness(s.up() ? "UP" : "DOWN", s.freeBytes(), s.reasons(), jobs));
     }
 
-    /** {@code GET /api/health}: 200 when UP, 503 with reasons when DOWN. */
-    public void health(Exchange ex) throws Exception {
-        Health.Status s = health.check();
-        ObjectNode n = json.createObjectNode();
-        n.put("status", s.up() ? "UP" : "DOWN");
-        n.put("freeBytes", s.freeBytes());
-        n.set("reasons", json.valueToTree(s.reasons()));
-        n.set("jobs", json.valueToTree(journal.countByState()));
-        respond(ex, s.up() ? 200 : 503, n);
+    private Optional<String> latest(String gallery, String image) {
+        return catalog.latest(gallery, image, false).map(SemanticVersion::toString);
     }
 
-    private ObjectNode summary(JobRecord j) {
-        ObjectNode n = json.createObjectNode();
-        n.put("id", j.id());
-        j.batchId().ifPresent(b -> n.put("batch", b));
-        n.put("source", j.sourceName());
-        n.put("sourceSize", j.sourceSize());
-        n.put("image", j.imageName());
-        n.put("gallery", j.metadata().gallery());
-        n.put("state", j.state().name().toLowerCase(Locale.ROOT));
-        j.currentStage().ifPresent(s -> n.put("stage", s.id()));
-        j.imageVersion().ifPresent(v -> n.put("version", v));
-        j.verdict().ifPresent(v -> n.put("verdict", v));
-        j.sourceSha256().ifPresent(v -> n.put("sourceSha256", v));
-        j.errorJson().ifPresent(e -> n.set("error", readTree(e)));
-        n.put("createdAt", j.createdAt().toString());
-        n.put("updatedAt", j.updatedAt().toString());
-        j.finishedAt().ifPresent(f -> {
-            n.put("finishedAt", f.toString());
-            n.put("seconds", Duration.between(j.createdAt(), f).toMillis() / 1000.0);
-        });
-        return n;
+    private JobView view(JobRecord j, Optional<ImageMetadata> metadata, Optional<List<StageView>> stages) {
+        return new JobView(j.id(), j.batchId(), j.sourceName(), j.sourceSize(), j.imageName(), j.metadata().gallery(),
+                j.state().name().toLowerCase(Locale.ROOT), j.currentStage().map(Stage::id), j.imageVersion(),
+                j.verdict(), j.sourceSha256(), j.errorJson().map(this::readTree), j.createdAt(), j.updatedAt(),
+                j.finishedAt(), j.finishedAt().map(f -> seconds(Duration.between(j.createdAt(), f))), metadata,
+                stages);
     }
 
-    private com.fasterxml.jackson.databind.JsonNode readTree(String s) {
+    private List<StageView> stages(String jobId, boolean withResult) {
+        List<StageView> out = new ArrayList<>();
+        for (StageRecord s : journal.stages(jobId)) {
+            out.add(new StageView(s.stage().id(), s.state().name().toLowerCase(Locale.ROOT), s.attempts(),
+                    s.startedAt(), s.finishedAt(), s.duration().map(StatusApi::seconds), s.bytesTotal(),
+                    s.bytesDone(), s.bytesRead(), s.bytesWritten(), s.bytesPerSecond().map(Math::round),
+                    s.error(), withResult ? s.resultJson().map(this::readTree) : Optional.empty()));
+        }
+        return out;
+    }
+
+    private static double seconds(Duration d) {
+        return d.toMillis() / 1000.0;
+    }
+
+    /** Stored JSON (an error, a stage result) as JSON; text that is not JSON as a string. */
+    private JsonNode readTree(String s) {
         try {
             return json.readTree(s);
-        } catch (Exception e) {
+        } catch (IOException e) {
             return json.getNodeFactory().textNode(s);
         }
-    }
-
-    private ObjectNode error(String message) {
-        ObjectNode n = json.createObjectNode();
-        n.put("error", message);
-        n.put("at", Instant.now().toString());
-        return n;
-    }
-
-    private static Optional<String> header(Exchange ex, String name) {
-        return Optional.ofNullable(ex.getMessage().getHeader(name, String.class)).filter(s -> !s.isBlank());
-    }
-
-    private void respond(Exchange ex, int status, Object body) throws Exception {
-        // Request headers travel back as response headers; credentials must not.
-        ex.getMessage().removeHeader("Authorization");
-        ex.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        ex.getMessage().setHeader(Exchange.CONTENT_TYPE, "application/json");
-        ex.getMessage().setBody(json.writerWithDefaultPrettyPrinter().writeValueAsString(body));
     }
 }

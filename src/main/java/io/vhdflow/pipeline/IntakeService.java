@@ -130,6 +130,17 @@ public final class IntakeService {
         return Optional.of(jobId);
     }
 
+    /**
+     * Takes {@code file} in and says whether its job goes on to the pipeline: the job's id when it
+     * is QUEUED, empty when the file was refused or vanished, or its job failed at intake (bad
+     * sidecar, already in {@code failed/<job>/}). The one decision both the drop folder and the
+     * scheduled batch take.
+     */
+    public Optional<String> takeInForPipeline(Path file, Optional<String> batchId) throws IOException {
+        return takeIn(file, batchId).filter(id -> journal.job(id).map(j -> j.state() == JobState.QUEUED)
+                .orElse(false));
+    }
+
     /** The effective image metadata of a VHD from its sidecar beside it (if any), and what is wrong with it. */
     public record SidecarCheck(ImageMetadata metadata, List<String> problems) {
     }

@@ -9,7 +9,7 @@ import java.io.IOException;
 
 /**
  * The plain-Java services of one running pipeline, opened for one home: database, journal,
- * catalog, and the stage services. Knows nothing of Camel; the Camel configuration binds adapters
+ * catalog, and one service per pipeline stage. Knows nothing of Camel; the Camel configuration binds adapters
  * over these.
  */
 public final class PipelineServices implements AutoCloseable {
@@ -22,7 +22,12 @@ public final class PipelineServices implements AutoCloseable {
     private final JobFailure failure;
     private final IntakeService intake;
     private final StageRunner runner;
-    private final PipelineStages stages;
+    private final BackupStage backupStage;
+    private final DuplicateCheck duplicateCheck;
+    private final VerifyStage verifyStage;
+    private final PackageStage packageStage;
+    private final RegisterStage registerStage;
+    private final JobCompletion completion;
 
     private PipelineServices(Settings settings, HomeLock lock, Database db) {
         this.settings = settings;
@@ -34,8 +39,15 @@ public final class PipelineServices implements AutoCloseable {
         this.failure = new JobFailure(settings.home(), journal, json);
         this.intake = new IntakeService(settings, journal, failure, json);
         this.runner = new StageRunner(journal);
-        this.stages = new PipelineStages(settings, journal, catalog, new BackupService(settings, json),
-                new VerificationService(), new PackagingService(settings, json), json);
+        BackupService backup = new BackupService(settings, json);
+        PackagingService packaging = new PackagingService(settings, json);
+        JobWorkFolder workFolder = new JobWorkFolder(settings.home(), journal);
+        this.backupStage = new BackupStage(backup, workFolder, journal);
+        this.duplicateCheck = new DuplicateCheck(journal, catalog, backup, workFolder, json);
+        this.verifyStage = new VerifyStage(settings, journal, new VerificationService(), workFolder, json);
+        this.packageStage = new PackageStage(journal, catalog, packaging, workFolder, json);
+        this.registerStage = new RegisterStage(settings, journal, catalog, packaging, duplicateCheck, json);
+        this.completion = new JobCompletion(journal, workFolder);
     }
 
     /** Creates the home's folders, locks the home, and opens the database. */
@@ -78,8 +90,28 @@ public final class PipelineServices implements AutoCloseable {
         return runner;
     }
 
-    public PipelineStages stages() {
-        return stages;
+    public BackupStage backupStage() {
+        return backupStage;
+    }
+
+    public DuplicateCheck duplicateCheck() {
+        return duplicateCheck;
+    }
+
+    public VerifyStage verifyStage() {
+        return verifyStage;
+    }
+
+    public PackageStage packageStage() {
+        return packageStage;
+    }
+
+    public RegisterStage registerStage() {
+        return registerStage;
+    }
+
+    public JobCompletion completion() {
+        return completion;
     }
 
     @Override

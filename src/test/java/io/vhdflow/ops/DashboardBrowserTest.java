@@ -1,8 +1,8 @@
 package io.vhdflow.ops;
 
 import io.vhdflow.pipeline.JobRecord;
+import io.vhdflow.testing.ExternalTools;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
@@ -53,8 +53,8 @@ class DashboardBrowserTest extends OpsTestBase {
 
     @BeforeEach
     void startBrowser() throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
-                "chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)");
+        ExternalTools.require(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "chromium and chromium-driver are not installed (Debian packages chromium, chromium-driver)");
         profile = Files.createTempDirectory("vhdflow-chromium-profile");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM.toFile());

@@ -6,10 +6,18 @@ import io.vhdflow.pipeline.JobState;
 import io.vhdflow.pipeline.camel.PipelineTestSupport;
 import org.junit.jupiter.api.Test;
 
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -111,12 +119,28 @@ class OpsApiTest extends OpsTestBase {
 
     @Test
     void jobsCatalogHealthAndMetricsAnswer() throws Exception {
+        Path sample = PipelineTestSupport.sampleVhd(scratch.resolve("expected.vhd"));
+        long size = Files.size(sample);
+        String sha256 = sha256(sample);
         dropSample("web.vhd", false, null);
         JobRecord job = awaitJob("web.vhd", JobState.DONE);
 
         JsonNode jobs = get("/api/jobs?state=done&stages=true", 200);
-        assertEquals(job.id(), jobs.get(0).path("id").asText());
-        assertEquals(4, jobs.get(0).path("stages").size());
+        assertEquals(1, jobs.size(), jobs.toString());
+        JsonNode summary = jobs.get(0);
+        assertEquals(job.id(), summary.path("id").asText());
+        assertEquals("web.vhd", summary.path("source").asText());
+        assertEquals(size, summary.path("sourceSize").asLong());
+        assertEquals("web", summary.path("image").asText());
+        assertEquals("vhdflow", summary.path("gallery").asText());
+        assertEquals("done", summary.path("state").asText());
+        assertEquals("1.0.0", summary.path("version").asText());
+        assertEquals("generalized", summary.path("verdict").asText(), "the sample is a generalized Debian 12");
+        assertEquals(sha256, summary.path("sourceSha256").asText());
+        assertFalse(summary.has("error") || summary.has("batch") || summary.has("metadata"), summary.toString());
+        assertEquals(List.of("backup", "verify", "package", "register"), texts(summary.path("stages"), "stage"));
+        assertEquals(List.of("done", "done", "done", "done"), texts(summary.path("stages"), "state"));
+        assertFalse(summary.path("stages").get(1).has("result"), "the list leaves stage results out");
         assertEquals(0, get("/api/jobs?state=failed", 200).size());
         assertEquals(1, get("/api/jobs?image=web", 200).size());
         assertEquals(0, get("/api/jobs?batch=no-such-batch", 200).size());
@@ -124,35 +148,84 @@ class OpsApiTest extends OpsTestBase {
         get("/api/jobs?limit=0", 400);
         get("/api/jobs?limit=ten", 400);
         get("/api/jobs?stages=maybe", 400);
+
         JsonNode detail = get("/api/jobs/" + job.id(), 200);
+        assertEquals("web", detail.path("metadata").path("imageDefinition").asText(), detail.toString());
+        JsonNode backup = find(detail.path("stages"), "stage", "backup");
+        assertEquals(1, backup.path("attempts").asInt());
+        assertEquals(size, backup.path("bytesTotal").asLong());
+        assertEquals(size, backup.path("bytesDone").asLong());
+        assertEquals(2 * size, backup.path("bytesRead").asLong(), "copied, then read back to verify the copy");
+        assertEquals(sha256, backup.path("result").path("sha256").asText(), backup.toString());
+        assertTrue(backup.path("bytesPerSecond").asLong() > 0);
         JsonNode verify = find(detail.path("stages"), "stage", "verify");
         assertEquals("vhdflow.verification/1", verify.path("result").path("schema").asText(), verify.toString());
-        JsonNode backup = find(detail.path("stages"), "stage", "backup");
-        assertEquals(backup.path("bytesTotal").asLong(), backup.path("bytesDone").asLong());
-        assertTrue(backup.path("bytesPerSecond").asLong() > 0);
+        assertEquals("generalized", verify.path("result").path("verdict").asText());
+        assertEquals(verify.path("result").path("bytesRead").asLong(), verify.path("bytesRead").asLong());
+        JsonNode packaged = find(detail.path("stages"), "stage", "package").path("result");
+        assertEquals("1.0.0", packaged.path("version").asText(), packaged.toString());
+        JsonNode register = find(detail.path("stages"), "stage", "register").path("result");
+        assertEquals("vhdflow/web/1.0.0", register.path("registered").asText(), register.toString());
+        assertEquals("Generalized", register.path("osState").asText());
         get("/api/jobs/no-such-job", 404);
         assertEquals(0, get("/api/batches", 200).size());
-        JsonNode pipeline = find(get("/api/routes", 200), "id", "pipeline");
+
+        JsonNode routes = get("/api/routes", 200);
+        assertTrue(texts(routes, "id").containsAll(List.of("intake", "batch", "pipeline", "resume", "api-jobs",
+                "api-job", "api-job-retry", "api-routes", "api-route-control", "api-catalog", "api-health",
+                "api-metrics")), routes.toString());
+        JsonNode pipeline = find(routes, "id", "pipeline");
+        assertEquals("seda://jobs", pipeline.path("from").asText());
+        assertEquals("Started", pipeline.path("status").asText());
         assertEquals(1, pipeline.path("exchangesTotal").asLong(), pipeline.toString());
         assertEquals(0, pipeline.path("exchangesFailed").asLong(), pipeline.toString());
-        assertTrue(pipeline.path("uptimeSeconds").asLong() >= 0);
+        assertEquals(0, pipeline.path("exchangesInflight").asLong(), pipeline.toString());
+        assertFalse(pipeline.has("lastError"), pipeline.toString());
+        long upAtMost = Duration.between(beforeStart, Instant.now()).toSeconds() + 1;
+        assertTrue(pipeline.path("uptimeSeconds").asLong() <= upAtMost, "up since the service started: " + pipeline);
+        JsonNode intake = find(routes, "id", "intake");
+        assertEquals("file://" + home.resolve("drop"), intake.path("from").asText());
+        assertEquals(1, intake.path("exchangesTotal").asLong(), "one file taken in: " + intake);
+        assertEquals("Stopped", find(routes, "id", "batch").path("status").asText(), "batches are off by default");
 
         JsonNode catalog = get("/api/catalog", 200);
         assertEquals(1, catalog.size(), catalog.toString());
+        assertEquals("vhdflow", catalog.get(0).path("gallery").asText());
         assertEquals("web", catalog.get(0).path("image").asText());
+        assertEquals(1, catalog.get(0).path("versions").asInt());
         assertEquals("1.0.0", catalog.get(0).path("latest").asText());
+        assertEquals("generalized", catalog.get(0).path("lastVerdict").asText());
         assertEquals(1, get("/api/catalog?gallery=vhdflow", 200).size());
         assertEquals(0, get("/api/catalog?gallery=other", 200).size());
         get("/api/catalog?gallery=bad%20name", 400);
         JsonNode image = get("/api/catalog/vhdflow/web", 200);
-        assertEquals("1.0.0", image.path("versions").get(0).path("version").asText());
-        assertEquals(job.id(), image.path("versions").get(0).path("sourceJob").asText());
+        assertEquals("1.0.0", image.path("latest").asText());
+        JsonNode version = image.path("versions").get(0);
+        assertEquals("1.0.0", version.path("version").asText());
+        assertEquals(job.id(), version.path("sourceJob").asText());
+        assertEquals(sha256, version.path("sourceSha256").asText());
+        assertEquals(catalog.get(0).path("lastPublishedAt").asText(), version.path("publishedAt").asText());
+        Path vhd = Path.of(version.path("packagePath").asText()).resolve("web-1.0.0.vhd");
+        assertEquals(Files.size(vhd), version.path("fileSize").asLong(), version.toString());
+        assertEquals(sha256(vhd), version.path("sha256").asText());
+        assertEquals(Files.size(vhd) - 512, version.path("virtualSize").asLong(), "a fixed VHD: data + footer");
         get("/api/catalog/vhdflow/no-such-image", 404);
         get("/api/catalog/vhdflow/-bad-", 400);
 
-        assertEquals("UP", get("/api/health/live", 200).path("status").asText());
-        assertEquals("UP", get("/api/health/ready", 200).path("status").asText());
-        assertEquals("UP", get("/api/health", 200).path("status").asText());
+        JsonNode live = get("/api/health/live", 200);
+        assertEquals("UP", live.path("status").asText());
+        Instant startedAt = Instant.parse(live.path("startedAt").asText());
+        assertFalse(startedAt.isBefore(beforeStart) || startedAt.isAfter(Instant.now()), live.toString());
+        JsonNode ready = get("/api/health/ready", 200);
+        assertEquals("UP", ready.path("status").asText());
+        assertEquals(0, ready.path("reasons").size());
+        long free = Files.getFileStore(home).getUsableSpace();
+        assertTrue(Math.abs(free - ready.path("freeBytes").asLong()) < (256L << 20),
+                "free space of the home, give or take other writers: " + ready + " vs " + free);
+        JsonNode health = get("/api/health", 200);
+        assertEquals("UP", health.path("status").asText());
+        assertEquals(1, health.path("jobs").path("DONE").asInt(), health.toString());
+        assertEquals(0, health.path("jobs").path("FAILED").asInt(), health.toString());
 
         HttpResponse<String> metrics = send("GET", "/api/metrics", null);
         assertEquals(200, metrics.statusCode());
@@ -162,13 +235,27 @@ class OpsApiTest extends OpsTestBase {
         assertEquals(1, value(m, "vhdflow_stage_duration_seconds_count{outcome=\"done\",stage=\"register\"}"));
         assertEquals(1, value(m, "vhdflow_jobs{state=\"done\"}"));
         assertEquals(0, value(m, "vhdflow_jobs{state=\"failed\"}"));
-        assertEquals(1, value(m, "vhdflow_verification_verdicts_total{verdict=\""
-                + journal().job(job.id()).orElseThrow().verdict().orElseThrow() + "\"}"));
+        assertEquals(1, value(m, "vhdflow_verification_verdicts_total{verdict=\"generalized\"}"));
         assertEquals(0, value(m, "vhdflow_queue_depth"));
         assertTrue(value(m, "vhdflow_disk_free_bytes") > 0);
-        assertEquals(backup.path("bytesRead").asLong(),
-                value(m, "vhdflow_stage_bytes_total{direction=\"read\",stage=\"backup\"}"));
+        assertEquals(2.0 * size, value(m, "vhdflow_stage_bytes_total{direction=\"read\",stage=\"backup\"}"));
+        assertEquals(backup.path("bytesWritten").asLong(),
+                value(m, "vhdflow_stage_bytes_total{direction=\"written\",stage=\"backup\"}"));
         assertTrue(m.contains("camel_exchanges_total{"), "Camel's own route metrics share the registry");
+    }
+
+    private static String sha256(Path file) throws Exception {
+        MessageDigest md = MessageDigest.getInstance("SHA-256");
+        try (InputStream in = Files.newInputStream(file)) {
+            in.transferTo(new DigestOutputStream(OutputStream.nullOutputStream(), md));
+        }
+        return HexFormat.of().formatHex(md.digest());
+    }
+
+    private static List<String> texts(JsonNode array, String field) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.path(field).asText()));
+        return out;
     }
 
     /** The value of one series in Prometheus text format. */

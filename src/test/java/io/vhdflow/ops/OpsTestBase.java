@@ -20,6 +20,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -32,6 +33,8 @@ abstract class OpsTestBase extends CamelMainTestSupport {
     protected Path home;
     protected Path scratch;
     protected int port;
+    /** Taken before the service starts: no route has been up longer than since then. */
+    protected Instant beforeStart;
     private final HttpClient http = HttpClient.newHttpClient();
 
     /** Extra properties, e.g. the API token. */
@@ -48,6 +51,7 @@ abstract class OpsTestBase extends CamelMainTestSupport {
             throw new UncheckedIOException(e);
         }
         port = PipelineTestSupport.freePort();
+        beforeStart = Instant.now();
         return PipelineTestSupport.properties(home, port, extraProperties());
     }
 

@@ -1,45 +1,34 @@
 package io.vhdflow.pipeline;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.vhdflow.store.Database;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
+import io.vhdflow.testing.ExternalTools;
+import io.vhdflow.testing.TestHome;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class IntakeServiceTest {
-    @TempDir
+    @RegisterExtension
+    final TestHome testHome = new TestHome();
     Path home;
     Settings settings;
-    Database db;
     JobJournal journal;
     IntakeService intake;
 
     @BeforeEach
-    void setUp() throws Exception {
-        Properties p = new Properties();
-        p.setProperty("vhdflow.home", home.toString());
-        settings = Settings.from(p);
-        settings.home().create();
-        db = Database.open(settings.home().database());
-        journal = new JobJournal(db, Json.mapper());
-        intake = new IntakeService(settings, journal, new JobFailure(settings.home(), journal, Json.mapper()),
-                Json.mapper());
-    }
-
-    @AfterEach
-    void tearDown() {
-        db.close();
+    void setUp() {
+        home = testHome.dir();
+        settings = testHome.settings();
+        journal = testHome.journal();
+        intake = testHome.intake();
     }
 
     @Test
@@ -87,6 +76,25 @@ class IntakeServiceTest {
     }
 
     @Test
+    void onlyAQueuedJobGoesOnToThePipeline() throws Exception {
+        Path good = Files.write(settings.home().drop().resolve("good.vhd"), new byte[] {1});
+        String id = intake.takeInForPipeline(good, Optional.empty()).orElseThrow();
+        assertEquals(JobState.QUEUED, journal.job(id).orElseThrow().state());
+
+        Path bad = Files.write(settings.home().drop().resolve("bad.vhd"), new byte[] {2});
+        Files.writeString(settings.home().drop().resolve("bad.vhd.json"), "{\"gallery\":\"bad gallery!\"}");
+        assertEquals(Optional.empty(), intake.takeInForPipeline(bad, Optional.empty()),
+                "a job failed on its sidecar stays out of the pipeline");
+        assertEquals(2, journal.jobs(JobJournal.JobFilter.all()).size(), "but it is taken in and recorded");
+        assertEquals(1, journal.jobs(new JobJournal.JobFilter(Optional.of(JobState.FAILED), Optional.empty(),
+                Optional.empty(), 10)).size());
+
+        Path link = Files.createSymbolicLink(settings.home().drop().resolve("link.vhd"), home.resolve("nowhere"));
+        assertEquals(Optional.empty(), intake.takeInForPipeline(link, Optional.empty()));
+        assertEquals(2, journal.jobs(JobJournal.JobFilter.all()).size(), "a refused file makes no job");
+    }
+
+    @Test
     void symlinksDirectoriesAndFifosAreRefusedWithoutBeingFollowed() throws Exception {
         Path target = Files.write(home.resolve("real.vhd"), new byte[] {1});
         Path link = Files.createSymbolicLink(settings.home().drop().resolve("link.vhd"), target);
@@ -98,7 +106,8 @@ class IntakeServiceTest {
         assertTrue(IntakeService.refusal(Files.write(home.resolve("a.txt"), new byte[0])).isPresent());
 
         Path fifo = settings.home().drop().resolve("pipe.vhd");
-        Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo");
+        ExternalTools.require(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+                "mkfifo (coreutils) could not make a FIFO in the drop folder");
         assertTrue(IntakeService.refusal(fifo).orElseThrow().contains("not a regular file"));
         assertTrue(journal.jobs(JobJournal.JobFilter.all()).isEmpty());
     }

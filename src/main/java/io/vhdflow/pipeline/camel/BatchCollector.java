@@ -2,7 +2,6 @@ package io.vhdflow.pipeline.camel;
 
 import io.vhdflow.pipeline.IntakeService;
 import io.vhdflow.pipeline.JobJournal;
-import io.vhdflow.pipeline.JobState;
 import io.vhdflow.pipeline.Settings;
 
 import java.io.IOException;
@@ -54,9 +53,7 @@ public final class BatchCollector {
         journal.createBatch(batchId, Instant.now());
         List<String> ready = new ArrayList<>();
         for (Path p : eligible) {
-            Optional<String> job = intake.takeIn(p, Optional.of(batchId));
-            job.filter(id -> journal.job(id).map(j -> j.state() == JobState.QUEUED).orElse(false))
-                    .ifPresent(ready::add);
+            intake.takeInForPipeline(p, Optional.of(batchId)).ifPresent(ready::add);
         }
         journal.closeBatch(batchId, eligible.size());
         LOG.log(System.Logger.Level.INFO, "batch {0}: {1} VHD(s) taken in", batchId, eligible.size());

@@ -1,8 +1,6 @@
 package io.vhdflow.pipeline.camel;
 
 import io.vhdflow.pipeline.IntakeService;
-import io.vhdflow.pipeline.JobJournal;
-import io.vhdflow.pipeline.JobState;
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 import org.apache.camel.component.file.GenericFile;
@@ -11,30 +9,27 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Takes the dropped file into a job. The body becomes the job id when the job is ready for the
- * pipeline, or null when the file was refused or its job already failed (bad sidecar).
+ * Takes the dropped file into a job and decides whether it goes on to the pipeline: when the job
+ * is QUEUED, the body becomes the job id and the exchange property {@value #JOB_QUEUED} is true;
+ * when the file was refused or its job already failed (bad sidecar), the property is false and the
+ * body stays the file. The intake route's filter reads that one property.
  */
 public final class IntakeProcessor implements Processor {
-    private final IntakeService intake;
-    private final JobJournal journal;
+    /** The exchange property carrying the decision; routes/intake.yaml filters on it. */
+    public static final String JOB_QUEUED = "jobQueued";
 
-    public IntakeProcessor(IntakeService intake, JobJournal journal) {
+    private final IntakeService intake;
+
+    public IntakeProcessor(IntakeService intake) {
         this.intake = intake;
-        this.journal = journal;
     }
 
     @Override
     public void process(Exchange exchange) throws Exception {
         GenericFile<?> file = exchange.getMessage().getMandatoryBody(GenericFile.class);
-        Optional<String> job = intake.takeIn(Path.of(file.getAbsoluteFilePath()), Optional.empty());
-        Optional<String> queued = job.filter(id -> journal.job(id)
-                .map(j -> j.state() == JobState.QUEUED).orElse(false));
-        if (queued.isEmpty()) {
-            // Refused, or failed at intake. A null body is not enough: the file message hands the
-            // GenericFile back for a null body, and the route's filter would send it to the pipeline.
-            exchange.setRouteStop(true);
-            return;
-        }
-        exchange.getMessage().setBody(queued.get());
+        Optional<String> queued = intake.takeInForPipeline(Path.of(file.getAbsoluteFilePath()), Optional.empty());
+        // A property, not a null body: the file message hands the GenericFile back for a null body.
+        exchange.setProperty(JOB_QUEUED, queued.isPresent());
+        queued.ifPresent(id -> exchange.getMessage().setBody(id));
     }
 }

@@ -1,7 +1,7 @@
 package io.vhdflow.pipeline.camel;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vhdflow.ops.OpsBeans;
+import io.vhdflow.ops.camel.OpsBeans;
 import io.vhdflow.pipeline.PipelineServices;
 import io.vhdflow.pipeline.Settings;
 import io.vhdflow.pipeline.Stage;
@@ -36,14 +36,14 @@ public final class VhdflowConfiguration implements CamelConfiguration {
         r.bind("journal", s.journal());
         r.bind("catalog", s.catalog());
         r.bind("dropFileFilter", new DropFileFilter(settings.readyMarker()));
-        r.bind("intake", new IntakeProcessor(s.intake(), s.journal()));
+        r.bind("intake", new IntakeProcessor(s.intake()));
         r.bind("batchCollector", new BatchCollector(settings, s.intake(), s.journal()));
-        r.bind("backupStage", new StageProcessor(s.runner(), Stage.BACKUP, s.stages().backup()));
-        r.bind("duplicateCheck", new JobStepProcessor("duplicateCheck", s.stages()::checkDuplicate));
-        r.bind("verifyStage", new StageProcessor(s.runner(), Stage.VERIFY, s.stages().verify()));
-        r.bind("packageStage", new StageProcessor(s.runner(), Stage.PACKAGE, s.stages().packageImage()));
-        r.bind("registerStage", new StageProcessor(s.runner(), Stage.REGISTER, s.stages().register()));
-        r.bind("jobCompletion", new JobStepProcessor("jobCompletion", s.stages()::complete));
+        r.bind("backupStage", new StageProcessor(s.runner(), Stage.BACKUP, s.backupStage()));
+        r.bind("duplicateCheck", new JobStepProcessor("duplicateCheck", s.duplicateCheck()::run));
+        r.bind("verifyStage", new StageProcessor(s.runner(), Stage.VERIFY, s.verifyStage()));
+        r.bind("packageStage", new StageProcessor(s.runner(), Stage.PACKAGE, s.packageStage()));
+        r.bind("registerStage", new StageProcessor(s.runner(), Stage.REGISTER, s.registerStage()));
+        r.bind("jobCompletion", new JobStepProcessor("jobCompletion", s.completion()::run));
         r.bind("jobFailure", new JobFailureProcessor(s.failure(), s.journal()));
         r.bind("jobResumer", new JobResumer(s.journal()));
         OpsBeans.bind(context, s, settings, props);

@@ -2,7 +2,7 @@ package io.vhdflow.catalog.upload;
 
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
-import org.junit.jupiter.api.Assumptions;
+import io.vhdflow.testing.ExternalTools;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * Azurite's blob service (npm package {@code azurite}), started for a test on 127.0.0.1 with a
  * free port and its own data folder, and stopped by PID afterwards. Found at
  * {@code $AZURITE_BLOB}, else {@code .tools/azurite/node_modules/.bin/azurite-blob} in the
- * project (where {@code .ci/run} installs it), else on the PATH; tests are skipped when absent.
+ * project (where {@code .ci/run} installs it), else on the PATH; tests are skipped when absent, outside CI.
  */
 public final class Azurite implements AutoCloseable {
     /** Azurite's well-known development account (public, documented; not a secret). */
@@ -52,15 +52,14 @@ public final class Azurite implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Why the upload tests are skipped, and how to run them. */
+    /** What the upload tests miss without Azurite, and how to get it. */
     public static final String MISSING = "Azurite is not installed: run "
-            + "'npm install --prefix .tools/azurite azurite@3.37.0' (as .ci/run does) or set AZURITE_BLOB; "
-            + "skipping this upload test";
+            + "'npm install --prefix .tools/azurite azurite@3.37.0' (as .ci/run does) or set AZURITE_BLOB";
 
-    /** Starts Azurite, or skips the calling test (by assumption) when it is not installed. */
+    /** Starts Azurite; when it is not installed, skips the calling test (fails it in CI, see ExternalTools). */
     public static Azurite start(Path dataDir) throws IOException, InterruptedException {
         Optional<Path> exe = executable();
-        Assumptions.assumeTrue(exe.isPresent(), MISSING);
+        ExternalTools.require(exe.isPresent(), MISSING);
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();

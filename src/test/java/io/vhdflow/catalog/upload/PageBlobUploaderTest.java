@@ -13,8 +13,8 @@ import io.vhdflow.disk.container.DiskImage;
 import io.vhdflow.disk.container.DiskImages;
 import io.vhdflow.disk.container.FixedVhdWriter;
 import io.vhdflow.disk.container.ProgressListener;
+import io.vhdflow.testing.ExternalTools;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +60,7 @@ class PageBlobUploaderTest {
     @BeforeEach
     void needsAzurite() {
         // Per test, so each shows as skipped with the reason.
-        Assumptions.assumeTrue(azurite != null, Azurite.MISSING);
+        ExternalTools.require(azurite != null, Azurite.MISSING);
     }
 
     @AfterAll

@@ -1,7 +1,6 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.testing.Fixtures;
-import org.junit.jupiter.api.Assumptions;
+import io.vhdflow.testing.ExternalTools;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -84,7 +83,7 @@ class FixedVhdWriterTest {
             assertEquals(VhdFixtures.ranges("disk.ranges.txt"), r.dataRanges().firstRanges());
             long data = seen.stream().mapToLong(ByteRange::length).sum();
             assertEquals(data + 512, r.dataBytesWritten());
-            if (Fixtures.toolInstalled("stat")) {
+            if (ExternalTools.available("stat", "coreutils")) {
                 long allocated = Long.parseLong(run("stat", "-c", "%b", dir.resolve("o.vhd").toString()).trim()) * 512;
                 assertTrue(allocated < data + (1 << 20), "output allocates " + allocated + " bytes for " + data);
             }
@@ -118,7 +117,7 @@ class FixedVhdWriterTest {
      * equal to the input.
      */
     private static void qemuAgrees(DiskImage img, Path in, Path out, long size, Path dir) throws Exception {
-        if (!Fixtures.toolInstalled("qemu-img")) {
+        if (!ExternalTools.available("qemu-img", "qemu-utils")) {
             return;
         }
         long qemuSize = qemuSize(out);

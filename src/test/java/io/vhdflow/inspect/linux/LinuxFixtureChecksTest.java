@@ -41,11 +41,13 @@ class LinuxFixtureChecksTest {
         TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/" + variant + ".tar.zst");
         LinuxContext ctx = new LinuxContext(fs, detect(fs), policy, List.of());
         Assessment a = VerdictRule.assess(LinuxInspector.run(ctx), waivers);
-        // Printed so the surefire report shows what an operator would read.
-        System.out.println("== " + variant + " (" + policy.id() + "): " + a.verdict());
+        // Logged so the surefire report shows what an operator would read.
+        StringBuilder shown = new StringBuilder("== " + variant + " (" + policy.id() + "): " + a.verdict());
         for (CheckResult r : a.checks()) {
-            System.out.println(r.id() + " " + r.status() + " " + r.severity() + " " + r.evidence());
+            shown.append('\n').append(r.id()).append(' ').append(r.status()).append(' ').append(r.severity())
+                    .append(' ').append(r.evidence());
         }
+        System.getLogger(LinuxFixtureChecksTest.class.getName()).log(System.Logger.Level.INFO, shown.toString());
         return a;
     }
 

@@ -1,8 +1,8 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.testing.ExternalTools;
 import io.vhdflow.testing.Fixtures;
 import io.vhdflow.testing.TreeFilesystem;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -29,7 +29,7 @@ class LinuxImagesCrossCheckTest {
     @ParameterizedTest
     @ValueSource(strings = {"generalized", "provisioned"})
     void ext4ImageHoldsTheTree(String variant, @TempDir Path dir) throws IOException, InterruptedException {
-        Assumptions.assumeTrue(Fixtures.toolInstalled("debugfs"), "debugfs (e2fsprogs) not installed");
+        ExternalTools.require("debugfs", "e2fsprogs");
         String record = Fixtures.text("linux-images/ext4-mbr-" + variant + ".txt");
         assertTrue(record.contains("\"start\": 2048"), "sfdisk recorded p1 at sector 2048");
         Path vhd = Fixtures.extract("linux-images/ext4-mbr-" + variant + ".vhd.zst", dir);

@@ -28,8 +28,9 @@ class LinuxReadBudgetTest {
         Counting fs = new Counting(TreeFilesystem.fromResource("/fixtures/linux/" + variant + ".tar.zst"));
         LinuxOs os = new LinuxOsDetector().detect(fs, "x").orElseThrow();
         VerdictRule.assess(LinuxInspector.run(LinuxContext.of(fs, os)), Set.of());
-        System.out.println(variant + ": " + fs.opened + " files opened, " + fs.bytes + " content bytes read, "
-                + fs.listings + " directory listings");
+        System.getLogger(LinuxReadBudgetTest.class.getName()).log(System.Logger.Level.INFO, variant + ": "
+                + fs.opened + " files opened, " + fs.bytes + " content bytes read, " + fs.listings
+                + " directory listings");
         // The kept ELF binary (/usr/bin/dash) alone is 125 KiB: only its 20-byte header is read; the account files once.
         assertTrue(fs.bytes.get() < 64 * 1024, fs.bytes + " bytes");
     }

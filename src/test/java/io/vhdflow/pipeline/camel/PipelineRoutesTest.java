@@ -9,10 +9,10 @@ import io.vhdflow.pipeline.Json;
 import io.vhdflow.pipeline.Stage;
 import io.vhdflow.pipeline.StageRecord;
 import io.vhdflow.pipeline.StageState;
+import io.vhdflow.testing.ExternalTools;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -147,6 +147,9 @@ class PipelineRoutesTest extends CamelMainTestSupport {
         assertTrue(error.has("offset"), error.toString());
         assertEquals(sha, sha256(failed.resolve("corrupt.vhd")), "the original's bytes are unchanged");
         assertTrue(Files.readString(failed.resolve("error.txt")).contains("What to do:"));
+        // A rejection is final: not retried like an I/O error, although its cause (a DiskException) is one.
+        assertEquals(1, journal().stages(job.id()).stream().filter(s -> s.stage() == Stage.VERIFY)
+                .findFirst().orElseThrow().attempts(), "verify ran once");
     }
 
     @Test
@@ -191,7 +194,8 @@ class PipelineRoutesTest extends CamelMainTestSupport {
         Path source = PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"));
         Path link = Files.createSymbolicLink(home.resolve("drop/link.vhd"), source);
         Path fifo = home.resolve("drop/fifo.vhd");
-        Assumptions.assumeTrue(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0);
+        ExternalTools.require(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0,
+                "mkfifo (coreutils) could not make a FIFO in the drop folder");
         Thread.sleep(3000);
         assertTrue(journal().jobs(JobJournal.JobFilter.all()).isEmpty());
         assertTrue(Files.isSymbolicLink(link) && Files.exists(source), "neither the link nor its target moved");

@@ -12,11 +12,11 @@ import io.vhdflow.pipeline.JobState;
 import io.vhdflow.pipeline.Json;
 import io.vhdflow.pipeline.Stage;
 import io.vhdflow.pipeline.StageRecord;
+import io.vhdflow.testing.ExternalTools;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -100,7 +100,7 @@ class PipelineUploadTest extends CamelMainTestSupport {
 
     @Test
     void aRegisteredPackageIsUploadedAsAVerifiedSparsePageBlob() throws Exception {
-        Assumptions.assumeTrue(azurite != null, Azurite.MISSING);
+        ExternalTools.require(azurite != null, Azurite.MISSING);
         JobJournal journal = context.getRegistry().lookupByNameAndType("journal", JobJournal.class);
         Catalog catalog = context.getRegistry().lookupByNameAndType("catalog", Catalog.class);
         drop(PipelineTestSupport.sampleVhd(scratch.resolve("s.vhd")), home.resolve("drop"), "web.vhd");

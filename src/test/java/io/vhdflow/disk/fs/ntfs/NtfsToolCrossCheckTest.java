@@ -2,6 +2,7 @@ package io.vhdflow.disk.fs.ntfs;
 
 import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.fs.DirEntry;
+import io.vhdflow.testing.ExternalTools;
 import io.vhdflow.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Live cross-check against ntfs-3g's ntfsprogs where they are installed (skipped elsewhere). */
 class NtfsToolCrossCheckTest {
@@ -36,7 +36,8 @@ class NtfsToolCrossCheckTest {
 
     @Test
     void ntfscatAndNtfslsAgree(@TempDir Path dir) throws Exception {
-        assumeTrue(Fixtures.toolInstalled("ntfscat") && Fixtures.toolInstalled("ntfsls"), "ntfsprogs not installed");
+        ExternalTools.require("ntfscat", "ntfs-3g");
+        ExternalTools.require("ntfsls", "ntfs-3g");
         Path img = Fixtures.extract("ntfs/ntfs-main.img.zst", dir);
         try (FileByteSource src = FileByteSource.open(img); NtfsFilesystem fs = NtfsFilesystem.open(src)) {
             for (String f : List.of("/compressed/mixed.bin", "/compressed/random.bin", "/frag/b.bin",

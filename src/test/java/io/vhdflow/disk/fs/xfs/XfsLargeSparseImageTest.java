@@ -1,9 +1,8 @@
 package io.vhdflow.disk.fs.xfs;
 
 import io.vhdflow.disk.container.FileByteSource;
-import io.vhdflow.testing.Fixtures;
+import io.vhdflow.testing.ExternalTools;
 import io.vhdflow.testing.PatchedByteSource;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -29,7 +28,7 @@ class XfsLargeSparseImageTest {
 
     @Test
     void openAndReadFiftyFilesOnOneTebibyte() throws Exception {
-        Assumptions.assumeTrue(Fixtures.toolInstalled("mkfs.xfs"), "mkfs.xfs not installed");
+        ExternalTools.require("mkfs.xfs", "xfsprogs");
         Path img = dir.resolve("big.img");
         try (RandomAccessFile f = new RandomAccessFile(img.toFile(), "rw")) {
             f.setLength(1L << 40);
@@ -67,8 +66,9 @@ class XfsLargeSparseImageTest {
                 assertEquals("setting-" + i + "=value-" + i + "\n".repeat(i + 1), contents.get(i));
             }
             assertEquals(List.of(), fs.findings());
-            System.out.printf("xfs 1 TiB sparse: open read %d bytes in %d reads; open + 50 files read %d bytes in"
-                    + " %d reads, %d ms%n", openBytes, openReads, counting.bytesRead(), counting.readCount(), ms);
+            System.getLogger(XfsLargeSparseImageTest.class.getName()).log(System.Logger.Level.INFO, String.format(
+                    "xfs 1 TiB sparse: open read %d bytes in %d reads; open + 50 files read %d bytes in %d reads, %d ms",
+                    openBytes, openReads, counting.bytesRead(), counting.readCount(), ms));
             assertTrue(openBytes < 64 * 1024, "open read " + openBytes + " bytes");
             assertTrue(counting.bytesRead() < 16L << 20, "read " + counting.bytesRead() + " bytes");
         }

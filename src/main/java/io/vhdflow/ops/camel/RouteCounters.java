@@ -1,4 +1,4 @@
-package io.vhdflow.ops;
+package io.vhdflow.ops.camel;
 
 import org.apache.camel.Exchange;
 import org.apache.camel.spi.CamelEvent;

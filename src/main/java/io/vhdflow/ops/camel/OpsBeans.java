@@ -1,21 +1,31 @@
-package io.vhdflow.ops;
+package io.vhdflow.ops.camel;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vhdflow.ops.ApiToken;
+import io.vhdflow.ops.ControlApi;
+import io.vhdflow.ops.Health;
+import io.vhdflow.ops.JobQueue;
+import io.vhdflow.ops.JobRetry;
+import io.vhdflow.ops.PipelineMetrics;
+import io.vhdflow.ops.StatusApi;
 import io.vhdflow.pipeline.PipelineServices;
 import io.vhdflow.pipeline.Settings;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Endpoint;
+import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.spi.Registry;
 
 import java.util.Properties;
 
 /**
- * Binds the operations beans that routes/api.yaml names: {@code statusApi} (reads),
- * {@code controlApi} (token-checked changes), {@code metrics} (Prometheus), and the route
- * counters. Called by the composition root once the pipeline services are open.
+ * Opens the plain ops services ({@link StatusApi} for reads, {@link ControlApi} for token-checked
+ * changes, {@link PipelineMetrics}) over the pipeline services and binds one {@link ApiProcessor}
+ * per endpoint under the name routes/api.yaml gives it. Called by the composition root once the
+ * pipeline services are open.
  */
 public final class OpsBeans {
     /** Where retried jobs go: the pipeline route's queue. */
@@ -28,24 +38,54 @@ public final class OpsBeans {
 
     public static void bind(CamelContext context, PipelineServices s, Settings settings, Properties props) {
         Registry r = context.getRegistry();
+        ObjectMapper json = s.json();
         RouteCounters counters = new RouteCounters();
         context.getManagementStrategy().addEventNotifier(counters);
         r.bind("routeCounters", counters);
+        CamelRouteTable routes = new CamelRouteTable(context, counters);
+
         Health health = new Health(settings.home(), s.journal(), settings.minFreeBytes());
-        r.bind("statusApi", new StatusApi(s.journal(), s.catalog(), health, counters, s.json()));
+        StatusApi status = new StatusApi(s.journal(), s.catalog(), health, routes, json);
+        bind(r, "listJobs", q -> status.jobs(new StatusApi.JobQuery(q.param("state"), q.param("batch"),
+                q.param("image"), q.param("limit"), q.param("stages"))), json);
+        bind(r, "showJob", q -> status.job(q.path("id")), json);
+        bind(r, "listBatches", q -> status.batches(), json);
+        bind(r, "listRoutes", q -> status.routes(), json);
+        bind(r, "listCatalog", q -> status.catalog(q.param("gallery")), json);
+        bind(r, "showCatalogImage", q -> status.catalogImage(q.path("gallery"), q.path("image")), json);
+        bind(r, "liveness", q -> status.live(), json);
+        bind(r, "readiness", q -> status.ready(), json);
+        bind(r, "health", q -> status.health(), json);
 
         ApiToken token = ApiToken.of(props.getProperty("vhdflow.api.token"));
         if (!token.configured()) {
             System.getLogger(OpsBeans.class.getName()).log(System.Logger.Level.INFO, "no API token configured "
                     + "(vhdflow.api.token / VHDFLOW_API_TOKEN): route control and job retry through the API are off");
         }
-        JobRetry retry = new JobRetry(settings.home(), s.journal(), s.intake(), s.json());
-        r.bind("controlApi", new ControlApi(token, retry, s.json(), PIPELINE_QUEUE));
+        JobRetry retry = new JobRetry(settings.home(), s.journal(), s.intake(), json);
+        ControlApi control = new ControlApi(token, retry, routes, pipelineQueue(context));
+        bind(r, "retryJob", q -> control.retry(q.caller(), q.path("id")), json);
+        bind(r, "controlRoute", q -> control.route(q.caller(), q.path("id"), q.path("action")), json);
 
         PipelineMetrics metrics = new PipelineMetrics(prometheusRegistry(r), s.journal(), settings.home(),
                 () -> queueDepth(context));
         s.runner().addObserver(metrics);
-        r.bind("metrics", metrics);
+        bind(r, "scrapeMetrics", q -> metrics.scrape(), json);
+    }
+
+    private static void bind(Registry r, String name, ApiProcessor.Endpoint endpoint, ObjectMapper json) {
+        r.bind(name, new ApiProcessor(name, endpoint, json));
+    }
+
+    private static JobQueue pipelineQueue(CamelContext context) {
+        return jobId -> {
+            ProducerTemplate template = context.createProducerTemplate();
+            try {
+                template.sendBody(PIPELINE_QUEUE, jobId);
+            } finally {
+                template.stop();
+            }
+        };
     }
 
     /** The registry Camel's metrics use, so one scrape holds both; created and bound when absent. */

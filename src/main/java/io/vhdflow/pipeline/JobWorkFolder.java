@@ -1,0 +1,44 @@
+package io.vhdflow.pipeline;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A job's folder in {@code work/}: where its original lies while the stages read it, and its
+ * removal once the original is safe in a verified backup.
+ */
+public final class JobWorkFolder {
+    private final HomeLayout home;
+    private final JobJournal journal;
+
+    public JobWorkFolder(HomeLayout home, JobJournal journal) {
+        this.home = home;
+        this.journal = journal;
+    }
+
+    /** The original as dropped, in the job's work folder. */
+    public Path original(JobRecord job) throws JobRejectedException {
+        Path p = home.jobWork(job.id()).resolve(job.sourceName());
+        if (!Files.isRegularFile(p)) {
+            throw new JobRejectedException(JobError.of("job.original-missing", "pipeline",
+                    "the original " + job.sourceName() + " is no longer in " + p.getParent(),
+                    "the job cannot continue; its backup (if any) is in backup/" + job.imageName() + "/" + job.id()
+                            + "/. Drop the VHD again.", List.of()));
+        }
+        return p;
+    }
+
+    /** Deletes the job's work folder; only ever after the backup stage recorded a verified copy. */
+    public void remove(JobRecord job) throws IOException {
+        if (!journal.isStageDone(job.id(), Stage.BACKUP)) {
+            throw new IllegalStateException("refusing to remove the original of job " + job.id()
+                    + " before its backup is verified");
+        }
+        Path work = home.jobWork(job.id());
+        if (Files.isDirectory(work)) {
+            BackupService.deleteTree(work);
+        }
+    }
+}

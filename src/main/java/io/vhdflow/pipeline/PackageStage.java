@@ -1,0 +1,83 @@
+package io.vhdflow.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vhdflow.catalog.Catalog;
+import io.vhdflow.catalog.SemanticVersion;
+import io.vhdflow.inspect.VerificationReport;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The package stage: assigns the image's version, then builds the fixed VHD package from the
+ * original and the verification report the verify stage recorded.
+ */
+public final class PackageStage implements StageWork {
+    private final JobJournal journal;
+    private final Catalog catalog;
+    private final PackagingService packaging;
+    private final JobWorkFolder workFolder;
+    private final ObjectMapper json;
+    /** Two jobs of one image packaged at once must not take the same next version. */
+    private final Object versionLock = new Object();
+
+    public PackageStage(JobJournal journal, Catalog catalog, PackagingService packaging, JobWorkFolder workFolder,
+                        ObjectMapper json) {
+        this.journal = journal;
+        this.catalog = catalog;
+        this.packaging = packaging;
+        this.workFolder = workFolder;
+        this.json = json;
+    }
+
+    @Override
+    public StageOutcome run(JobRecord job, Progress progress) throws IOException, JobRejectedException {
+        SemanticVersion version = assignVersion(job);
+        String reportJson = journal.stageResult(job.id(), Stage.VERIFY)
+                .orElseThrow(() -> new IOException("no verification report recorded for job " + job.id()));
+        PackagingService.PackageResult p = packaging.build(job, workFolder.original(job), version,
+                json.readValue(reportJson, VerificationReport.class), progress);
+        return StageOutcome.of(p.bytesRead(), p.bytesWritten(), json.writeValueAsString(p));
+    }
+
+    /**
+     * The version this job's image gets: the one already assigned to it (a resumed job keeps its
+     * version), the sidecar's, or the next patch after every version registered or taken by a job
+     * in progress.
+     */
+    SemanticVersion assignVersion(JobRecord job) throws JobRejectedException {
+        synchronized (versionLock) {
+            Optional<String> assigned = journal.job(job.id()).flatMap(JobRecord::imageVersion);
+            if (assigned.isPresent()) {
+                return SemanticVersion.parse(assigned.get());
+            }
+            String gallery = job.metadata().gallery();
+            List<SemanticVersion> taken = new ArrayList<>();
+            catalog.versions(gallery, job.imageName()).forEach(v -> taken.add(v.version()));
+            for (JobRecord other : journal.activeJobsOfImage(job.imageName())) {
+                if (!other.id().equals(job.id()) && gallery.equals(other.metadata().gallery())) {
+                    other.imageVersion().map(SemanticVersion::parse).ifPresent(taken::add);
+                }
+            }
+            SemanticVersion v;
+            Optional<SemanticVersion> wanted = job.metadata().semanticVersion();
+            if (wanted.isPresent()) {
+                v = wanted.get();
+                if (taken.contains(v)) {
+                    throw new JobRejectedException(JobError.of("catalog.version-taken", Stage.PACKAGE.id(),
+                            "version " + v + " of " + gallery + "/" + job.imageName()
+                                    + " is already registered or being registered",
+                            "name a new version in the sidecar, or leave \"version\" out to get the next patch "
+                                    + "version, and drop the VHD again", List.of()));
+                }
+            } else {
+                v = taken.stream().max(SemanticVersion::compareTo).map(SemanticVersion::nextPatch)
+                        .orElse(new SemanticVersion(1, 0, 0));
+            }
+            journal.setImageVersion(job.id(), v.toString());
+            return v;
+        }
+    }
+}

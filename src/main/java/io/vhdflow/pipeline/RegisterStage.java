@@ -1,0 +1,153 @@
+package io.vhdflow.pipeline;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vhdflow.catalog.Catalog;
+import io.vhdflow.catalog.CatalogException;
+import io.vhdflow.catalog.ImageFacts;
+import io.vhdflow.catalog.ImageVersionRecord;
+import io.vhdflow.catalog.SemanticVersion;
+import io.vhdflow.catalog.upload.GalleryVersionRequest;
+import io.vhdflow.catalog.upload.PageBlobUploader;
+import io.vhdflow.catalog.upload.UploadException;
+import io.vhdflow.catalog.upload.UploadResult;
+import io.vhdflow.catalog.upload.UploadSettings;
+import io.vhdflow.inspect.VerificationReport;
+import io.vhdflow.inspect.Verdict;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The register stage: records the package in the catalog with the facts verification detected
+ * and, when uploads are on, uploads it as a page blob and writes the gallery request beside it.
+ * Content the catalog already holds (registered by another job in the meantime) ends the job as a
+ * duplicate and removes its package.
+ */
+public final class RegisterStage implements StageWork {
+    private final Settings settings;
+    private final JobJournal journal;
+    private final Catalog catalog;
+    private final PackagingService packaging;
+    private final DuplicateCheck duplicates;
+    private final ObjectMapper json;
+
+    public RegisterStage(Settings settings, JobJournal journal, Catalog catalog, PackagingService packaging,
+                         DuplicateCheck duplicates, ObjectMapper json) {
+        this.settings = settings;
+        this.journal = journal;
+        this.catalog = catalog;
+        this.packaging = packaging;
+        this.duplicates = duplicates;
+        this.json = json;
+    }
+
+    @Override
+    public StageOutcome run(JobRecord job, Progress progress) throws IOException, JobRejectedException {
+        PackagingService.PackageResult p = json.readValue(journal.stageResult(job.id(), Stage.PACKAGE)
+                        .orElseThrow(() -> new IOException("no package recorded for job " + job.id())),
+                PackagingService.PackageResult.class);
+        VerificationReport report = json.readValue(journal.stageResult(job.id(), Stage.VERIFY).orElseThrow(),
+                VerificationReport.class);
+        ImageFacts facts = new ImageFacts(report.facts().osType(),
+                report.verdict() == Verdict.GENERALIZED ? "Generalized" : "Specialized",
+                report.facts().hyperVGeneration(), report.facts().architecture());
+        ImageVersionRecord record = new ImageVersionRecord(job.metadata().gallery(), job.imageName(),
+                SemanticVersion.parse(p.version()), Boolean.TRUE.equals(job.metadata().excludeFromLatest()),
+                job.metadata().endOfLife(), Instant.now().toString(),
+                p.directory(), p.virtualSize(), p.fileSize(), p.md5(), p.sha256(),
+                job.sourceSha256().orElseThrow(), report.verdict().label(), job.id())
+                .withDataBytes(p.dataBytes());
+        Map<String, Object> result = new LinkedHashMap<>();
+        long sent = 0;
+        try {
+            boolean now = catalog.register(job.metadata(), facts, record);
+            result.put("registered", job.metadata().gallery() + "/" + job.imageName() + "/" + p.version());
+            result.put("osState", facts.osState());
+            result.put("alreadyRegistered", !now);
+            if (settings.upload().enabled()) {
+                Map<String, Object> up = upload(job, p, record, progress);
+                result.put("upload", up);
+                // Bytes read from the package and put to the blob, for the journal's throughput.
+                sent = (Long) up.get("bytesSent");
+            }
+        } catch (CatalogException e) {
+            if (e.reason() == CatalogException.Reason.DUPLICATE_CONTENT) {
+                ImageVersionRecord existing = catalog.findBySourceSha256(record.sourceSha256()).orElseThrow();
+                packaging.remove(p);
+                duplicates.finishAsDuplicate(journal.job(job.id()).orElseThrow(), existing);
+                result.put("duplicateOf", existing.gallery() + "/" + existing.image() + "/" + existing.version());
+            } else {
+                throw new JobRejectedException(JobError.of("catalog.refused", Stage.REGISTER.id(),
+                        e.getMessage(), e.reason() == CatalogException.Reason.DUPLICATE_VERSION
+                                ? "name a new version in the sidecar (\"version\": \"1.2.3\") or leave it out "
+                                + "to get the next patch version, and drop the VHD again"
+                                : "use another image definition name in the sidecar, and drop the VHD again",
+                        List.of()));
+            }
+        }
+        return StageOutcome.of(sent, sent, json.writeValueAsString(result));
+    }
+
+    /** With uploads on, progress counts the package's bytes; registering alone has none to count. */
+    @Override
+    public long bytesTotal(JobRecord job) {
+        if (!settings.upload().enabled()) {
+            return 0;
+        }
+        try {
+            return json.readTree(journal.stageResult(job.id(), Stage.PACKAGE).orElse("{}")).path("fileSize")
+                    .asLong(0);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Uploads a registered package as a page blob (resuming an interrupted upload), writes the
+     * gallery request into the package and records the blob in the catalog.
+     */
+    private Map<String, Object> upload(JobRecord job, PackagingService.PackageResult p, ImageVersionRecord record,
+                                       Progress progress) throws IOException, JobRejectedException {
+        UploadSettings us = settings.upload();
+        Path vhd = Path.of(p.directory()).resolve(p.vhd());
+        String blobName = record.gallery() + "/" + record.image() + "/" + p.version() + "/" + p.vhd();
+        UploadResult u;
+        try {
+            u = PageBlobUploader.connect(us).upload(vhd, blobName, p.md5Base64(), p.sha256(),
+                    up -> progress.bytesDone(up.done()));
+        } catch (IllegalArgumentException e) {
+            throw new JobRejectedException(JobError.of("upload.misconfigured", Stage.REGISTER.id(), e.getMessage(),
+                    "fix the vhdflow.upload.* settings (or VHDFLOW_UPLOAD_* variables) and retry the job", List.of()));
+        } catch (UploadException e) {
+            throw new JobRejectedException(JobError.of("upload.refused", Stage.REGISTER.id(), e.getMessage(),
+                    "the version is registered but not uploaded; fix the blob as the message says and retry the job",
+                    List.of()));
+        }
+        GalleryVersionRequest request = GalleryVersionRequest.of(record.gallery(), record.image(), p.version(),
+                u.blobUri(), us, record.excludeFromLatest(), Optional.ofNullable(record.endOfLife()));
+        Path requestFile = request.writeInto(Path.of(p.directory()), json);
+        try {
+            catalog.recordUpload(record.gallery(), record.image(), record.version(), u.blobUri(), Instant.now());
+        } catch (CatalogException e) {
+            throw new IOException(e.getMessage(), e);
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("blobUri", u.blobUri());
+        m.put("bytesSent", u.sent());
+        m.put("bytesSkippedZero", u.skippedZero());
+        m.put("bytesAlreadyPresent", u.alreadyPresent());
+        m.put("puts", u.puts());
+        m.put("resumed", u.resumed());
+        m.put("alreadyComplete", u.alreadyComplete());
+        m.put("contentMd5", u.contentMd5());
+        m.put("seconds", u.seconds());
+        m.put("galleryRequest", requestFile.toString());
+        m.put("azCommand", request.azCommand());
+        return m;
+    }
+}
