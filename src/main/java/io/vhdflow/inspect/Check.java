@@ -60,6 +60,17 @@ public interface Check<C extends CheckContext> {
         return result(ctx, CheckStatus.FAIL, evidence);
     }
 
+    /**
+     * A failure that warns rather than blocks: reported as failed with severity {@code SHOULD} (or the
+     * check's own, if lower), whatever the check's severity under the policy. For findings a check
+     * knows to be harmless enough, e.g. an old hash in {@code /etc/shadow-} after a real deprovision.
+     */
+    default CheckResult warn(C ctx, List<String> evidence) {
+        Severity own = severity(ctx.policy());
+        Severity s = own == Severity.INFO ? Severity.INFO : Severity.SHOULD;
+        return new CheckResult(id(), title(), category(), s, CheckStatus.FAIL, evidence, remediation(), source());
+    }
+
     default CheckResult notApplicable(C ctx, String why) {
         return result(ctx, CheckStatus.NOT_APPLICABLE, List.of(why));
     }
