@@ -12,7 +12,7 @@ import java.util.Arrays;
  * unwritten extents) cost nothing but zero-filling the caller's buffer.
  */
 final class Ext4FileSource implements ByteSource {
-    private final Ext4Filesystem fs;
+    private final Ext4Metadata fs;
     private final Inode inode;
     private final BlockMap map;
     private final String path;
@@ -20,7 +20,7 @@ final class Ext4FileSource implements ByteSource {
     /** The run of the last read: sequential reads map each run once. Immutable, so a stale one is only a miss. */
     private volatile BlockMap.Run last;
 
-    Ext4FileSource(Ext4Filesystem fs, Inode inode, BlockMap map, String path) {
+    Ext4FileSource(Ext4Metadata fs, Inode inode, BlockMap map, String path) {
         this.fs = fs;
         this.inode = inode;
         this.map = map;
