@@ -5,32 +5,28 @@ import io.vhdflow.disk.container.ByteSource;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.Optional;
 
 /**
- * A regular file's bytes read through its extents: holes and unwritten extents read as zeros, and
- * only the current extent is held, so memory stays flat in file size.
+ * A regular file's bytes read through its extents: holes and unwritten extents read as zeros.
+ * Each read maps its position through {@link XfsExtentMap} and reads at most to the end of the
+ * extent or hole there, so a read anywhere in the file costs one lookup (a B+tree descent at
+ * worst), backwards as cheaply as forwards, and memory stays flat in file size.
  *
- * <p>The extent map is walked forward ({@link XfsBmap} checks the extents in order as it goes); a
- * read before the current extent starts the walk again. Reads are serialised because the walk has
- * a position.
+ * <p>Safe for concurrent reads: nothing here has a position.
  */
 final class XfsFileSource implements ByteSource {
-    private final XfsFilesystem fs;
     private final XfsSuperblock sb;
     private final ByteSource source;
     private final XfsInode inode;
+    private final XfsExtentMap map;
     private final String path;
     private final long blockSize;
-    private XfsBmap map;
-    private XfsExtent current;
-    private boolean mapDone;
 
-    XfsFileSource(XfsFilesystem fs, XfsSuperblock sb, ByteSource source, XfsInode inode, String path) {
-        this.fs = fs;
+    XfsFileSource(XfsSuperblock sb, ByteSource source, XfsInode inode, XfsExtentMap map, String path) {
         this.sb = sb;
         this.source = source;
         this.inode = inode;
+        this.map = map;
         this.path = path;
         this.blockSize = sb.blockSize();
     }
@@ -46,42 +42,20 @@ final class XfsFileSource implements ByteSource {
     }
 
     @Override
-    public synchronized int read(long pos, ByteBuffer dst) throws IOException {
+    public int read(long pos, ByteBuffer dst) throws IOException {
         int len = ByteSource.readableLength(pos, dst.remaining(), inode.size);
         if (len <= 0) {
             return len;
         }
-        long blk = pos / blockSize;
-        if (map == null || (current != null && blk < current.startOff()) || (current == null && mapDone)) {
-            map = fs.blockMap(inode);
-            current = null;
-            mapDone = false;
-        }
-        while (!mapDone && (current == null || current.endOff() <= blk)) {
-            Optional<XfsExtent> e = map.next();
-            if (e.isEmpty()) {
-                mapDone = true;
-                current = null;
-            } else {
-                current = e.get();
-            }
-        }
-        int n;
-        if (current == null || blk < current.startOff()) {
-            // A hole, up to the next extent or the end of the file.
-            long holeEnd = current == null ? inode.size : Math.min(inode.size, current.startOff() * blockSize);
-            n = (int) Math.min(len, holeEnd - pos);
+        XfsExtentMap.Mapping m = map.find(pos / blockSize);
+        long end = m.end() > Long.MAX_VALUE / blockSize ? Long.MAX_VALUE : m.end() * blockSize;
+        int n = (int) Math.min(len, Math.min(inode.size, end) - pos);
+        if (m.extent().isEmpty() || m.extent().get().unwritten()) {
             zero(dst, n);
         } else {
-            long extentEnd = current.endOff() * blockSize;
-            n = (int) Math.min(len, extentEnd - pos);
-            if (current.unwritten()) {
-                zero(dst, n);
-            } else {
-                long phys = sb.fsbToByte(current.startBlock(), current.count(), "xfs file extent", -1)
-                        + (pos - current.startOff() * blockSize);
-                source.readFully(phys, dst.slice(dst.position(), n), XfsInode.structure(inode.ino) + " data");
-            }
+            XfsExtent x = m.extent().get();
+            long phys = sb.fsbToByte(x.startBlock(), x.count(), "xfs file extent", -1) + (pos - x.startOff() * blockSize);
+            source.readFully(phys, dst.slice(dst.position(), n), XfsInode.structure(inode.ino) + " data");
         }
         dst.position(dst.position() + n);
         return n;
