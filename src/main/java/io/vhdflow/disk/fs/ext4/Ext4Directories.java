@@ -5,6 +5,7 @@ import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileType;
+import io.vhdflow.disk.fs.NodeFilesystem;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -21,7 +22,7 @@ import java.util.Optional;
  * <p>Bounded: a directory may hold at most {@value #MAX_DIR_ENTRIES} entries and
  * {@value #MAX_DIR_BYTES} bytes.
  */
-final class Ext4Directories {
+final class Ext4Directories implements NodeFilesystem.DirectoryTree<Inode> {
     /** A directory listing larger than this is treated as corrupt rather than allocated. */
     static final int MAX_DIR_ENTRIES = 10_000_000;
     /**
@@ -38,8 +39,14 @@ final class Ext4Directories {
         this.sb = meta.superblock();
     }
 
+    @Override
+    public FileType typeOf(Inode node) {
+        return node.type();
+    }
+
     /** The entry named exactly {@code name} (ext4 names are byte strings: no case folding). */
-    Optional<Inode> lookup(Inode dir, String name) throws IOException {
+    @Override
+    public Optional<Inode> child(Inode dir, String name) throws IOException {
         long[] found = {0};
         visit(dir, (n, ino, type) -> {
             if (n.equals(name)) {
@@ -52,7 +59,8 @@ final class Ext4Directories {
     }
 
     /** All live entries; their types come from the entries when the filetype feature is on, else from the inodes. */
-    List<DirEntry> entries(Inode dir) throws IOException {
+    @Override
+    public List<DirEntry> entries(Inode dir) throws IOException {
         List<DirEntry> out = new ArrayList<>();
         visit(dir, (name, ino, type) -> {
             FileType t = sb.hasFiletype() ? type : meta.inode(ino).type();

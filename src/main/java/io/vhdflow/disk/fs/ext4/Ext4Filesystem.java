@@ -4,10 +4,10 @@ import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
-import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.FileType;
 import io.vhdflow.disk.container.ByteArraySource;
+import io.vhdflow.disk.fs.BlockMappedSource;
 import io.vhdflow.disk.fs.NodeFilesystem;
 
 import java.io.IOException;
@@ -39,13 +39,11 @@ public final class Ext4Filesystem extends NodeFilesystem<Inode> {
     static final int MAX_SYMLINK = 4096;
 
     private final Ext4Metadata meta;
-    private final Ext4Directories directories;
     private final Superblock sb;
 
     private Ext4Filesystem(Ext4Metadata meta) {
-        super(PathSyntax.POSIX);
+        super(PathSyntax.POSIX, new Ext4Directories(meta));
         this.meta = meta;
-        this.directories = new Ext4Directories(meta);
         this.sb = meta.superblock();
     }
 
@@ -111,26 +109,11 @@ public final class Ext4Filesystem extends NodeFilesystem<Inode> {
         return resolve(path, true).number;
     }
 
-    // ------------------------------------------------------------------ node API
+    // ------------------------------------------------------------------ node API (directories: Ext4Directories)
 
     @Override
     protected Inode root() throws IOException {
         return meta.inode(ROOT_INODE);
-    }
-
-    @Override
-    protected Optional<Inode> child(Inode dir, String name) throws IOException {
-        return directories.lookup(dir, name);
-    }
-
-    @Override
-    protected FileType typeOf(Inode node) {
-        return node.type();
-    }
-
-    @Override
-    protected List<DirEntry> entries(Inode dir) throws IOException {
-        return directories.entries(dir);
     }
 
     @Override
@@ -175,7 +158,14 @@ public final class Ext4Filesystem extends NodeFilesystem<Inode> {
         if (inode.hasFlag(Inode.FLAG_INLINE_DATA)) {
             return new ByteArraySource(InlineData.content(inode), "ext4:" + path);
         }
-        return new Ext4FileSource(meta, inode, meta.blockMap(inode), path);
+        BlockMap map = meta.blockMap(inode);
+        long bs = sb.blockSize;
+        return new BlockMappedSource(meta.source(), sb.blockSize, inode.size, block -> {
+            BlockMap.Run r = map.find(block);
+            long end = r.logical() + r.length();
+            return r.isHole() ? BlockMappedSource.Run.hole(r.logical(), end)
+                    : new BlockMappedSource.Run(r.logical(), end, r.physical() * bs);
+        }, "ext4:" + path, Inode.structure(inode.number) + " data");
     }
 
     // ------------------------------------------------------------------ on-disk structures (diagnostics, tests)

@@ -2,6 +2,9 @@ package io.vhdflow.disk.fs.fat;
 
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
+import io.vhdflow.disk.fs.DirEntry;
+import io.vhdflow.disk.fs.FileType;
+import io.vhdflow.disk.fs.NodeFilesystem;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -11,6 +14,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -19,7 +23,7 @@ import java.util.Set;
  * directories are cached, at most {@value #MAX_CACHED_DIRS} of them and
  * {@value #MAX_CACHED_ENTRIES} entries in all. Thread-safe.
  */
-final class FatDirectories {
+final class FatDirectories implements NodeFilesystem.DirectoryTree<FatDirectoryEntry> {
     /** FAT directories hold at most 65536 entries of 32 bytes. */
     static final int MAX_DIR_BYTES = 65536 * 32;
     private static final int MAX_CACHED_DIRS = 128;
@@ -45,8 +49,35 @@ final class FatDirectories {
         return parsed;
     }
 
+    /** FAT knows directories and files only. */
+    @Override
+    public FileType typeOf(FatDirectoryEntry node) {
+        return node.isDirectory() ? FileType.DIRECTORY : FileType.REGULAR;
+    }
+
+    /** FAT names compare case-insensitively, long or 8.3 alike ({@link FatDirectoryEntry#matches}). */
+    @Override
+    public Optional<FatDirectoryEntry> child(FatDirectoryEntry dir, String name) throws IOException {
+        for (FatDirectoryEntry e : list(dir, dir.name())) {
+            if (e.matches(name)) {
+                return Optional.of(e);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Listed by long name; the inode number shown is the first cluster. */
+    @Override
+    public List<DirEntry> entries(FatDirectoryEntry dir) throws IOException {
+        List<DirEntry> out = new ArrayList<>();
+        for (FatDirectoryEntry e : list(dir, dir.name())) {
+            out.add(new DirEntry(e.name(), typeOf(e), e.firstCluster()));
+        }
+        return out;
+    }
+
     /** The entries of {@code dir} (whose path is {@code path}, for errors), from the cache or the volume. */
-    List<FatDirectoryEntry> entries(FatDirectoryEntry dir, String path) throws IOException {
+    private List<FatDirectoryEntry> list(FatDirectoryEntry dir, String path) throws IOException {
         long key = dir.firstCluster();
         synchronized (dirCache) {
             List<FatDirectoryEntry> cached = dirCache.get(key);

@@ -3,9 +3,7 @@ package io.vhdflow.disk.fs.fat;
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
-import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
-import io.vhdflow.disk.fs.FileType;
 import io.vhdflow.disk.fs.NodeFilesystem;
 
 import java.io.IOException;
@@ -29,17 +27,16 @@ public final class FatFilesystem extends NodeFilesystem<FatDirectoryEntry> {
     private final FatVolume volume;
     private final FatBootSector boot;
     private final FatTable fat;
-    private final FatDirectories directories;
     private final Optional<String> label;
     private final List<Finding> findings;
     private final FatDirectoryEntry root;
 
-    private FatFilesystem(FatVolume volume, FatBootSector boot) throws IOException {
-        super(PathSyntax.WINDOWS);
+    private FatFilesystem(FatVolume volume, FatBootSector boot, FatTable fat, FatDirectories directories)
+            throws IOException {
+        super(PathSyntax.WINDOWS, directories);
         this.volume = volume;
         this.boot = boot;
-        this.fat = new FatTable(volume, boot);
-        this.directories = new FatDirectories(volume, boot, fat);
+        this.fat = fat;
         this.root = new FatDirectoryEntry("/", "/", FatDirectoryEntry.ATTR_DIRECTORY, boot.bits() == 32 ? boot.rootCluster() : 0,
                 0, Optional.empty(), Optional.empty(), Optional.empty(), -1);
         List<Finding> f = new ArrayList<>();
@@ -88,7 +85,8 @@ public final class FatFilesystem extends NodeFilesystem<FatDirectoryEntry> {
         } catch (DiskException e) {
             throw v.onDisk(e);
         }
-        return new FatFilesystem(v, boot);
+        FatTable fat = new FatTable(v, boot);
+        return new FatFilesystem(v, boot, fat, new FatDirectories(v, boot, fat));
     }
 
     /** FAT[1] carries "cleanly unmounted" and "no I/O errors" bits on FAT16 and FAT32. */
@@ -138,40 +136,15 @@ public final class FatFilesystem extends NodeFilesystem<FatDirectoryEntry> {
         return boot.clusterSize();
     }
 
-    // ------------------------------------------------------------------ node API
+    // ------------------------------------------------------------------ node API (directories: FatDirectories)
 
     @Override
     protected FatDirectoryEntry root() {
         return root;
     }
 
-    /** FAT names compare case-insensitively, long or 8.3 alike ({@link FatDirectoryEntry#matches}). */
     @Override
-    protected Optional<FatDirectoryEntry> child(FatDirectoryEntry dir, String name) throws IOException {
-        for (FatDirectoryEntry e : directories.entries(dir, dir.name())) {
-            if (e.matches(name)) {
-                return Optional.of(e);
-            }
-        }
-        return Optional.empty();
-    }
-
-    @Override
-    protected FileType typeOf(FatDirectoryEntry node) {
-        return node.isDirectory() ? FileType.DIRECTORY : FileType.REGULAR;
-    }
-
-    @Override
-    protected List<DirEntry> entries(FatDirectoryEntry dir) throws IOException {
-        List<DirEntry> out = new ArrayList<>();
-        for (FatDirectoryEntry e : directories.entries(dir, dir.name())) {
-            out.add(new DirEntry(e.name(), typeOf(e), e.firstCluster()));
-        }
-        return out;
-    }
-
-    @Override
-    protected FileAttributes attributesOf(FatDirectoryEntry e) {
+    protected FileAttributes attributesOf(FatDirectoryEntry e) throws IOException {
         return new FileAttributes(typeOf(e), e.size(), 0, 0, 0,
                 e.modified(), e.accessed(), Optional.empty(), e.created(), e.firstCluster(), 1);
     }

@@ -4,7 +4,6 @@ import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
-import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.FileType;
 import io.vhdflow.disk.fs.NodeFilesystem;
@@ -52,7 +51,6 @@ public final class NtfsFilesystem extends NodeFilesystem<NtfsFile> {
 
     private final NtfsBootSector boot;
     private final MasterFileTable mft;
-    private final NtfsIndex index;
     private final Optional<String> label;
     private final int volumeFlags;
     private final long volumeInfoOffset;
@@ -71,20 +69,20 @@ public final class NtfsFilesystem extends NodeFilesystem<NtfsFile> {
      * @throws DiskException      when a structure needed to read it is corrupt
      */
     public static NtfsFilesystem open(ByteSource src) throws IOException {
-        return new NtfsFilesystem(src);
-    }
-
-    private NtfsFilesystem(ByteSource src) throws IOException {
-        super(PathSyntax.WINDOWS);
-        this.boot = NtfsBootSector.read(src);
+        NtfsBootSector boot = NtfsBootSector.read(src);
         if (boot.volumeSize() > src.size()) {
             throw new DiskException(ErrorKind.TRUNCATED, NtfsBootSector.STRUCTURE, 0x28, "the volume claims " + boot.volumeSize()
                     + " bytes but " + src.describe() + " holds only " + src.size() + " (truncated image?)");
         }
         List<Finding> f = new ArrayList<>();
-        this.mft = MasterFileTable.open(src, boot, f);
-        this.index = NtfsIndex.open(mft);
+        MasterFileTable mft = MasterFileTable.open(src, boot, f);
+        return new NtfsFilesystem(mft, NtfsIndex.open(mft), f);
+    }
 
+    private NtfsFilesystem(MasterFileTable mft, NtfsIndex index, List<Finding> f) throws IOException {
+        super(PathSyntax.WINDOWS, index);
+        this.boot = mft.boot();
+        this.mft = mft;
         NtfsFile vol = mft.mirroredFile(3, f);
         this.label = vol.first(AttributeRecord.VOLUME_NAME).filter(AttributeRecord::resident)
                 .map(a -> new String(a.value(), 0, a.value().length & ~1, StandardCharsets.UTF_16LE))
@@ -161,27 +159,11 @@ public final class NtfsFilesystem extends NodeFilesystem<NtfsFile> {
         return mft.file(n);
     }
 
-    // ------------------------------------------------------------------------------ node API
+    // ------------------------------------------------------------------------------ node API (directories: NtfsIndex)
 
     @Override
     protected NtfsFile root() throws IOException {
         return mft.file(MasterFileTable.ROOT);
-    }
-
-    /** By the volume's $UpCase collation; an exact-case match wins (see {@link NtfsIndex#lookup}). */
-    @Override
-    protected Optional<NtfsFile> child(NtfsFile dir, String name) throws IOException {
-        return index.lookup(dir, name);
-    }
-
-    @Override
-    protected FileType typeOf(NtfsFile node) {
-        return node.type();
-    }
-
-    @Override
-    protected List<DirEntry> entries(NtfsFile dir) throws IOException {
-        return index.entries(dir);
     }
 
     @Override

@@ -4,6 +4,7 @@ import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileType;
+import io.vhdflow.disk.fs.NodeFilesystem;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import java.util.Set;
  * <p>A lookup descends one path of the tree; a listing visits every node once. Both refuse a
  * child VCN seen before on the same walk (a cycle) and trees deeper than {@value #MAX_INDEX_DEPTH}.
  */
-final class NtfsIndex {
+final class NtfsIndex implements NodeFilesystem.DirectoryTree<NtfsFile> {
     private static final int MAX_INDEX_DEPTH = 32;
     private static final int MAX_LIST_ENTRIES = 5_000_000;
 
@@ -43,8 +44,17 @@ final class NtfsIndex {
         return new NtfsIndex(mft, new UpCaseTable(upBytes));
     }
 
-    /** Looks {@code name} up by descending the B-tree; an exact-case match wins over a case-insensitive one. */
-    Optional<NtfsFile> lookup(NtfsFile dir, String name) throws IOException {
+    @Override
+    public FileType typeOf(NtfsFile node) {
+        return node.type();
+    }
+
+    /**
+     * Looks {@code name} up by descending the B-tree, by the volume's $UpCase collation; an
+     * exact-case match wins over a case-insensitive one.
+     */
+    @Override
+    public Optional<NtfsFile> child(NtfsFile dir, String name) throws IOException {
         Index ix = index(dir);
         IndexNode node = ix.root;
         Set<Long> visited = new HashSet<>();
@@ -83,7 +93,8 @@ final class NtfsIndex {
      * The directory's entries as Windows lists them: DOS 8.3 duplicates left out, and in the root
      * the metafiles (records 0-15) too.
      */
-    List<DirEntry> entries(NtfsFile dir) throws IOException {
+    @Override
+    public List<DirEntry> entries(NtfsFile dir) throws IOException {
         List<DirEntry> out = new ArrayList<>();
         Index ix = index(dir);
         walk(ix, ix.root, entry -> {

@@ -4,10 +4,10 @@ import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
+import io.vhdflow.disk.fs.BlockMappedSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
 import java.util.function.IntToLongFunction;
@@ -26,16 +26,7 @@ import java.util.function.IntToLongFunction;
  *
  * <p>Safe for concurrent use: the cached leaf is immutable and replaced whole.
  */
-final class XfsExtentMap {
-
-    /**
-     * What one file block maps to.
-     *
-     * @param extent the extent holding the block, or empty for a hole
-     * @param end    the first file block after the extent or the hole
-     */
-    record Mapping(Optional<XfsExtent> extent, long end) {
-    }
+final class XfsExtentMap implements BlockMappedSource.Mapping {
 
     /** The checked extents of one leaf (or of the whole in-inode list) and the file blocks [lo, hi) it answers for. */
     private record Leaf(long lo, long hi, XfsExtent[] extents) {
@@ -59,8 +50,9 @@ final class XfsExtentMap {
         this.structure = XfsInode.structure(inode.ino) + " data fork";
     }
 
-    /** What file block {@code blk} maps to. */
-    Mapping find(long blk) throws IOException {
+    /** The extent holding file block {@code blk}, or the hole around it (unwritten extents read as holes). */
+    @Override
+    public BlockMappedSource.Run find(long blk) throws IOException {
         Leaf leaf = last;
         if (leaf == null || !leaf.covers(blk)) {
             leaf = load(blk);
@@ -81,9 +73,13 @@ final class XfsExtentMap {
             }
         }
         if (found >= 0 && blk < x[found].endOff()) {
-            return new Mapping(Optional.of(x[found]), x[found].endOff());
+            XfsExtent e = x[found];
+            return e.unwritten() ? BlockMappedSource.Run.hole(e.startOff(), e.endOff())
+                    : new BlockMappedSource.Run(e.startOff(), e.endOff(),
+                    sb.fsbToByte(e.startBlock(), e.count(), "xfs file extent", -1));
         }
-        return new Mapping(Optional.empty(), found + 1 < x.length ? x[found + 1].startOff() : leaf.hi);
+        return BlockMappedSource.Run.hole(found >= 0 ? x[found].endOff() : leaf.lo,
+                found + 1 < x.length ? x[found + 1].startOff() : leaf.hi);
     }
 
     private Leaf load(long blk) throws IOException {

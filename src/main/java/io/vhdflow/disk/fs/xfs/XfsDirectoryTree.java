@@ -1,5 +1,9 @@
 package io.vhdflow.disk.fs.xfs;
 
+import io.vhdflow.disk.fs.DirEntry;
+import io.vhdflow.disk.fs.FileType;
+import io.vhdflow.disk.fs.NodeFilesystem;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,15 +14,16 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Directory listings kept between lookups, so that resolving many paths under one directory reads
- * it once: entries in disk order and by name, least recently used evicted first, at most
+ * XFS directories as a tree of inodes, answering the node API's lookups and listings through
+ * {@link XfsDirectory}. Listings are kept between lookups, so that resolving many paths under one
+ * directory reads it once: entries in disk order and by name, least recently used evicted first, at most
  * {@value #DIR_CACHE_ENTRIES} entries over all directories. A directory of more than
  * {@value #DIR_CACHE_MAX_DIR} entries is not cached: a lookup in it scans its blocks (stopping at
  * the name) and a listing reads it whole through {@link XfsDirectory#entries}.
  *
  * <p>Safe for concurrent use: the cache is synchronized and listings are immutable.
  */
-final class XfsDirectoryCache {
+final class XfsDirectoryTree implements NodeFilesystem.DirectoryTree<XfsInode> {
     /** Directory entries kept in the lookup cache, over all cached directories. */
     private static final int DIR_CACHE_ENTRIES = 262_144;
     /** Bigger directories are not cached: lookups in them stream their blocks instead. */
@@ -29,21 +34,58 @@ final class XfsDirectoryCache {
     }
 
     private final XfsDirectory directories;
+    private final XfsInodes inodes;
     private final LinkedHashMap<Long, Listing> cache = new LinkedHashMap<>(16, 0.75f, true);
     private long cachedEntries;
 
-    XfsDirectoryCache(XfsDirectory directories) {
+    XfsDirectoryTree(XfsDirectory directories, XfsInodes inodes) {
         this.directories = directories;
+        this.inodes = inodes;
     }
 
-    /** All entries of {@code dir} except "." and "..", in disk order. */
-    List<XfsDirectory.Entry> entries(XfsInode dir) throws IOException {
+    @Override
+    public FileType typeOf(XfsInode node) {
+        return node.type();
+    }
+
+    /** The inode named exactly {@code name} in {@code dir} (XFS names are byte strings: no case folding). */
+    @Override
+    public Optional<XfsInode> child(XfsInode dir, String name) throws IOException {
+        Optional<XfsDirectory.Entry> e = lookup(dir, name);
+        return e.isPresent() ? Optional.of(inodes.inode(e.get().ino())) : Optional.empty();
+    }
+
+    /** The entries in disk order; types from the entries' ftype, or from the inodes when the filesystem stores none. */
+    @Override
+    public List<DirEntry> entries(XfsInode dir) throws IOException {
         Optional<Listing> cached = listing(dir);
-        return cached.isPresent() ? cached.get().entries() : directories.entries(dir);
+        List<DirEntry> out = new ArrayList<>();
+        for (XfsDirectory.Entry e : cached.isPresent() ? cached.get().entries() : directories.entries(dir)) {
+            FileType t = fromFtype(e.ftype());
+            if (t == FileType.UNKNOWN) {
+                t = inodes.inode(e.ino()).type();
+            }
+            out.add(new DirEntry(e.name(), t, e.ino()));
+        }
+        return out;
+    }
+
+    /** The type stored in a directory entry when the filesystem has the ftype feature; UNKNOWN otherwise. */
+    private static FileType fromFtype(int ftype) {
+        return switch (ftype) {
+            case 1 -> FileType.REGULAR;
+            case 2 -> FileType.DIRECTORY;
+            case 3 -> FileType.CHARACTER_DEVICE;
+            case 4 -> FileType.BLOCK_DEVICE;
+            case 5 -> FileType.FIFO;
+            case 6 -> FileType.SOCKET;
+            case 7 -> FileType.SYMLINK;
+            default -> FileType.UNKNOWN;
+        };
     }
 
     /** The entry of {@code dir} named exactly {@code name}. */
-    Optional<XfsDirectory.Entry> lookup(XfsInode dir, String name) throws IOException {
+    private Optional<XfsDirectory.Entry> lookup(XfsInode dir, String name) throws IOException {
         Optional<Listing> cached = listing(dir);
         if (cached.isPresent()) {
             return Optional.ofNullable(cached.get().byName().get(name));
