@@ -16,11 +16,16 @@ import java.util.Optional;
 
 /**
  * The path half of every {@link Filesystem}, written once: a format supplies its nodes (inodes,
- * MFT records, FAT directory entries, btrfs items) through the seven node methods, and this class
+ * MFT records, FAT directory entries, btrfs items) through the node methods below, and this class
  * turns paths into nodes with the same rules for all of them: {@code .}, {@code ..} never above
  * the root, absolute link targets against the root, at most {@link #MAX_SYMLINKS} links per
  * resolution, paths of at most {@link #MAX_PATH_LENGTH} characters. How names compare (case rules)
  * is the format's, in {@link #child}.
+ *
+ * <p>A format's reader is split in three: its on-disk structures, its directory traversal (an
+ * index or a tree of directory blocks) and this node API. The traversal part implements
+ * {@link DirectoryTree} and is handed to the constructor, which answers {@link #typeOf},
+ * {@link #child} and {@link #entries} from it; the format itself supplies the rest.
  *
  * <p>{@link MountedView} is a {@code NodeFilesystem} too: it composes several by mount point, so
  * symbolic links that cross mounts resolve as the running system would resolve them.
@@ -43,10 +48,32 @@ public abstract class NodeFilesystem<N> implements Filesystem {
         WINDOWS
     }
 
-    private final PathSyntax syntax;
+    /**
+     * A format's directory tree: what each node is, a directory's child by name (by the format's
+     * own name rules) and its entries.
+     */
+    public interface DirectoryTree<N> {
+        FileType typeOf(N node) throws IOException;
 
+        Optional<N> child(N dir, String name) throws IOException;
+
+        /** Without {@code .} and {@code ..}. */
+        List<DirEntry> entries(N dir) throws IOException;
+    }
+
+    private final PathSyntax syntax;
+    private final Optional<DirectoryTree<N>> tree;
+
+    /** For a filesystem that overrides {@link #typeOf}, {@link #child} and {@link #entries} itself. */
     protected NodeFilesystem(PathSyntax syntax) {
         this.syntax = syntax;
+        this.tree = Optional.empty();
+    }
+
+    /** For a filesystem whose {@code tree} answers {@link #typeOf}, {@link #child} and {@link #entries}. */
+    protected NodeFilesystem(PathSyntax syntax, DirectoryTree<N> tree) {
+        this.syntax = syntax;
+        this.tree = Optional.of(tree);
     }
 
     // ------------------------------------------------------------------ the node API of a format
@@ -55,12 +82,23 @@ public abstract class NodeFilesystem<N> implements Filesystem {
     protected abstract N root() throws IOException;
 
     /** The child named {@code name} of directory {@code dir}, by the format's own name rules; empty if none. */
-    protected abstract Optional<N> child(N dir, String name) throws IOException;
+    protected Optional<N> child(N dir, String name) throws IOException {
+        return tree().child(dir, name);
+    }
 
-    protected abstract FileType typeOf(N node) throws IOException;
+    protected FileType typeOf(N node) throws IOException {
+        return tree().typeOf(node);
+    }
 
     /** The entries of directory {@code dir}, without {@code .} and {@code ..}. */
-    protected abstract List<DirEntry> entries(N dir) throws IOException;
+    protected List<DirEntry> entries(N dir) throws IOException {
+        return tree().entries(dir);
+    }
+
+    private DirectoryTree<N> tree() {
+        return tree.orElseThrow(() -> new IllegalStateException(getClass().getName()
+                + " gives no DirectoryTree, so it must override typeOf, child and entries"));
+    }
 
     protected abstract FileAttributes attributesOf(N node) throws IOException;
 

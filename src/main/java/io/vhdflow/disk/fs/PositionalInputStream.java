@@ -1,53 +1,37 @@
 package io.vhdflow.disk.fs;
 
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
+import io.vhdflow.disk.container.ByteSource;
+
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.util.Objects;
 
 /**
- * An {@link InputStream} over a file whose bytes can be read at any position: the stream keeps
- * only the position, and each read asks {@link #readAt} for the bytes there.
+ * An {@link InputStream} over a file's content as every filesystem gives it, a positional
+ * {@link ByteSource}: the stream keeps only the position, and each read asks the source for the
+ * bytes there. So {@code skip} moves the position without reading what it passes over, and a
+ * stream costs no more memory than the caller's buffer.
  *
- * <p>Why it exists: every filesystem's file-content stream needs the same {@code InputStream}
- * plumbing (argument checks, end of file, the one-byte read, a {@code skip} that just moves the
- * position, {@code available}), and it was repeated in each of them. Here it is written once, and
- * a filesystem supplies only what is its own in {@link #readAt}: how a position maps to extents,
- * runs or holes, and which structure an error names.
- *
- * <p>Only for contents where a read depends on nothing but the position: {@code skip} moves the
- * position without reading the bytes passed over.
+ * <p>A source that ends before its stated size is a {@link DiskException} ({@code TRUNCATED}), not
+ * a silently short stream.
  */
-public abstract class PositionalInputStream extends InputStream {
+public final class PositionalInputStream extends InputStream {
+    private final ByteSource source;
     private final long size;
     private long pos;
 
-    /** A stream over the whole of {@code source}. */
-    public static PositionalInputStream of(io.vhdflow.disk.container.ByteSource source) {
-        return new PositionalInputStream(source.size()) {
-            @Override
-            protected int readAt(long pos, byte[] b, int off, int len) throws IOException {
-                int n = source.read(pos, java.nio.ByteBuffer.wrap(b, off, len));
-                if (n <= 0) {
-                    throw new io.vhdflow.disk.DiskException(io.vhdflow.disk.ErrorKind.TRUNCATED, source.describe(), pos,
-                            "content ends at byte " + pos + " before its stated size " + source.size());
-                }
-                return n;
-            }
-        };
+    private PositionalInputStream(ByteSource source) {
+        this.source = source;
+        this.size = source.size();
     }
 
-    /** @param size the file's length in bytes; reads at or past it return -1 */
-    protected PositionalInputStream(long size) {
-        this.size = size;
+    /** A stream over the whole of {@code source}, from its first byte. */
+    public static PositionalInputStream of(ByteSource source) {
+        return new PositionalInputStream(source);
     }
-
-    /**
-     * Reads up to {@code len} bytes of the file at {@code pos} into {@code b[off, off+len)}.
-     * Called only with {@code 0 <= pos < size} and {@code 1 <= len <= size - pos}.
-     *
-     * @return the number of bytes read, at least one unless the content ends early
-     */
-    protected abstract int readAt(long pos, byte[] b, int off, int len) throws IOException;
 
     @Override
     public int read() throws IOException {
@@ -65,10 +49,12 @@ public abstract class PositionalInputStream extends InputStream {
         if (pos >= size) {
             return -1;
         }
-        int n = readAt(pos, b, off, (int) Math.min(len, size - pos));
-        if (n > 0) {
-            pos += n;
+        int n = source.read(pos, ByteBuffer.wrap(b, off, (int) Math.min(len, size - pos)));
+        if (n <= 0) {
+            throw new DiskException(ErrorKind.TRUNCATED, source.describe(), pos,
+                    "content ends at byte " + pos + " before its stated size " + size);
         }
+        pos += n;
         return n;
     }
 

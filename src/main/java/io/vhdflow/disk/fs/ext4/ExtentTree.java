@@ -24,10 +24,10 @@ final class ExtentTree implements BlockMap {
     static final int MAX_DEPTH = 5;
     private static final int UNWRITTEN = 32768;
 
-    private final Ext4Filesystem fs;
+    private final Ext4Metadata fs;
     private final Inode inode;
 
-    ExtentTree(Ext4Filesystem fs, Inode inode) {
+    ExtentTree(Ext4Metadata fs, Inode inode) {
         this.fs = fs;
         this.inode = inode;
     }
@@ -127,7 +127,7 @@ final class ExtentTree implements BlockMap {
         int actual = Checksums.crc32c(inode.checksumSeed(fs.csumSeed()), blk, 0, tail);
         int stored = u32(blk, tail);
         if (actual != stored) {
-            fs.addFinding(Ext4Filesystem.mismatch(Inode.structure(inode.number) + " extent tree block", offset, stored, actual));
+            fs.addFinding(Ext4Metadata.mismatch(Inode.structure(inode.number) + " extent tree block", offset, stored, actual));
         }
     }
 

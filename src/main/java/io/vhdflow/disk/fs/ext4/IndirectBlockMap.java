@@ -11,11 +11,11 @@ import java.io.IOException;
 final class IndirectBlockMap implements BlockMap {
     private static final int DIRECT = 12;
 
-    private final Ext4Filesystem fs;
+    private final Ext4Metadata fs;
     private final Inode inode;
     private final long perBlock;
 
-    IndirectBlockMap(Ext4Filesystem fs, Inode inode) {
+    IndirectBlockMap(Ext4Metadata fs, Inode inode) {
         this.fs = fs;
         this.inode = inode;
         this.perBlock = fs.blockSize() / 4;

@@ -340,7 +340,7 @@ final class Superblock {
             }
             int actual = Checksums.crc32c(~0, raw, 0, 0x3FC);
             if (actual != storedChecksum) {
-                out.add(Ext4Filesystem.mismatch("superblock", OFFSET, storedChecksum, actual));
+                out.add(Ext4Metadata.mismatch("superblock", OFFSET, storedChecksum, actual));
             }
         }
         return out;

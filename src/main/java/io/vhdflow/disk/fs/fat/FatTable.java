@@ -2,7 +2,6 @@ package io.vhdflow.disk.fs.fat;
 
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
-import io.vhdflow.disk.container.ByteSource;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,7 +16,7 @@ final class FatTable {
     private static final int BLOCK = 4096;
     private static final int MAX_CACHED_BLOCKS = 256;
 
-    private final ByteSource volume;
+    private final FatVolume volume;
     private final FatBootSector boot;
     private final long fatOffset;
     private final long fatBytes;
@@ -28,15 +27,13 @@ final class FatTable {
         }
     };
 
-    private final long base;
-
-    FatTable(ByteSource volume, FatBootSector boot, long base) {
+    FatTable(FatVolume volume, FatBootSector boot) {
         this.volume = volume;
-        this.base = base;
         this.boot = boot;
         this.fatOffset = boot.fatOffset();
         this.fatBytes = boot.fatSectors() * boot.bytesPerSector();
-        long inVolume = volume.size() > boot.dataOffset() ? (volume.size() - boot.dataOffset()) / boot.clusterSize() : 0;
+        long size = volume.bytes().size();
+        long inVolume = size > boot.dataOffset() ? (size - boot.dataOffset()) / boot.clusterSize() : 0;
         this.lastCluster = Math.min(boot.clusterCount(), inVolume) + 1;
     }
 
@@ -79,15 +76,14 @@ final class FatTable {
      * The cluster after {@code cluster} in a chain, or -1 at the end of the chain.
      *
      * @param what the chain's owner, e.g. {@code "/EFI/BOOT/BOOTX64.EFI"}, for errors
-     * @param base absolute offset of the volume in the disk, for errors
      */
-    long next(long cluster, String what, long base) throws IOException {
+    long next(long cluster, String what) throws IOException {
         long v = get(cluster);
         if (v >= endOfChain()) {
             return -1;
         }
         if (v < 2 || v > lastCluster) {
-            throw new DiskException(ErrorKind.CORRUPT, "FAT cluster chain of " + what, base + entryOffset(cluster), "cluster " + cluster
+            throw new DiskException(ErrorKind.CORRUPT, "FAT cluster chain of " + what, volume.base() + entryOffset(cluster), "cluster " + cluster
                     + " links to " + (v == 0 ? "a free cluster" : v == endOfChain() - 1 ? "a bad cluster" : "cluster " + v)
                     + ", outside the volume's readable clusters 2.." + lastCluster);
         }
@@ -100,7 +96,7 @@ final class FatTable {
 
     private byte byte0(long at) throws IOException {
         if (at < 0 || at >= fatBytes) {
-            throw new DiskException(ErrorKind.CORRUPT, "FAT", base + fatOffset + at, "entry lies beyond the FAT's " + fatBytes + " bytes");
+            throw new DiskException(ErrorKind.CORRUPT, "FAT", volume.base() + fatOffset + at, "entry lies beyond the FAT's " + fatBytes + " bytes");
         }
         long block = at / BLOCK;
         byte[] data;
@@ -111,7 +107,7 @@ final class FatTable {
             long start = fatOffset + block * BLOCK;
             int len = (int) Math.min(BLOCK, fatOffset + fatBytes - start);
             data = new byte[len];
-            FatFilesystem.readFully(volume, base, start, ByteBuffer.wrap(data), "FAT");
+            volume.readFully(start, ByteBuffer.wrap(data), "FAT");
             synchronized (cache) {
                 cache.put(block, data);
             }

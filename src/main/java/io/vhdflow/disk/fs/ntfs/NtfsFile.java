@@ -49,6 +49,11 @@ final class NtfsFile {
         return base.number();
     }
 
+    /** How errors name this file's attribute of {@code type}: {@code NTFS MFT record 35 attribute 0x80}. */
+    String structure(int attributeType) {
+        return "NTFS MFT record " + number() + " attribute 0x" + Integer.toHexString(attributeType);
+    }
+
     MftRecord base() {
         return base;
     }
@@ -162,7 +167,7 @@ final class NtfsFile {
             return Optional.empty();
         }
         byte[] b = new byte[(int) data.get().size()];
-        data.get().readFully(0, b, 0, b.length, "NTFS MFT record " + number() + " attribute 0x80");
+        data.get().readFully(0, b, 0, b.length, structure(AttributeRecord.DATA));
         if (!java.util.Arrays.equals(b, 0, 8, INTERIX_MAGIC, 0, 8)) {
             return Optional.empty();
         }

@@ -1,9 +1,6 @@
 package io.vhdflow.disk.fs.ntfs;
 
-import io.vhdflow.disk.fs.PositionalInputStream;
-
 import java.io.IOException;
-import java.io.InputStream;
 
 /** The bytes of one attribute value (a data stream, an index allocation, an attribute list). */
 interface StreamData {
@@ -28,17 +25,6 @@ interface StreamData {
             }
             done += n;
         }
-    }
-
-    /** A streaming view; memory use is one buffer, whatever the size. */
-    default InputStream open() {
-        StreamData data = this;
-        return new PositionalInputStream(size()) {
-            @Override
-            protected int readAt(long pos, byte[] b, int off, int len) throws IOException {
-                return data.read(pos, b, off, len);
-            }
-        };
     }
 
     /** A resident value. */

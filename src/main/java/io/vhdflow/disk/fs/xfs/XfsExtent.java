@@ -1,5 +1,8 @@
 package io.vhdflow.disk.fs.xfs;
 
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
+
 /**
  * One mapping of a file's logical blocks to filesystem blocks ({@code xfs_bmbt_rec}, 128 bits,
  * big-endian): bit 127 unwritten flag, bits 126-73 startoff (54 bits), 72-21 startblock (52 bits),
@@ -12,6 +15,7 @@ package io.vhdflow.disk.fs.xfs;
  */
 record XfsExtent(long startOff, long startBlock, long count, boolean unwritten) {
     static final int SIZE = 16;
+    private static final long MAX_FILE_BLOCKS = 1L << 54;
 
     static XfsExtent decode(long l0, long l1) {
         boolean unwritten = l0 < 0;
@@ -23,5 +27,24 @@ record XfsExtent(long startOff, long startBlock, long count, boolean unwritten) 
 
     long endOff() {
         return startOff + count;
+    }
+
+    /**
+     * Refuses an extent that no extent map in logical order can hold: zero blocks, starting before
+     * {@code minOff} (where the previous extent ended), or ending beyond any file.
+     *
+     * @param at the record's absolute byte offset, for the error
+     */
+    void checkAfter(long minOff, XfsSuperblock sb, String structure, long at) throws DiskException {
+        if (count == 0) {
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "extent of zero blocks");
+        }
+        if (startOff < minOff) {
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "extent at logical block " + startOff
+                    + " overlaps or precedes the previous one (ending at " + minOff + "): corrupt or looping extent map");
+        }
+        if (endOff() > MAX_FILE_BLOCKS || endOff() > Long.MAX_VALUE / sb.blockSize()) {
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "extent ends at logical block " + endOff() + ", beyond any file");
+        }
     }
 }

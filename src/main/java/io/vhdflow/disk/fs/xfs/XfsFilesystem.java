@@ -4,27 +4,17 @@ import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
-import io.vhdflow.disk.fs.DirEntry;
+import io.vhdflow.disk.fs.BlockMappedSource;
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.disk.fs.FileType;
 import io.vhdflow.disk.container.ByteArraySource;
 import io.vhdflow.disk.fs.NodeFilesystem;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileSystemException;
-import java.nio.file.NotLinkException;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * A read-only XFS filesystem (v5, and v4 with version 2 directories) read straight from its bytes.
@@ -36,45 +26,20 @@ import java.util.Set;
  * too damaged to follow raise {@link DiskException} naming the structure and byte offset.
  */
 public final class XfsFilesystem extends NodeFilesystem<XfsInode> {
-    /** Longest symbolic link target XFS allows. */
-    static final int MAX_SYMLINK = 1024;
-    private static final int SYMLINK_MAGIC = 0x58534C4D; // "XSLM"
-    private static final int SYMLINK_HDR_V5 = 56;
-    /** Blocks a 1024-byte target can span with 512-byte blocks and per-buffer headers. */
-    private static final int MAX_SYMLINK_BLOCKS = 4;
-    private static final int INODE_CACHE = 1024;
-    /** Directory entries kept in the lookup cache, over all cached directories. */
-    private static final int DIR_CACHE_ENTRIES = 262_144;
-    /** Bigger directories are not cached: lookups in them stream their blocks instead. */
-    private static final int DIR_CACHE_MAX_DIR = DIR_CACHE_ENTRIES / 4;
-    private static final int MAX_FINDINGS = 1000;
-
     private final ByteSource source;
     private final XfsSuperblock sb;
+    private final XfsFindings findings;
+    private final XfsInodes inodes;
     private final XfsDirectory directories;
-    private final Set<Finding> findings = new LinkedHashSet<>();
-    private final Map<Long, XfsInode> inodeCache = lru(INODE_CACHE);
-    private final LinkedHashMap<Long, Listing> dirCache = new LinkedHashMap<>(16, 0.75f, true);
-    private long dirCacheEntries;
 
-    /** A cached directory: entries in disk order and by name. */
-    private record Listing(List<XfsDirectory.Entry> entries, Map<String, XfsDirectory.Entry> byName) {
-    }
-
-    private XfsFilesystem(ByteSource source, XfsSuperblock sb) {
-        super(PathSyntax.POSIX);
+    private XfsFilesystem(ByteSource source, XfsSuperblock sb, XfsFindings findings, XfsInodes inodes,
+                          XfsDirectory directories) {
+        super(PathSyntax.POSIX, new XfsDirectoryTree(directories, inodes));
         this.source = source;
         this.sb = sb;
-        this.directories = new XfsDirectory(sb, source, this::report);
-    }
-
-    private static <K, V> Map<K, V> lru(int max) {
-        return new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
-                return size() > max;
-            }
-        };
+        this.findings = findings;
+        this.inodes = inodes;
+        this.directories = directories;
     }
 
     /** True when {@code source} starts with an XFS superblock magic. */
@@ -97,51 +62,43 @@ public final class XfsFilesystem extends NodeFilesystem<XfsInode> {
         XfsSuperblock pre = XfsSuperblock.parse(first, 0);
         byte[] raw = pre.sectorSize() > 512 ? source.readBytes(0, pre.sectorSize(), "xfs superblock") : first;
         XfsSuperblock sb = raw == first ? pre : XfsSuperblock.parse(raw, 0);
-        XfsFilesystem fs = new XfsFilesystem(source, sb);
+        XfsFindings findings = new XfsFindings();
+        XfsFilesystem fs = new XfsFilesystem(source, sb, findings, new XfsInodes(sb, source, findings),
+                new XfsDirectory(sb, source, findings));
         if (!sb.crcValid()) {
-            fs.report(new Finding("xfs.crc-mismatch", 0, "the primary superblock fails its CRC32c check"));
+            findings.accept(new Finding("xfs.crc-mismatch", 0, "the primary superblock fails its CRC32c check"));
         }
         if (sb.inProgress()) {
-            fs.report(new Finding("xfs.mkfs-in-progress", 126,
+            findings.accept(new Finding("xfs.mkfs-in-progress", 126,
                     "sb_inprogress is set: mkfs.xfs did not finish, the filesystem may be incomplete"));
         }
         if (sb.needsRepair()) {
-            fs.report(new Finding("xfs.needs-repair", 216,
+            findings.accept(new Finding("xfs.needs-repair", 216,
                     "the NEEDSREPAIR feature is set: xfs_repair must run before the kernel will mount it"));
         }
         if (sb.logIncompat() != 0) {
-            fs.report(new Finding("xfs.log-incompat", 220, "log-incompatible features 0x"
+            findings.accept(new Finding("xfs.log-incompat", 220, "log-incompatible features 0x"
                     + Long.toHexString(sb.logIncompat()) + " are set, which the kernel clears on a clean unmount:"
                     + " the log holds items needing recovery"));
         }
         long fsBytes = sb.dataBlocks() * sb.blockSize();
         if (fsBytes > source.size()) {
-            fs.report(new Finding("xfs.truncated", source.size(), "the filesystem claims " + fsBytes
+            findings.accept(new Finding("xfs.truncated", source.size(), "the filesystem claims " + fsBytes
                     + " bytes but " + source.describe() + " holds only " + source.size()));
         }
         try {
-            XfsLog.check(sb, source).ifPresent(fs::report);
+            XfsLog.check(sb, source).ifPresent(findings);
         } catch (DiskException e) {
             // A log we cannot even inspect does not stop files being read; it cannot be called clean.
-            fs.report(new Finding("xfs.log-unreadable", e.offset(), "the internal log could not be checked ("
+            findings.accept(new Finding("xfs.log-unreadable", e.offset(), "the internal log could not be checked ("
                     + e.getMessage() + "): treat the filesystem as not cleanly unmounted"));
         }
         return fs;
     }
 
-    private void report(Finding f) {
-        synchronized (findings) {
-            if (findings.size() < MAX_FINDINGS) {
-                findings.add(f);
-            }
-        }
-    }
-
     @Override
     public List<Finding> findings() {
-        synchronized (findings) {
-            return List.copyOf(findings);
-        }
+        return findings.list();
     }
 
     @Override
@@ -191,161 +148,10 @@ public final class XfsFilesystem extends NodeFilesystem<XfsInode> {
     }
 
     XfsInode inode(long ino) throws IOException {
-        synchronized (inodeCache) {
-            XfsInode hit = inodeCache.get(ino);
-            if (hit != null) {
-                return hit;
-            }
-        }
-        String s = XfsInode.structure(ino);
-        long off = sb.inodeToByte(ino, s, -1);
-        byte[] raw = source.readBytes(off, sb.inodeSize(), s);
-        XfsInode parsed = XfsInode.parse(sb, ino, off, raw);
-        if (!parsed.crcValid) {
-            report(new Finding("xfs.crc-mismatch", off, "inode " + ino + " fails its CRC32c check"));
-        }
-        synchronized (inodeCache) {
-            inodeCache.put(ino, parsed);
-        }
-        return parsed;
+        return inodes.inode(ino);
     }
 
-    private List<XfsDirectory.Entry> directoryEntries(XfsInode dir) throws IOException {
-        Optional<Listing> cached = listing(dir);
-        return cached.isPresent() ? cached.get().entries() : directories.entries(dir);
-    }
-
-    /**
-     * The directory's entries from the cache, reading them if the directory is small enough to
-     * cache; empty for directories too big to cache.
-     */
-    private Optional<Listing> listing(XfsInode dir) throws IOException {
-        synchronized (dirCache) {
-            Listing hit = dirCache.get(dir.ino);
-            if (hit != null) {
-                return Optional.of(hit);
-            }
-        }
-        List<XfsDirectory.Entry> list = new ArrayList<>();
-        boolean complete = directories.scan(dir, e -> list.size() < DIR_CACHE_MAX_DIR && list.add(e));
-        if (!complete) {
-            return Optional.empty();
-        }
-        Map<String, XfsDirectory.Entry> byName = new java.util.HashMap<>();
-        for (XfsDirectory.Entry e : list) {
-            byName.putIfAbsent(e.name(), e);
-        }
-        Listing l = new Listing(Collections.unmodifiableList(list), byName);
-        synchronized (dirCache) {
-            if (dirCache.put(dir.ino, l) == null) {
-                dirCacheEntries += list.size();
-            }
-            var it = dirCache.entrySet().iterator();
-            while (dirCacheEntries > DIR_CACHE_ENTRIES && it.hasNext()) {
-                dirCacheEntries -= it.next().getValue().entries().size();
-                it.remove();
-            }
-        }
-        return Optional.of(l);
-    }
-
-    private Optional<XfsDirectory.Entry> lookup(XfsInode dir, String name) throws IOException {
-        Optional<Listing> cached = listing(dir);
-        if (cached.isPresent()) {
-            return Optional.ofNullable(cached.get().byName().get(name));
-        }
-        XfsDirectory.Entry[] found = new XfsDirectory.Entry[1];
-        directories.scan(dir, e -> {
-            if (e.name().equals(name)) {
-                found[0] = e;
-                return false;
-            }
-            return true;
-        });
-        return Optional.ofNullable(found[0]);
-    }
-
-    private String symlinkTarget(XfsInode link) throws IOException {
-        String s = XfsInode.structure(link.ino) + " symlink";
-        if (link.size == 0 || link.size > MAX_SYMLINK) {
-            throw new DiskException(ErrorKind.CORRUPT, s, link.offset + 56, "symbolic link length " + link.size
-                    + " is outside 1.." + MAX_SYMLINK);
-        }
-        int len = (int) link.size;
-        if (link.format == XfsInode.FMT_LOCAL) {
-            if (len > link.forkSize()) {
-                throw new DiskException(ErrorKind.CORRUPT, s, link.forkByteOffset(), "inline target of " + len
-                        + " bytes exceeds the " + link.forkSize() + "-byte fork");
-            }
-            byte[] t = new byte[len];
-            link.fork().get(0, t);
-            return new String(t, StandardCharsets.UTF_8);
-        }
-        if (link.format != XfsInode.FMT_EXTENTS && link.format != XfsInode.FMT_BTREE) {
-            throw new DiskException(ErrorKind.CORRUPT, s, link.offset + 5, "symbolic link with data fork format " + link.format);
-        }
-        // Remote target: one buffer per extent; on v5 each buffer starts with a 56-byte XSLM header
-        // (0 4 magic, 4 4 offset, 8 4 bytes, 12 4 crc over the buffer, 16 16 uuid, 32 8 owner,
-        // 40 8 blkno, 48 8 lsn) followed by its part of the target. A target needs at most
-        // MAX_SYMLINK_BLOCKS blocks even with 512-byte blocks, which caps each buffer.
-        byte[] target = new byte[len];
-        int have = 0;
-        XfsBmap map = new XfsBmap(sb, source, link, this::report);
-        for (Optional<XfsExtent> e = map.next(); e.isPresent() && have < len; e = map.next()) {
-            XfsExtent x = e.get();
-            if (x.count() > MAX_SYMLINK_BLOCKS) {
-                throw new DiskException(ErrorKind.CORRUPT, s, link.forkByteOffset(), "remote symlink extent of " + x.count()
-                        + " blocks, more than a " + MAX_SYMLINK + "-byte target needs");
-            }
-            long off = sb.fsbToByte(x.startBlock(), x.count(), s, link.forkByteOffset());
-            byte[] buf = source.readBytes(off, (int) x.count() * sb.blockSize(), s);
-            int dataAt = 0;
-            int n = Math.min(len - have, buf.length);
-            if (sb.isV5()) {
-                ByteBuffer h = ByteBuffer.wrap(buf).order(ByteOrder.BIG_ENDIAN);
-                if (h.getInt(0) != SYMLINK_MAGIC) {
-                    throw new DiskException(ErrorKind.CORRUPT, s, off, "remote symlink block lacks its XSLM magic");
-                }
-                int at = h.getInt(4);
-                int bytes = h.getInt(8);
-                if (at != have || bytes <= 0 || bytes > buf.length - SYMLINK_HDR_V5 || bytes > len - have) {
-                    throw new DiskException(ErrorKind.CORRUPT, s, off + 4, "remote symlink block claims bytes " + at + "+"
-                            + bytes + " of a " + len + "-byte target");
-                }
-                if (h.getLong(32) != link.ino) {
-                    throw new DiskException(ErrorKind.CORRUPT, s, off + 32, "remote symlink block belongs to inode "
-                            + h.getLong(32) + ", not " + link.ino);
-                }
-                if (!XfsChecksum.verify(buf, buf.length, 12)) {
-                    report(new Finding("xfs.crc-mismatch", off, "remote symlink block of inode " + link.ino
-                            + " fails its CRC32c check"));
-                }
-                dataAt = SYMLINK_HDR_V5;
-                n = bytes;
-            }
-            System.arraycopy(buf, dataAt, target, have, n);
-            have += n;
-        }
-        if (have < len) {
-            throw new DiskException(ErrorKind.CORRUPT, s, link.offset, "remote target has only " + have + " of " + len + " bytes mapped");
-        }
-        return new String(target, StandardCharsets.UTF_8);
-    }
-
-    private static FileType fromFtype(int ftype) {
-        return switch (ftype) {
-            case 1 -> FileType.REGULAR;
-            case 2 -> FileType.DIRECTORY;
-            case 3 -> FileType.CHARACTER_DEVICE;
-            case 4 -> FileType.BLOCK_DEVICE;
-            case 5 -> FileType.FIFO;
-            case 6 -> FileType.SOCKET;
-            case 7 -> FileType.SYMLINK;
-            default -> FileType.UNKNOWN;
-        };
-    }
-
-    // ------------------------------------------------------------------ node API
+    // ------------------------------------------------------------------ node API (directories: XfsDirectoryTree)
 
     @Override
     protected XfsInode root() throws IOException {
@@ -358,30 +164,6 @@ public final class XfsFilesystem extends NodeFilesystem<XfsInode> {
     }
 
     @Override
-    protected Optional<XfsInode> child(XfsInode dir, String name) throws IOException {
-        Optional<XfsDirectory.Entry> e = lookup(dir, name);
-        return e.isPresent() ? Optional.of(inode(e.get().ino())) : Optional.empty();
-    }
-
-    @Override
-    protected FileType typeOf(XfsInode node) {
-        return node.type();
-    }
-
-    @Override
-    protected List<DirEntry> entries(XfsInode dir) throws IOException {
-        List<DirEntry> out = new ArrayList<>();
-        for (XfsDirectory.Entry e : directoryEntries(dir)) {
-            FileType t = fromFtype(e.ftype());
-            if (t == FileType.UNKNOWN) {
-                t = inode(e.ino()).type();
-            }
-            out.add(new DirEntry(e.name(), t, e.ino()));
-        }
-        return out;
-    }
-
-    @Override
     protected FileAttributes attributesOf(XfsInode i) {
         return new FileAttributes(i.type(), i.size, i.mode, i.uid, i.gid, Optional.of(i.mtime()), Optional.of(i.atime()),
                 Optional.of(i.ctime()), i.crtime(), i.ino, (int) Math.min(Integer.MAX_VALUE, i.nlink));
@@ -389,7 +171,7 @@ public final class XfsFilesystem extends NodeFilesystem<XfsInode> {
 
     @Override
     protected String linkTarget(XfsInode link) throws IOException {
-        return symlinkTarget(link);
+        return XfsSymlink.target(sb, source, link, findings);
     }
 
     @Override
@@ -401,12 +183,8 @@ public final class XfsFilesystem extends NodeFilesystem<XfsInode> {
             ino.fork().get(0, data);
             return new ByteArraySource(data, "xfs:" + path);
         }
-        return new XfsFileSource(this, sb, source, ino, path);
-    }
-
-    /** A fresh walk of the file's extent map. */
-    XfsBmap blockMap(XfsInode ino) throws IOException {
-        return new XfsBmap(sb, source, ino, this::report);
+        return new BlockMappedSource(source, sb.blockSize(), ino.size, new XfsExtentMap(sb, source, ino, findings),
+                "xfs:" + path, XfsInode.structure(ino.ino) + " data");
     }
 
     /** Nothing to release: the {@link ByteSource} belongs to the caller, who closes it. */

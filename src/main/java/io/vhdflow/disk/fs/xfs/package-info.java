@@ -1,11 +1,17 @@
 /**
  * Read-only XFS (v5, and v4 with version 2 directories) read offline from an untrusted image.
  *
- * <p>{@link io.vhdflow.disk.fs.xfs.XfsFilesystem} is the entry point ({@code probe}, {@code open});
- * the other classes each own one on-disk structure and document its fields with offsets:
- * {@code XfsSuperblock}, {@code XfsInode}, {@code XfsExtent} and {@code XfsBmap} (extent lists and
- * block-map B+trees), {@code XfsDirectory} (short-form, block, leaf and node directories, read
- * through their data blocks), {@code XfsLog} (clean-unmount check of the internal log).
+ * <p>{@link io.vhdflow.disk.fs.xfs.XfsFilesystem} is the entry point ({@code probe}, {@code open})
+ * and the node API; the other classes each own one on-disk structure and document its fields with
+ * offsets: {@code XfsSuperblock}, {@code XfsInode}, {@code XfsExtent}, {@code XfsBmbtBlock}
+ * (block-map B+tree nodes), {@code XfsDirectory} (short-form, block, leaf and node directories,
+ * read through their data blocks), {@code XfsSymlink} (inline and remote link targets),
+ * {@code XfsLog} (clean-unmount check of the internal log), {@code XfsInodes} (inodes by
+ * number, cached). Data forks are read two ways: {@code XfsBmap} walks the extents in order
+ * (directories, link targets), {@code XfsExtentMap} finds the extent holding one file block (file
+ * content, read at any position through {@link io.vhdflow.disk.fs.BlockMappedSource}).
+ * {@code XfsDirectoryTree} answers lookups and listings for the node API, keeping listings between
+ * lookups.
  *
  * <p>What is checked and reported rather than refused ({@link io.vhdflow.disk.Finding} codes):
  * {@code xfs.crc-mismatch} (superblock, inodes, directory data blocks, bmbt blocks, remote symlink
