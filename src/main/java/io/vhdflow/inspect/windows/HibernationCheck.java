@@ -38,7 +38,10 @@ public final class HibernationCheck extends WindowsCheck {
             case RESUMED -> "header says the image was already resumed (stale)";
             case UNKNOWN -> "header not recognised";
         });
-        evidence.add(w.location() + ": NTFS dirty flag " + (ntfs.dirty() ? "set" : "clear"));
+        String dirty = w.location() + ": NTFS dirty flag " + (ntfs.dirty() ? "set (the volume was not cleanly unmounted, "
+                + "or is marked for chkdsk)" : "clear");
+        // The finding that fails the check comes first: the verdict quotes the first line.
+        evidence.add(ntfs.dirty() && h != HibernationState.HIBERNATED ? 0 : evidence.size(), dirty);
         boolean bad = h == HibernationState.HIBERNATED || ntfs.dirty();
         if (bad) {
             return fail(evidence.toArray(String[]::new));

@@ -14,7 +14,8 @@ import java.util.Optional;
 /**
  * W1: Sysprep generalized the image and resealed it to OOBE. Both records must say so: the SOFTWARE
  * hive's {@code Setup\State\ImageState} and {@code Windows\Setup\State\State.ini}; any disagreement
- * fails. {@code SysprepStatus\GeneralizationState} is shown but never trusted: 7 is also seen on
+ * fails. What Sysprep left in SYSTEM ({@code SysprepStatus}, {@code SystemSetupInProgress}) is shown when it
+ * disagrees with {@code ImageState}, never trusted: {@code GeneralizationState} 7 is also seen on
  * running machines (anchors §7).
  */
 public final class ImageStateCheck extends WindowsCheck {
@@ -25,7 +26,7 @@ public final class ImageStateCheck extends WindowsCheck {
     private static final long MAX_INI = 64 * 1024;
 
     public ImageStateCheck() {
-        super("W1", "Sysprep generalized the image and resealed it to OOBE", Category.PROVISIONING, Severity.MUST, "SOFTWARE Microsoft\\Windows\\CurrentVersion\\Setup\\State ImageState, \\Windows\\Setup\\State\\State.ini, SYSTEM Setup\\Status\\SysprepStatus",
+        super("W1", "Sysprep generalized the image and resealed it to OOBE", Category.PROVISIONING, Severity.MUST, "SOFTWARE Microsoft\\Windows\\CurrentVersion\\Setup\\State ImageState, \\Windows\\Setup\\State\\State.ini; SYSTEM Setup\\Status\\SysprepStatus and Setup\\SystemSetupInProgress (shown when they disagree)",
                 "Windows Setup States (learn.microsoft.com); anchors §2.3 W1",
                 "run 'Sysprep /generalize /oobe /shutdown' (OOBE, not audit mode: Azure provisioning needs OOBE), "
                         + "capture the VHD after the VM has shut down, and do not boot it again before capture");
@@ -38,9 +39,7 @@ public final class ImageStateCheck extends WindowsCheck {
         evidence.add(w.where("SOFTWARE\\" + KEY + "\\ImageState") + " = " + registry.orElse("(absent)"));
         Optional<String> ini = stateIni(w);
         evidence.add(w.where(STATE_INI) + " [State] ImageState = " + ini.orElse("(absent)"));
-        WindowsSystem.text(w.systemValue("Setup\\Status\\SysprepStatus", "GeneralizationState"))
-                .ifPresent(g -> evidence.add("SysprepStatus\\GeneralizationState = " + g
-                        + " (informational: not trusted on its own)"));
+        evidence.addAll(leftovers(w, registry.or(() -> ini).orElse("")));
         if (w.software().isEmpty()) {
             evidence.addAll(w.problems());
             return notRun(evidence.toArray(String[]::new));
@@ -61,6 +60,39 @@ public final class ImageStateCheck extends WindowsCheck {
             evidence.add("not generalized: " + (state.isEmpty() ? "no image state recorded" : state));
         }
         return fail(evidence.toArray(String[]::new));
+    }
+
+    /**
+     * What a Sysprep run left in the SYSTEM hive, shown when it disagrees with {@code state}; never
+     * decisive (anchors §7: these values are undocumented, and re-arming scripts set them by hand).
+     * <ul>
+     *   <li>{@code Setup\Status\SysprepStatus\GeneralizationState} (with {@code CleanupState}): 7 is
+     *       what a completed Sysprep run leaves (and what re-arm scripts set). 7 beside a state that is
+     *       not generalized, or another value beside a generalized one, disagrees.</li>
+     *   <li>{@code Setup\SystemSetupInProgress}: 1 while Windows Setup has a pass to run, as it has at
+     *       the next boot of a resealed image; 0 once it has none. 0 beside a resealed state, or 1
+     *       beside {@code IMAGE_STATE_COMPLETE}, disagrees.</li>
+     * </ul>
+     */
+    static List<String> leftovers(WindowsSystem w, String state) throws IOException {
+        List<String> out = new ArrayList<>();
+        boolean resealed = state.toUpperCase(Locale.ROOT).startsWith("IMAGE_STATE_GENERALIZE_RESEAL");
+        boolean complete = state.equalsIgnoreCase("IMAGE_STATE_COMPLETE");
+        RegistryReading gen = w.system("Setup\\Status\\SysprepStatus", "GeneralizationState");
+        RegistryReading cleanup = w.system("Setup\\Status\\SysprepStatus", "CleanupState");
+        if (gen.present() && gen.is(7) != resealed) {
+            out.add(w.where(gen.path()) + " = " + gen.shown() + (cleanup.present() ? ", CleanupState = " + cleanup.shown() : "")
+                    + " disagrees with ImageState " + (state.isEmpty() ? "(absent)" : state) + ": "
+                    + (resealed ? "a completed Sysprep run leaves 7" : "7 says a Sysprep run completed (or was re-armed by hand)")
+                    + "; informational, ImageState decides");
+        }
+        RegistryReading setup = w.system("Setup", "SystemSetupInProgress");
+        if (setup.present() && ((resealed && setup.is(0)) || (complete && setup.is(1)))) {
+            out.add(w.where(setup.path()) + " = " + setup.shown() + " disagrees with ImageState " + state + ": "
+                    + (resealed ? "a resealed image has Windows Setup to run at its next boot (1)"
+                    : "Windows Setup has not finished although the image state says it has"));
+        }
+        return out;
     }
 
     /** {@code ImageState} from State.ini, which Windows writes in UTF-16 (with BOM) or ANSI. */

@@ -21,6 +21,22 @@ public final class PeMachine {
 
     /** {@code x64}, {@code Arm64}, {@code x86} or {@code Arm}, or empty for another machine type. */
     public static Optional<String> architecture(ByteSource pe) throws IOException {
+        return architecture(machine(pe));
+    }
+
+    /** The architecture of a COFF machine number, or empty for another machine type. */
+    public static Optional<String> architecture(int machine) {
+        return Optional.ofNullable(switch (machine) {
+            case 0x8664 -> "x64";
+            case 0xAA64 -> "Arm64";
+            case 0x014C -> "x86";
+            case 0x01C4 -> "Arm";
+            default -> null;
+        });
+    }
+
+    /** The COFF {@code Machine} field (2 bytes at {@code e_lfanew + 4}) of a PE executable. */
+    public static int machine(ByteSource pe) throws IOException {
         ByteBuffer dos = pe.readBuffer(0, 64, "PE DOS header");
         if (dos.get(0) != 'M' || dos.get(1) != 'Z') {
             throw new DiskException(ErrorKind.CORRUPT, "PE DOS header", 0, "no 'MZ' signature: not a PE executable");
@@ -33,13 +49,6 @@ public final class PeMachine {
         if (nt.getInt(0) != 0x00004550) {
             throw new DiskException(ErrorKind.CORRUPT, "PE NT header", lfanew, "no 'PE\\0\\0' signature");
         }
-        int machine = Short.toUnsignedInt(nt.getShort(4));
-        return Optional.ofNullable(switch (machine) {
-            case 0x8664 -> "x64";
-            case 0xAA64 -> "Arm64";
-            case 0x014C -> "x86";
-            case 0x01C4 -> "Arm";
-            default -> null;
-        });
+        return Short.toUnsignedInt(nt.getShort(4));
     }
 }

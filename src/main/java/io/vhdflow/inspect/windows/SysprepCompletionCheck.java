@@ -46,9 +46,9 @@ public final class SysprepCompletionCheck extends WindowsCheck {
                 }
             }
         }
-        if (w.controlSetValue("Control\\Session Manager", "PendingFileRenameOperations").isPresent()) {
-            evidence.add(w.where("SYSTEM\\CurrentControlSet\\Control\\Session Manager\\PendingFileRenameOperations")
-                    + " set: files wait for a restart");
+        RegistryReading pending = w.controlSet("Control\\Session Manager", "PendingFileRenameOperations");
+        if (pending.present()) {
+            evidence.add(w.where(pending.path()) + " set: files wait for a restart");
             ok = false;
         }
         return ok ? pass(evidence.toArray(String[]::new)) : fail(evidence.toArray(String[]::new));

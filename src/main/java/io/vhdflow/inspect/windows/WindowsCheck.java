@@ -9,6 +9,7 @@ import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One check of a Windows installation: what it asks, why, and how to fix a failure. Subclasses in
@@ -80,6 +81,85 @@ public abstract class WindowsCheck implements Check<WindowsContext> {
     protected CheckResult result(CheckStatus status, List<String> evidence) {
         return new CheckResult(id, title, category, severity, status, evidence,
                 status == CheckStatus.FAIL ? remediation : "", source);
+    }
+
+    /**
+     * One result from several findings: blocked at the check's severity, not run when something
+     * could not be decided, a warning (failed at SHOULD, or the check's own severity if lower), or a
+     * pass. A failure's remedy is the commands for the lines that were not right, else the check's
+     * own remediation.
+     */
+    CheckResult conclude(Evidence e) {
+        String remedy = e.remedy().isEmpty() ? remediation : e.remedy();
+        return switch (e.worst()) {
+            case OK -> result(CheckStatus.PASS, e.lines());
+            case UNKNOWN -> result(CheckStatus.NOT_RUN, e.lines());
+            case WARN -> new CheckResult(id, title, category, severity == Severity.INFO ? Severity.INFO : Severity.SHOULD,
+                    CheckStatus.FAIL, e.lines(), remedy, source);
+            case BLOCK -> new CheckResult(id, title, category, severity, CheckStatus.FAIL, e.lines(), remedy, source);
+        };
+    }
+
+    /**
+     * The evidence line of a registry value: where it was read (hive, control set, key, name), the
+     * value found and the value wanted, e.g.
+     * {@code gpt:p3/ntfs:SYSTEM\ControlSet001\Services\w32time\Start = 3, wanted 2 (automatic)}.
+     */
+    static String found(WindowsSystem w, RegistryReading r, String wanted) throws IOException {
+        return found(w, r, r.shown(), wanted);
+    }
+
+    /** {@link #found(WindowsSystem, RegistryReading, String)} with the value shown as given, e.g. {@code 4 (disabled)}. */
+    static String found(WindowsSystem w, RegistryReading r, String shown, String wanted) {
+        return w.where(r.path()) + " = " + shown + ", wanted " + wanted;
+    }
+
+    /**
+     * The command that sets a REG_DWORD value, run in the source VM before Sysprep; {@code key} is
+     * below HKLM, e.g. {@code reg add "HKLM\SYSTEM\CurrentControlSet\Control\Terminal Server" /v
+     * fDenyTSConnections /t REG_DWORD /d 0 /f}.
+     */
+    static String regAdd(String key, String name, long value) {
+        return "reg add \"HKLM\\" + key + "\" /v " + name + " /t REG_DWORD /d " + value + " /f";
+    }
+
+    /** {@link #regAdd} for a key under the running system's current control set. */
+    static String regAddControlSet(String key, String name, long value) {
+        return regAdd("SYSTEM\\CurrentControlSet\\" + key, name, value);
+    }
+
+    /** The command that sets a service's start type in the source VM ({@code auto}, {@code demand}, ...). */
+    static String scConfig(String service, long start) {
+        return "sc config " + service + " start= " + switch ((int) start) {
+            case 0 -> "boot";
+            case 1 -> "system";
+            case 2 -> "auto";
+            case 3 -> "demand";
+            default -> "disabled";
+        };
+    }
+
+    /** A service start type as the Services console names it: {@code 2 (automatic)}. */
+    static String startType(long start) {
+        return start + switch ((int) start) {
+            case 0 -> " (boot)";
+            case 1 -> " (system)";
+            case 2 -> " (automatic)";
+            case 3 -> " (manual)";
+            case 4 -> " (disabled)";
+            default -> " (not a start type)";
+        };
+    }
+
+    /** The evidence and outcome when the SYSTEM hive names no current control set to read. */
+    Optional<CheckResult> withoutControlSet(WindowsSystem w) throws IOException {
+        if (w.currentControlSetName().isPresent()) {
+            return Optional.empty();
+        }
+        List<String> ev = new java.util.ArrayList<>();
+        ev.add(w.where(WindowsSystem.CONFIG + "/SYSTEM") + ": no readable Select\\Current, so no control set to read");
+        ev.addAll(w.problems());
+        return Optional.of(notRun(ev.toArray(String[]::new)));
     }
 
     protected CheckResult pass(String... evidence) {

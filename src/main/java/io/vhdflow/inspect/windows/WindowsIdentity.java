@@ -1,8 +1,6 @@
 package io.vhdflow.inspect.windows;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Optional;
 
 /**
@@ -29,7 +27,6 @@ public record WindowsIdentity(Optional<String> productName, Optional<String> ver
         Optional<String> version = major.isPresent()
                 ? Optional.of(major.get() + "." + minor.orElse("0"))
                 : WindowsSystem.text(w.softwareValue(CURRENT_VERSION, "CurrentVersion"));
-        List<String> ignored = new ArrayList<>();
         return new WindowsIdentity(
                 WindowsSystem.text(w.softwareValue(CURRENT_VERSION, "ProductName")),
                 version,
@@ -37,7 +34,7 @@ public record WindowsIdentity(Optional<String> productName, Optional<String> ver
                 WindowsSystem.text(w.softwareValue(CURRENT_VERSION, "InstallationType")),
                 WindowsSystem.text(w.softwareValue(CURRENT_VERSION, "EditionID")),
                 w.currentControlSetName(),
-                ArchitectureCheck.architecture(w, ignored));
+                WindowsArchitecture.read(w).architecture());
     }
 
     /** One line for the report: {@code Windows Server 2022 Datacenter 10.0 build 20348 (Server, x64)}. */

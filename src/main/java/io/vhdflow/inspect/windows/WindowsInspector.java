@@ -14,7 +14,8 @@ import java.util.Optional;
 
 /**
  * Finds a Windows system root ({@code Windows\System32\config} with its hives), opens the hives
- * with their transaction logs, and runs every {@link WindowsCheck} on it.
+ * with their transaction logs, looks for the disk's BCD store where the firmware reads it, and
+ * runs every {@link WindowsCheck} on it.
  */
 public final class WindowsInspector implements OsInspector<WindowsInstallation> {
 
@@ -29,9 +30,10 @@ public final class WindowsInspector implements OsInspector<WindowsInstallation> 
         if (!WindowsSystem.isWindows(root)) {
             return Optional.empty();
         }
-        WindowsSystem w = WindowsSystem.open(root, root.mountOf("/").location());
+        WindowsSystem w = WindowsSystem.open(root, root.mountOf("/").location(), disk);
         return Optional.of(new WindowsInstallation(w,
-                w.software().isPresent() ? Optional.of(WindowsIdentity.read(w)) : Optional.empty()));
+                w.software().isPresent() ? Optional.of(WindowsIdentity.read(w)) : Optional.empty(),
+                WindowsArchitecture.read(w).architecture()));
     }
 
     @Override

@@ -7,10 +7,12 @@ import java.util.Optional;
 /**
  * A Windows installation found on a volume.
  *
- * @param system   its volume and hives
- * @param identity who it is, when the SOFTWARE hive could be read
+ * @param system       its volume and hives
+ * @param identity     who it is, when the SOFTWARE hive could be read
+ * @param architecture {@code x64}, {@code Arm64}, {@code x86}, ... by the first source that tells (W15), when one does
  */
-public record WindowsInstallation(WindowsSystem system, Optional<WindowsIdentity> identity) implements InspectedOs {
+public record WindowsInstallation(WindowsSystem system, Optional<WindowsIdentity> identity,
+                                  Optional<String> architecture) implements InspectedOs {
 
     @Override
     public String osType() {
@@ -20,11 +22,6 @@ public record WindowsInstallation(WindowsSystem system, Optional<WindowsIdentity
     @Override
     public String displayName() {
         return identity.map(WindowsIdentity::describe).orElse("Windows (SOFTWARE hive unreadable)");
-    }
-
-    @Override
-    public Optional<String> architecture() {
-        return identity.flatMap(WindowsIdentity::architecture);
     }
 
     @Override

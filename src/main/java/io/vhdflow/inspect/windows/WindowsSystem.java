@@ -7,6 +7,7 @@ import io.vhdflow.disk.fs.ntfs.NtfsFilesystem;
 import io.vhdflow.disk.registry.Hive;
 import io.vhdflow.disk.registry.RegistryKey;
 import io.vhdflow.disk.registry.RegistryValue;
+import io.vhdflow.inspect.InspectedDisk;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -22,9 +23,10 @@ import java.util.Optional;
  * @param system     the SYSTEM hive, when it could be read
  * @param software   the SOFTWARE hive, when it could be read
  * @param problems   why a hive could not be read
+ * @param bcd        where the disk's BCD store was looked for and what was found (W11)
  */
 public record WindowsSystem(String location, Filesystem filesystem, Optional<Hive> system, Optional<Hive> software,
-                            List<String> problems) {
+                            List<String> problems, BcdLookup bcd) {
 
     static final String CONFIG = "/Windows/System32/config";
 
@@ -37,12 +39,16 @@ public record WindowsSystem(String location, Filesystem filesystem, Optional<Hiv
         return fs.isDirectory(CONFIG) && (fs.isRegularFile(CONFIG + "/SYSTEM") || fs.isRegularFile(CONFIG + "/SOFTWARE"));
     }
 
-    /** Opens the hives of the Windows installation on {@code fs}. */
-    public static WindowsSystem open(Filesystem fs, String location) throws IOException {
+    /**
+     * Opens the hives of the Windows installation on {@code fs} and looks for the disk's BCD store.
+     *
+     * @param disk the disk the installation is on: its layout says where the firmware reads the BCD
+     */
+    public static WindowsSystem open(Filesystem fs, String location, InspectedDisk disk) {
         List<String> problems = new ArrayList<>();
         Optional<Hive> system = hive(fs, "SYSTEM", location, problems);
         Optional<Hive> software = hive(fs, "SOFTWARE", location, problems);
-        return new WindowsSystem(location, fs, system, software, problems);
+        return new WindowsSystem(location, fs, system, software, problems, BcdLookup.find(disk));
     }
 
     private static Optional<Hive> hive(Filesystem fs, String name, String location, List<String> problems) {
@@ -52,18 +58,26 @@ public record WindowsSystem(String location, Filesystem filesystem, Optional<Hiv
                 problems.add(location + ":" + path + " is missing");
                 return Optional.empty();
             }
-            ByteSource data = fs.open(path);
-            List<ByteSource> logs = new ArrayList<>();
-            for (String log : List.of(".LOG1", ".LOG2")) {
-                if (fs.isRegularFile(path + log) && fs.stat(path + log).size() > 0) {
-                    logs.add(fs.open(path + log));
-                }
-            }
-            return Optional.of(Hive.open(data, logs));
+            return Optional.of(openHive(fs, path));
         } catch (IOException e) {
             problems.add(location + ":" + path + " cannot be read: " + e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /**
+     * The hive at {@code path} with its transaction logs ({@code .LOG1}, {@code .LOG2} beside it,
+     * when not empty), so a hive Windows had not flushed reads as Windows would see it.
+     */
+    static Hive openHive(Filesystem fs, String path) throws IOException {
+        ByteSource data = fs.open(path);
+        List<ByteSource> logs = new ArrayList<>();
+        for (String log : List.of(".LOG1", ".LOG2")) {
+            if (fs.isRegularFile(path + log) && fs.stat(path + log).size() > 0) {
+                logs.add(fs.open(path + log));
+            }
+        }
+        return Hive.open(data, logs);
     }
 
     /** The NTFS volume holding the system root, for facts of the volume itself (dirty flag, hiberfil.sys). */
@@ -84,14 +98,7 @@ public record WindowsSystem(String location, Filesystem filesystem, Optional<Hiv
 
     /** A value under the SYSTEM hive's current control set ({@code Select\Current}), key relative to it. */
     public Optional<RegistryValue> controlSetValue(String key, String name) throws IOException {
-        if (system.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<RegistryKey> cs = system.get().currentControlSet();
-        if (cs.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<RegistryKey> k = cs.get().key(key);
+        Optional<RegistryKey> k = controlSetKey(key);
         return k.isEmpty() ? Optional.empty() : k.get().value(name);
     }
 
@@ -102,6 +109,34 @@ public record WindowsSystem(String location, Filesystem filesystem, Optional<Hiv
 
     public Optional<String> currentControlSetName() throws IOException {
         return system.isEmpty() ? Optional.empty() : system.get().currentControlSetName();
+    }
+
+    /**
+     * A value under the current control set, with the path it was read at: the control set that
+     * {@code Select\Current} names, spelled out ({@code SYSTEM\ControlSet001\Services\w32time\Start}).
+     */
+    public RegistryReading controlSet(String key, String name) throws IOException {
+        String cs = currentControlSetName().orElse("(no current control set)");
+        return new RegistryReading("SYSTEM\\" + cs + "\\" + key + "\\" + name, controlSetValue(key, name));
+    }
+
+    /** A key under the current control set, when there is one. */
+    public Optional<RegistryKey> controlSetKey(String key) throws IOException {
+        if (system.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<RegistryKey> cs = system.get().currentControlSet();
+        return cs.isEmpty() ? Optional.empty() : cs.get().key(key);
+    }
+
+    /** A value of the SOFTWARE hive with the path it was read at. */
+    public RegistryReading software(String key, String name) throws IOException {
+        return new RegistryReading("SOFTWARE\\" + key + "\\" + name, softwareValue(key, name));
+    }
+
+    /** A value of the SYSTEM hive (key from its root) with the path it was read at. */
+    public RegistryReading system(String key, String name) throws IOException {
+        return new RegistryReading("SYSTEM\\" + key + "\\" + name, systemValue(key, name));
     }
 
     private static Optional<RegistryValue> value(Optional<Hive> hive, String key, String name) throws IOException {
