@@ -50,6 +50,11 @@ class WindowsVerificationTest {
                 "State.ini is UTF-16LE with a BOM, as Windows writes it");
         assertTrue(evidence(check(r, "W10")).contains("ControlSet001\\Services\\cdrom\\Start = 1"),
                 "the current control set is read, not ControlSet002 (where cdrom is disabled)");
+        assertEquals("1. gpt:p3/ntfs:SYSTEM\\ControlSet001\\Control\\Session Manager\\Environment\\PROCESSOR_ARCHITECTURE = AMD64 (x64)",
+                check(r, "W15").evidence().get(0), "ControlSet002 says x86");
+        for (String id : List.of("W6", "W7", "W8", "W9", "W11", "W12", "W13")) {
+            assertEquals(CheckStatus.PASS, check(r, id).status(), id + ": " + evidence(check(r, id)));
+        }
         assertTrue(r.bytesRead() > 0 && r.bytesRead() < (4L << 20), "read " + r.bytesRead() + " bytes");
     }
 
@@ -62,10 +67,16 @@ class WindowsVerificationTest {
     }
 
     @Test
-    void generalizationState7AloneIsNotTrusted() throws Exception {
-        VerificationReport r = verify("genstate7");
+    void generalizationState7AloneIsNotTrustedAndIsShownWhereItDisagrees() throws Exception {
+        // A running machine has SysprepStatus\GeneralizationState = 7 too (both real SYSTEM hives of
+        // regipy's test data do): it is shown as disagreeing with ImageState, never trusted.
+        VerificationReport r = verify("specialized");
         assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
-        assertTrue(evidence(check(r, "W1")).contains("GeneralizationState = 7 (informational"));
+        assertTrue(evidence(check(r, "W1")).contains("gpt:p3/ntfs:SYSTEM\\Setup\\Status\\SysprepStatus\\GeneralizationState = 7, "
+                + "CleanupState = 2 disagrees with ImageState IMAGE_STATE_COMPLETE"), evidence(check(r, "W1")));
+        VerificationReport g = verify("generalized");
+        assertTrue(!evidence(check(g, "W1")).contains("SysprepStatus"), "7 and SystemSetupInProgress 1 agree with a resealed "
+                + "image: not shown\n" + evidence(check(g, "W1")));
     }
 
     @Test
