@@ -19,15 +19,16 @@ public final class CdromServiceCheck extends WindowsCheck {
 
     @Override
     public CheckResult evaluate(WindowsSystem w) throws IOException {
-        Optional<String> cs = w.currentControlSetName();
-        if (cs.isEmpty()) {
-            return notRun("SYSTEM hive has no readable Select\\Current control set");
+        Optional<CheckResult> noCs = withoutControlSet(w);
+        if (noCs.isPresent()) {
+            return noCs.get();
         }
-        Optional<String> start = WindowsSystem.text(w.controlSetValue("Services\\cdrom", "Start"));
-        String where = w.where("SYSTEM\\" + cs.get() + "\\Services\\cdrom\\Start") + " = ";
-        if (start.isEmpty()) {
-            return pass(where + "(absent: driver default)");
+        RegistryReading start = w.controlSet("Services\\cdrom", "Start");
+        if (!start.present()) {
+            return pass(w.where(start.path()) + " = (absent: driver default)");
         }
-        return "4".equals(start.get()) ? fail(where + "4 (disabled)") : pass(where + start.get());
+        String shown = start.number().isPresent() ? startType(start.number().getAsLong()) : start.shown();
+        String line = found(w, start, shown, "not 4 (disabled)");
+        return start.is(4) ? fail(line + ": the VM cannot read the provisioning DVD") : pass(line);
     }
 }
