@@ -5,7 +5,6 @@ import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
-import java.util.Optional;
 
 /** W10: the cdrom driver is not disabled; Azure hands the VM its provisioning data on a virtual DVD. */
 public final class CdromServiceCheck extends WindowsCheck {
@@ -19,16 +18,16 @@ public final class CdromServiceCheck extends WindowsCheck {
 
     @Override
     public CheckResult evaluate(WindowsSystem w) throws IOException {
-        Optional<CheckResult> noCs = withoutControlSet(w);
-        if (noCs.isPresent()) {
-            return noCs.get();
-        }
-        RegistryReading start = w.controlSet("Services\\cdrom", "Start");
-        if (!start.present()) {
-            return pass(w.where(start.path()) + " = (absent: driver default)");
-        }
-        String shown = start.number().isPresent() ? startType(start.number().getAsLong()) : start.shown();
-        String line = found(w, start, shown, "not 4 (disabled)");
-        return start.is(4) ? fail(line + ": the VM cannot read the provisioning DVD") : pass(line);
+        return inControlSet(w, e -> {
+            RegistryReading start = w.controlSet("Services\\cdrom", "Start");
+            if (!start.present()) {
+                e.ok(w.where(start.path()) + " = (absent: driver default)");
+            } else if (start.is(4)) {
+                e.block(found(w, start, startShown(start), "not 4 (disabled)") + ": the VM cannot read the provisioning DVD",
+                        scConfig("cdrom", 1));
+            } else {
+                e.ok(found(w, start, startShown(start), "not 4 (disabled)"));
+            }
+        });
     }
 }

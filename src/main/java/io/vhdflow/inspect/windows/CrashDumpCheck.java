@@ -8,7 +8,6 @@ import io.vhdflow.inspect.Severity;
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * W13 (informational): a VM that crashes leaves a dump on its OS disk, and TEMP/TMP are Windows'
@@ -33,11 +32,10 @@ public final class CrashDumpCheck extends WindowsCheck {
 
     @Override
     public CheckResult evaluate(WindowsSystem w) throws IOException {
-        Optional<CheckResult> noCs = withoutControlSet(w);
-        if (noCs.isPresent()) {
-            return noCs.get();
-        }
-        Evidence e = new Evidence();
+        return inControlSet(w, e -> read(w, e));
+    }
+
+    private static void read(WindowsSystem w, Evidence e) throws IOException {
         RegistryReading enabled = w.controlSet(CRASH, "CrashDumpEnabled");
         if (enabled.is(2)) {
             e.ok(found(w, enabled, "2 (kernel memory dump)"));
@@ -69,7 +67,6 @@ public final class CrashDumpCheck extends WindowsCheck {
                         + " /t REG_EXPAND_SZ /d %SystemRoot%\\TEMP /f");
             }
         }
-        return conclude(e);
     }
 
     private static void pagefile(WindowsSystem w, Evidence e) throws IOException {

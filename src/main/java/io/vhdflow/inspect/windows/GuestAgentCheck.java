@@ -6,7 +6,6 @@ import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * W12: the Azure VM Agent is installed ({@code WindowsAzureGuestAgent} and {@code RdAgent}
@@ -26,11 +25,10 @@ public final class GuestAgentCheck extends WindowsCheck {
 
     @Override
     public CheckResult evaluate(WindowsSystem w) throws IOException {
-        Optional<CheckResult> noCs = withoutControlSet(w);
-        if (noCs.isPresent()) {
-            return noCs.get();
-        }
-        Evidence e = new Evidence();
+        return inControlSet(w, e -> read(w, e));
+    }
+
+    private static void read(WindowsSystem w, Evidence e) throws IOException {
         for (String s : SERVICES) {
             RegistryReading start = w.controlSet("Services\\" + s, "Start");
             String key = w.where(start.path().substring(0, start.path().length() - "\\Start".length()));
@@ -42,10 +40,9 @@ public final class GuestAgentCheck extends WindowsCheck {
             if (start.is(4)) {
                 e.warn(found(w, start, "not 4 (disabled)") + path, scConfig(s, 2));
             } else {
-                String shown = start.number().isPresent() ? startType(start.number().getAsLong()) : start.shown();
+                String shown = startShown(start);
                 e.ok(w.where(start.path()) + " = " + shown + path);
             }
         }
-        return conclude(e);
     }
 }

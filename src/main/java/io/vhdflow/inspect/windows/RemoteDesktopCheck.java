@@ -50,16 +50,14 @@ public final class RemoteDesktopCheck extends WindowsCheck {
 
     @Override
     public CheckResult evaluate(WindowsSystem w) throws IOException {
-        Optional<CheckResult> noCs = withoutControlSet(w);
-        if (noCs.isPresent()) {
-            return noCs.get();
-        }
-        Evidence e = new Evidence();
+        return inControlSet(w, e -> read(w, e));
+    }
+
+    private static void read(WindowsSystem w, Evidence e) throws IOException {
         deny(w, e);
         service(w, e);
         long port = listener(w, e);
         firewall(w, e, port);
-        return conclude(e);
     }
 
     private static void deny(WindowsSystem w, Evidence e) throws IOException {
@@ -97,7 +95,7 @@ public final class RemoteDesktopCheck extends WindowsCheck {
             e.block(found(w, start, "not 4 (disabled); 3 (manual) is Windows' default")
                     + ": the Remote Desktop service cannot start", scConfig("TermService", 3));
         } else {
-            String shown = start.number().isPresent() ? startType(start.number().getAsLong()) : start.shown();
+            String shown = startShown(start);
             e.ok(w.where(start.path()) + " = " + shown + ": the service can start");
         }
     }

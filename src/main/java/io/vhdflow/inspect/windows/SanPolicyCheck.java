@@ -5,7 +5,6 @@ import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
-import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
@@ -25,11 +24,10 @@ public final class SanPolicyCheck extends WindowsCheck {
 
     @Override
     public CheckResult evaluate(WindowsSystem w) throws IOException {
-        Optional<CheckResult> noCs = withoutControlSet(w);
-        if (noCs.isPresent()) {
-            return noCs.get();
-        }
-        Evidence e = new Evidence();
+        return inControlSet(w, e -> read(w, e));
+    }
+
+    private static void read(WindowsSystem w, Evidence e) throws IOException {
         RegistryReading policy = w.controlSet(KEY, "SanPolicy");
         OptionalLong p = policy.number();
         String wanted = "1 (OnlineAll)";
@@ -43,7 +41,6 @@ public final class SanPolicyCheck extends WindowsCheck {
             e.warn(found(w, policy, p.getAsLong() + " (" + name(p.getAsLong()) + ")", wanted)
                     + ": disks other than the boot disk may stay offline", fix);
         }
-        return conclude(e);
     }
 
     static String name(long policy) {

@@ -6,7 +6,6 @@ import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * W9: the services a VM needs for network connectivity start as Microsoft documents ("Check the
@@ -48,11 +47,10 @@ public final class ServiceStartTypesCheck extends WindowsCheck {
 
     @Override
     public CheckResult evaluate(WindowsSystem w) throws IOException {
-        Optional<CheckResult> noCs = withoutControlSet(w);
-        if (noCs.isPresent()) {
-            return noCs.get();
-        }
-        Evidence e = new Evidence();
+        return inControlSet(w, e -> read(w, e));
+    }
+
+    private static void read(WindowsSystem w, Evidence e) throws IOException {
         for (ServiceStart s : EXPECTED) {
             RegistryReading start = w.controlSet("Services\\" + s.service(), "Start");
             String wanted = startType(s.start());
@@ -62,10 +60,9 @@ public final class ServiceStartTypesCheck extends WindowsCheck {
             } else if (start.is(s.start())) {
                 e.ok(w.where(start.path()) + " = " + wanted);
             } else {
-                String shown = start.number().isPresent() ? startType(start.number().getAsLong()) : start.shown();
+                String shown = startShown(start);
                 e.warn(found(w, start, shown, wanted), scConfig(s.service(), s.start()));
             }
         }
-        return conclude(e);
     }
 }

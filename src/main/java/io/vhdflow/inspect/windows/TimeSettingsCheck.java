@@ -5,7 +5,6 @@ import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
-import java.util.Optional;
 
 /**
  * W8: the clock is kept in UTC ({@code RealTimeIsUniversal} = 1: Hyper-V gives the VM UTC) and the
@@ -23,11 +22,10 @@ public final class TimeSettingsCheck extends WindowsCheck {
 
     @Override
     public CheckResult evaluate(WindowsSystem w) throws IOException {
-        Optional<CheckResult> noCs = withoutControlSet(w);
-        if (noCs.isPresent()) {
-            return noCs.get();
-        }
-        Evidence e = new Evidence();
+        return inControlSet(w, e -> read(w, e));
+    }
+
+    private static void read(WindowsSystem w, Evidence e) throws IOException {
         RegistryReading utc = w.controlSet(TZ, "RealTimeIsUniversal");
         if (utc.is(1)) {
             e.ok(found(w, utc, "1"));
@@ -42,6 +40,5 @@ public final class TimeSettingsCheck extends WindowsCheck {
             e.warn(found(w, start, startType(2)) + (start.present() ? "" : ": the Windows Time service is not installed"),
                     scConfig("w32time", 2));
         }
-        return conclude(e);
     }
 }

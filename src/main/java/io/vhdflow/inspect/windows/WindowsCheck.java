@@ -9,7 +9,6 @@ import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * One check of a Windows installation: what it asks, why, and how to fix a failure. Subclasses in
@@ -151,15 +150,32 @@ public abstract class WindowsCheck implements Check<WindowsContext> {
         };
     }
 
-    /** The evidence and outcome when the SYSTEM hive names no current control set to read. */
-    Optional<CheckResult> withoutControlSet(WindowsSystem w) throws IOException {
-        if (w.currentControlSetName().isPresent()) {
-            return Optional.empty();
+    /** What a check of the current control set reads into its evidence. */
+    @FunctionalInterface
+    interface Items {
+        void read(Evidence e) throws IOException;
+    }
+
+    /**
+     * A check of values under the current control set: not run when the SYSTEM hive names no
+     * current control set ({@code Select\\Current}), else {@code items} fills the evidence and
+     * {@link #conclude} decides.
+     */
+    CheckResult inControlSet(WindowsSystem w, Items items) throws IOException {
+        if (w.currentControlSetName().isEmpty()) {
+            List<String> ev = new java.util.ArrayList<>();
+            ev.add(w.where(WindowsSystem.CONFIG + "/SYSTEM") + ": no readable Select\\Current, so no control set to read");
+            ev.addAll(w.problems());
+            return notRun(ev.toArray(String[]::new));
         }
-        List<String> ev = new java.util.ArrayList<>();
-        ev.add(w.where(WindowsSystem.CONFIG + "/SYSTEM") + ": no readable Select\\Current, so no control set to read");
-        ev.addAll(w.problems());
-        return Optional.of(notRun(ev.toArray(String[]::new)));
+        Evidence e = new Evidence();
+        items.read(e);
+        return conclude(e);
+    }
+
+    /** A service's {@code Start} as evidence shows it: {@code 3 (manual)}, or the value as found when not a number. */
+    static String startShown(RegistryReading start) throws IOException {
+        return start.number().isPresent() ? startType(start.number().getAsLong()) : start.shown();
     }
 
     protected CheckResult pass(String... evidence) {
