@@ -147,14 +147,15 @@ public final class Catalog {
                 ensureDefinition(c, meta, facts, now);
                 update(c, "INSERT INTO image_versions(gallery, image, version, major, minor, patch, exclude_from_latest,"
                                 + " end_of_life, published_at, package_path, virtual_size, file_size, md5, sha256,"
-                                + " source_sha256, verdict, source_job, data_bytes, blob_uri, uploaded_at)"
-                                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                                + " source_sha256, verdict, source_job, data_bytes, blob_uri, uploaded_at, digests,"
+                                + " integrity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                         version.gallery(), version.image(), version.version().toString(), version.version().major(),
                         version.version().minor(), version.version().patch(), version.excludeFromLatest(),
                         version.endOfLife(), version.publishedAt(), version.packagePath(), version.virtualSize(),
                         version.fileSize(), version.md5(), version.sha256(), version.sourceSha256(), version.verdict(),
                         version.sourceJob(), version.dataBytes().orElse(null), version.blobUri().orElse(null),
-                        version.uploadedAt().orElse(null));
+                        version.uploadedAt().orElse(null), String.join(" ", version.digests()),
+                        version.integrity().orElse(null));
                 return true;
             });
         } catch (Refusal r) {
@@ -331,7 +332,9 @@ public final class Catalog {
                             rs.getString("published_at"), rs.getString("package_path"), rs.getLong("virtual_size"),
                             rs.getLong("file_size"), rs.getString("md5"), rs.getString("sha256"),
                             rs.getString("source_sha256"), rs.getString("verdict"), rs.getString("source_job"),
-                            data, opt(rs, "blob_uri"), opt(rs, "uploaded_at")));
+                            data, opt(rs, "blob_uri"), opt(rs, "uploaded_at"),
+                            java.util.Arrays.stream(rs.getString("digests").split(" ")).filter(d -> !d.isEmpty())
+                                    .toList(), opt(rs, "integrity")));
                 }
             }
             return out;

@@ -329,9 +329,10 @@ public final class VhdCommand implements Runnable {
                 m.put("virtualSize", r.virtualSize());
                 m.put("fileSize", r.fileSize());
                 m.put("dataBytesWritten", r.dataBytesWritten());
-                m.put("md5", r.md5Hex());
-                m.put("contentMd5", r.md5Base64());
-                m.put("sha256", r.sha256Hex());
+                m.put("md5", r.md5Hex().orElse(null));
+                m.put("contentMd5", r.md5Base64().orElse(null));
+                m.put("sha256", r.sha256Hex().orElse(null));
+                m.put("integrity", r.integrity());
                 m.put("uniqueId", r.uniqueId().toString());
                 m.put("dataRanges", r.dataRanges());
                 m.put("seconds", r.elapsed().toMillis() / 1000.0);
@@ -342,8 +343,9 @@ public final class VhdCommand implements Runnable {
                         r.virtualSize() >> 20, r.fileSize());
                 w.printf("  data written %d bytes (%.1f%%), the rest left as holes%n", r.dataBytesWritten(),
                         100.0 * r.dataBytesWritten() / Math.max(1, r.fileSize()));
-                w.printf("  md5     %s  (Content-MD5 %s)%n", r.md5Hex(), r.md5Base64());
-                w.printf("  sha256  %s%n", r.sha256Hex());
+                w.printf("  md5     %s  (Content-MD5 %s)%n", r.md5Hex().orElse("-"), r.md5Base64().orElse("-"));
+                w.printf("  sha256  %s%n", r.sha256Hex().orElse("-"));
+                w.printf("  %s  %s%n", io.vhdflow.disk.container.DataTreeDigest.ALGORITHM, r.integrity().hex());
                 w.printf("  unique id %s, %.1f s, %.0f MiB/s%n", r.uniqueId(), secs, r.fileSize() / secs / (1 << 20));
             }
             w.flush();

@@ -1,6 +1,12 @@
 package io.vhdflow.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.container.ConversionResult;
+import io.vhdflow.disk.container.DiskImage;
+import io.vhdflow.disk.container.DiskImages;
+import io.vhdflow.disk.container.FileByteSource;
+import io.vhdflow.disk.container.FixedVhdWriter;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -19,25 +25,35 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Makes the verified copy of the original that exists before anything else touches it:
- * {@code backup/<image>/<job>/<file>}, written sparse (zero runs become holes), its SHA-256 compared
- * with a re-read of the copy. Keeps the newest {@link Settings#backupRetention()} backups per image.
+ * Makes the copy of the original that exists before anything else is derived from it,
+ * {@code backup/<image>/<job>/<file>}, in the job's one read of the original: the same bytes
+ * feed the backup (written sparse, all-zero 4 KiB blocks left as holes), the original's SHA-256,
+ * and the converter that stages the package's fixed VHD with its digests in
+ * {@code work/<job>/.package/} (see {@link BackupTee}). An original the converter cannot read
+ * (damaged, a format it refuses) is still backed up; the verify stage then says why.
+ * Keeps the newest {@link Settings#backupRetention()} backups per image.
  */
 public final class BackupService {
     private static final System.Logger LOG = System.getLogger(BackupService.class.getName());
-    /** Read size: large enough for sequential throughput, small enough for a flat heap. */
+    /** Read size for whole-file hashing. */
     private static final int CHUNK = 4 << 20;
-    /** Granularity of holes: a zero run shorter than this is written, not skipped. */
-    private static final int HOLE = 64 << 10;
 
     private final Settings settings;
     private final ObjectMapper json;
+    private final DataPassBudget budget;
 
-    public BackupService(Settings settings, ObjectMapper json) {
+    public BackupService(Settings settings, ObjectMapper json, DataPassBudget budget) {
         this.settings = settings;
         this.json = json;
+        this.budget = budget;
+    }
+
+    /** A service with a budget of its own (tests, tools). */
+    public BackupService(Settings settings, ObjectMapper json) {
+        this(settings, json, new DataPassBudget(settings.dataPath()));
     }
 
     /** Where the backup of {@code job} lives. */
@@ -47,84 +63,115 @@ public final class BackupService {
     }
 
     /**
-     * Backs up {@code source}. Idempotent: an existing backup whose hash matches the source is kept.
+     * Backs up {@code source} and, from the same read, stages its conversion in {@code staged}.
+     * Idempotent: a rerun makes both again from the original, which is never modified.
      *
-     * @return the outcome; its result JSON holds the path and SHA-256
+     * @return the outcome; its result JSON holds the path, the SHA-256 and what was staged
      */
-    public BackupResult backup(JobRecord job, Path source, Progress progress)
+    public BackupResult backup(JobRecord job, Path source, Path staged, Progress progress)
             throws IOException, JobRejectedException {
         Path target = backupFile(job);
         Files.createDirectories(target.getParent());
         long size = Files.size(source);
         ensureSpace(job, target.getParent(), size);
         Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
-        String sourceSha;
-        long written;
-        try {
-            Copy copy = copySparse(source, partial, progress);
-            sourceSha = copy.sha256();
-            written = copy.bytesWritten();
+        if (Files.isDirectory(staged)) {
+            deleteTree(staged);
+        }
+        Pass pass;
+        try (DataPassBudget.Permit permit = budget.acquire(job.id(), size)) {
+            pass = onePass(source, partial, staged, progress, permit);
         } catch (IOException e) {
             Files.deleteIfExists(partial);
+            if (Files.isDirectory(staged)) {
+                deleteTree(staged);
+            }
             throw asDiskFull(job, e);
-        }
-        String copySha = sha256(partial, new Throttle(settings.throttleBytesPerSecond()));
-        if (!copySha.equals(sourceSha)) {
-            Files.deleteIfExists(partial);
-            throw new IOException("backup copy of " + source.getFileName() + " reads back with SHA-256 " + copySha
-                    + " but the original has " + sourceSha + ": the backup disk returned different data");
         }
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(target.getParent());
         List<Path> removed = applyRetention(job);
-        LOG.log(System.Logger.Level.INFO, "job {0}: backup {1} verified (SHA-256 {2})", job.id(), target, sourceSha);
+        LOG.log(System.Logger.Level.INFO, "job {0}: backup {1} written (SHA-256 {2}){3}", job.id(), target,
+                pass.sha256(), pass.conversion().isPresent() ? ", conversion staged" : "");
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("path", target.toString());
-        result.put("sha256", sourceSha);
+        result.put("sha256", pass.sha256());
         result.put("bytes", size);
-        result.put("bytesWritten", written);
+        result.put("bytesWritten", pass.backupWritten());
+        result.put("bytesRead", pass.bytesRead());
+        pass.conversion().ifPresent(c -> {
+            Map<String, Object> conv = new LinkedHashMap<>();
+            conv.put("staged", c.output().toString());
+            conv.put("virtualSize", c.virtualSize());
+            conv.put("dataBytes", c.dataRanges().dataBytes());
+            conv.put("integrity", c.integrity());
+            c.md5Hex().ifPresent(m -> conv.put("md5", m));
+            c.sha256Hex().ifPresent(m -> conv.put("sha256", m));
+            result.put("conversion", conv);
+        });
+        pass.notConverted().ifPresent(r -> result.put("notConverted", r));
         result.put("retentionRemoved", removed.stream().map(Path::toString).toList());
-        return new BackupResult(target, sourceSha, StageOutcome.of(2 * size, written, json.writeValueAsString(result)));
+        long written = pass.backupWritten() + pass.conversion().map(ConversionResult::dataBytesWritten).orElse(0L);
+        return new BackupResult(target, pass.sha256(), StageOutcome.of(pass.bytesRead(), written,
+                json.writeValueAsString(result)));
     }
 
     /** The backup and its outcome. */
     public record BackupResult(Path path, String sha256, StageOutcome outcome) {
     }
 
-    private record Copy(String sha256, long bytesWritten) {
+    /**
+     * What the one read produced.
+     *
+     * @param sha256        SHA-256 of the original file
+     * @param backupWritten bytes written to the backup (holes excluded)
+     * @param bytesRead     bytes read from the original's file (its size when read once)
+     * @param conversion    the staged conversion, unless the original could not be converted
+     * @param notConverted  why not
+     */
+    private record Pass(String sha256, long backupWritten, long bytesRead, Optional<ConversionResult> conversion,
+                        Optional<String> notConverted) {
     }
 
-    private Copy copySparse(Path source, Path target, Progress progress) throws IOException {
-        MessageDigest sha = newSha256();
+    private Pass onePass(Path source, Path partial, Path staged, Progress progress, DataPassBudget.Permit permit)
+            throws IOException {
         Throttle throttle = new Throttle(settings.throttleBytesPerSecond());
-        ByteBuffer buf = ByteBuffer.allocateDirect(CHUNK);
-        byte[] chunk = new byte[CHUNK];
-        long written = 0;
-        try (FileChannel in = FileChannel.open(source, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-             FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                     StandardOpenOption.TRUNCATE_EXISTING)) {
-            long size = in.size();
-            long pos = 0;
-            while (pos < size) {
-                buf.clear();
-                int n = readFully(in, buf, pos);
-                throttle.acquire(n);
-                buf.flip();
-                buf.get(chunk, 0, n);
-                sha.update(chunk, 0, n);
-                for (int off = 0; off < n; off += HOLE) {
-                    int len = Math.min(HOLE, n - off);
-                    if (!ZeroBlocks.isZero(chunk, off, len)) {
-                        ByteBuffer w = ByteBuffer.wrap(chunk, off, len);
-                        long p = pos + off;
-                        while (w.hasRemaining()) {
-                            p += out.write(w, p);
-                        }
-                        written += len;
-                    }
+        try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING);
+             BackupTee tee = new BackupTee(FileByteSource.open(source), out, n -> {
+                 throttle.acquire(n);
+                 permit.read(n);
+             }, progress)) {
+            long size = tee.size();
+            Optional<ConversionResult> conversion = Optional.empty();
+            Optional<String> notConverted = Optional.empty();
+            CountingSource counted = new CountingSource(tee);
+            DiskImage image = null;
+            try {
+                image = DiskImages.open(counted, source);
+            } catch (DiskException e) {
+                // Backed up all the same; the verify stage reports the damage with its evidence.
+                notConverted = Optional.of(e.getMessage());
+            }
+            if (image != null) {
+                tee.arm();
+                try {
+                    Files.createDirectories(staged);
+                    conversion = Optional.of(FixedVhdWriter.convert(image, staged.resolve(STAGED_VHD),
+                            FixedVhdWriter.Options.defaults().withOverwrite(true)
+                                    .withDigests(settings.dataPath().digests())));
+                } catch (DiskException e) {
+                    notConverted = Optional.of(e.getMessage());
+                    deleteTree(staged);
                 }
-                pos += n;
-                progress.bytesDone(pos);
+            }
+            String sha;
+            try {
+                sha = tee.finish();
+            } finally {
+                if (image != null) {
+                    image.close(); // its parents; the tee closes with the try
+                }
             }
             if (out.size() < size) {
                 // A trailing zero run: set the length without writing data.
@@ -134,23 +181,69 @@ public final class BackupService {
                 }
             }
             out.force(true);
+            if (conversion.isPresent()) {
+                writeStaged(staged, conversion.get());
+            }
+            return new Pass(sha, tee.written(), counted.bytes() + tee.gapBytes(), conversion, notConverted);
         }
-        return new Copy(HexFormat.of().formatHex(sha.digest()), written);
     }
 
-    private static int readFully(FileChannel in, ByteBuffer buf, long pos) throws IOException {
-        int total = 0;
-        while (buf.hasRemaining()) {
-            int n = in.read(buf, pos + total);
-            if (n < 0) {
-                break;
+    /** File name of the staged fixed VHD in the staged folder. */
+    static final String STAGED_VHD = "disk.vhd";
+    /** File name of the staged conversion's description. */
+    static final String STAGED_RESULT = "conversion.json";
+
+    private void writeStaged(Path staged, ConversionResult c) throws IOException {
+        Path tmp = staged.resolve("." + STAGED_RESULT + ".tmp");
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer b = ByteBuffer.wrap(json.writeValueAsBytes(c));
+            while (b.hasRemaining()) {
+                ch.write(b);
             }
-            total += n;
+            ch.force(true);
         }
-        if (total == 0) {
-            throw new IOException("file shrank while being backed up (read nothing at byte " + pos + ")");
+        Files.move(tmp, staged.resolve(STAGED_RESULT), StandardCopyOption.ATOMIC_MOVE,
+                StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(staged);
+    }
+
+    /** Counts the bytes the converter reads through the tee (its own reads, not the tee's gap reads). */
+    private static final class CountingSource implements io.vhdflow.disk.container.ByteSource {
+        private final io.vhdflow.disk.container.ByteSource in;
+        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
+
+        CountingSource(io.vhdflow.disk.container.ByteSource in) {
+            this.in = in;
         }
-        return total;
+
+        long bytes() {
+            return bytes.get();
+        }
+
+        @Override
+        public long size() {
+            return in.size();
+        }
+
+        @Override
+        public int read(long offset, ByteBuffer dst) throws IOException {
+            int n = in.read(offset, dst);
+            if (n > 0) {
+                bytes.addAndGet(n);
+            }
+            return n;
+        }
+
+        @Override
+        public String describe() {
+            return in.describe();
+        }
+
+        @Override
+        public void close() throws IOException {
+            in.close();
+        }
     }
 
     /** SHA-256 of a whole file, streamed. */

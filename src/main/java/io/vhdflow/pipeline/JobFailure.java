@@ -38,6 +38,11 @@ public final class JobFailure {
         Files.writeString(target.resolve("error.json"), errorJson + "\n", StandardCharsets.UTF_8);
         Files.writeString(target.resolve("error.txt"), error.toText(jobId, job.sourceName()), StandardCharsets.UTF_8);
         if (target.equals(work)) {
+            // The staged conversion is derived from the original, which moves with the job; drop it.
+            Path staged = JobWorkFolder.stagedIn(work);
+            if (Files.isDirectory(staged)) {
+                BackupService.deleteTree(staged);
+            }
             Files.createDirectories(home.failed());
             try {
                 Files.move(work, failed, StandardCopyOption.ATOMIC_MOVE);

@@ -30,6 +30,19 @@ public final class JobWorkFolder {
         return p;
     }
 
+    /**
+     * Where the backup stage's one read pass leaves the converted fixed VHD ({@code disk.vhd}) and
+     * what it found ({@code conversion.json}) for the package stage: {@code work/<job>/.package/}.
+     */
+    public Path staged(JobRecord job) {
+        return stagedIn(home.jobWork(job.id()));
+    }
+
+    /** The staged conversion folder inside a job's work folder. */
+    public static Path stagedIn(Path jobWork) {
+        return jobWork.resolve(".package");
+    }
+
     /** Deletes the job's work folder; only ever after the backup stage recorded a verified copy. */
     public void remove(JobRecord job) throws IOException {
         if (!journal.isStageDone(job.id(), Stage.BACKUP)) {

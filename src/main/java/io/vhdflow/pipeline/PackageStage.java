@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The package stage: assigns the image's version, then builds the fixed VHD package from the
- * original and the verification report the verify stage recorded.
+ * The package stage: assigns the image's version, then builds the package from the fixed VHD the
+ * backup stage's read pass staged (or, failing that, from the original) and the verification
+ * report the verify stage recorded.
  */
 public final class PackageStage implements StageWork {
     private final JobJournal journal;
@@ -37,7 +38,8 @@ public final class PackageStage implements StageWork {
         SemanticVersion version = assignVersion(job);
         String reportJson = journal.stageResult(job.id(), Stage.VERIFY)
                 .orElseThrow(() -> new IOException("no verification report recorded for job " + job.id()));
-        PackagingService.PackageResult p = packaging.build(job, workFolder.original(job), version,
+        PackagingService.PackageResult p = packaging.build(job, workFolder.original(job),
+                java.util.Optional.of(workFolder.staged(job)), version,
                 json.readValue(reportJson, VerificationReport.class), progress);
         return StageOutcome.of(p.bytesRead(), p.bytesWritten(), json.writeValueAsString(p));
     }

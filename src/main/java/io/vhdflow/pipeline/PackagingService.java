@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.luben.zstd.ZstdOutputStream;
 import io.vhdflow.catalog.SemanticVersion;
 import io.vhdflow.disk.container.ConversionResult;
+import io.vhdflow.disk.container.DataTreeDigest;
 import io.vhdflow.disk.container.DiskImage;
 import io.vhdflow.disk.container.DiskImages;
 import io.vhdflow.disk.container.FixedVhdWriter;
@@ -23,11 +24,15 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Builds the Azure-ready package of a job in {@code packages/<image>/<version>/}: the fixed VHD
- * (virtual size a whole MiB, zero ranges sparse, MD5 and SHA-256 in one pass), {@code manifest.json}
- * with the verification report, {@code SHA256SUMS}, and optionally a {@code .tar.zst} archive.
+ * (virtual size a whole MiB, zero ranges sparse), {@code manifest.json} with the integrity record
+ * and the verification report, {@code SHA256SUMS}, and optionally a {@code .tar.zst} archive.
+ * The fixed VHD is the one the backup stage's read pass staged, linked into the package without
+ * reading it again; only when none is staged (a job resumed from an older release, an original
+ * the pass could not convert) is it converted here, in a pass of the shared {@link DataPassBudget}.
  * The package is assembled in a hidden folder beside its final place and renamed into place
  * whole, so a crash never leaves half a package where a reader would trust it.
  */
@@ -39,10 +44,23 @@ public final class PackagingService {
 
     private final Settings settings;
     private final ObjectMapper json;
+    private final DataPassBudget budget;
 
-    public PackagingService(Settings settings, ObjectMapper json) {
+    public PackagingService(Settings settings, ObjectMapper json, DataPassBudget budget) {
         this.settings = settings;
         this.json = json;
+        this.budget = budget;
+    }
+
+    /** A service with a budget of its own (tests, tools). */
+    public PackagingService(Settings settings, ObjectMapper json) {
+        this(settings, json, new DataPassBudget(settings.dataPath()));
+    }
+
+    /** Packages {@code original}, converting it here (no staged conversion). */
+    public PackageResult build(JobRecord job, Path original, SemanticVersion version, VerificationReport report,
+                               Progress progress) throws IOException, JobRejectedException {
+        return build(job, original, Optional.empty(), version, report, progress);
     }
 
     /**
@@ -54,20 +72,36 @@ public final class PackagingService {
      * @param virtualSize virtual size of the fixed VHD
      * @param fileSize    length of the fixed VHD file
      * @param dataBytes   bytes of the disk that hold data (the rest is holes)
-     * @param md5         MD5 of the fixed VHD, hex
+     * @param md5         MD5 of the whole fixed VHD, hex, when {@code vhdflow.package.md5} is on
      * @param md5Base64   the same, base64 (Azure's Content-MD5)
-     * @param sha256      SHA-256 of the fixed VHD, hex
+     * @param sha256      SHA-256 of the whole fixed VHD, hex, when {@code vhdflow.package.sha256} is on
      * @param archive     name of the .tar.zst archive, or null
-     * @param bytesRead   bytes read from the original
+     * @param bytesRead   bytes read from the original by this stage (0 when the conversion was staged)
      * @param bytesWritten bytes written (holes excluded)
+     * @param integrity   the data tree digest of the virtual disk ({@value DataTreeDigest#ALGORITHM}), hex;
+     *                    empty only for a package made before it existed
+     * @param digests     names of the digests the package has, for the catalog
      */
     public record PackageResult(String directory, String vhd, String version, long virtualSize, long fileSize,
-                                long dataBytes, String md5, String md5Base64, String sha256, String archive,
-                                long bytesRead, long bytesWritten) {
+                                long dataBytes, Optional<String> md5, Optional<String> md5Base64,
+                                Optional<String> sha256, String archive, long bytesRead, long bytesWritten,
+                                Optional<String> integrity, List<String> digests) {
+        public PackageResult {
+            // Absent in journals written before these fields existed.
+            md5 = md5 == null ? Optional.empty() : md5;
+            md5Base64 = md5Base64 == null ? Optional.empty() : md5Base64;
+            sha256 = sha256 == null ? Optional.empty() : sha256;
+            integrity = integrity == null ? Optional.empty() : integrity;
+            digests = digests == null ? List.of() : List.copyOf(digests);
+        }
     }
 
-    public PackageResult build(JobRecord job, Path original, SemanticVersion version, VerificationReport report,
-                               Progress progress) throws IOException, JobRejectedException {
+    /**
+     * Packages {@code original}; {@code staged} is the folder where the backup stage's pass left
+     * the converted fixed VHD, used when it holds a complete one.
+     */
+    public PackageResult build(JobRecord job, Path original, Optional<Path> staged, SemanticVersion version,
+                               VerificationReport report, Progress progress) throws IOException, JobRejectedException {
         Path imageDir = HomeLayout.within(settings.home().packages(), job.imageName());
         Path target = HomeLayout.within(imageDir, version.toString());
         Path manifestFile = target.resolve("manifest.json");
@@ -89,14 +123,101 @@ public final class PackagingService {
         }
         Files.createDirectories(partial);
         String vhdName = job.imageName() + "-" + version + ".vhd";
+        Optional<ConversionResult> fromStage = staged.flatMap(this::stagedConversion);
         ConversionResult conversion;
+        long readHere = 0;
+        if (fromStage.isPresent() && link(fromStage.get().output(), partial.resolve(vhdName))) {
+            conversion = fromStage.get();
+        } else {
+            conversion = convert(job, original, partial, vhdName, progress);
+            readHere = conversion.inputSize();
+        }
+        // The archive's name is known up front so the manifest inside and beside it are the same.
+        String archive = settings.archive() ? job.imageName() + "-" + version + ".tar.zst" : null;
+        List<String> digests = new ArrayList<>(List.of(DataTreeDigest.ALGORITHM));
+        conversion.md5Hex().ifPresent(m -> digests.add("md5"));
+        conversion.sha256Hex().ifPresent(m -> digests.add("sha256"));
+        PackageResult result = new PackageResult(target.toString(), vhdName, version.toString(),
+                conversion.virtualSize(), conversion.fileSize(), conversion.dataRanges().dataBytes(),
+                conversion.md5Hex(), conversion.md5Base64(), conversion.sha256Hex(), archive,
+                readHere, readHere > 0 ? conversion.dataBytesWritten() : 0,
+                Optional.of(conversion.integrity().hex()), digests);
+        Files.write(partial.resolve("manifest.json"), manifest(job, result, report, conversion));
+        StringBuilder sums = new StringBuilder();
+        conversion.sha256Hex().ifPresent(h -> sums.append(h).append("  ").append(vhdName).append('\n'));
+        sums.append(BackupService.sha256(partial.resolve("manifest.json"), new Throttle(0))).append("  manifest.json\n");
+        Files.writeString(partial.resolve("SHA256SUMS"), sums, StandardCharsets.UTF_8);
+        if (archive != null) {
+            writeArchive(partial, archive, List.of(vhdName, "manifest.json", "SHA256SUMS"));
+            sums.append(BackupService.sha256(partial.resolve(archive), new Throttle(0))).append("  ").append(archive)
+                    .append('\n');
+            Files.writeString(partial.resolve("SHA256SUMS"), sums, StandardCharsets.UTF_8);
+        }
+        for (String f : List.of("manifest.json", "SHA256SUMS")) {
+            try (var ch = java.nio.channels.FileChannel.open(partial.resolve(f), java.nio.file.StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+        }
+        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
+        BackupService.fsyncDirectory(imageDir);
+        LOG.log(System.Logger.Level.INFO, "job {0}: packaged {1} ({2} {3}{4})", job.id(),
+                target.resolve(vhdName), DataTreeDigest.ALGORITHM, conversion.integrity().hex(),
+                readHere > 0 ? ", converted again from the original" : "");
+        return result;
+    }
+
+    /** The conversion the backup stage staged, when it is complete. */
+    private Optional<ConversionResult> stagedConversion(Path staged) {
+        Path description = staged.resolve(BackupService.STAGED_RESULT);
+        Path vhd = staged.resolve(BackupService.STAGED_VHD);
+        try {
+            if (!Files.isRegularFile(description) || !Files.isRegularFile(vhd)) {
+                return Optional.empty();
+            }
+            ConversionResult c = json.copy()
+                    .disable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .readValue(description.toFile(), ConversionResult.class);
+            if (Files.size(vhd) != c.fileSize() || c.integrity() == null) {
+                LOG.log(System.Logger.Level.WARNING, "staged conversion {0} is incomplete; converting again", vhd);
+                return Optional.empty();
+            }
+            return Optional.of(new ConversionResult(vhd, c.inputSize(), c.virtualSize(), c.fileSize(),
+                    c.dataBytesWritten(), c.md5Hex(), c.md5Base64(), c.sha256Hex(), c.integrity(), c.footerSha256(),
+                    c.uniqueId(), c.dataRanges(), c.elapsed()));
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "staged conversion in {0} unreadable ({1}); converting again",
+                    staged, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Puts the staged fixed VHD into the package as a hard link: nothing is read or copied, and the
+     * staged file stays until the job completes, so a packaging rerun after a crash links it again.
+     */
+    private static boolean link(Path stagedVhd, Path packaged) {
+        try {
+            Files.createLink(packaged, stagedVhd);
+            return true;
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.log(System.Logger.Level.WARNING, "cannot link the staged conversion into the package ({0});"
+                    + " converting again from the original", e.getMessage());
+            return false;
+        }
+    }
+
+    private ConversionResult convert(JobRecord job, Path original, Path partial, String vhdName, Progress progress)
+            throws IOException, JobRejectedException {
         Throttle throttle = new Throttle(settings.throttleBytesPerSecond());
         long[] last = {0};
-        try (DiskImage image = DiskImages.open(original)) {
-            conversion = FixedVhdWriter.convert(image, partial.resolve(vhdName), FixedVhdWriter.Options.defaults()
+        try (DataPassBudget.Permit permit = budget.acquire(job.id(), job.sourceSize());
+             DiskImage image = DiskImages.open(original)) {
+            return FixedVhdWriter.convert(image, partial.resolve(vhdName), FixedVhdWriter.Options.defaults()
+                    .withDigests(settings.dataPath().digests())
                     .withProgress((done, total) -> {
                         try {
                             throttle.acquire(done - last[0]);
+                            permit.read(done - last[0]);
                         } catch (java.io.InterruptedIOException e) {
                             throw new java.io.UncheckedIOException(e);
                         }
@@ -116,33 +237,6 @@ public final class PackagingService {
             }
             throw e;
         }
-        // The archive's name is known up front so the manifest inside and beside it are the same.
-        String archive = settings.archive() ? job.imageName() + "-" + version + ".tar.zst" : null;
-        PackageResult result = new PackageResult(target.toString(), vhdName, version.toString(),
-                conversion.virtualSize(), conversion.fileSize(), conversion.dataRanges().dataBytes(),
-                conversion.md5Hex(), conversion.md5Base64(), conversion.sha256Hex(), archive,
-                conversion.inputSize(), conversion.dataBytesWritten());
-        Files.write(partial.resolve("manifest.json"), manifest(job, result, report, conversion));
-        StringBuilder sums = new StringBuilder()
-                .append(conversion.sha256Hex()).append("  ").append(vhdName).append('\n')
-                .append(BackupService.sha256(partial.resolve("manifest.json"), new Throttle(0))).append("  manifest.json\n");
-        Files.writeString(partial.resolve("SHA256SUMS"), sums, StandardCharsets.UTF_8);
-        if (archive != null) {
-            writeArchive(partial, archive, List.of(vhdName, "manifest.json", "SHA256SUMS"));
-            sums.append(BackupService.sha256(partial.resolve(archive), new Throttle(0))).append("  ").append(archive)
-                    .append('\n');
-            Files.writeString(partial.resolve("SHA256SUMS"), sums, StandardCharsets.UTF_8);
-        }
-        for (String f : List.of("manifest.json", "SHA256SUMS")) {
-            try (var ch = java.nio.channels.FileChannel.open(partial.resolve(f), java.nio.file.StandardOpenOption.WRITE)) {
-                ch.force(true);
-            }
-        }
-        Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE);
-        BackupService.fsyncDirectory(imageDir);
-        LOG.log(System.Logger.Level.INFO, "job {0}: packaged {1} (MD5 {2}, SHA-256 {3})", job.id(),
-                target.resolve(vhdName), result.md5(), result.sha256());
-        return result;
     }
 
     /** Removes a package this pipeline made (a duplicate found at registration). */
@@ -181,9 +275,39 @@ public final class PackagingService {
         data.put("ranges", ranges);
         data.put("rangesTruncated", c.dataRanges().truncated() || c.dataRanges().rangeCount() > MANIFEST_RANGES);
         m.put("nonZeroRanges", data);
+        m.put("integrity", integrityRecord(p, c));
         m.put("verification", report);
         return json.writerWithDefaultPrettyPrinter().writeValueAsBytes(m);
     }
+
+    /**
+     * The manifest's integrity record: the data tree digest of the virtual disk with what it
+     * covers, the footer's SHA-256, and the whole-file digests the package has.
+     * {@code vhdflow vhd verify} checks a file or a blob against it.
+     */
+    static Map<String, Object> integrityRecord(PackageResult p, ConversionResult c) {
+        Map<String, Object> dtree = new LinkedHashMap<>();
+        dtree.put("algorithm", DataTreeDigest.ALGORITHM);
+        dtree.put("digest", c.integrity().hex());
+        dtree.put("virtualSize", c.integrity().virtualSize());
+        dtree.put("dataBytes", c.integrity().dataBytes());
+        dtree.put("leaves", c.integrity().leaves());
+        dtree.put("pieceBytes", DataTreeDigest.PIECE);
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("schema", INTEGRITY_SCHEMA);
+        r.put("file", p.vhd());
+        r.put("fileSize", c.fileSize());
+        r.put("dataTree", dtree);
+        r.put("footerSha256", c.footerSha256());
+        c.md5Hex().ifPresent(m -> r.put("md5", m));
+        c.md5Base64().ifPresent(m -> r.put("contentMd5", m));
+        c.sha256Hex().ifPresent(m -> r.put("sha256", m));
+        r.put("digests", p.digests());
+        return r;
+    }
+
+    /** Schema of the manifest's {@code integrity} object. */
+    public static final String INTEGRITY_SCHEMA = "vhdflow.integrity/1";
 
     private static void writeArchive(Path dir, String name, List<String> files) throws IOException {
         try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(name)), 1 << 20);

@@ -39,8 +39,10 @@ public final class PipelineServices implements AutoCloseable {
         this.failure = new JobFailure(settings.home(), journal, json);
         this.intake = new IntakeService(settings, journal, failure, json);
         this.runner = new StageRunner(journal);
-        BackupService backup = new BackupService(settings, json);
-        PackagingService packaging = new PackagingService(settings, json);
+        // One budget for every data pass of every job: backup passes and packaging re-conversions.
+        DataPassBudget budget = new DataPassBudget(settings.dataPath());
+        BackupService backup = new BackupService(settings, json, budget);
+        PackagingService packaging = new PackagingService(settings, json, budget);
         JobWorkFolder workFolder = new JobWorkFolder(settings.home(), journal);
         this.backupStage = new BackupStage(backup, workFolder, journal);
         this.duplicateCheck = new DuplicateCheck(journal, catalog, backup, workFolder, json);

@@ -59,9 +59,10 @@ public final class RegisterStage implements StageWork {
         ImageVersionRecord record = new ImageVersionRecord(job.metadata().gallery(), job.imageName(),
                 SemanticVersion.parse(p.version()), Boolean.TRUE.equals(job.metadata().excludeFromLatest()),
                 job.metadata().endOfLife(), Instant.now().toString(),
-                p.directory(), p.virtualSize(), p.fileSize(), p.md5(), p.sha256(),
+                p.directory(), p.virtualSize(), p.fileSize(), p.md5().orElse(""), p.sha256().orElse(""),
                 job.sourceSha256().orElseThrow(), report.verdict().label(), job.id())
-                .withDataBytes(p.dataBytes());
+                .withDataBytes(p.dataBytes())
+                .withDigests(p.digests().isEmpty() ? List.of("md5", "sha256") : p.digests(), p.integrity());
         Map<String, Object> result = new LinkedHashMap<>();
         long sent = 0;
         try {
@@ -118,7 +119,10 @@ public final class RegisterStage implements StageWork {
         String blobName = record.gallery() + "/" + record.image() + "/" + p.version() + "/" + p.vhd();
         UploadResult u;
         try {
-            u = PageBlobUploader.connect(us).upload(vhd, blobName, p.md5Base64(), p.sha256(),
+            // The package's identity on the blob: its data tree digest (its SHA-256 for packages made before).
+            String identity = p.integrity().or(p::sha256).orElseThrow(() -> new IOException(
+                    "package " + p.vhd() + " records neither a data tree digest nor a SHA-256"));
+            u = PageBlobUploader.connect(us).upload(vhd, blobName, p.md5Base64(), identity,
                     up -> progress.bytesDone(up.done()));
         } catch (IllegalArgumentException e) {
             throw new JobRejectedException(JobError.of("upload.misconfigured", Stage.REGISTER.id(), e.getMessage(),

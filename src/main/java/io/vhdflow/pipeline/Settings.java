@@ -23,6 +23,7 @@ import java.util.Properties;
  * @param registerSpecialized  register an image that is not generalized as Specialized instead of failing it
  * @param verifyWaivers        ids of OS checks whose failure is accepted (reported as waived)
  * @param upload               page-blob upload after registration ({@code vhdflow.upload.*}; credentials masked)
+ * @param dataPath             digests and the data-pass budget ({@link DataPathSettings})
  */
 public record Settings(
         HomeLayout home,
@@ -38,7 +39,8 @@ public record Settings(
         String verifyPolicy,
         boolean registerSpecialized,
         java.util.Set<String> verifyWaivers,
-        io.vhdflow.catalog.upload.UploadSettings upload) {
+        io.vhdflow.catalog.upload.UploadSettings upload,
+        DataPathSettings dataPath) {
 
     public static Settings from(Properties p) {
         return new Settings(
@@ -55,7 +57,8 @@ public record Settings(
                 p.getProperty("vhdflow.verify.policy", "azure-platform"),
                 "specialized".equalsIgnoreCase(p.getProperty("vhdflow.verify.not-generalized", "fail")),
                 idList(p.getProperty("vhdflow.verify.waivers", "")),
-                io.vhdflow.catalog.upload.UploadSettings.from(p));
+                io.vhdflow.catalog.upload.UploadSettings.from(p),
+                DataPathSettings.from(p));
     }
 
     /** A comma-separated list of check ids ({@code L3, W5}), upper-cased, blanks dropped. */

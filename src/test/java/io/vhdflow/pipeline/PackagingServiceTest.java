@@ -57,13 +57,24 @@ class PackagingServiceTest {
         assertEquals(s.home().packages().resolve("win").resolve("1.2.3"), dir);
         assertEquals("win-1.2.3.tar.zst", r.archive());
         String sums = Files.readString(dir.resolve("SHA256SUMS"));
-        assertTrue(sums.contains(r.sha256() + "  win-1.2.3.vhd"));
+        // By default the package has the data tree digest only: no whole-file SHA-256 to list.
+        assertTrue(r.sha256().isEmpty() && r.md5().isEmpty());
+        assertEquals(List.of("vhdflow-dtree-sha256-v1"), r.digests());
+        assertTrue(sums.lines().noneMatch(l -> l.endsWith("  win-1.2.3.vhd")));
         assertTrue(sums.lines().anyMatch(l -> l.endsWith("  win-1.2.3.tar.zst")));
         var manifest = Json.mapper().readTree(dir.resolve("manifest.json").toFile());
         assertEquals("vhdflow.manifest/1", manifest.path("schema").asText());
         assertEquals("generalized", manifest.path("verdict").asText());
         assertEquals("Windows", manifest.path("detected").path("osType").asText());
         assertTrue(manifest.path("nonZeroRanges").path("rangeCount").asLong() > 0);
+        var integrity = manifest.path("integrity");
+        assertEquals("vhdflow.integrity/1", integrity.path("schema").asText());
+        assertEquals("vhdflow-dtree-sha256-v1", integrity.path("dataTree").path("algorithm").asText());
+        assertEquals(r.integrity().orElseThrow(), integrity.path("dataTree").path("digest").asText());
+        byte[] vhd = Files.readAllBytes(dir.resolve("win-1.2.3.vhd"));
+        assertEquals(io.vhdflow.testing.ReferenceDataTree.of(vhd, (int) r.virtualSize()),
+                integrity.path("dataTree").path("digest").asText());
+        assertTrue(integrity.path("md5").isMissingNode());
 
         List<String> entries = new ArrayList<>();
         try (InputStream in = new com.github.luben.zstd.ZstdInputStream(Files.newInputStream(dir.resolve(r.archive())));

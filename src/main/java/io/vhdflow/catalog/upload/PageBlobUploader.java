@@ -39,6 +39,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -50,11 +51,16 @@ import java.util.concurrent.atomic.AtomicReference;
  * 512-byte sectors (a new page blob reads as zeros), at most {@link #MAX_PUT} bytes per put, with
  * a bounded number of puts in flight.
  *
- * <p>Resume: the blob is created with the package's SHA-256, size and MD5 in its metadata, and
- * its Content-MD5 is set only after the last put. A blob found with matching metadata and no
- * Content-MD5 is an interrupted upload of this very file, so its existing page ranges are
- * subtracted and only the rest is sent. A blob with other metadata is never touched unless
- * overwriting is configured. At the end Content-MD5 is set to the package's MD5 and read back.
+ * <p>Every put carries its own transactional MD5 ({@code Content-MD5} of the request), so Azure
+ * rejects a put corrupted on the way; no whole-file MD5 is needed for that.
+ *
+ * <p>Resume: the blob is created with the package's identifying digest (its data tree digest, or
+ * for packages made before it the file's SHA-256), size and (when the package has one) MD5 in its
+ * metadata, and is marked complete only after the last put: with the package's whole-file MD5 as
+ * Content-MD5, else with the metadata {@value #META_COMPLETE}. A blob found with matching
+ * metadata that is not marked complete is an interrupted upload of this very file, so its
+ * existing page ranges are subtracted and only the rest is sent. A blob with other metadata is
+ * never touched unless overwriting is configured. The completion mark is read back.
  *
  * <p>Memory stays flat in disk size: the zero-range map is streamed, and at most
  * {@code 2 × parallelism} puts of 4 MiB are buffered. The page ranges of a resumed blob are held
@@ -70,6 +76,8 @@ public final class PageBlobUploader {
     static final String META_SHA256 = "vhdflowsha256";
     static final String META_SIZE = "vhdflowsize";
     static final String META_MD5 = "vhdflowmd5";
+    /** Set to the identifying digest after the last put when the package has no whole-file MD5. */
+    static final String META_COMPLETE = "vhdflowcomplete";
 
     private final BlobContainerClient container;
     private final int parallelism;
@@ -117,8 +125,21 @@ public final class PageBlobUploader {
      */
     public UploadResult upload(Path vhd, String blobName, String md5Base64, String sha256Hex, UploadListener listener)
             throws IOException, UploadException {
+        return upload(vhd, blobName, Optional.of(md5Base64), sha256Hex, listener);
+    }
+
+    /**
+     * Uploads {@code vhd} as {@link #upload(Path, String, String, String, UploadListener)} does; a
+     * package without a whole-file MD5 is marked complete in the blob's metadata instead.
+     *
+     * @param md5Base64 the file's MD5, base64, when the package has one
+     * @param identity  the digest identifying the file (its data tree digest, or its SHA-256)
+     */
+    public UploadResult upload(Path vhd, String blobName, Optional<String> md5Base64, String identity,
+                               UploadListener listener) throws IOException, UploadException {
+        String sha256Hex = identity;
         long started = System.nanoTime();
-        byte[] md5 = decodeMd5(md5Base64);
+        Optional<byte[]> wholeMd5 = md5Base64.map(PageBlobUploader::decodeMd5);
         long size = Files.size(vhd);
         try (DiskImage image = DiskImages.open(vhd);
              FileChannel channel = FileChannel.open(vhd, StandardOpenOption.READ)) {
@@ -128,8 +149,9 @@ public final class PageBlobUploader {
             }
             PageBlobClient blob = container.getBlobClient(blobName).getPageBlobClient();
             String uri = blobUri(blobName);
-            Map<String, String> metadata = Map.of(META_SHA256, sha256Hex.toLowerCase(Locale.ROOT),
-                    META_SIZE, Long.toString(size), META_MD5, HexFormat.of().formatHex(md5));
+            Map<String, String> metadata = new java.util.HashMap<>(Map.of(META_SHA256, sha256Hex.toLowerCase(Locale.ROOT),
+                    META_SIZE, Long.toString(size)));
+            wholeMd5.ifPresent(m -> metadata.put(META_MD5, HexFormat.of().formatHex(m)));
             List<long[]> present = new ArrayList<>();
             boolean resumed = false;
             try {
@@ -141,12 +163,13 @@ public final class PageBlobUploader {
                     boolean sameFile = props.getBlobType() == BlobType.PAGE_BLOB && props.getBlobSize() == size
                             && metadata.get(META_SHA256).equals(props.getMetadata().get(META_SHA256))
                             && metadata.get(META_SIZE).equals(props.getMetadata().get(META_SIZE));
-                    if (sameFile && props.getContentMd5() != null && Arrays.equals(props.getContentMd5(), md5)) {
+                    if (sameFile && complete(props, wholeMd5, metadata)) {
                         LOG.log(System.Logger.Level.INFO, "{0} is already uploaded and verified", uri);
                         return new UploadResult(uri, size, 0, 0, size, 0, false, true,
-                                Base64.getEncoder().encodeToString(props.getContentMd5()), seconds(started));
+                                props.getContentMd5() == null ? ""
+                                        : Base64.getEncoder().encodeToString(props.getContentMd5()), seconds(started));
                     }
-                    if (sameFile && props.getContentMd5() == null) {
+                    if (sameFile && props.getContentMd5() == null && !props.getMetadata().containsKey(META_COMPLETE)) {
                         present = pageRanges(blob, size);
                         resumed = true;
                     } else if (overwrite) {
@@ -169,19 +192,28 @@ public final class PageBlobUploader {
             Pump pump = new Pump(blob, channel, present, size, listener);
             pump.run(image);
             try {
-                blob.setHttpHeaders(new BlobHttpHeaders().setContentType("application/octet-stream").setContentMd5(md5));
+                if (wholeMd5.isPresent()) {
+                    byte[] md5 = wholeMd5.get();
+                    blob.setHttpHeaders(new BlobHttpHeaders().setContentType("application/octet-stream")
+                            .setContentMd5(md5));
+                } else {
+                    Map<String, String> done = new java.util.HashMap<>(metadata);
+                    done.put(META_COMPLETE, metadata.get(META_SHA256));
+                    blob.setMetadata(done);
+                }
                 BlobProperties after = blob.getProperties();
-                if (after.getContentMd5() == null || !Arrays.equals(after.getContentMd5(), md5)
-                        || after.getBlobSize() != size) {
+                if (!complete(after, wholeMd5, metadata) || after.getBlobSize() != size) {
                     throw new UploadException("the blob " + uri + " reads back with Content-MD5 "
                             + (after.getContentMd5() == null ? "none" : Base64.getEncoder().encodeToString(after.getContentMd5()))
-                            + " and " + after.getBlobSize() + " bytes, expected " + md5Base64 + " and " + size);
+                            + ", completion mark " + after.getMetadata().getOrDefault(META_COMPLETE, "none")
+                            + " and " + after.getBlobSize() + " bytes, expected " + md5Base64.orElse("no Content-MD5")
+                            + " and " + size);
                 }
             } catch (BlobStorageException e) {
-                throw azureFailure("setting Content-MD5 on " + uri, e);
+                throw azureFailure("marking " + uri + " complete", e);
             }
             UploadResult r = new UploadResult(uri, size, pump.sent, size - pump.dataBytes, pump.alreadyPresent,
-                    pump.puts, resumed, false, md5Base64, seconds(started));
+                    pump.puts, resumed, false, md5Base64.orElse(""), seconds(started));
             LOG.log(System.Logger.Level.INFO, "uploaded {0}: {1} bytes sent, {2} zero bytes skipped, {3} already present"
                     + " ({4} puts, {5} s)", uri, r.sent(), r.skippedZero(), r.alreadyPresent(), r.puts(),
                     String.format(Locale.ROOT, "%.1f", r.seconds()));
@@ -200,6 +232,14 @@ public final class PageBlobUploader {
                     .replace("+", "%20"));
         }
         return b.toString();
+    }
+
+    /** Whether a blob with this file's metadata is marked complete: by its Content-MD5, or its metadata. */
+    private static boolean complete(BlobProperties p, Optional<byte[]> md5, Map<String, String> metadata) {
+        if (md5.isPresent()) {
+            return p.getContentMd5() != null && Arrays.equals(p.getContentMd5(), md5.get());
+        }
+        return metadata.get(META_SHA256).equals(p.getMetadata().get(META_COMPLETE));
     }
 
     private static double seconds(long startedNanos) {
@@ -222,7 +262,7 @@ public final class PageBlobUploader {
     private static String describe(BlobProperties p) {
         return p.getBlobType() + ", " + p.getBlobSize() + " bytes, SHA-256 "
                 + p.getMetadata().getOrDefault(META_SHA256, "unknown")
-                + (p.getContentMd5() != null ? ", complete" : ", incomplete");
+                + (p.getContentMd5() != null || p.getMetadata().containsKey(META_COMPLETE) ? ", complete" : ", incomplete");
     }
 
     private static BlobProperties properties(PageBlobClient blob) {

@@ -11,7 +11,7 @@ package io.vhdflow.catalog.upload;
  * @param puts            put-page requests made by this run
  * @param resumed         an interrupted upload was continued
  * @param alreadyComplete the blob was already complete and verified; nothing was sent
- * @param contentMd5      the blob's Content-MD5 (base64) as read back
+ * @param contentMd5      the blob's Content-MD5 (base64) as read back; empty when the package has no whole-file MD5
  * @param seconds         wall time of this run
  */
 public record UploadResult(String blobUri, long fileSize, long sent, long skippedZero, long alreadyPresent,

@@ -110,6 +110,15 @@ public final class DiskImages {
         return open(path, 0, new HashSet<>());
     }
 
+    /**
+     * Opens the image whose own bytes are read through {@code file} (for example a view that copies
+     * what is read into a backup); {@code path} names it and is where parents are looked for.
+     * Closing the image closes {@code file}.
+     */
+    public static DiskImage open(ByteSource file, Path path) throws IOException {
+        return open(file, path, 0, new HashSet<>());
+    }
+
     private static DiskImage open(Path path, int depth, Set<Path> chain) throws IOException {
         FileByteSource file = FileByteSource.open(path);
         try {
@@ -120,7 +129,7 @@ public final class DiskImages {
         }
     }
 
-    private static DiskImage open(FileByteSource file, Path path, int depth, Set<Path> chain) throws IOException {
+    private static DiskImage open(ByteSource file, Path path, int depth, Set<Path> chain) throws IOException {
         DiskFormat format = detect(file, path);
         String name = path.getFileName().toString();
         List<Finding> findings = new ArrayList<>();
@@ -180,7 +189,7 @@ public final class DiskImages {
         }
     }
 
-    private static DiskImage openFixed(FileByteSource file, Path path, VhdFooter footer, List<Finding> findings)
+    private static DiskImage openFixed(ByteSource file, Path path, VhdFooter footer, List<Finding> findings)
             throws IOException {
         long dataBytes = file.size() - VhdFooter.SIZE;
         long footerAt = dataBytes;
@@ -203,7 +212,7 @@ public final class DiskImages {
                 Optional.empty(), Optional.empty(), findings, () -> AllocatedRanges.whole(virtual));
     }
 
-    private static DiskImage openSparse(FileByteSource file, Path path, VhdFooter footer, List<Finding> findings,
+    private static DiskImage openSparse(ByteSource file, Path path, VhdFooter footer, List<Finding> findings,
                                         int depth, Set<Path> chain) throws IOException {
         long size = file.size();
         long footerAt = size - VhdFooter.SIZE;

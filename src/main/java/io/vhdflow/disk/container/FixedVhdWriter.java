@@ -15,7 +15,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -31,9 +34,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       ({@link VhdFooter#VHDFLOW_CREATOR}), checksum;</li>
  *   <li>written sparse: all-zero 512-byte sectors are never written, unallocated input blocks
  *       never read, so the output's allocated blocks match the input's data;</li>
- *   <li>MD5 (Azure's Content-MD5) and SHA-256 of the whole output file, zeros and footer
- *       included, exactly what {@code md5sum}/{@code sha256sum} of it print, each computed on its
- *       own thread over the same buffers (zero stretches are fed from one shared zero block);</li>
+ *   <li>the {@link DataTreeDigest} of the virtual disk (cost follows the data) and the SHA-256 of
+ *       the footer, always; on request ({@link Digests}) MD5 (Azure's Content-MD5) and SHA-256 of
+ *       the whole output file, zeros and footer included, exactly what {@code md5sum}/{@code sha256sum}
+ *       of it print; each digest on its own thread over the same buffers (zero stretches are fed to
+ *       the whole-file digests from one shared zero block);</li>
  *   <li>crash-safe: written to a temporary file in the target folder, fsynced, renamed atomically,
  *       the folder fsynced; on any failure the temporary file is removed.</li>
  * </ul>
@@ -56,7 +61,7 @@ public final class FixedVhdWriter {
      *                  creators by CHS geometry)
      */
     public record Options(boolean overwrite, int chunkSize, int buffers, ProgressListener progress,
-                          DataRangeSink dataSink, String creator) {
+                          DataRangeSink dataSink, String creator, Digests digests) {
         public Options {
             if (chunkSize < 512 || chunkSize % 512 != 0 || buffers < 1) {
                 throw new IllegalArgumentException("chunk size must be a positive multiple of 512, buffers ≥ 1");
@@ -69,28 +74,49 @@ public final class FixedVhdWriter {
          * than 256 KiB or 4 MiB.
          */
         public static Options defaults() {
-            return new Options(false, 1 << 20, 24, ProgressListener.NONE, (o, l) -> { }, VhdFooter.VHDFLOW_CREATOR);
+            return new Options(false, 1 << 20, 24, ProgressListener.NONE, (o, l) -> { }, VhdFooter.VHDFLOW_CREATOR,
+                    Digests.ALL);
         }
 
         public Options withOverwrite(boolean o) {
-            return new Options(o, chunkSize, buffers, progress, dataSink, creator);
+            return new Options(o, chunkSize, buffers, progress, dataSink, creator, digests);
         }
 
         public Options withProgress(ProgressListener p) {
-            return new Options(overwrite, chunkSize, buffers, p, dataSink, creator);
+            return new Options(overwrite, chunkSize, buffers, p, dataSink, creator, digests);
         }
 
         public Options withDataSink(DataRangeSink s) {
-            return new Options(overwrite, chunkSize, buffers, progress, s, creator);
+            return new Options(overwrite, chunkSize, buffers, progress, s, creator, digests);
         }
 
         public Options withCreator(String c) {
-            return new Options(overwrite, chunkSize, buffers, progress, dataSink, c);
+            return new Options(overwrite, chunkSize, buffers, progress, dataSink, c, digests);
         }
 
         public Options withChunks(int size, int count) {
-            return new Options(overwrite, size, count, progress, dataSink, creator);
+            return new Options(overwrite, size, count, progress, dataSink, creator, digests);
         }
+
+        /** Which whole-file digests to compute besides the data tree digest (always computed). */
+        public Options withDigests(Digests d) {
+            return new Options(overwrite, chunkSize, buffers, progress, dataSink, creator, d);
+        }
+    }
+
+    /**
+     * The whole-file digests of the output, each a sequential pass over every byte of it (zeros
+     * included), so their cost follows the virtual size. The {@link DataTreeDigest} of the virtual
+     * disk is always computed; its cost follows the data.
+     *
+     * @param md5    MD5 of the whole file (Azure's Content-MD5), on its own thread
+     * @param sha256 SHA-256 of the whole file, on its own thread
+     */
+    public record Digests(boolean md5, boolean sha256) {
+        /** MD5 and SHA-256, as {@code md5sum} and {@code sha256sum} print them. */
+        public static final Digests ALL = new Digests(true, true);
+        /** Only the data tree digest. */
+        public static final Digests TREE_ONLY = new Digests(false, false);
     }
 
     private static final long MiB = 1L << 20;
@@ -141,11 +167,16 @@ public final class FixedVhdWriter {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        byte[] md5 = run.md5.result();
+        Optional<byte[]> md5 = run.md5.map(Digester::result);
         return new ConversionResult(target, input.virtualSize(), size, size + VhdFooter.SIZE, run.written,
-                HexFormat.of().formatHex(md5), Base64.getEncoder().encodeToString(md5),
-                HexFormat.of().formatHex(run.sha256.result()), id, run.summary.build(size),
+                md5.map(HexFormat.of()::formatHex), md5.map(Base64.getEncoder()::encodeToString),
+                run.sha256.map(d -> HexFormat.of().formatHex(d.result())), run.tree.treeResult(),
+                HexFormat.of().formatHex(sha256(footer.encode())), id, run.summary.build(size),
                 Duration.between(start, Instant.now()));
+    }
+
+    private static byte[] sha256(byte[] b) {
+        return DataTreeDigest.sha256().digest(b);
     }
 
     private static void syncDirectory(Path dir) {
@@ -156,29 +187,58 @@ public final class FixedVhdWriter {
         }
     }
 
-    /** A piece of the output handed to both digest threads: data from a pool buffer, or a zero run. */
+    /**
+     * A piece of the output handed to the digest threads: data from a pool buffer (with the data
+     * runs the reader found in it), or a zero run.
+     */
     private static final class Chunk {
-        static final Chunk END = new Chunk(null, 0, false);
+        static final Chunk END = new Chunk(null, 0, 0, false, new long[0], 0);
         final byte[] data;
+        final long base;
         final long length;
         final boolean pooled;
-        final AtomicInteger refs = new AtomicInteger(2);
+        /** Data runs inside {@code data}: (absolute offset, length) pairs, ascending. */
+        final long[] runs;
+        final int runCount;
+        final AtomicInteger refs = new AtomicInteger();
 
-        Chunk(byte[] data, long length, boolean pooled) {
+        Chunk(byte[] data, long base, long length, boolean pooled, long[] runs, int runCount) {
             this.data = data;
+            this.base = base;
             this.length = length;
             this.pooled = pooled;
+            this.runs = runs;
+            this.runCount = runCount;
         }
     }
 
-    /** One conversion: the reader/writer on the calling thread, the digests on two threads. */
+    /** Collects the data runs of one chunk for the tree digest. */
+    private static final class Runs implements DataRangeSink {
+        long[] pairs = new long[16];
+        int count;
+
+        @Override
+        public void data(long offset, long length) {
+            if (2 * count == pairs.length) {
+                pairs = java.util.Arrays.copyOf(pairs, pairs.length * 2); // ≤ chunk/1024 runs: bounded
+            }
+            pairs[2 * count] = offset;
+            pairs[2 * count + 1] = length;
+            count++;
+        }
+    }
+
+    /** One conversion: the reader/writer on the calling thread, each digest on its own thread. */
     private static final class Run {
         final DiskImage input;
         final Options options;
         final long size;
         final BlockingQueue<byte[]> free;
-        final Digester md5;
-        final Digester sha256;
+        final Optional<Digester> md5;
+        final Optional<Digester> sha256;
+        final Digester tree;
+        final List<Digester> all = new ArrayList<>();
+        final List<Digester> whole = new ArrayList<>();
         final DataRangeSummary.Builder summary;
         long written;
 
@@ -190,32 +250,53 @@ public final class FixedVhdWriter {
             for (int i = 0; i < options.buffers(); i++) {
                 free.add(new byte[options.chunkSize()]);
             }
-            this.md5 = new Digester("MD5", free, options.progress(), size + VhdFooter.SIZE);
-            this.sha256 = new Digester("SHA-256", free, ProgressListener.NONE, 0);
+            long total = size + VhdFooter.SIZE;
+            this.md5 = options.digests().md5()
+                    ? Optional.of(Digester.whole("MD5", free, options.progress(), total)) : Optional.empty();
+            this.sha256 = options.digests().sha256()
+                    ? Optional.of(Digester.whole("SHA-256", free, md5.isPresent() ? ProgressListener.NONE
+                    : options.progress(), total)) : Optional.empty();
+            md5.ifPresent(whole::add);
+            sha256.ifPresent(whole::add);
+            // With no whole-file digest, progress follows the disk position the tree has reached.
+            this.tree = Digester.tree(size, free, whole.isEmpty() ? options.progress() : ProgressListener.NONE);
+            all.addAll(whole);
+            all.add(tree);
             this.summary = new DataRangeSummary.Builder(KEEP_RANGES, options.dataSink());
         }
 
         void copy(FileChannel out, byte[] footer) throws IOException {
-            Thread t1 = md5.start();
-            Thread t2 = sha256.start();
+            List<Thread> threads = new ArrayList<>();
+            for (Digester d : all) {
+                threads.add(d.start());
+            }
             try {
                 try {
                     stream(out);
                 } catch (WriteFailure f) {
                     throw f.getCause();
                 }
-                submit(new Chunk(footer, footer.length, false));
+                submitWhole(new Chunk(footer, size, footer.length, false, NO_RUNS, 0));
                 write(out, footer, 0, footer.length, size);
-                submit(Chunk.END);
-                join(t1);
-                join(t2);
-                md5.check();
-                sha256.check();
-            } finally {
-                if (t1.isAlive() || t2.isAlive()) {
-                    t1.interrupt();
-                    t2.interrupt();
+                for (Digester d : all) {
+                    d.queue.add(Chunk.END);
                 }
+                for (Thread t : threads) {
+                    join(t);
+                }
+                check();
+            } finally {
+                for (Thread t : threads) {
+                    if (t.isAlive()) {
+                        t.interrupt();
+                    }
+                }
+            }
+        }
+
+        private void check() throws IOException {
+            for (Digester d : all) {
+                d.check();
             }
         }
 
@@ -228,26 +309,32 @@ public final class FixedVhdWriter {
                 ByteRange r = it.next();
                 long end = Math.min(r.end(), inSize);
                 if (r.offset() > pos) {
-                    submit(new Chunk(null, r.offset() - pos, false));
+                    submitWhole(new Chunk(null, pos, r.offset() - pos, false, NO_RUNS, 0));
                     pos = r.offset();
                 }
                 while (pos < end) {
-                    md5.check();
-                    sha256.check();
+                    check();
                     byte[] b = take();
                     int n = (int) Math.min(b.length, end - pos);
                     disk.readFully(pos, ByteBuffer.wrap(b, 0, n), what);
                     long base = pos;
+                    Runs runs = new Runs();
                     ZeroSectors.scan(b, n, base, (off, len) -> {
                         writeUnchecked(out, b, (int) (off - base), (int) len, off);
                         summary.data(off, len);
+                        runs.data(off, len);
                     });
-                    submit(new Chunk(b, n, true));
+                    Chunk c = new Chunk(b, base, n, true, runs.pairs, runs.count);
+                    c.refs.set(all.size());
+                    for (Digester d : all) {
+                        d.queue.add(c);
+                    }
                     pos += n;
                 }
             }
             if (size > pos) {
-                submit(new Chunk(null, size - pos, false)); // the rest of the input, then the MiB padding
+                // the rest of the input, then the MiB padding
+                submitWhole(new Chunk(null, pos, size - pos, false, NO_RUNS, 0));
             }
         }
 
@@ -273,8 +360,7 @@ public final class FixedVhdWriter {
                 byte[] b;
                 do {
                     b = free.poll(1, java.util.concurrent.TimeUnit.SECONDS);
-                    md5.check();
-                    sha256.check();
+                    check();
                 } while (b == null);
                 return b;
             } catch (InterruptedException e) {
@@ -283,9 +369,11 @@ public final class FixedVhdWriter {
             }
         }
 
-        private void submit(Chunk c) {
-            md5.queue.add(c);
-            sha256.queue.add(c);
+        /** A zero run or the footer: only the whole-file digests see them (the tree covers data). */
+        private void submitWhole(Chunk c) {
+            for (Digester d : whole) {
+                d.queue.add(c);
+            }
         }
 
         private static void join(Thread t) throws IOException {
@@ -297,6 +385,8 @@ public final class FixedVhdWriter {
             }
         }
     }
+
+    private static final long[] NO_RUNS = new long[0];
 
     /** Carries a write error out of the zero-scan callback. */
     private static final class WriteFailure extends RuntimeException {
@@ -312,31 +402,46 @@ public final class FixedVhdWriter {
         }
     }
 
-    /** Runs one digest over the chunk stream on its own thread. */
+    /**
+     * Runs one digest over the chunk stream on its own thread: a whole-file digest over every
+     * byte, or the data tree digest over the data runs.
+     */
     private static final class Digester implements Runnable {
         final BlockingQueue<Chunk> queue = new LinkedBlockingQueue<>();
-        private final String algorithm;
+        private final String name;
         private final BlockingQueue<byte[]> free;
         private final ProgressListener progress;
         private final long total;
         private final MessageDigest md;
+        private final DataTreeDigest tree;
         private volatile Throwable failure;
         private volatile byte[] result;
+        private volatile DataTreeDigest.Result treeResult;
 
-        Digester(String algorithm, BlockingQueue<byte[]> free, ProgressListener progress, long total) {
-            this.algorithm = algorithm;
+        private Digester(String name, BlockingQueue<byte[]> free, ProgressListener progress, long total,
+                         MessageDigest md, DataTreeDigest tree) {
+            this.name = name;
             this.free = free;
             this.progress = progress;
             this.total = total;
+            this.md = md;
+            this.tree = tree;
+        }
+
+        static Digester whole(String algorithm, BlockingQueue<byte[]> free, ProgressListener progress, long total) {
             try {
-                this.md = MessageDigest.getInstance(algorithm);
+                return new Digester(algorithm, free, progress, total, MessageDigest.getInstance(algorithm), null);
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(algorithm + " missing from this Java runtime", e);
             }
         }
 
+        static Digester tree(long diskSize, BlockingQueue<byte[]> free, ProgressListener progress) {
+            return new Digester("dtree", free, progress, diskSize, null, new DataTreeDigest(diskSize));
+        }
+
         Thread start() {
-            Thread t = new Thread(this, "vhdflow-" + algorithm.toLowerCase(java.util.Locale.ROOT));
+            Thread t = new Thread(this, "vhdflow-" + name.toLowerCase(java.util.Locale.ROOT));
             t.setDaemon(true);
             t.start();
             return t;
@@ -352,7 +457,13 @@ public final class FixedVhdWriter {
                     if (c == Chunk.END) {
                         break;
                     }
-                    if (c.data == null) {
+                    if (tree != null) {
+                        for (int i = 0; i < c.runCount; i++) {
+                            long off = c.runs[2 * i];
+                            tree.data(off, c.data, (int) (off - c.base), (int) c.runs[2 * i + 1]);
+                        }
+                        done = c.base + c.length;
+                    } else if (c.data == null) {
                         long left = c.length;
                         while (left > 0) {
                             int n = (int) Math.min(left, ZeroSectors.ZEROS.length);
@@ -367,17 +478,22 @@ public final class FixedVhdWriter {
                     } else {
                         md.update(c.data, 0, (int) c.length);
                         done += c.length;
-                        if (c.pooled && c.refs.decrementAndGet() == 0) {
-                            free.add(c.data);
-                        }
+                    }
+                    if (c.pooled && c.refs.decrementAndGet() == 0) {
+                        free.add(c.data);
                     }
                     if (done - reported >= 16 * MiB) {
                         progress.progress(done, total);
                         reported = done;
                     }
                 }
-                result = md.digest();
-                progress.progress(done, total);
+                if (tree != null) {
+                    treeResult = tree.finish();
+                    progress.progress(total, total);
+                } else {
+                    result = md.digest();
+                    progress.progress(done, total);
+                }
             } catch (InterruptedException e) {
                 failure = e;
             } catch (RuntimeException | Error e) {
@@ -388,12 +504,16 @@ public final class FixedVhdWriter {
         void check() throws IOException {
             Throwable f = failure;
             if (f != null) {
-                throw new IOException(algorithm + " digest thread failed: " + f, f);
+                throw new IOException(name + " digest thread failed: " + f, f);
             }
         }
 
         byte[] result() {
             return result.clone();
+        }
+
+        DataTreeDigest.Result treeResult() {
+            return treeResult;
         }
     }
 }

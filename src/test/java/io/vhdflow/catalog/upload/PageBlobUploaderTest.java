@@ -153,7 +153,7 @@ class PageBlobUploaderTest {
         BlobContainerClient c = azurite.container("sparse");
         PageBlobUploader up = new PageBlobUploader(c, 4, false);
         List<Long> putSizes = Collections.synchronizedList(new ArrayList<>());
-        UploadResult r = up.upload(vhd, "gal/img/1.0.0/img.vhd", packaged.md5Base64(), packaged.sha256Hex(),
+        UploadResult r = up.upload(vhd, "gal/img/1.0.0/img.vhd", packaged.md5Base64(), packaged.sha256Hex().orElseThrow(),
                 p -> putSizes.add(p.putLength()));
 
         long size = Files.size(vhd);
@@ -174,7 +174,7 @@ class PageBlobUploaderTest {
             assertEquals(packaged.md5Base64(), md5Base64(in), "the blob's content has the package's MD5");
         }
 
-        UploadResult again = up.upload(vhd, "gal/img/1.0.0/img.vhd", packaged.md5Base64(), packaged.sha256Hex(),
+        UploadResult again = up.upload(vhd, "gal/img/1.0.0/img.vhd", packaged.md5Base64(), packaged.sha256Hex().orElseThrow(),
                 UploadListener.NONE);
         assertTrue(again.alreadyComplete());
         assertEquals(0, again.sent());
@@ -187,7 +187,7 @@ class PageBlobUploaderTest {
         List<long[]> firstRun = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger calls = new AtomicInteger();
         IOException stopped = assertThrows(IOException.class, () -> new PageBlobUploader(c, 2, false).upload(vhd, name,
-                packaged.md5Base64(), packaged.sha256Hex(), p -> {
+                packaged.md5Base64(), packaged.sha256Hex().orElseThrow(), p -> {
                     firstRun.add(new long[] {p.putOffset(), p.putOffset() + p.putLength()});
                     if (calls.incrementAndGet() >= 3) {
                         throw new IllegalStateException("simulated network loss");
@@ -200,7 +200,7 @@ class PageBlobUploaderTest {
         assertTrue(firstBytes > 0 && firstBytes < total(dataRanges), "part-way: " + firstBytes);
 
         List<long[]> secondRun = Collections.synchronizedList(new ArrayList<>());
-        UploadResult r = new PageBlobUploader(c, 3, false).upload(vhd, name, packaged.md5Base64(), packaged.sha256Hex(),
+        UploadResult r = new PageBlobUploader(c, 3, false).upload(vhd, name, packaged.md5Base64(), packaged.sha256Hex().orElseThrow(),
                 p -> secondRun.add(new long[] {p.putOffset(), p.putOffset() + p.putLength()}));
         assertTrue(r.resumed());
         assertEquals(firstBytes, r.alreadyPresent(), "what the first run put is not sent again");
@@ -226,7 +226,7 @@ class PageBlobUploaderTest {
     void aBlobHoldingOtherContentIsRefusedUnlessOverwriting() throws Exception {
         BlobContainerClient c = azurite.container("other");
         String name = "img.vhd";
-        new PageBlobUploader(c, 2, false).upload(vhd, name, packaged.md5Base64(), packaged.sha256Hex(), UploadListener.NONE);
+        new PageBlobUploader(c, 2, false).upload(vhd, name, packaged.md5Base64(), packaged.sha256Hex().orElseThrow(), UploadListener.NONE);
         String otherSha = "0".repeat(64);
         UploadException e = assertThrows(UploadException.class, () -> new PageBlobUploader(c, 2, false)
                 .upload(vhd, name, packaged.md5Base64(), otherSha, UploadListener.NONE));
@@ -242,7 +242,7 @@ class PageBlobUploaderTest {
         Path raw = dir.resolve("notfixed.raw");
         Files.write(raw, new byte[1 << 20]);
         UploadException e = assertThrows(UploadException.class, () -> new PageBlobUploader(azurite.container("x"), 1,
-                false).upload(raw, "x.vhd", packaged.md5Base64(), packaged.sha256Hex(), UploadListener.NONE));
+                false).upload(raw, "x.vhd", packaged.md5Base64(), packaged.sha256Hex().orElseThrow(), UploadListener.NONE));
         assertTrue(e.getMessage().contains("fixed VHD"), e.getMessage());
     }
 }

@@ -44,9 +44,14 @@ class FixedVhdWriterTest {
             // Digests are those of the whole output file, as md5sum/sha256sum give them.
             byte[] file = Files.readAllBytes(out);
             byte[] md5 = MessageDigest.getInstance("MD5").digest(file);
-            assertEquals(HexFormat.of().formatHex(md5), r.md5Hex());
-            assertEquals(Base64.getEncoder().encodeToString(md5), r.md5Base64());
-            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file)), r.sha256Hex());
+            assertEquals(HexFormat.of().formatHex(md5), r.md5Hex().orElseThrow());
+            assertEquals(Base64.getEncoder().encodeToString(md5), r.md5Base64().orElseThrow());
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(file)),
+                    r.sha256Hex().orElseThrow());
+            // The data tree digest of the virtual disk, as the README's construction defines it.
+            assertEquals(io.vhdflow.testing.ReferenceDataTree.of(file, (int) expectedSize), r.integrity().hex());
+            assertEquals(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(
+                    java.util.Arrays.copyOfRange(file, (int) expectedSize, file.length))), r.footerSha256());
             assertEquals(r.fileSize(), progress.get(progress.size() - 1)[0]);
 
             try (DiskImage o = DiskImages.open(out)) {
