@@ -94,4 +94,59 @@ class BackupServiceTest {
         assertEquals("disk.full", e.error().code());
         assertTrue(Files.exists(src));
     }
+
+    /**
+     * The original is read once: its bytes make the backup, its SHA-256 and the staged fixed VHD;
+     * the package stage links that VHD without reading the original again. Without a staged
+     * conversion (a job resumed from an older release) packaging converts again and gets the same disk.
+     */
+    @Test
+    void oneReadMakesTheBackupAndTheStagedConversionThatPackagingLinks() throws Exception {
+        Settings s = settings("3", "0");
+        s.home().create();
+        Path src = io.vhdflow.testing.Fixtures.extract("vhd/dynamic.vhd.zst", home);
+        JobRecord job = job("20260101-000000-00000000000a", "dynamic.vhd", Files.size(src));
+        Path staged = home.resolve("work-staged");
+        BackupService.BackupResult r = new BackupService(s, Json.mapper()).backup(job, src, staged, Progress.NONE);
+
+        assertEquals(-1, Files.mismatch(src, r.path()), "the backup is the original");
+        assertEquals(BackupService.sha256(src, new Throttle(0)), r.sha256());
+        long size = Files.size(src);
+        // Each byte once, plus the container metadata read while opening it (footer, header, BAT).
+        assertTrue(r.outcome().bytesRead() >= size && r.outcome().bytesRead() < size + 64 * 1024,
+                "read " + r.outcome().bytesRead() + " bytes of a " + size + "-byte original");
+        var result = Json.mapper().readTree(r.outcome().resultJson().orElseThrow());
+        assertTrue(result.path("conversion").isObject(), result.toString());
+
+        Path stagedVhd = staged.resolve(BackupService.STAGED_VHD);
+        byte[] fixed = Files.readAllBytes(stagedVhd);
+        long virtual = result.path("conversion").path("virtualSize").asLong();
+        try (io.vhdflow.disk.container.DiskImage in = io.vhdflow.disk.container.DiskImages.open(src)) {
+            byte[] disk = new byte[(int) in.virtualSize()];
+            in.virtualDisk().readFully(0, ByteBuffer.wrap(disk), "test");
+            assertEquals(-1, java.util.Arrays.mismatch(disk, 0, disk.length, fixed, 0, disk.length),
+                    "the staged VHD holds the original's virtual disk");
+        }
+        assertEquals(io.vhdflow.testing.ReferenceDataTree.of(fixed, (int) virtual),
+                result.path("conversion").path("integrity").path("hex").asText());
+
+        // Packaging links the staged VHD: nothing read from the original.
+        io.vhdflow.inspect.VerificationReport report = new io.vhdflow.inspect.VerificationService()
+                .verify(src, "azure-platform");
+        PackagingService packaging = new PackagingService(s, Json.mapper());
+        PackagingService.PackageResult p = packaging.build(job, src, Optional.of(staged),
+                new io.vhdflow.catalog.SemanticVersion(1, 0, 0), report, Progress.NONE);
+        Path packaged = Path.of(p.directory()).resolve(p.vhd());
+        assertEquals(0, p.bytesRead());
+        assertEquals(Files.getAttribute(stagedVhd, "unix:ino"), Files.getAttribute(packaged, "unix:ino"),
+                "the package's VHD is the staged file, linked");
+        assertEquals(result.path("conversion").path("integrity").path("hex").asText(), p.integrity().orElseThrow());
+
+        // No staged conversion: converted again from the original, same disk, same digest.
+        JobRecord other = job("20260101-000000-00000000000b", "dynamic.vhd", size);
+        PackagingService.PackageResult again = packaging.build(other, src, Optional.of(home.resolve("none")),
+                new io.vhdflow.catalog.SemanticVersion(1, 0, 1), report, Progress.NONE);
+        assertTrue(again.bytesRead() > 0);
+        assertEquals(p.integrity(), again.integrity());
+    }
 }

@@ -19,8 +19,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * {@code kill -9} of the service (a separate JVM) in the middle of packaging, then a restart:
- * the job completes exactly once, with one package and one catalog entry.
+ * {@code kill -9} of the service (a separate JVM) in the middle of the job's one read pass (the
+ * backup stage: backup, staged conversion and digests at once), then a restart: the pass is
+ * redone from the untouched original, the job completes exactly once with one package and one
+ * catalog entry, and no partial backup or staged conversion is left behind.
  */
 class CrashRecoveryTest {
 
@@ -69,15 +71,15 @@ class CrashRecoveryTest {
     }
 
     @Test
-    void killDuringPackagingThenRestartCompletesTheJobExactlyOnce() throws Exception {
+    void killDuringTheReadPassThenRestartCompletesTheJobExactlyOnce() throws Exception {
         Files.createDirectories(home.resolve("drop"));
         Path source = PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"));
-        // Throttled so packaging takes seconds and the kill lands in the middle of it.
-        Process first = start("--set", "vhdflow.throttle.bytes-per-second=" + (16 << 20));
+        // Throttled so the read pass takes seconds and the kill lands in the middle of it.
+        Process first = start("--set", "vhdflow.throttle.bytes-per-second=" + (8 << 20));
         try {
             PipelineTestSupport.drop(source, home.resolve("drop"), "crash.vhd");
-            await("packaging under way", java.time.Duration.ofSeconds(60),
-                    () -> stageState(Stage.PACKAGE).startsWith("RUNNING:") && !stageState(Stage.PACKAGE).endsWith(":0"));
+            await("the read pass under way", java.time.Duration.ofSeconds(60),
+                    () -> stageState(Stage.BACKUP).startsWith("RUNNING:") && !stageState(Stage.BACKUP).endsWith(":0"));
         } finally {
             first.destroyForcibly(); // SIGKILL: no shutdown hooks, no cleanup
             first.waitFor(30, TimeUnit.SECONDS);
@@ -90,12 +92,30 @@ class CrashRecoveryTest {
 
         assertEquals(1, count("SELECT COUNT(*) FROM jobs WHERE state = 'DONE'"));
         assertEquals(1, count("SELECT COUNT(*) FROM image_versions"));
-        assertEquals(2, count("SELECT attempts FROM stages WHERE stage = 'PACKAGE'"), "packaging ran again");
-        assertEquals(1, count("SELECT attempts FROM stages WHERE stage = 'BACKUP'"), "backup was not redone");
+        assertEquals(2, count("SELECT attempts FROM stages WHERE stage = 'BACKUP'"), "the read pass ran again");
+        assertEquals(1, count("SELECT attempts FROM stages WHERE stage = 'PACKAGE'"));
+        assertEquals(0, count("SELECT bytes_read FROM stages WHERE stage = 'PACKAGE'"),
+                "packaging linked the staged conversion, reading nothing");
         try (var l = Files.list(home.resolve("packages/crash"))) {
             assertEquals(List.of("1.0.0"), l.map(p -> p.getFileName().toString()).toList(),
                     "one package, no partial left behind");
         }
+        try (var w = Files.walk(home.resolve("backup"))) {
+            List<String> files = w.filter(Files::isRegularFile).map(p -> p.getFileName().toString()).toList();
+            assertEquals(List.of("crash.vhd"), files, "one backup, no partial copy left behind");
+        }
+        try (var w = Files.list(home.resolve("work"))) {
+            assertEquals(0, w.count(), "the work folder, staged conversion included, is gone");
+        }
+        // The package's disk is the original's, digest included.
+        Path vhd = home.resolve("packages/crash/1.0.0/crash-1.0.0.vhd");
+        var integrity = io.vhdflow.pipeline.Json.mapper().readTree(home.resolve("packages/crash/1.0.0/manifest.json")
+                .toFile()).path("integrity").path("dataTree");
+        byte[] fixed = Files.readAllBytes(vhd);
+        assertEquals(io.vhdflow.testing.ReferenceDataTree.of(fixed, integrity.path("virtualSize").asInt()),
+                integrity.path("digest").asText());
+        byte[] original = Files.readAllBytes(source);
+        assertEquals(-1, java.util.Arrays.mismatch(original, 0, original.length - 512, fixed, 0, original.length - 512));
     }
 
     private String logs() {
