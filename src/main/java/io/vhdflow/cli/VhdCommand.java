@@ -40,7 +40,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "vhd", mixinStandardHelpOptions = true,
         description = "Inspect, check and convert VHD disk images for Azure.",
-        subcommands = {VhdCommand.Info.class, VhdCommand.Check.class, VhdCommand.Convert.class, VhdCommand.ZeroMap.class})
+        subcommands = {VhdCommand.Info.class, VhdCommand.Check.class, VhdCommand.Convert.class, VhdCommand.ZeroMap.class,
+                VhdCommand.Verify.class})
 public final class VhdCommand implements Runnable {
 
     static final int NOT_READY = ExitCode.NOT_READY;
@@ -350,6 +351,83 @@ public final class VhdCommand implements Runnable {
             }
             w.flush();
             return 0;
+        }
+    }
+
+    /** {@code vhd verify --manifest M (FILE | --blob NAME)}. */
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Check a package's fixed VHD, any image of the same disk (such as its backup), or the page"
+                    + " blob it was uploaded to against the integrity record in its manifest.json: the data tree"
+                    + " digest (vhdflow-dtree-sha256-v1) is recomputed from what may hold data and the footer's"
+                    + " SHA-256 compared, so the cost follows the data.",
+                    "Exit codes: 0 matches, 1 does not match, 3 unreadable input or manifest, 4 no blob credential."})
+    static final class Verify implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+        @Option(names = "--manifest", required = true, paramLabel = "MANIFEST", description = "the package's manifest.json")
+        Path manifest;
+        @Parameters(index = "0", arity = "0..1", paramLabel = "FILE", description = "the image to check")
+        Path file;
+        @Option(names = "--blob", paramLabel = "NAME", description = "check this page blob instead (credential and"
+                + " container from vhdflow.upload.* / VHDFLOW_UPLOAD_* as for uploads)")
+        String blob;
+        @Option(names = "--config", paramLabel = "FILE", description = "configuration file with vhdflow.upload.*")
+        Path config;
+
+        @Override
+        public Integer call() throws Exception {
+            if ((file == null) == (blob == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "give either FILE or --blob NAME");
+            }
+            io.vhdflow.pipeline.IntegrityRecord record;
+            io.vhdflow.pipeline.IntegrityRecord.Check check;
+            long start = System.nanoTime();
+            try {
+                record = io.vhdflow.pipeline.IntegrityRecord.fromManifest(
+                        io.vhdflow.pipeline.Json.mapper().readTree(manifest.toFile()), manifest);
+                if (file != null) {
+                    try (DiskImage img = DiskImages.open(file)) {
+                        check = record.check(img, ProgressListener.NONE);
+                    }
+                } else {
+                    io.vhdflow.catalog.upload.UploadSettings us;
+                    try {
+                        us = io.vhdflow.catalog.upload.UploadSettings.from(io.vhdflow.pipeline.SettingsLoader.load(
+                                java.util.Optional.ofNullable(config), System.getenv(), new java.util.Properties()));
+                        if (us.connectionString().isEmpty() && us.sasUrl().isEmpty()) {
+                            throw new IllegalArgumentException("no blob credential: set VHDFLOW_UPLOAD_CONNECTION_STRING"
+                                    + " or VHDFLOW_UPLOAD_SAS_URL (or vhdflow.upload.* in --config)");
+                        }
+                    } catch (IllegalArgumentException e) {
+                        spec.commandLine().getErr().println("vhdflow: " + e.getMessage());
+                        return ExitCode.ENVIRONMENT;
+                    }
+                    io.vhdflow.catalog.upload.PageBlobSource src = io.vhdflow.catalog.upload.PageBlobSource.open(us, blob);
+                    check = record.checkBlob(src, src.writtenRanges(), src.contentMd5(), ProgressListener.NONE);
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                spec.commandLine().getErr().println("vhdflow: " + manifest + " is not a manifest: "
+                        + e.getOriginalMessage());
+                return ExitCode.INPUT_INVALID;
+            } catch (IOException e) {
+                return fail(spec, e);
+            }
+            double secs = (System.nanoTime() - start) / 1e9;
+            PrintWriter out = spec.commandLine().getOut();
+            String what = file != null ? file.toString() : "blob " + blob;
+            if (check.matches()) {
+                out.printf("%s matches the integrity record of %s (%s %s, %d data bytes in %d pieces)%n", what,
+                        record.file(), io.vhdflow.disk.container.DataTreeDigest.ALGORITHM, record.digest(),
+                        record.dataBytes(), record.leaves());
+            } else {
+                out.printf("%s does NOT match the integrity record of %s:%n", what, record.file());
+                check.problems().forEach(p -> out.println("  " + p));
+                out.println("  remedy: restore the file from its package or backup, or upload the package again");
+            }
+            check.notes().forEach(n -> out.println("  " + n));
+            out.printf("  %.2f s%n", secs);
+            out.flush();
+            return check.matches() ? ExitCode.OK : ExitCode.NOT_READY;
         }
     }
 

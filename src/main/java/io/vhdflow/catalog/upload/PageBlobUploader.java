@@ -109,6 +109,11 @@ public final class PageBlobUploader {
         return new PageBlobUploader(c, s.parallelism(), s.overwrite());
     }
 
+    /** The container uploads go to. */
+    BlobContainerClient container() {
+        return container;
+    }
+
     /** URL of the container, without any SAS token. */
     public String containerUrl() {
         return Redaction.withoutQuery(container.getBlobContainerUrl());
@@ -284,7 +289,7 @@ public final class PageBlobUploader {
     }
 
     /** The blob's written page ranges, ascending and merged, as {start, endExclusive}. */
-    private static List<long[]> pageRanges(PageBlobClient blob, long size) {
+    static List<long[]> pageRanges(PageBlobClient blob, long size) {
         List<long[]> out = new ArrayList<>();
         for (PageRangeItem item : blob.listPageRanges(new ListPageRangesOptions(new BlobRange(0, size)), null,
                 Context.NONE)) {

@@ -158,6 +158,45 @@ public final class DataTreeDigest {
     public record Result(String hex, long virtualSize, long dataBytes, long leaves) {
     }
 
+    /**
+     * Computes the digest of a disk of {@code virtualSize} bytes from {@code disk}, reading only
+     * {@code candidates} (ascending ranges that may hold data; everything else is known to be
+     * zero: a dynamic VHD's allocated blocks, a page blob's written pages). Bytes of the disk beyond
+     * {@code disk.size()} (the padding to a whole MiB) are zero. Reads 1 MiB at a time.
+     *
+     * @return the digest and the bytes read
+     */
+    public static Computed compute(ByteSource disk, java.util.Iterator<ByteRange> candidates, long virtualSize,
+                                   ProgressListener progress) throws java.io.IOException {
+        DataTreeDigest tree = new DataTreeDigest(virtualSize);
+        byte[] buf = new byte[1 << 20];
+        long read = 0;
+        long end = Math.min(disk.size(), virtualSize);
+        while (candidates.hasNext()) {
+            ByteRange r = candidates.next();
+            long stop = Math.min(r.end(), end);
+            for (long pos = r.offset(); pos < stop; ) {
+                int n = (int) Math.min(buf.length, stop - pos);
+                disk.readFully(pos, ByteBuffer.wrap(buf, 0, n), "disk of " + disk.describe());
+                long base = pos;
+                ZeroSectors.scan(buf, n, base, (off, len) -> tree.data(off, buf, (int) (off - base), (int) len));
+                read += n;
+                pos += n;
+                progress.progress(pos, virtualSize);
+            }
+        }
+        return new Computed(tree.finish(), read);
+    }
+
+    /**
+     * A digest computed by reading a disk.
+     *
+     * @param result    the digest
+     * @param bytesRead bytes read to compute it
+     */
+    public record Computed(Result result, long bytesRead) {
+    }
+
     static MessageDigest sha256() {
         try {
             return MessageDigest.getInstance("SHA-256");
