@@ -20,12 +20,16 @@ import java.util.HexFormat;
  * stored out of virtual order, which the converter then reads a second time). {@link #finish()}
  * copies whatever follows the last read. For a container written in order (qemu-img, a fixed or
  * raw image) every byte is read once; in the worst order, twice, as before. Thread-safe: reads
- * are serialised.
+ * are serialised. Hashing and writing the backup run on a thread of their own (the reader only
+ * copies the bytes into one of {@value #BUFFERS} buffers of {@value #GAP_CHUNK} bytes), so on two
+ * cores they overlap the converter instead of adding to it.
  */
 final class BackupTee implements ByteSource {
     /** Holes are made at this granularity (a filesystem block). */
     static final int HOLE = 4096;
     private static final int GAP_CHUNK = 1 << 20;
+    /** Buffers between the reader and the backup thread. */
+    private static final int BUFFERS = 8;
     private static final ByteBuffer ZEROS = ByteBuffer.allocate(HOLE).asReadOnlyBuffer();
 
     private final ByteSource file;
@@ -34,11 +38,19 @@ final class BackupTee implements ByteSource {
     private final ReadBudget throttle;
     private final Progress progress;
     private final long size;
-    private ByteBuffer gap;
+    private final java.util.concurrent.BlockingQueue<ByteBuffer> free =
+            new java.util.concurrent.ArrayBlockingQueue<>(BUFFERS);
+    private final java.util.concurrent.BlockingQueue<Piece> pieces = new java.util.concurrent.LinkedBlockingQueue<>();
+    private Thread writer;
+    private volatile Throwable failure;
     private boolean armed;
     private long frontier;
-    private long written;
+    private volatile long written;
     private long gapBytes;
+
+    /** File bytes at {@code at} waiting for the backup thread; {@code bytes == null} ends the stream. */
+    private record Piece(long at, ByteBuffer bytes) {
+    }
 
     /** Accounts for bytes read, sleeping while a rate cap needs it. */
     @FunctionalInterface
@@ -57,6 +69,62 @@ final class BackupTee implements ByteSource {
     /** From now on reads are copied; metadata read while opening the container is copied in order later. */
     synchronized void arm() {
         armed = true;
+        start();
+    }
+
+    private void start() {
+        if (writer != null) {
+            return;
+        }
+        for (int i = 0; i < BUFFERS; i++) {
+            free.add(ByteBuffer.allocateDirect(GAP_CHUNK));
+        }
+        writer = new Thread(this::drain, "vhdflow-backup");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    /** The backup thread: hashes and writes each piece in file order, returning its buffer. */
+    private void drain() {
+        try {
+            while (true) {
+                Piece p = pieces.take();
+                if (p.bytes() == null) {
+                    return;
+                }
+                sha.update(p.bytes().duplicate());
+                writeSparse(p.at(), p.bytes());
+                progress.bytesDone(p.at() + p.bytes().remaining());
+                free.add(p.bytes().clear());
+            }
+        } catch (InterruptedException | IOException | RuntimeException e) {
+            failure = e;
+            // Unblock a reader waiting for a buffer; it sees the failure next.
+            for (int i = 0; i < BUFFERS; i++) {
+                free.offer(ByteBuffer.allocate(0));
+            }
+        }
+    }
+
+    private void check() throws IOException {
+        Throwable f = failure;
+        if (f instanceof IOException io) {
+            throw new IOException("writing the backup failed: " + io.getMessage(), io);
+        }
+        if (f != null) {
+            throw new IOException("the backup thread failed: " + f, f);
+        }
+    }
+
+    private ByteBuffer takeBuffer() throws IOException {
+        try {
+            ByteBuffer b = free.take();
+            check();
+            return b;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("backup interrupted");
+        }
     }
 
     @Override
@@ -88,7 +156,16 @@ final class BackupTee implements ByteSource {
     /** Copies the rest of the file after the last read, and returns the file's SHA-256 (hex). */
     synchronized String finish() throws IOException {
         armed = true;
+        start();
         copyGap(size);
+        pieces.add(new Piece(size, null));
+        try {
+            writer.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("backup interrupted");
+        }
+        check();
         return HexFormat.of().formatHex(sha.digest());
     }
 
@@ -103,24 +180,37 @@ final class BackupTee implements ByteSource {
     }
 
     private void copyGap(long to) throws IOException {
-        if (gap == null) {
-            gap = ByteBuffer.allocateDirect(GAP_CHUNK);
-        }
         while (frontier < to) {
             int n = (int) Math.min(GAP_CHUNK, to - frontier);
-            gap.clear().limit(n);
-            file.readFully(frontier, gap, "original " + file.describe());
-            gap.flip();
+            ByteBuffer b = takeBuffer();
+            b.clear().limit(n);
+            file.readFully(frontier, b, "original " + file.describe());
+            b.flip();
             gapBytes += n;
-            consume(frontier, gap);
+            throttle.acquire(n);
+            pieces.add(new Piece(frontier, b));
+            frontier += n;
         }
     }
 
-    /** Hashes and writes {@code bytes} (file bytes at {@code at} = the frontier) and moves the frontier. */
+    /** Hands {@code bytes} (file bytes at {@code at} = the frontier) to the backup thread and moves the frontier. */
     private void consume(long at, ByteBuffer bytes) throws IOException {
         int n = bytes.remaining();
         throttle.acquire(n);
-        sha.update(bytes.duplicate());
+        int p = bytes.position();
+        while (p < bytes.limit()) {
+            int len = Math.min(GAP_CHUNK, bytes.limit() - p);
+            ByteBuffer b = takeBuffer();
+            b.clear();
+            b.put(bytes.duplicate().limit(p + len).position(p)).flip();
+            pieces.add(new Piece(at + (p - bytes.position()), b));
+            p += len;
+        }
+        frontier = at + n;
+    }
+
+    /** Writes the non-zero 4 KiB blocks of {@code bytes} (file bytes at {@code at}) to the backup. */
+    private void writeSparse(long at, ByteBuffer bytes) throws IOException {
         int p = bytes.position();
         int end = bytes.limit();
         while (p < end) {
@@ -138,8 +228,6 @@ final class BackupTee implements ByteSource {
             }
             p += len;
         }
-        frontier = at + n;
-        progress.bytesDone(frontier);
     }
 
     private static boolean isZero(ByteBuffer b, int from, int len) {
@@ -151,6 +239,9 @@ final class BackupTee implements ByteSource {
 
     @Override
     public void close() throws IOException {
+        if (writer != null && writer.isAlive()) {
+            writer.interrupt(); // a pass that failed before finish()
+        }
         file.close();
     }
 }
