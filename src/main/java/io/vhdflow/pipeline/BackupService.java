@@ -3,6 +3,7 @@ package io.vhdflow.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.ConversionResult;
+import io.vhdflow.disk.container.CountingByteSource;
 import io.vhdflow.disk.container.DiskImage;
 import io.vhdflow.disk.container.DiskImages;
 import io.vhdflow.disk.container.FileByteSource;
@@ -145,7 +146,7 @@ public final class BackupService {
             long size = tee.size();
             Optional<ConversionResult> conversion = Optional.empty();
             Optional<String> notConverted = Optional.empty();
-            CountingSource counted = new CountingSource(tee);
+            CountingByteSource counted = new CountingByteSource(tee); // the converter's reads, not the tee's own
             DiskImage image = null;
             try {
                 image = DiskImages.open(counted, source);
@@ -184,7 +185,7 @@ public final class BackupService {
             if (conversion.isPresent()) {
                 writeStaged(staged, conversion.get());
             }
-            return new Pass(sha, tee.written(), counted.bytes() + tee.gapBytes(), conversion, notConverted);
+            return new Pass(sha, tee.written(), counted.bytesRead() + tee.gapBytes(), conversion, notConverted);
         }
     }
 
@@ -206,44 +207,6 @@ public final class BackupService {
         Files.move(tmp, staged.resolve(STAGED_RESULT), StandardCopyOption.ATOMIC_MOVE,
                 StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(staged);
-    }
-
-    /** Counts the bytes the converter reads through the tee (its own reads, not the tee's gap reads). */
-    private static final class CountingSource implements io.vhdflow.disk.container.ByteSource {
-        private final io.vhdflow.disk.container.ByteSource in;
-        private final java.util.concurrent.atomic.AtomicLong bytes = new java.util.concurrent.atomic.AtomicLong();
-
-        CountingSource(io.vhdflow.disk.container.ByteSource in) {
-            this.in = in;
-        }
-
-        long bytes() {
-            return bytes.get();
-        }
-
-        @Override
-        public long size() {
-            return in.size();
-        }
-
-        @Override
-        public int read(long offset, ByteBuffer dst) throws IOException {
-            int n = in.read(offset, dst);
-            if (n > 0) {
-                bytes.addAndGet(n);
-            }
-            return n;
-        }
-
-        @Override
-        public String describe() {
-            return in.describe();
-        }
-
-        @Override
-        public void close() throws IOException {
-            in.close();
-        }
     }
 
     /** SHA-256 of a whole file, streamed. */
