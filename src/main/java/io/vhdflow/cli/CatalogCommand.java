@@ -270,7 +270,7 @@ public final class CatalogCommand implements Runnable {
             Table t = new Table("VERSION", "PUBLISHED", "VIRTUAL", "FILE", "DATA", "MD5", "VERDICT", "LATEST?", "BLOB");
             for (ImageVersionRecord v : versions) {
                 t.row(v.version().toString(), v.publishedAt(), Table.bytes(v.virtualSize()), Table.bytes(v.fileSize()),
-                        v.dataBytes().map(Table::bytes).orElse("-"), v.md5(), v.verdict(),
+                        v.dataBytes().map(Table::bytes).orElse("-"), v.md5().isEmpty() ? "-" : v.md5(), v.verdict(),
                         v.excludeFromLatest() ? "excluded" : "yes", v.blobUri().orElse("-"));
             }
             t.print(out, "no versions");

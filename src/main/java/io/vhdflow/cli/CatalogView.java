@@ -66,8 +66,10 @@ final class CatalogView {
         m.put("virtualSize", v.virtualSize());
         m.put("fileSize", v.fileSize());
         m.put("dataBytes", v.dataBytes().orElse(null));
-        m.put("md5", v.md5());
-        m.put("sha256", v.sha256());
+        m.put("md5", v.md5().isEmpty() ? null : v.md5());
+        m.put("sha256", v.sha256().isEmpty() ? null : v.sha256());
+        m.put("digests", v.digests());
+        m.put("integrity", v.integrity().orElse(null));
         m.put("sourceSha256", v.sourceSha256());
         m.put("verdict", v.verdict());
         m.put("sourceJob", v.sourceJob());
