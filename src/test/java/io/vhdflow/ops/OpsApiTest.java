@@ -155,7 +155,8 @@ class OpsApiTest extends OpsTestBase {
         assertEquals(1, backup.path("attempts").asInt());
         assertEquals(size, backup.path("bytesTotal").asLong());
         assertEquals(size, backup.path("bytesDone").asLong());
-        assertEquals(2 * size, backup.path("bytesRead").asLong(), "copied, then read back to verify the copy");
+        long read = backup.path("bytesRead").asLong();
+        assertTrue(read >= size && read <= size + 4096, "the original read once (plus its footer on opening): " + read);
         assertEquals(sha256, backup.path("result").path("sha256").asText(), backup.toString());
         assertTrue(backup.path("bytesPerSecond").asLong() > 0);
         JsonNode verify = find(detail.path("stages"), "stage", "verify");
