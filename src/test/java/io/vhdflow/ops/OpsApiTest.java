@@ -208,7 +208,11 @@ class OpsApiTest extends OpsTestBase {
         assertEquals(catalog.get(0).path("lastPublishedAt").asText(), version.path("publishedAt").asText());
         Path vhd = Path.of(version.path("packagePath").asText()).resolve("web-1.0.0.vhd");
         assertEquals(Files.size(vhd), version.path("fileSize").asLong(), version.toString());
-        assertEquals(sha256(vhd), version.path("sha256").asText());
+        // The package's digests: the data tree digest by default, no whole-file SHA-256.
+        assertEquals("vhdflow-dtree-sha256-v1", version.path("digests").get(0).asText(), version.toString());
+        assertEquals(io.vhdflow.testing.ReferenceDataTree.of(Files.readAllBytes(vhd), (int) (Files.size(vhd) - 512)),
+                version.path("integrity").asText());
+        assertEquals("", version.path("sha256").asText());
         assertEquals(Files.size(vhd) - 512, version.path("virtualSize").asLong(), "a fixed VHD: data + footer");
         get("/api/catalog/vhdflow/no-such-image", 404);
         get("/api/catalog/vhdflow/-bad-", 400);
