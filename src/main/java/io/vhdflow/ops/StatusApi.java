@@ -79,8 +79,9 @@ public final class StatusApi {
     /** One registered version. */
     @JsonInclude(JsonInclude.Include.NON_ABSENT)
     public record VersionView(String version, boolean excludeFromLatest, Optional<String> endOfLife,
-                              String publishedAt, String verdict, long virtualSize, long fileSize, String md5,
-                              String sha256, String sourceSha256, String packagePath, String sourceJob) {
+                              String publishedAt, String verdict, long virtualSize, long fileSize, Optional<String> md5,
+                              Optional<String> sha256, String sourceSha256, String packagePath, String sourceJob,
+                              List<String> digests, Optional<String> integrity) {
     }
 
     /** Liveness: the process answers. */
@@ -198,8 +199,9 @@ public final class StatusApi {
         List<VersionView> out = new ArrayList<>();
         for (ImageVersionRecord v : versions) {
             out.add(new VersionView(v.version().toString(), v.excludeFromLatest(), Optional.ofNullable(v.endOfLife()),
-                    v.publishedAt(), v.verdict(), v.virtualSize(), v.fileSize(), v.md5(), v.sha256(),
-                    v.sourceSha256(), v.packagePath(), v.sourceJob()));
+                    v.publishedAt(), v.verdict(), v.virtualSize(), v.fileSize(),
+                    Optional.of(v.md5()).filter(m -> !m.isEmpty()), Optional.of(v.sha256()).filter(m -> !m.isEmpty()),
+                    v.sourceSha256(), v.packagePath(), v.sourceJob(), v.digests(), v.integrity()));
         }
         return ApiReply.ok(new ImageVersions(gallery, image, latest(gallery, image), out));
     }

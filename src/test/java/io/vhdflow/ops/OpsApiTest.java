@@ -212,7 +212,7 @@ class OpsApiTest extends OpsTestBase {
         assertEquals("vhdflow-dtree-sha256-v1", version.path("digests").get(0).asText(), version.toString());
         assertEquals(io.vhdflow.testing.ReferenceDataTree.of(Files.readAllBytes(vhd), (int) (Files.size(vhd) - 512)),
                 version.path("integrity").asText());
-        assertEquals("", version.path("sha256").asText());
+        assertTrue(version.path("sha256").isMissingNode(), version.toString());
         assertEquals(Files.size(vhd) - 512, version.path("virtualSize").asLong(), "a fixed VHD: data + footer");
         get("/api/catalog/vhdflow/no-such-image", 404);
         get("/api/catalog/vhdflow/-bad-", 400);
@@ -243,7 +243,7 @@ class OpsApiTest extends OpsTestBase {
         assertEquals(1, value(m, "vhdflow_verification_verdicts_total{verdict=\"generalized\"}"));
         assertEquals(0, value(m, "vhdflow_queue_depth"));
         assertTrue(value(m, "vhdflow_disk_free_bytes") > 0);
-        assertEquals(2.0 * size, value(m, "vhdflow_stage_bytes_total{direction=\"read\",stage=\"backup\"}"));
+        assertEquals((double) read, value(m, "vhdflow_stage_bytes_total{direction=\"read\",stage=\"backup\"}"));
         assertEquals(backup.path("bytesWritten").asLong(),
                 value(m, "vhdflow_stage_bytes_total{direction=\"written\",stage=\"backup\"}"));
         assertTrue(m.contains("camel_exchanges_total{"), "Camel's own route metrics share the registry");
