@@ -134,7 +134,7 @@ class StatusApiTest {
         assertEquals(List.of("1.0.0", "1.2.0"), image.versions().stream().map(StatusApi.VersionView::version).toList());
         StatusApi.VersionView first = image.versions().get(0);
         assertEquals(List.of("j1", "aa", "md5-aa", "/packages/web/1.0.0"),
-                List.of(first.sourceJob(), first.sourceSha256(), first.md5(), first.packagePath()));
+                List.of(first.sourceJob(), first.sourceSha256(), first.md5().orElseThrow(), first.packagePath()));
         assertEquals((1 << 20) + 512, first.fileSize());
         assertError(api.catalogImage("gal", "nothing"), 404, "no image gal/nothing in the catalog");
         assertError(api.catalogImage("gal", "-bad-"), 400, "bad gallery or image name");
