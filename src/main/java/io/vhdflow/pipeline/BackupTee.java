@@ -209,25 +209,40 @@ final class BackupTee implements ByteSource {
         frontier = at + n;
     }
 
-    /** Writes the non-zero 4 KiB blocks of {@code bytes} (file bytes at {@code at}) to the backup. */
+    /**
+     * Writes the non-zero 4 KiB blocks of {@code bytes} (file bytes at {@code at}) to the backup,
+     * each run of them in one write (a write per block would cost a system call per 4 KiB).
+     */
     private void writeSparse(long at, ByteBuffer bytes) throws IOException {
-        int p = bytes.position();
+        int start = bytes.position();
         int end = bytes.limit();
-        while (p < end) {
+        int run = -1;
+        for (int p = start; p < end; ) {
+            long pos = at + (p - start);
             // Blocks aligned to the file, so a hole is a whole filesystem block.
-            long pos = at + (p - bytes.position());
             int len = (int) Math.min(end - p, HOLE - pos % HOLE);
-            if (!isZero(bytes, p, len)) {
-                ByteBuffer w = bytes.duplicate();
-                w.limit(p + len).position(p);
-                long q = pos;
-                while (w.hasRemaining()) {
-                    q += backup.write(w, q);
-                }
-                written += len;
+            boolean zero = isZero(bytes, p, len);
+            if (!zero && run < 0) {
+                run = p;
+            } else if (zero && run >= 0) {
+                write(at + (run - start), bytes, run, p);
+                run = -1;
             }
             p += len;
         }
+        if (run >= 0) {
+            write(at + (run - start), bytes, run, end);
+        }
+    }
+
+    private void write(long pos, ByteBuffer bytes, int from, int to) throws IOException {
+        ByteBuffer w = bytes.duplicate();
+        w.limit(to).position(from);
+        long q = pos;
+        while (w.hasRemaining()) {
+            q += backup.write(w, q);
+        }
+        written += to - from;
     }
 
     private static boolean isZero(ByteBuffer b, int from, int len) {
