@@ -4,6 +4,7 @@
 # on the same machine:
 #   md5-floor  one JVM MD5 pass over the virtual disk (bench VirtualDiskMd5, single thread)
 #   cat        `cat` of the data ranges: the dynamic VHD file is its allocated blocks, so `cat in.vhd`
+#   writes     two sparse `cp`s of the original, fsynced: the writes any backup + package must make
 #   peer       the scripted peer workflow: qemu-img convert (-> fixed VHD) + md5sum + sha256sum
 # Inputs (made here with qemu-img from sparse raw files of /dev/urandom chunks):
 #   A  8 GiB dynamic VHD with BENCH_A_DATA_MIB (default 1745 MiB = 1.83 GB) of data
@@ -122,6 +123,15 @@ floor_cat() { # INPUT LABEL COLD
   echo "$(secs "$t0" "$t1")" > "$work/cat-$2-$3"
 }
 
+floor_writes() { # INPUT LABEL: the writes any backup + package must make: two sparse copies, fsynced (warm source)
+  local l0 t0 t1; l0=$(load); t0=$(now)
+  cp --sparse=always "$1" "$work/w1" & cp --sparse=always "$1" "$work/w2"; wait
+  sync "$work/w1" "$work/w2"
+  t1=$(now)
+  rm -f "$work/w1" "$work/w2"
+  row "$2" "floor: 2 sparse copies + fsync (writes)" "$(printf '%.2f s' "$(secs "$t0" "$t1")")" "load $l0 -> $(load)"
+}
+
 peer() { # INPUT LABEL HASH(1/0)
   local l0 t0 t1; l0=$(load); t0=$(now)
   qemu-img convert -f vpc -O vpc -o subformat=fixed,force_size=on "$1" "$work/peer.vhd"
@@ -145,6 +155,7 @@ if [[ "$which" == *A* ]]; then
   cat "$work/A.vhd" > /dev/null
   floor_md5 "$work/A.vhd" A
   floor_cat "$work/A.vhd" A 0
+  floor_writes "$work/A.vhd" A
   run_job "$work/A.vhd" A-default 0
   run_job "$work/A.vhd" A-md5 0 --set vhdflow.package.md5=true
   run_job "$work/A.vhd" A-md5sha 0 --set vhdflow.package.md5=true --set vhdflow.package.sha256=true
@@ -164,6 +175,7 @@ if [[ "$which" == *B* ]]; then
   make_input B $((1024 * GiB)) "${BENCH_B_DATA_MIB:-1907}"
   cat "$work/B.vhd" > /dev/null
   floor_cat "$work/B.vhd" B 0
+  floor_writes "$work/B.vhd" B
   run_job "$work/B.vhd" B-default 0
   if [ "${BENCH_COLD:-1}" = 1 ]; then
     floor_cat "$work/B.vhd" B 1
