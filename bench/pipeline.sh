@@ -39,6 +39,8 @@ cp="$repo/target/classes:$repo/target/test-classes:$(cat "$work/cp.txt")"
 now() { date +%s.%N; }
 secs() { echo "$2 - $1" | bc -l; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+# CPU seconds (user + system) a process has used so far: load-independent, unlike wall time.
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' "/proc/$1/stat"; }
 drop_caches() { sync; echo 3 > /proc/sys/vm/drop_caches 2>/dev/null || echo "   (cannot drop caches: not root)"; }
 results="$work/results.txt"
 : > "$results"
@@ -90,7 +92,8 @@ run_job() {
   start_service "$home" "$@"
   [ "$cold" = 1 ] && drop_caches
   local l0; l0=$(load)
-  local t0 t1
+  local t0 t1 c0 c1
+  c0=$(cpu_of "$service_pid")
   t0=$(now)
   ln "$input" "$home/drop/img.vhd"
   until ls "$home"/packages/img/*/manifest.json >/dev/null 2>&1; do
@@ -99,20 +102,22 @@ run_job() {
     sleep 0.05
   done
   t1=$(now)
+  c1=$(cpu_of "$service_pid")
   local wall; wall=$(secs "$t0" "$t1")
+  local cpu; cpu=$(echo "$c1 - $c0" | bc -l)
   sleep 1
   local stages
   stages=$(sqlite3 "$home/vhdflow.db" "SELECT stage || ' ' || printf('%.2f', (julianday(finished_at) - julianday(started_at)) * 86400) || ' read=' || bytes_read FROM stages ORDER BY started_at" | tr '\n' ';')
   local rss; rss=$(ps -o rss= -p "$service_pid" | tr -d ' ')
   stop_service
-  row "$label" "job wall (drop -> manifest)" "$(printf '%.2f s' "$wall")" "[$stages] peak-ish RSS ${rss} KiB; load $l0 -> $(load)"
+  row "$label" "job wall (drop -> manifest)" "$(printf '%.2f s' "$wall")" "cpu $(printf '%.2f' "$cpu") s [$stages] RSS ${rss} KiB; load $l0 -> $(load)"
   echo "$wall" > "$work/wall-$label"
 }
 
 floor_md5() { # INPUT LABEL
   local l0; l0=$(load)
-  local out; out=$(java -Xmx128m -cp "$cp" io.vhdflow.bench.VirtualDiskMd5 "$1")
-  row "$2" "floor: JVM MD5 pass over virtual disk" "$(printf '%.2f s' "${out%% *}")" "load $l0 -> $(load)"
+  local out; out=$(/usr/bin/time -f "%U %S" -o "$work/md5.cpu" java -Xmx128m -cp "$cp" io.vhdflow.bench.VirtualDiskMd5 "$1")
+  row "$2" "floor: JVM MD5 pass over virtual disk" "$(printf '%.2f s' "${out%% *}")" "cpu $(awk '{printf "%.2f", $1 + $2}' "$work/md5.cpu") s (JVM included); load $l0 -> $(load)"
   echo "${out%% *}" > "$work/md5-$2"
 }
 
