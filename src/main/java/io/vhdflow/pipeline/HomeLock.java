@@ -31,10 +31,18 @@ public final class HomeLock implements AutoCloseable {
         }
         if (l == null) {
             ch.close();
-            throw new IOException("another vhdflow service is already running on " + home.home()
-                    + "; stop it first or use another --home");
+            throw new HeldException(home.home());
         }
         return new HomeLock(ch, l);
+    }
+
+    /** The home is locked by another running service. */
+    public static final class HeldException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        HeldException(Path home) {
+            super("another vhdflow service is already running on " + home + "; stop it first or use another --home");
+        }
     }
 
     @Override

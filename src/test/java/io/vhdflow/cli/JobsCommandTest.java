@@ -13,9 +13,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -30,13 +29,16 @@ class JobsCommandTest {
     }
 
     private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        JobsCommand cmd = new JobsCommand();
-        cmd.out = new PrintStream(out, true, StandardCharsets.UTF_8);
-        cmd.err = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int exit = new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cl = VhdflowCommand.commandLine();
+        cl.setOut(new PrintWriter(out));
+        cl.setErr(new PrintWriter(err));
+        String[] all = new String[args.length + 1];
+        all[0] = "jobs";
+        System.arraycopy(args, 0, all, 1, args.length);
+        int exit = cl.execute(all);
+        return new Run(exit, out.toString(), err.toString());
     }
 
     @Test
@@ -84,10 +86,12 @@ class JobsCommandTest {
     @Test
     void badInputAndAMissingDatabaseAreClearErrors(@TempDir Path dir) {
         Run missing = run("--home", dir.resolve("nowhere").toString());
-        assertEquals(1, missing.exit());
-        assertTrue(missing.err().contains("no vhdflow database"), missing.err());
+        assertEquals(ExitCode.ENVIRONMENT, missing.exit());
+        assertTrue(missing.err().contains("does not exist: no job has run in this home yet"), missing.err());
         assertTrue(!Files.exists(dir.resolve("nowhere")), "a look creates nothing");
-        assertEquals(2, run("--home", dir.toString(), "--state", "bogus").exit());
-        assertEquals(2, run("--home", dir.toString(), "--limit", "0").exit());
+        Run bogus = run("--home", dir.toString(), "--state", "bogus");
+        assertEquals(ExitCode.USAGE, bogus.exit());
+        assertTrue(bogus.err().startsWith("vhdflow: jobs: "), bogus.err());
+        assertEquals(ExitCode.USAGE, run("--home", dir.toString(), "--limit", "0").exit());
     }
 }

@@ -41,7 +41,7 @@ class VhdCommandTest {
         assertEquals("qem2", j.get("footer").get("creatorApplication").asText());
         assertEquals(6, j.get("blockAllocationTable").get("allocatedBlocks").asInt());
         Run text = run("vhd", "info", p.toString());
-        assertTrue(text.out().contains("blockSize: 2097152"), text.out());
+        assertTrue(text.out().contains("blockSize: 2.0 MiB (2097152 bytes)"), text.out());
     }
 
     @Test
@@ -58,8 +58,8 @@ class VhdCommandTest {
         assertTrue(conv.out().contains("md5"), conv.out());
         assertEquals(11L * (1 << 20) + 512, Files.size(out));
         Run again = run("vhd", "convert", p.toString(), out.toString());
-        assertEquals(3, again.exit(), "existing output without --force");
-        assertTrue(again.err().contains("exists"), again.err());
+        assertEquals(ExitCode.ENVIRONMENT, again.exit(), "existing output without --force");
+        assertTrue(again.err().contains("already exists (pass -f (--force) to replace it"), again.err());
 
         // 11 MiB now, a whole number of MiB, but below Azure's 20 MiB minimum.
         Run small = run("vhd", "check", out.toString(), "--json");
@@ -83,7 +83,7 @@ class VhdCommandTest {
         assertEquals("G1", j.get("checks").get(0).get("id").asText());
         // Marketplace wants at least 30 GiB.
         assertEquals(1, run("vhd", "check", out.toString(), "--policy", "marketplace").exit());
-        assertEquals(2, run("vhd", "check", out.toString(), "--policy", "nonsense").exit());
+        assertEquals(ExitCode.USAGE, run("vhd", "check", out.toString(), "--policy", "nonsense").exit());
     }
 
     @Test
