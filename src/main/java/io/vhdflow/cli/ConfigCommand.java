@@ -36,20 +36,29 @@ public final class ConfigCommand implements Callable<Integer> {
             description = {"Checks every setting (configuration file, VHDFLOW_* environment variables, --set) "
                     + "before a service starts with them: unknown keys, bad values, bad cron expressions, each "
                     + "with its file and line and the closest valid key or value.",
-                    "Exit 0 when valid, 4 with every problem otherwise."})
+                    "A FILE ending in .json is checked as a sidecar (NAME.vhd.json, the image metadata): every "
+                            + "unknown field with the closest known one, wrong types and naming rules, at once.",
+                    "Exit 0 when valid; 4 with every problem of a configuration, 3 with every problem of a sidecar."})
     static final class Check implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
         @Mixin
         SettingsOptions options = new SettingsOptions();
         @Parameters(arity = "0..1", paramLabel = "FILE",
-                description = "The file to check (the same as --config FILE).")
+                description = "The configuration file to check (the same as --config FILE), or a sidecar NAME.vhd.json.")
         Path file;
         @Option(names = "--json", description = "Print JSON.")
         boolean json;
 
+        private Integer sidecar(Path f) {
+            return sidecarResult(spec, options, f, json);
+        }
+
         @Override
         public Integer call() throws Exception {
+            if (file != null && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json")) {
+                return sidecar(file);
+            }
             if (file != null) {
                 if (options.config != null && !options.config.equals(file)) {
                     throw CommandFailure.usage("config check", "FILE and --config name different files",
@@ -79,6 +88,43 @@ public final class ConfigCommand implements Callable<Integer> {
             out.flush();
             return ExitCode.OK;
         }
+    }
+
+    /** Reads {@code file} as intake reads a sidecar and reports every problem (exit 3) or what it names. */
+    private static Integer sidecarResult(CommandLine.Model.CommandSpec spec, SettingsOptions settings, Path file,
+                                         boolean json) {
+        InputFile.regular(file);
+        byte[] bytes;
+        try {
+            bytes = java.nio.file.Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw CommandFailure.ofInput(e, file);
+        }
+        String name = file.getFileName().toString();
+        String vhd = name.substring(0, name.length() - ".json".length());
+        java.util.Properties props = settings.properties();
+        io.vhdflow.catalog.SidecarReader.Result r = new io.vhdflow.catalog.SidecarReader(Json.mapper()
+                .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS))
+                .readEffective(bytes, props.getProperty("vhdflow.catalog.gallery"),
+                        props.getProperty("vhdflow.catalog.publisher"),
+                        vhd);
+        if (!r.valid()) {
+            List<String> details = r.problems().stream()
+                    .map(p -> file + (p.startsWith("line ") ? " " : ": ") + p).toList();
+            throw new CommandFailure("sidecar", ExitCode.INPUT_INVALID, file.toString(),
+                    (details.size() == 1 ? "1 problem" : details.size() + " problems") + " in the image metadata",
+                    "correct the sidecar; the README lists its fields", details);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        io.vhdflow.catalog.ImageMetadata m = r.metadata();
+        if (json) {
+            out.println(Json.mapper().createObjectNode().put("valid", true).set("metadata", Json.mapper().valueToTree(m)));
+        } else {
+            out.println("sidecar " + file + " is valid: image " + m.gallery() + "/" + m.imageDefinition()
+                    + (m.version() != null ? " version " + m.version() : " (next patch version)"));
+        }
+        out.flush();
+        return ExitCode.OK;
     }
 
     /** {@code config show}. */

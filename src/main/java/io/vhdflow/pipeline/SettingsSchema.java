@@ -1,6 +1,7 @@
 package io.vhdflow.pipeline;
 
 import io.vhdflow.catalog.NamingRules;
+import io.vhdflow.catalog.NearestName;
 import io.vhdflow.inspect.Check;
 import io.vhdflow.inspect.CheckCatalog;
 import io.vhdflow.inspect.Policy;
@@ -128,43 +129,9 @@ public final class SettingsSchema {
         return Optional.empty();
     }
 
-    /**
-     * The candidate closest to {@code word} by edit distance, when it is close enough to be a
-     * likely misspelling (at most a third of the word's length, and at least 1 edit allowed).
-     */
+    /** The known name nearest to a misspelt {@code word}, when close enough to be a slip. */
     public static Optional<String> closest(String word, Collection<String> candidates) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String c : candidates) {
-            int d = distance(word, c);
-            if (d < bestDistance) {
-                best = c;
-                bestDistance = d;
-            }
-        }
-        int allowed = Math.max(1, Math.min(word.length(), best == null ? 0 : best.length()) / 3);
-        return best != null && bestDistance <= allowed && bestDistance > 0 ? Optional.of(best) : Optional.empty();
-    }
-
-    /** Levenshtein distance, with a transposition counted as one edit (optimal string alignment). */
-    static int distance(String a, String b) {
-        int[][] d = new int[a.length() + 1][b.length() + 1];
-        for (int i = 0; i <= a.length(); i++) {
-            d[i][0] = i;
-        }
-        for (int j = 0; j <= b.length(); j++) {
-            d[0][j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
-                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
-                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
-                }
-            }
-        }
-        return d[a.length()][b.length()];
+        return NearestName.of(word, candidates);
     }
 
     private static Rule any() {

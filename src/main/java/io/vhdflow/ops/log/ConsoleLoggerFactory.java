@@ -54,21 +54,46 @@ public final class ConsoleLoggerFactory implements ILoggerFactory {
     void write(String name, Level level, String message, Throwable t) {
         OffsetDateTime now = OffsetDateTime.now();
         String thread = Thread.currentThread().getName();
-        String line = settings.format() == LogFormat.JSON ? json(now, level, name, thread, message, t)
-                : text(now, level, name, thread, message, t);
+        LogSettings s = settings;
+        String line = s.format() == LogFormat.JSON ? json(now, level, name, thread, message, t)
+                : text(now, level, name, thread, message, t, s.level().toInt() <= Level.DEBUG.toInt());
         // One print per record, so lines of concurrent threads never interleave.
         out.print(line);
         out.flush();
     }
 
+    /**
+     * One line per record; an exception is summarised on the same line (its causes' messages)
+     * unless the level is debug or trace, so a failure repeated every poll is one line each time,
+     * not a screen of stack trace.
+     */
     private static String text(OffsetDateTime now, Level level, String name, String thread, String message,
-                               Throwable t) {
+                               Throwable t, boolean traces) {
         StringBuilder b = new StringBuilder(128);
         b.append(TIME.format(now)).append(" [").append(thread).append("] ").append(level).append(' ')
-                .append(name.substring(name.lastIndexOf('.') + 1)).append(" - ").append(message)
-                .append(System.lineSeparator());
-        if (t != null) {
+                .append(name.substring(name.lastIndexOf('.') + 1)).append(" - ").append(message);
+        if (t != null && !traces) {
+            b.append(" (").append(summary(t)).append("; --log-level debug shows the stack trace)");
+        }
+        b.append(System.lineSeparator());
+        if (t != null && traces) {
             b.append(stackTrace(t));
+        }
+        return b.toString();
+    }
+
+    /** {@code IOException: disk full; caused by ...}: each cause once, at most five. */
+    static String summary(Throwable t) {
+        StringBuilder b = new StringBuilder();
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        for (Throwable c = t; c != null && seen.add(c) && seen.size() <= 5; c = c.getCause()) {
+            if (b.length() > 0) {
+                b.append("; caused by ");
+            }
+            b.append(c.getClass().getSimpleName());
+            if (c.getMessage() != null) {
+                b.append(": ").append(c.getMessage().replace('\n', ' '));
+            }
         }
         return b.toString();
     }
