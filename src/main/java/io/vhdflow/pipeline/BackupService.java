@@ -76,14 +76,12 @@ public final class BackupService {
         }
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(target.getParent());
-        List<Path> removed = applyRetention(job);
         LOG.log(System.Logger.Level.INFO, "job {0}: backup {1} verified (SHA-256 {2})", job.id(), target, sourceSha);
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("path", target.toString());
         result.put("sha256", sourceSha);
         result.put("bytes", size);
         result.put("bytesWritten", written);
-        result.put("retentionRemoved", removed.stream().map(Path::toString).toList());
         return new BackupResult(target, sourceSha, StageOutcome.of(2 * size, written, json.writeValueAsString(result)));
     }
 
@@ -194,35 +192,6 @@ public final class BackupService {
                             + "/; the original is unchanged", List.of(m)), e);
         }
         return e;
-    }
-
-    /** Deletes the oldest backups of this job's image beyond the retention count; never this job's. */
-    private List<Path> applyRetention(JobRecord job) throws IOException {
-        int keep = settings.backupRetention();
-        List<Path> removed = new ArrayList<>();
-        if (keep == 0) {
-            return removed;
-        }
-        Path imageDir = HomeLayout.within(settings.home().backup(), job.imageName());
-        List<Path> jobs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(imageDir)) {
-            for (Path p : ds) {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !p.getFileName().toString().startsWith(".")) {
-                    jobs.add(p);
-                }
-            }
-        }
-        // Job ids begin with their UTC intake time, so name order is age order.
-        jobs.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
-        for (Path old : jobs.subList(Math.min(keep, jobs.size()), jobs.size())) {
-            if (old.getFileName().toString().equals(job.id())) {
-                continue;
-            }
-            deleteTree(old);
-            removed.add(old);
-            LOG.log(System.Logger.Level.INFO, "retention: removed backup {0}", old);
-        }
-        return removed;
     }
 
     static void deleteTree(Path dir) throws IOException {

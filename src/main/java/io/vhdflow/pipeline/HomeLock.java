@@ -25,6 +25,9 @@ public final class HomeLock implements AutoCloseable {
         FileLock l;
         try {
             l = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            // Held by this same process (another service object on the home).
+            l = null;
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;

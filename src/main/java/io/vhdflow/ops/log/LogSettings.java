@@ -15,11 +15,19 @@ import java.util.Optional;
  * @param format text or JSON lines
  */
 public record LogSettings(Level level, LogFormat format) {
-    /** Logger name prefixes whose INFO lines are noise to an operator. */
+    /**
+     * Logger name prefixes whose INFO lines are noise, or untrue, to an operator: Camel's HTTP
+     * summary lists every endpoint on 0.0.0.0 whatever the bound address, Quartz says a disabled
+     * batch is "scheduled", Camel's Prometheus support says metrics are "not enabled" while
+     * vhdflow serves them. vhdflow logs the true lines itself (ops.camel.StartupSummary).
+     */
     private static final Map<String, Level> QUIET = Map.of(
             "org.quartz", Level.WARN,
             "org.flywaydb", Level.WARN,
-            "org.apache.camel.main", Level.WARN);
+            "org.apache.camel.main", Level.WARN,
+            "org.apache.camel.component.platform.http.main", Level.WARN,
+            "org.apache.camel.component.quartz", Level.WARN,
+            "org.apache.camel.component.micrometer", Level.WARN);
 
     public static LogSettings defaults() {
         return new LogSettings(Level.INFO, LogFormat.TEXT);

@@ -19,6 +19,8 @@ public final class CamelSettings {
         p.putAll(vhdflow);
         p.setProperty("camel.main.name", "vhdflow");
         p.setProperty("camel.main.jmxEnabled", "false");
+        // One line from Camel at start and stop; ops.camel.StartupSummary says what runs (API routes grouped).
+        p.setProperty("camel.main.startupSummaryLevel", "Oneline");
         String routes = routesPattern(vhdflow);
         p.setProperty("camel.main.routesIncludePattern", routes);
         boolean http = Boolean.parseBoolean(p.getProperty("vhdflow.http.enabled", "true"));

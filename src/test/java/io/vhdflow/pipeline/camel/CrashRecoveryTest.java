@@ -92,7 +92,7 @@ class CrashRecoveryTest {
         assertEquals(1, count("SELECT COUNT(*) FROM image_versions"));
         assertEquals(2, count("SELECT attempts FROM stages WHERE stage = 'PACKAGE'"), "packaging ran again");
         assertEquals(1, count("SELECT attempts FROM stages WHERE stage = 'BACKUP'"), "backup was not redone");
-        try (var l = Files.list(home.resolve("packages/crash"))) {
+        try (var l = Files.list(home.resolve("packages/vhdflow/crash"))) {
             assertEquals(List.of("1.0.0"), l.map(p -> p.getFileName().toString()).toList(),
                     "one package, no partial left behind");
         }
