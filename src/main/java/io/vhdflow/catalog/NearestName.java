@@ -8,7 +8,8 @@ import java.util.Optional;
  * "Did you mean …?": the known name nearest to a misspelt one, for configuration keys, their
  * values and sidecar fields alike. Nearest by edit distance ignoring case, a swap of two
  * neighbouring letters counting as one edit; offered only when close enough to be a slip (at
- * most a third of the word's letters, at least one).
+ * most a third of the word's letters, at least one). A word that begins exactly one name (at
+ * least three letters, "azure" for "azure-platform") is that name cut short.
  */
 public final class NearestName {
     private NearestName() {
@@ -27,6 +28,13 @@ public final class NearestName {
         }
         if (best == null || best.equals(word)) {
             return Optional.empty();
+        }
+        if (w.length() >= 3) {
+            java.util.List<String> starting = names.stream()
+                    .filter(n -> n.toLowerCase(Locale.ROOT).startsWith(w) && !n.equals(word)).toList();
+            if (starting.size() == 1 && bestDistance > 0) {
+                return Optional.of(starting.get(0));
+            }
         }
         int allowed = Math.max(1, Math.min(word.length(), best.length()) / 3);
         return bestDistance <= allowed ? Optional.of(best) : Optional.empty();

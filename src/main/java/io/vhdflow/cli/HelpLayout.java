@@ -57,8 +57,12 @@ final class HelpLayout {
         } finally {
             u.width(width);
         }
-        int hang = help.synopsisHeadingLength() + help.commandSpec().qualifiedName().length() + 1;
-        List<String> lines = wrap(one, width, Math.min(hang, width / 2));
+        int heading = help.synopsisHeadingLength();
+        int hang = heading + help.commandSpec().qualifiedName().length() + 1;
+        // The heading ("Usage: ") is printed before this section: the first line has that much less room.
+        String placeholder = "x".repeat(Math.max(0, heading - 1)) + " ";
+        List<String> lines = new ArrayList<>(wrap(placeholder + one, width, Math.min(hang, width / 2)));
+        lines.set(0, lines.get(0).substring(placeholder.length()));
         return String.join(System.lineSeparator(), lines) + System.lineSeparator();
     }
 
@@ -107,13 +111,18 @@ final class HelpLayout {
     }
 
     private static String description(ArgSpec a) {
-        return String.join(" ", a.description());
+        return newlines(String.join(" ", a.description()));
+    }
+
+    /** picocli's {@code %n} line breaks in a description; any other '%' is text. */
+    static String newlines(String text) {
+        return text.replace("%n", "\n");
     }
 
     private static String paragraphs(String[] lines, int width) {
         StringBuilder b = new StringBuilder();
         for (String line : lines) {
-            for (String l : wrap(String.format(line), width, 0)) {
+            for (String l : wrap(newlines(line), width, 0)) {
                 b.append(l).append(System.lineSeparator());
             }
         }
