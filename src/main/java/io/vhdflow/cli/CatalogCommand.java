@@ -39,7 +39,7 @@ import java.util.concurrent.Callable;
         description = "Shows the image catalog (galleries, image definitions, versions) of a vhdflow home.",
         subcommands = {CatalogCommand.ListCommand.class, CatalogCommand.ShowCommand.class,
                 CatalogCommand.LatestCommand.class, CatalogCommand.ExportCommand.class})
-public final class CatalogCommand implements Runnable {
+public final class CatalogCommand implements java.util.concurrent.Callable<Integer> {
     /** Exit code when the image or version asked for is not in the catalog. */
     static final int NOT_FOUND = ExitCode.INPUT_INVALID;
     /** Lowest schema the catalog queries need (the V3 migration). */
@@ -48,9 +48,11 @@ public final class CatalogCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand: the usage on stderr, and exit 64 (nothing was asked for). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
     }
 
     /** Options every catalog subcommand takes. */

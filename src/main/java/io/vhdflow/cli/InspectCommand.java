@@ -47,6 +47,11 @@ public final class InspectCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw CommandFailure.usage("inspect", "--policy: " + e.getMessage(), "use azure-platform or marketplace");
         }
+        io.vhdflow.pipeline.SettingsSchema.check("vhdflow.verify.waivers", waive).ifPresent(problem -> {
+            throw CommandFailure.usage("inspect", "--waive " + problem,
+                    io.vhdflow.pipeline.SettingsSchema.closestValue("vhdflow.verify.waivers", waive)
+                            .map(c -> "did you mean " + c + "?").orElse("see 'vhdflow checks'"));
+        });
         InputFile.regular(file);
         VerificationReport r;
         try {

@@ -42,16 +42,18 @@ import java.util.concurrent.Callable;
 @Command(name = "vhd", mixinStandardHelpOptions = true,
         description = "Inspect, check and convert VHD disk images for Azure.",
         subcommands = {VhdCommand.Info.class, VhdCommand.Check.class, VhdCommand.Convert.class, VhdCommand.ZeroMap.class})
-public final class VhdCommand implements Runnable {
+public final class VhdCommand implements java.util.concurrent.Callable<Integer> {
 
     static final int NOT_READY = ExitCode.NOT_READY;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Without a subcommand: the usage on stderr, and exit 64 (nothing was asked for). */
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCode.USAGE;
     }
 
     private static ObjectMapper json() {

@@ -76,6 +76,8 @@ class ErrorMatrixTest {
         m.put("existing output", new Object[] {ExitCode.ENVIRONMENT, "vhd", "convert", image.toString(),
                 existing.toString()});
         m.put("bad flag", new Object[] {ExitCode.USAGE, "inspect", "--jsn", image.toString()});
+        m.put("bad waiver", new Object[] {ExitCode.USAGE, "inspect", "--waive", "W55", image.toString()});
+        m.put("no subcommand", new Object[] {ExitCode.USAGE, "vhd", "frobnicate"});
         m.put("bad option value", new Object[] {ExitCode.USAGE, "jobs", "--limit", "many", "--home", dir.toString()});
         m.put("bad config key", new Object[] {ExitCode.ENVIRONMENT, "config", "check", badConfig.toString()});
         m.put("bad config key at run", new Object[] {ExitCode.ENVIRONMENT, "run", "--home", dir.resolve("h1").toString(),
@@ -120,6 +122,8 @@ class ErrorMatrixTest {
                 "FIFO", "pipe.vhd: is a FIFO (named pipe), not a regular file; it was not opened",
                 "existing output", "existing.vhd: already exists (pass -f (--force) to replace it",
                 "bad flag", "vhdflow: inspect: unknown option '--jsn' (did you mean --json?",
+                "bad waiver", "vhdflow: inspect: --waive names no check: W55 ('vhdflow checks' lists the ids) (did you "
+                        + "mean W",
                 "bad config key", "bad.properties line 2: vhdflow.pipeline.concurency=4: is not a vhdflow setting "
                         + "(did you mean vhdflow.pipeline.concurrency?)",
                 "bad sidecar", "x.vhd.json line 2: 'galery' is not an image metadata field (did you mean 'gallery'?)",
