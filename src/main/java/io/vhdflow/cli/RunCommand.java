@@ -155,7 +155,7 @@ public final class RunCommand implements Callable<Integer> {
             if (c instanceof BindException) {
                 return CommandFailure.environment("port-in-use", p.getProperty("vhdflow.http.host") + ":"
                         + p.getProperty("vhdflow.http.port"), "the port is in use by another program",
-                        "stop that program, or choose another port with --port N").withCause(e);
+                        "stop that program, or choose another port: --port N or vhdflow.http.port").withCause(e);
             }
             if (c instanceof CommandFailure f) {
                 return f;

@@ -52,7 +52,7 @@ final class ServicePreflight {
             } catch (IOException e) {
                 throw CommandFailure.environment("home-not-writable", "home " + layout.home(),
                         "cannot create " + dir + ": " + CommandFailure.why(e),
-                        "choose a home you can write to (--home DIR) or fix its permissions").withCause(e);
+                        "choose a home you can write to with --home DIR, or fix its permissions").withCause(e);
             }
             Path probe = dir.resolve(".vhdflow-write-test-" + ProcessHandle.current().pid());
             try {
@@ -119,7 +119,7 @@ final class ServicePreflight {
             boolean inUse = String.valueOf(e.getMessage()).contains("in use");
             throw CommandFailure.environment(inUse ? "port-in-use" : "cannot-listen", host + ":" + port,
                     inUse ? "the port is in use by another program" : CommandFailure.why(e),
-                    inUse ? "stop that program, or choose another port with --port N (or vhdflow.http.port)"
+                    inUse ? "stop that program, or choose another port: --port N or vhdflow.http.port"
                             : "use an address of this machine in vhdflow.http.host").withCause(e);
         } catch (IOException e) {
             throw CommandFailure.environment("cannot-listen", host + ":" + port, CommandFailure.why(e),

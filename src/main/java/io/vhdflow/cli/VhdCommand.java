@@ -325,7 +325,7 @@ public final class VhdCommand implements java.util.concurrent.Callable<Integer> 
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 // Created by someone else between the check and the write.
                 throw CommandFailure.environment("exists", out.toString(), "already exists",
-                        "pass -f (--force) to replace it, or name another output").withCause(e);
+                        "pass -f or --force to replace it, or name another output").withCause(e);
             } catch (DiskException e) {
                 throw CommandFailure.ofInput(e, in);
             } catch (IOException e) {
@@ -386,7 +386,7 @@ public final class VhdCommand implements java.util.concurrent.Callable<Integer> 
             }
             if (!force) {
                 throw CommandFailure.environment("exists", out.toString(), "already exists",
-                        "pass -f (--force) to replace it, or name another output");
+                        "pass -f or --force to replace it, or name another output");
             }
         }
         Path parent = out.toAbsolutePath().getParent();

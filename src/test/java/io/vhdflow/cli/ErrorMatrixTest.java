@@ -120,7 +120,7 @@ class ErrorMatrixTest {
                 "missing file", "nope.vhd: no such file (check the path)",
                 "directory", "folder.vhd: is a directory, not an image file",
                 "FIFO", "pipe.vhd: is a FIFO (named pipe), not a regular file; it was not opened",
-                "existing output", "existing.vhd: already exists (pass -f (--force) to replace it",
+                "existing output", "existing.vhd: already exists (pass -f or --force to replace it",
                 "bad flag", "vhdflow: inspect: unknown option '--jsn' (did you mean --json?",
                 "bad waiver", "vhdflow: inspect: --waive names no check: W55 ('vhdflow checks' lists the ids) (did you "
                         + "mean W",
@@ -144,7 +144,7 @@ class ErrorMatrixTest {
             assertEquals(ExitCode.ENVIRONMENT, r.exit(), r.err());
             assertStyle("port in use", r.err());
             assertTrue(r.err().contains("127.0.0.1:" + taken.getLocalPort() + ": the port is in use by another "
-                    + "program (stop that program, or choose another port with --port N"), r.err());
+                    + "program (stop that program, or choose another port: --port N or vhdflow.http.port)"), r.err());
             Run json = run("run", "--home", home.toString(), "--port", String.valueOf(taken.getLocalPort()), "--json");
             assertEquals("port-in-use", Json.mapper().readTree(json.out()).at("/error/kind").asText());
         }

@@ -59,7 +59,7 @@ class VhdCommandTest {
         assertEquals(11L * (1 << 20) + 512, Files.size(out));
         Run again = run("vhd", "convert", p.toString(), out.toString());
         assertEquals(ExitCode.ENVIRONMENT, again.exit(), "existing output without --force");
-        assertTrue(again.err().contains("already exists (pass -f (--force) to replace it"), again.err());
+        assertTrue(again.err().contains("already exists (pass -f or --force to replace it"), again.err());
 
         // 11 MiB now, a whole number of MiB, but below Azure's 20 MiB minimum.
         Run small = run("vhd", "check", out.toString(), "--json");
