@@ -48,11 +48,9 @@ public final class CatalogCommand implements java.util.concurrent.Callable<Integ
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Without a subcommand: the usage on stderr, and exit 64 (nothing was asked for). */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCode.USAGE;
+        return VhdflowCommand.noSubcommand(spec);
     }
 
     /** Options every catalog subcommand takes. */

@@ -27,8 +27,7 @@ public final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCode.USAGE;
+        return VhdflowCommand.noSubcommand(spec);
     }
 
     /** {@code config check [FILE]}. */

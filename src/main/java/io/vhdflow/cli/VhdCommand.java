@@ -49,11 +49,9 @@ public final class VhdCommand implements java.util.concurrent.Callable<Integer> 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Without a subcommand: the usage on stderr, and exit 64 (nothing was asked for). */
     @Override
     public Integer call() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        return ExitCode.USAGE;
+        return VhdflowCommand.noSubcommand(spec);
     }
 
     private static ObjectMapper json() {

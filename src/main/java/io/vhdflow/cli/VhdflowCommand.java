@@ -52,9 +52,13 @@ public final class VhdflowCommand implements java.util.concurrent.Callable<Integ
         return cl;
     }
 
-    /** Without a subcommand: the usage on stderr, and exit 64 (nothing was asked for). */
     @Override
     public Integer call() {
+        return VhdflowCommand.noSubcommand(spec);
+    }
+
+    /** A command with subcommands called without one: its usage on stderr, and exit 64 (nothing was asked for). */
+    static int noSubcommand(CommandLine.Model.CommandSpec spec) {
         spec.commandLine().usage(spec.commandLine().getErr());
         return ExitCode.USAGE;
     }

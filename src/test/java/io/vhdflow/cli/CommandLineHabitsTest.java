@@ -23,13 +23,9 @@ class CommandLineHabitsTest {
     @TempDir
     Path dir;
 
-    static ErrorMatrixTest.Run run(String... args) {
-        return ErrorMatrixTest.run(args);
-    }
-
     @Test
     void versionNamesTheVersionAndTheBuild() {
-        ErrorMatrixTest.Run r = run("--version");
+        Cli.Run r = Cli.run("--version");
         assertEquals(0, r.exit());
         assertTrue(r.out().matches("vhdflow \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ, "
                 + "Java [0-9.]+\\)\\R"), r.out());
@@ -80,7 +76,7 @@ class CommandLineHabitsTest {
     void configShowSaysWhereEachValueCameFromAndHidesCredentials() throws Exception {
         Path config = Files.writeString(dir.resolve("app.properties"),
                 "# tuned\nvhdflow.pipeline.concurrency=4\nvhdflow.api.token=s3cret\n");
-        ErrorMatrixTest.Run r = run("config", "show", "--home", dir.toString(), "--config", config.toString(),
+        Cli.Run r = Cli.run("config", "show", "--home", dir.toString(), "--config", config.toString(),
                 "--set", "vhdflow.backup.retention=9");
         assertEquals(0, r.exit(), r.err());
         String concurrency = r.out().lines().filter(l -> l.startsWith("vhdflow.pipeline.concurrency ")).findFirst()
@@ -92,7 +88,7 @@ class CommandLineHabitsTest {
         assertTrue(r.out().lines().anyMatch(l -> l.matches("vhdflow\\.api\\.token +\\(set, hidden\\) +.*")), r.out());
         assertTrue(!r.out().contains("s3cret"), "the token is never printed");
 
-        ErrorMatrixTest.Run json = run("config", "show", "--home", dir.toString(), "--config", config.toString(),
+        Cli.Run json = Cli.run("config", "show", "--home", dir.toString(), "--config", config.toString(),
                 "--json");
         JsonNode rows = Json.mapper().readTree(json.out());
         JsonNode c = null;
@@ -104,7 +100,7 @@ class CommandLineHabitsTest {
         assertEquals("file", c.at("/origin/source").asText());
         assertEquals(2, c.at("/origin/line").asInt());
 
-        ErrorMatrixTest.Run ok = run("config", "check", config.toString(), "--home", dir.toString());
+        Cli.Run ok = Cli.run("config", "check", config.toString(), "--home", dir.toString());
         assertEquals(0, ok.exit(), ok.err());
         assertTrue(ok.out().startsWith("configuration is valid"), ok.out());
     }
@@ -118,7 +114,7 @@ class CommandLineHabitsTest {
                 "  \"recommended\": {\"vCpuMin\": 2},",
                 "  \"version\": \"1.0\"",
                 "}"));
-        ErrorMatrixTest.Run r = run("config", "check", sidecar.toString(), "--home", dir.toString());
+        Cli.Run r = Cli.run("config", "check", sidecar.toString(), "--home", dir.toString());
         assertEquals(ExitCode.INPUT_INVALID, r.exit());
         List<String> lines = r.err().lines().toList();
         // The five mistakes, and the offer the invalid image name would have given (it defaults to that name).
@@ -132,14 +128,14 @@ class CommandLineHabitsTest {
         assertTrue(r.err().contains("image version '1.0'"), r.err());
 
         Path good = Files.writeString(dir.resolve("good.vhd.json"), "{\"imageDefinition\": \"web\", \"version\": \"1.2.3\"}");
-        ErrorMatrixTest.Run ok = run("config", "check", good.toString(), "--home", dir.toString());
+        Cli.Run ok = Cli.run("config", "check", good.toString(), "--home", dir.toString());
         assertEquals(0, ok.exit(), ok.err());
         assertEquals("sidecar " + good + " is valid: image vhdflow/web version 1.2.3", ok.out().strip());
     }
 
     @Test
     void completionPrintsABashScriptForEveryCommand() {
-        ErrorMatrixTest.Run r = run("completion");
+        Cli.Run r = Cli.run("completion");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("complete -F"), "a bash completion script");
         for (String sub : List.of("inspect", "jobs", "config", "catalog", "completion")) {

@@ -8,10 +8,7 @@ import io.vhdflow.testing.ExternalTools;
 import io.vhdflow.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -42,17 +39,8 @@ class ErrorMatrixTest {
     @TempDir
     Path dir;
 
-    record Run(int exit, String out, String err) {
-    }
-
-    static Run run(String... args) {
-        CommandLine cl = VhdflowCommand.commandLine();
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        cl.setOut(new PrintWriter(out));
-        cl.setErr(new PrintWriter(err));
-        int exit = cl.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+    private static Cli.Run run(String... args) {
+        return Cli.run(args);
     }
 
     /** The matrix: case name → the arguments and the exit code they must give. */
@@ -94,14 +82,14 @@ class ErrorMatrixTest {
         for (Map.Entry<String, Object[]> c : cases().entrySet()) {
             int expected = (Integer) c.getValue()[0];
             String[] args = java.util.Arrays.copyOfRange(c.getValue(), 1, c.getValue().length, String[].class);
-            Run r = run(args);
+            Cli.Run r = run(args);
             String line = r.err().strip();
             report.add(c.getKey() + " -> " + r.exit() + ": " + line);
             assertEquals(expected, r.exit(), c.getKey() + ": " + r.err());
             assertStyle(c.getKey(), r.err());
             assertEquals("", r.out(), c.getKey() + ": nothing on stdout");
 
-            Run json = run(withJson(args));
+            Cli.Run json = run(withJson(args));
             assertEquals(expected, json.exit(), c.getKey() + " --json: " + json.err());
             assertEquals("", json.err(), c.getKey() + " --json: nothing on stderr");
             JsonNode error = Json.mapper().readTree(json.out()).path("error");
@@ -130,7 +118,7 @@ class ErrorMatrixTest {
                 "unwritable home", "cannot create");
         for (Map.Entry<String, String> e : expected.entrySet()) {
             Object[] c = cases.get(e.getKey());
-            Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length, String[].class));
+            Cli.Run r = run(java.util.Arrays.copyOfRange(c, 1, c.length, String[].class));
             assertTrue(r.err().contains(e.getValue()), e.getKey() + ": " + r.err());
         }
     }
@@ -140,12 +128,12 @@ class ErrorMatrixTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             Path home = dir.resolve("home");
-            Run r = run("run", "--home", home.toString(), "--port", String.valueOf(taken.getLocalPort()));
+            Cli.Run r = run("run", "--home", home.toString(), "--port", String.valueOf(taken.getLocalPort()));
             assertEquals(ExitCode.ENVIRONMENT, r.exit(), r.err());
             assertStyle("port in use", r.err());
             assertTrue(r.err().contains("127.0.0.1:" + taken.getLocalPort() + ": the port is in use by another "
                     + "program (stop that program, or choose another port: --port N or vhdflow.http.port)"), r.err());
-            Run json = run("run", "--home", home.toString(), "--port", String.valueOf(taken.getLocalPort()), "--json");
+            Cli.Run json = run("run", "--home", home.toString(), "--port", String.valueOf(taken.getLocalPort()), "--json");
             assertEquals("port-in-use", Json.mapper().readTree(json.out()).at("/error/kind").asText());
         }
     }
@@ -154,7 +142,7 @@ class ErrorMatrixTest {
     void aHomeHeldByAnotherServiceIsRefused() throws Exception {
         HomeLayout home = new HomeLayout(dir.resolve("held")).create();
         try (HomeLock held = HomeLock.acquire(home)) {
-            Run r = run("run", "--home", home.home().toString(), "--port", "1");
+            Cli.Run r = run("run", "--home", home.home().toString(), "--port", "1");
             assertEquals(ExitCode.ENVIRONMENT, r.exit(), r.err());
             assertStyle("home locked", r.err());
             assertTrue(r.err().contains("another vhdflow service is running on it (stop that service first"), r.err());
@@ -166,7 +154,7 @@ class ErrorMatrixTest {
         HomeLayout home = new HomeLayout(dir.resolve("damaged")).create();
         Files.write(home.database(), new byte[8192]);
         Files.writeString(home.database(), "this is not a database at all, but it is long enough to be read as a page");
-        Run r = run("run", "--home", home.home().toString(), "--port", "1");
+        Cli.Run r = run("run", "--home", home.home().toString(), "--port", "1");
         assertEquals(ExitCode.ENVIRONMENT, r.exit(), r.err());
         assertStyle("damaged database", r.err());
         assertTrue(r.err().contains("is damaged or not a SQLite database"), r.err());
@@ -181,7 +169,7 @@ class ErrorMatrixTest {
                 "vhdflow.verify.policy=marketplce",
                 "vhdflow.intake.ready-marker=yes",
                 "vhdflow.pipline.concurrency=2", ""));
-        Run r = run("config", "check", config.toString());
+        Cli.Run r = run("config", "check", config.toString());
         assertEquals(ExitCode.ENVIRONMENT, r.exit());
         List<String> lines = r.err().lines().toList();
         assertEquals(5, lines.size(), r.err());
@@ -193,22 +181,22 @@ class ErrorMatrixTest {
         assertTrue(lines.get(2).contains("(did you mean marketplace?)"), lines.get(2));
         assertTrue(lines.get(3).contains("must be true or false"), lines.get(3));
         assertTrue(lines.get(4).contains("(did you mean vhdflow.pipeline.concurrency?)"), lines.get(4));
-        Run json = run("config", "check", config.toString(), "--json");
+        Cli.Run json = run("config", "check", config.toString(), "--json");
         assertEquals(5, Json.mapper().readTree(json.out()).at("/error/details").size(), json.out());
     }
 
     @Test
     void debugAddsTheStackTraceAndNothingElseDoes() {
-        Run plain = run("inspect", dir.resolve("nope.vhd").toString());
+        Cli.Run plain = run("inspect", dir.resolve("nope.vhd").toString());
         assertEquals(1, plain.err().lines().count(), plain.err());
-        Run debug = run("inspect", dir.resolve("nope.vhd").toString(), "--debug");
+        Cli.Run debug = run("inspect", dir.resolve("nope.vhd").toString(), "--debug");
         assertTrue(debug.err().lines().count() > 3, debug.err());
         assertTrue(debug.err().contains("NoSuchFileException"), "the trace names the exception: " + debug.err());
     }
 
     @Test
     void noSubcommandPrintsTheUsageAndExits64() {
-        Run r = run();
+        Cli.Run r = run();
         assertEquals(ExitCode.USAGE, r.exit());
         assertTrue(r.err().contains("Usage: vhdflow"), r.err());
     }

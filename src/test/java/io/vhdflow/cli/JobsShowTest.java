@@ -49,7 +49,7 @@ class JobsShowTest {
     @Test
     void showsTheFindingsOfANotGeneralizedJobGroupedWithEvidenceAndRemedy() throws Exception {
         String id = rejectedJob();
-        ErrorMatrixTest.Run r = ErrorMatrixTest.run("jobs", "show", id, "--home", home.dir().toString());
+        Cli.Run r = Cli.run("jobs", "show", id, "--home", home.dir().toString());
         assertEquals(0, r.exit(), r.err());
         String out = r.out();
         assertTrue(out.startsWith("Job " + id + ": running.vhd -> vhdflow/running"), out);
@@ -65,7 +65,7 @@ class JobsShowTest {
         assertTrue(out.contains("  what      image.not-generalized: running.vhd was not generalized"), out);
         assertTrue(out.contains("  to do     generalize the VM"), out);
 
-        ErrorMatrixTest.Run json = ErrorMatrixTest.run("jobs", "show", id, "--home", home.dir().toString(), "--json");
+        Cli.Run json = Cli.run("jobs", "show", id, "--home", home.dir().toString(), "--json");
         JsonNode job = Json.mapper().readTree(json.out());
         List<String> blocking = new java.util.ArrayList<>();
         job.at("/findings/blocking").forEach(c -> blocking.add(c.path("id").asText()));
@@ -74,7 +74,7 @@ class JobsShowTest {
                 iterable(job.path("findings").fieldNames()));
         assertTrue(job.at("/findings/passed").size() > 0, json.out());
 
-        ErrorMatrixTest.Run missing = ErrorMatrixTest.run("jobs", "show", "nope", "--home", home.dir().toString());
+        Cli.Run missing = Cli.run("jobs", "show", "nope", "--home", home.dir().toString());
         assertEquals(ExitCode.INPUT_INVALID, missing.exit());
         assertEquals("vhdflow: job nope: is not in the journal of " + home.dir().toAbsolutePath()
                 + " ('vhdflow jobs' lists the jobs)", missing.err().strip());
@@ -83,13 +83,13 @@ class JobsShowTest {
     @Test
     void retryPutsAFailedJobBackToWorkWhenNoServiceRuns() throws Exception {
         String id = rejectedJob();
-        ErrorMatrixTest.Run r = ErrorMatrixTest.run("jobs", "retry", id, "--home", home.dir().toString());
+        Cli.Run r = Cli.run("jobs", "retry", id, "--home", home.dir().toString());
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("job " + id + " is queued again and resumes at its backup stage"), r.out());
         assertEquals(JobState.QUEUED, home.journal().job(id).orElseThrow().state());
         assertTrue(Files.isRegularFile(home.settings().home().jobWork(id).resolve("running.vhd")));
 
-        ErrorMatrixTest.Run again = ErrorMatrixTest.run("jobs", "retry", id, "--home", home.dir().toString(), "--json");
+        Cli.Run again = Cli.run("jobs", "retry", id, "--home", home.dir().toString(), "--json");
         assertEquals(ExitCode.INPUT_INVALID, again.exit());
         assertEquals("conflict", Json.mapper().readTree(again.out()).at("/error/kind").asText(), again.out());
     }
@@ -99,7 +99,7 @@ class JobsShowTest {
         String id = home.takeIn("big.vhd", new byte[] {1}, Optional.empty());
         home.journal().startStage(id, Stage.BACKUP, 4L << 30);
         home.journal().progress(id, Stage.BACKUP, 1L << 30);
-        ErrorMatrixTest.Run r = ErrorMatrixTest.run("jobs", "--watch", "--interval", "0.2", "--frames", "2",
+        Cli.Run r = Cli.run("jobs", "--watch", "--interval", "0.2", "--frames", "2",
                 "--home", home.dir().toString());
         assertEquals(0, r.exit(), r.err());
         assertEquals(2, r.out().lines().filter(l -> l.startsWith("jobs in ")).count(), r.out());
