@@ -67,18 +67,9 @@ public final class CatalogCommand implements java.util.concurrent.Callable<Integ
         }
 
         Database open(Properties p) {
-            Path file = new HomeLayout(Path.of(p.getProperty("vhdflow.home"))).database();
-            Database db;
-            try {
-                db = Database.openReadOnly(file);
-            } catch (java.nio.file.NoSuchFileException e) {
-                throw CommandFailure.environment("not-found", "database " + file, "does not exist: nothing has "
-                        + "been registered in this home yet", "check --home or VHDFLOW_HOME").withCause(e);
-            } catch (IOException e) {
-                throw CommandFailure.environment("database", "database " + file, "cannot be read: "
-                        + CommandFailure.why(e.getCause() != null ? e.getCause() : e),
-                        "check that it is vhdflow's database and readable").withCause(e);
-            }
+            HomeLayout layout = new HomeLayout(Path.of(p.getProperty("vhdflow.home")));
+            Path file = layout.database();
+            Database db = JobsCommand.openReadOnly(layout);
             try {
                 int version = db.read(c -> {
                     try (var st = c.createStatement();

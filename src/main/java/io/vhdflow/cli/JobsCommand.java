@@ -111,7 +111,7 @@ public final class JobsCommand implements Callable<Integer> {
         try {
             return Database.openReadOnly(layout.database());
         } catch (java.nio.file.NoSuchFileException e) {
-            throw CommandFailure.environment("not-found", "database " + layout.database(), "does not exist: no job "
+            throw CommandFailure.environment("not-found", "database " + layout.database(), "does not exist: nothing "
                     + "has run in this home yet", "check --home or VHDFLOW_HOME").withCause(e);
         } catch (IOException e) {
             throw CommandFailure.environment("database", "database " + layout.database(), "cannot be read: "

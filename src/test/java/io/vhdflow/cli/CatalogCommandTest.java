@@ -195,7 +195,7 @@ class CatalogCommandTest {
         cl.setErr(new PrintWriter(err));
         cl.setOut(new PrintWriter(new StringWriter()));
         assertEquals(ExitCode.ENVIRONMENT, cl.execute("catalog", "list", "--home", empty.toString()));
-        assertTrue(err.toString().contains("nothing has been registered"), err.toString());
+        assertTrue(err.toString().contains("does not exist: nothing has run in this home yet"), err.toString());
         assertTrue(Files.notExists(empty.resolve("vhdflow.db")), "no database is created by reading");
     }
 }

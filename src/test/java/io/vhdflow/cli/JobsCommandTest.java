@@ -75,7 +75,7 @@ class JobsCommandTest {
     void badInputAndAMissingDatabaseAreClearErrors(@TempDir Path dir) {
         Cli.Run missing = run("--home", dir.resolve("nowhere").toString());
         assertEquals(ExitCode.ENVIRONMENT, missing.exit());
-        assertTrue(missing.err().contains("does not exist: no job has run in this home yet"), missing.err());
+        assertTrue(missing.err().contains("does not exist: nothing has run in this home yet"), missing.err());
         assertTrue(!Files.exists(dir.resolve("nowhere")), "a look creates nothing");
         Cli.Run bogus = run("--home", dir.toString(), "--state", "bogus");
         assertEquals(ExitCode.USAGE, bogus.exit());
