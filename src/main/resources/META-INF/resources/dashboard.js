@@ -1,57 +1,12 @@
 // vhdflow dashboard: polls the status API every 1.5 s and redraws. Plain JavaScript, no build step,
-// nothing loaded from elsewhere. Every state is written as text; colour only repeats it.
+// nothing loaded from elsewhere (helpers in common.js). Every state is written as text; colour only
+// repeats it. Each job links to its page (job.html), each image to its catalog page (catalog.html).
 "use strict";
 
 const POLL_MS = 1500;
 const STAGES = ["backup", "verify", "package", "register"];
 // Last bytesDone seen per job/stage, for a live rate between two polls.
 const lastSeen = new Map();
-
-function el(tag, attrs, ...children) {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs || {})) {
-    if (v === undefined || v === null) continue;
-    if (k === "class") e.className = v; else e.setAttribute(k, v);
-  }
-  for (const c of children) {
-    if (c === undefined || c === null) continue;
-    e.append(c instanceof Node ? c : String(c));
-  }
-  return e;
-}
-
-function bytes(n) {
-  if (n === undefined || n === null || n < 0) return "?";
-  const units = ["B", "KiB", "MiB", "GiB", "TiB"];
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) { n /= 1024; i++; }
-  return (i === 0 ? n.toFixed(0) : n.toFixed(1)) + " " + units[i];
-}
-
-function duration(s) {
-  if (s === undefined || s === null) return "";
-  s = Math.round(s);
-  if (s < 60) return s + " s";
-  if (s < 3600) return Math.floor(s / 60) + " min " + (s % 60) + " s";
-  return Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60) + " min";
-}
-
-function time(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return d.toLocaleString(undefined, { hour12: false });
-}
-
-function stateCell(text) {
-  const t = String(text || "unknown").toLowerCase();
-  return el("td", {}, el("span", { class: "state state-" + t, "data-state": t }, t));
-}
-
-async function getJson(path) {
-  const r = await fetch(path, { headers: { "Accept": "application/json" }, cache: "no-store" });
-  if (!r.ok && r.status !== 503) throw new Error(path + " answered " + r.status);
-  return r.json();
-}
 
 function fillTable(id, rows, emptyId) {
   const table = document.getElementById(id);
@@ -110,7 +65,7 @@ function inflightJob(job, now) {
   }
   return el("article", { class: "job", "data-job-id": job.id, "data-state": job.state },
     el("h3", {}, job.source + " → " + job.image + (job.version ? " " + job.version : "")),
-    el("p", {}, "Job ", el("span", { class: "mono" }, job.id), " is ",
+    el("p", {}, "Job ", jobLink(job.id), " is ",
       el("span", { class: "state state-" + job.state }, job.state),
       job.stage ? " (stage " + job.stage + ")" : "", ", " + bytes(job.sourceSize) + ", since " + time(job.createdAt)),
     el("div", { class: "stages", role: "group", "aria-label": "stages of job " + job.id }, ...lines));
@@ -120,28 +75,47 @@ function failure(job) {
   const e = job.error || {};
   const details = (e.details || []).map(d => el("li", {}, d));
   return el("article", { class: "failure", "data-job-id": job.id, "data-state": "failed" },
-    el("h3", {}, "failed: " + job.source + " (job ", el("span", { class: "mono" }, job.id), ")"),
+    el("h3", {}, "failed: " + job.source + " (job ", jobLink(job.id), ")"),
     el("p", { class: "reason" }, el("strong", {}, "Why: "), e.message || "no reason recorded"),
     el("p", {}, "Stage: " + (e.stage || job.stage || "?") + ", code ", el("code", {}, e.code || "?"),
       e.structure ? ", at " + e.structure + (e.offset !== undefined ? " byte " + e.offset : "") : "",
       ", " + time(job.finishedAt)),
     details.length ? el("div", {}, el("p", {}, "Failed checks and details:"), el("ul", { class: "checks" }, ...details)) : null,
-    e.remedy ? el("p", {}, el("strong", {}, "What to do: "), e.remedy) : null);
+    e.remedy ? el("p", {}, el("strong", {}, "What to do: "), e.remedy) : null,
+    el("p", {}, el("a", { href: "job.html?id=" + encodeURIComponent(job.id) }, "Every stage and finding of this job")));
 }
 
 function jobRow(j) {
   return el("tr", { "data-job-id": j.id },
-    el("td", { class: "mono" }, j.id), el("td", {}, j.source), el("td", {}, j.gallery + "/" + j.image),
+    el("td", {}, jobLink(j.id)), el("td", {}, j.source), el("td", {}, j.gallery + "/" + j.image),
     el("td", {}, j.version || ""), stateCell(j.state), el("td", {}, j.stage || ""), el("td", {}, j.verdict || ""),
     el("td", {}, time(j.createdAt)), el("td", { class: "num" }, duration(j.seconds)));
 }
 
 function routeRow(r) {
   return el("tr", { "data-route-id": r.id },
-    el("td", { class: "mono" }, r.id), stateCell(r.status), el("td", { class: "num" }, duration(r.uptimeSeconds)),
+    el("td", { class: "mono" }, r.id), stateCell(r.status),
+    el("td", { class: "num" }, r.status === "Disabled" ? "" : duration(r.uptimeSeconds)),
     el("td", { class: "num" }, r.exchangesTotal), el("td", { class: "num" }, r.exchangesFailed),
     el("td", { class: "num" }, r.exchangesInflight),
-    el("td", {}, r.lastError ? r.lastError + " (" + time(r.lastErrorAt) + ")" : "none"));
+    el("td", {}, r.lastError ? r.lastError + " (" + time(r.lastErrorAt) + ")"
+      : r.status === "Disabled" ? "off by configuration" : "none"));
+}
+
+/** The API's own routes as one row: how many, in which states, their exchanges summed. */
+function apiRow(api) {
+  const states = {};
+  for (const r of api) states[r.status.toLowerCase()] = (states[r.status.toLowerCase()] || 0) + 1;
+  const state = Object.keys(states).length === 1 ? Object.keys(states)[0] : "mixed";
+  const sum = k => api.reduce((n, r) => n + (r[k] || 0), 0);
+  const errors = api.filter(r => r.lastError);
+  return el("tr", { "data-route-id": "api", title: api.map(r => r.id).join(", ") },
+    el("td", {}, "API (" + api.length + " routes)"),
+    el("td", {}, el("span", { class: "state state-" + state, "data-state": state },
+      Object.entries(states).map(([s, n]) => n + " " + s).join(", "))),
+    el("td", {}, ""), el("td", { class: "num" }, sum("exchangesTotal")), el("td", { class: "num" }, sum("exchangesFailed")),
+    el("td", { class: "num" }, sum("exchangesInflight")),
+    el("td", {}, errors.length ? errors.map(r => r.id + ": " + r.lastError).join("; ") : "none"));
 }
 
 function batchRow(b) {
@@ -153,8 +127,7 @@ function batchRow(b) {
 
 function catalogRow(c) {
   return el("tr", {},
-    el("td", {}, c.gallery), el("td", {}, el("a", { href: "api/catalog/" + encodeURIComponent(c.gallery) + "/"
-      + encodeURIComponent(c.image) }, c.image)),
+    el("td", {}, c.gallery), el("td", {}, catalogLink(c.gallery, c.image, c.image)),
     el("td", { class: "num" }, c.versions), el("td", {}, c.latest || ""), el("td", {}, time(c.lastPublishedAt)),
     el("td", {}, c.lastVerdict || ""));
 }
@@ -183,12 +156,17 @@ async function refresh() {
     document.getElementById("failures").replaceChildren(...failed.map(failure));
     document.getElementById("failures-empty").hidden = failed.length > 0;
     fillTable("jobs", recent.map(jobRow));
-    fillTable("routes", routes.map(routeRow));
+    const api = routes.filter(r => r.api);
+    fillTable("routes", routes.filter(r => !r.api).map(routeRow).concat(api.length ? [apiRow(api)] : []));
     fillTable("batches", batches.map(batchRow), "batches-empty");
+    const batchRoute = routes.find(r => r.id === "batch");
+    document.getElementById("batches-empty").textContent = batchRoute && batchRoute.status === "Disabled"
+      ? "The scheduled batch is disabled (vhdflow.batch.enabled=false); files in batch/ wait until it is enabled."
+      : "No scheduled batch has run.";
     fillTable("catalog", catalog.map(catalogRow), "catalog-empty");
     const health = ready.status === "UP" ? "ready" : "NOT READY: " + (ready.reasons || []).join("; ");
     document.getElementById("status").textContent = "Service " + health + ". " + inflight.length
-      + " job(s) in flight. Updated " + new Date().toLocaleTimeString(undefined, { hour12: false }) + ".";
+      + " job(s) in flight. Updated " + time(new Date().toISOString()) + ".";
   } catch (err) {
     document.getElementById("status").textContent = "Cannot reach the vhdflow API (" + err.message
       + "); retrying every " + POLL_MS / 1000 + " s.";

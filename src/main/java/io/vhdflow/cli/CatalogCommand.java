@@ -39,9 +39,9 @@ import java.util.concurrent.Callable;
         description = "Shows the image catalog (galleries, image definitions, versions) of a vhdflow home.",
         subcommands = {CatalogCommand.ListCommand.class, CatalogCommand.ShowCommand.class,
                 CatalogCommand.LatestCommand.class, CatalogCommand.ExportCommand.class})
-public final class CatalogCommand implements Runnable {
+public final class CatalogCommand implements java.util.concurrent.Callable<Integer> {
     /** Exit code when the image or version asked for is not in the catalog. */
-    static final int NOT_FOUND = 3;
+    static final int NOT_FOUND = ExitCode.INPUT_INVALID;
     /** Lowest schema the catalog queries need (the V3 migration). */
     static final int NEEDED_SCHEMA = 3;
 
@@ -49,33 +49,27 @@ public final class CatalogCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return VhdflowCommand.noSubcommand(spec);
     }
 
     /** Options every catalog subcommand takes. */
     static final class Common {
-        @Option(names = "--home", description = "Home folder (default ./vhdflow-home, or $VHDFLOW_HOME).")
-        Path home;
-
-        @Option(names = "--config", description = "Configuration file instead of <home>/application.properties.")
-        Path config;
+        @Mixin
+        SettingsOptions settings = new SettingsOptions();
 
         @Option(names = "--json", description = "Print JSON for scripts instead of tables.")
         boolean json;
 
-        /** Effective properties, resolved as {@code vhdflow run} resolves them. */
-        Properties properties() throws IOException {
-            Properties flags = new Properties();
-            if (home != null) {
-                flags.setProperty("vhdflow.home", home.toString());
-            }
-            return SettingsLoader.load(Optional.ofNullable(config), System.getenv(), flags);
+        /** Effective properties, resolved and checked as {@code vhdflow run} does. */
+        Properties properties() {
+            return settings.properties();
         }
 
-        Database open(Properties p) throws IOException {
-            Path file = new HomeLayout(Path.of(p.getProperty("vhdflow.home"))).database();
-            Database db = Database.openReadOnly(file);
+        Database open(Properties p) {
+            HomeLayout layout = new HomeLayout(Path.of(p.getProperty("vhdflow.home")));
+            Path file = layout.database();
+            Database db = JobsCommand.openReadOnly(layout);
             try {
                 int version = db.read(c -> {
                     try (var st = c.createStatement();
@@ -93,12 +87,12 @@ public final class CatalogCommand implements Runnable {
                     }
                 });
                 if (version < NEEDED_SCHEMA) {
-                    throw new IOException("the database " + file + " has catalog schema version "
+                    throw CommandFailure.environment("database", "database " + file, "has catalog schema version "
                             + (version < 0 ? "unknown (not a vhdflow database?)" : version) + ", this vhdflow needs "
-                            + NEEDED_SCHEMA + ": start 'vhdflow run' once with this home to upgrade it");
+                            + NEEDED_SCHEMA, "start 'vhdflow run' once with this home to upgrade it");
                 }
                 return db;
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 db.close();
                 throw e;
             }
@@ -118,22 +112,49 @@ public final class CatalogCommand implements Runnable {
         abstract int run(Catalog catalog, Properties p, PrintWriter out) throws IOException;
 
         @Override
-        public Integer call() {
+        public Integer call() throws IOException {
             PrintWriter out = spec.commandLine().getOut();
-            PrintWriter err = spec.commandLine().getErr();
-            try {
-                Properties p = common.properties();
-                try (Database db = common.open(p)) {
-                    int rc = run(new Catalog(db, json), p, out);
-                    out.flush();
-                    return rc;
-                }
-            } catch (IOException | IllegalArgumentException e) {
-                err.println("vhdflow catalog: " + e.getMessage());
-                err.flush();
-                return 1;
+            Properties p = common.properties();
+            try (Database db = common.open(p)) {
+                int rc = run(new Catalog(db, json), p, out);
+                out.flush();
+                return rc;
+            } catch (io.vhdflow.store.StoreException e) {
+                throw CommandFailure.ofEnvironment(e, "database");
             }
         }
+
+        /**
+         * A record as "name: value" lines; nested maps flattened to dotted names
+         * ({@code identifier.publisher}), sizes in binary units, never Java's map text.
+         */
+        static void printFields(PrintWriter out, Map<String, Object> fields) {
+            Map<String, String> flat = new LinkedHashMap<>();
+            flatten("", fields, flat);
+            int w = flat.keySet().stream().mapToInt(String::length).max().orElse(0) + 1;
+            flat.forEach((k, v) -> out.printf("%-" + w + "s %s%n", k + ":", v));
+        }
+
+        private static void flatten(String prefix, Map<?, ?> m, Map<String, String> out) {
+            if (m.isEmpty() && !prefix.isEmpty()) {
+                out.put(prefix.substring(0, prefix.length() - 1), "-");
+            }
+            m.forEach((k, v) -> {
+                String name = prefix + k;
+                if (v instanceof Map<?, ?> sub) {
+                    flatten(name + ".", sub, out);
+                } else if (v == null) {
+                    out.put(name, "-");
+                } else if (v instanceof Long n && SIZE_FIELDS.contains(String.valueOf(k))) {
+                    out.put(name, Units.bytes(n) + " (" + n + " bytes)");
+                } else {
+                    out.put(name, String.valueOf(v));
+                }
+            });
+        }
+
+        private static final java.util.Set<String> SIZE_FIELDS = java.util.Set.of("virtualSize", "fileSize",
+                "dataBytes");
 
         void printJson(PrintWriter out, Object value) throws IOException {
             out.println(json.writerWithDefaultPrettyPrinter().writeValueAsString(value));
@@ -151,22 +172,21 @@ public final class CatalogCommand implements Runnable {
                 gallery = parts[0];
                 image = parts[1];
             } else {
-                throw new IllegalArgumentException("'" + ref + "' is not GALLERY/IMAGE or IMAGE");
+                throw CommandFailure.usage("catalog", "'" + ref + "' is not GALLERY/IMAGE or IMAGE",
+                        "e.g. contosoimages/ubuntu-24");
             }
             NamingRules.galleryProblem(gallery).ifPresent(m -> {
-                throw new IllegalArgumentException(m);
+                throw CommandFailure.usage("catalog", m, "see 'vhdflow catalog --help'");
             });
             NamingRules.imageProblem(image).ifPresent(m -> {
-                throw new IllegalArgumentException(m);
+                throw CommandFailure.usage("catalog", m, "see 'vhdflow catalog --help'");
             });
             return new String[] {gallery, image};
         }
 
         int notFound(String what) {
-            PrintWriter err = spec.commandLine().getErr();
-            err.println("vhdflow catalog: " + what + " is not in the catalog");
-            err.flush();
-            return NOT_FOUND;
+            throw CommandFailure.input("not-found", what, "is not in the catalog",
+                    "'vhdflow catalog list --versions' lists what is registered");
         }
     }
 
@@ -195,7 +215,7 @@ public final class CatalogCommand implements Runnable {
                             "LATEST?", "UPLOADED");
                     for (ImageVersionRecord v : all) {
                         t.row(v.gallery(), v.image(), v.version().toString(), v.publishedAt(),
-                                Table.bytes(v.virtualSize()), v.dataBytes().map(Table::bytes).orElse("-"), v.verdict(),
+                                Units.bytes(v.virtualSize()), v.dataBytes().map(Units::bytes).orElse("-"), v.verdict(),
                                 v.excludeFromLatest() ? "excluded" : "yes", v.blobUri().isPresent() ? "yes" : "no");
                     }
                     t.print(out, "no image versions registered");
@@ -243,7 +263,12 @@ public final class CatalogCommand implements Runnable {
                 return notFound("image definition " + gi[0] + "/" + gi[1]);
             }
             if (version != null) {
-                SemanticVersion v = SemanticVersion.parse(version);
+                SemanticVersion v;
+                try {
+                    v = SemanticVersion.parse(version);
+                } catch (IllegalArgumentException e) {
+                    throw CommandFailure.usage("catalog show", e.getMessage(), "give the version as Major.Minor.Patch");
+                }
                 Optional<ImageVersionRecord> r = catalog.find(gi[0], gi[1], v);
                 if (r.isEmpty()) {
                     return notFound("version " + v + " of " + gi[0] + "/" + gi[1]);
@@ -251,8 +276,7 @@ public final class CatalogCommand implements Runnable {
                 if (common.json) {
                     printJson(out, CatalogView.version(r.get()));
                 } else {
-                    CatalogView.version(r.get()).forEach((k, val) -> out.printf("%-18s %s%n", k + ":",
-                            val == null ? "-" : val));
+                    printFields(out, CatalogView.version(r.get()));
                 }
                 return 0;
             }
@@ -264,13 +288,12 @@ public final class CatalogCommand implements Runnable {
                 printJson(out, m);
                 return 0;
             }
-            CatalogView.definition(def.get()).forEach((k, val) -> out.printf("%-20s %s%n", k + ":",
-                    val == null || (val instanceof Map<?, ?> mm && mm.isEmpty()) ? "-" : val));
+            printFields(out, CatalogView.definition(def.get()));
             out.println();
             Table t = new Table("VERSION", "PUBLISHED", "VIRTUAL", "FILE", "DATA", "MD5", "VERDICT", "LATEST?", "BLOB");
             for (ImageVersionRecord v : versions) {
-                t.row(v.version().toString(), v.publishedAt(), Table.bytes(v.virtualSize()), Table.bytes(v.fileSize()),
-                        v.dataBytes().map(Table::bytes).orElse("-"), v.md5().isEmpty() ? "-" : v.md5(), v.verdict(),
+                t.row(v.version().toString(), v.publishedAt(), Units.bytes(v.virtualSize()), Units.bytes(v.fileSize()),
+                        v.dataBytes().map(Units::bytes).orElse("-"), v.md5().isEmpty() ? "-" : v.md5(), v.verdict(),
                         v.excludeFromLatest() ? "excluded" : "yes", v.blobUri().orElse("-"));
             }
             t.print(out, "no versions");
@@ -348,9 +371,14 @@ public final class CatalogCommand implements Runnable {
             }
             Path abs = output.toAbsolutePath();
             Path tmp = abs.resolveSibling("." + abs.getFileName() + ".tmp");
-            Files.write(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
-            Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            try {
+                Files.write(tmp, json.writerWithDefaultPrettyPrinter().writeValueAsBytes(doc));
+                Files.move(tmp, abs, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                Files.deleteIfExists(tmp);
+                throw CommandFailure.ofEnvironment(e, abs.toString());
+            }
             spec.commandLine().getErr().println("vhdflow catalog: exported " + galleries.size() + " galler"
                     + (galleries.size() == 1 ? "y" : "ies") + " to " + abs);
             return 0;
@@ -394,20 +422,6 @@ public final class CatalogCommand implements Runnable {
                 b.append(i == cells.length - 1 ? cells[i] : String.format("%-" + w[i] + "s  ", cells[i]));
             }
             out.println(b.toString().stripTrailing());
-        }
-
-        static String bytes(long n) {
-            if (n < 1024) {
-                return n + " B";
-            }
-            String[] units = {"KiB", "MiB", "GiB", "TiB"};
-            double v = n;
-            int u = -1;
-            while (v >= 1024 && u < units.length - 1) {
-                v /= 1024;
-                u++;
-            }
-            return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
         }
     }
 }

@@ -9,16 +9,19 @@ import io.vhdflow.pipeline.JobJournal;
 import io.vhdflow.pipeline.JobRecord;
 import io.vhdflow.pipeline.JobState;
 import io.vhdflow.pipeline.Json;
-import io.vhdflow.pipeline.SettingsLoader;
 import io.vhdflow.pipeline.StageRecord;
 import io.vhdflow.pipeline.StageState;
 import io.vhdflow.store.Database;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.PrintStream;
+import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -27,70 +30,146 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code vhdflow jobs}: the jobs of a home and how far each has got, read from its database
- * read-only and without the home lock, so it works beside a running service.
+ * read-only and without the home lock, so it works beside a running service; {@code --watch}
+ * redraws it with a progress bar per running stage. {@code jobs show ID} explains one job,
+ * {@code jobs retry ID} puts a failed one back to work.
  */
 @Command(name = "jobs", mixinStandardHelpOptions = true,
         description = {"Lists jobs, newest first, with each running stage's progress (bytes done of total, rate).",
-                "Reads the home's database read-only; safe while 'vhdflow run' is working."})
+                "Reads the home's database read-only; safe while 'vhdflow run' is working."},
+        subcommands = {JobsCommand.Show.class, JobRetryCommand.class})
 public final class JobsCommand implements Callable<Integer> {
+    /** Width of a progress bar in characters. */
+    private static final int BAR = 24;
 
-    @Option(names = "--home", description = "Home folder (default ./vhdflow-home, or $VHDFLOW_HOME).")
-    Path home;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Mixin
+    SettingsOptions settings = new SettingsOptions();
 
     @Option(names = "--state", description = "Only jobs in this state: ${COMPLETION-CANDIDATES}.")
     JobState state;
 
-    @Option(names = "--limit", description = "At most this many jobs (default ${DEFAULT-VALUE}).", defaultValue = "50")
+    @Option(names = "--limit", paramLabel = "N", description = "At most this many jobs, 1 to 10000 (default ${DEFAULT-VALUE}).",
+            defaultValue = "50")
     int limit;
 
     @Option(names = "--json", description = "Print JSON (jobs with their stages) instead of text.")
     boolean json;
 
-    PrintStream out = System.out;
-    PrintStream err = System.err;
+    @Option(names = "--watch", description = "Redraw every --interval seconds until Ctrl-C, with a progress bar per "
+            + "running stage (with --json: one JSON array per line).")
+    boolean watch;
+
+    @Option(names = "--interval", paramLabel = "SECONDS", defaultValue = "2",
+            description = "Seconds between redraws with --watch (default ${DEFAULT-VALUE}).")
+    double interval;
+
+    /** For tests: stop watching after this many redraws. */
+    @Option(names = "--frames", hidden = true, defaultValue = "0")
+    int frames;
 
     @Override
     public Integer call() throws Exception {
         if (limit < 1 || limit > 10_000) {
-            err.println("vhdflow jobs: --limit must be between 1 and 10000");
-            return 2;
+            throw CommandFailure.usage("jobs", "--limit must be from 1 to 10000, not " + limit, "see 'vhdflow jobs --help'");
         }
-        Properties flags = new Properties();
-        if (home != null) {
-            flags.setProperty("vhdflow.home", home.toString());
+        if (interval < 0.2 || interval > 3600) {
+            throw CommandFailure.usage("jobs", "--interval must be from 0.2 to 3600 seconds", "see 'vhdflow jobs --help'");
         }
-        Properties props = SettingsLoader.load(Optional.empty(), System.getenv(), flags);
-        HomeLayout layout = new HomeLayout(Path.of(props.getProperty("vhdflow.home")));
+        HomeLayout layout = layout(settings.properties());
+        PrintWriter out = spec.commandLine().getOut();
+        boolean terminal = System.console() != null && !json;
+        for (int frame = 1; ; frame++) {
+            ArrayNode rows = rows(layout);
+            if (json) {
+                out.println(watch ? rows.toString() : Json.mapper().writerWithDefaultPrettyPrinter()
+                        .writeValueAsString(rows));
+            } else {
+                if (watch) {
+                    // Clear the screen on a terminal; elsewhere, separate redraws with their time.
+                    out.print(terminal ? "\033[H\033[2J" : frame > 1 ? System.lineSeparator() : "");
+                    out.println("jobs in " + layout.home() + " at " + Units.time(Instant.now()) + " (Ctrl-C to stop)");
+                }
+                text(out, rows, layout);
+            }
+            out.flush();
+            if (!watch || (frames > 0 && frame >= frames)) {
+                return ExitCode.OK;
+            }
+            Thread.sleep(Math.round(interval * 1000));
+        }
+    }
+
+    static HomeLayout layout(Properties p) {
+        return new HomeLayout(Path.of(p.getProperty("vhdflow.home")));
+    }
+
+    /** The home's database, read-only; a missing or unreadable one is an environment failure (exit 4). */
+    static Database openReadOnly(HomeLayout layout) {
+        try {
+            return Database.openReadOnly(layout.database());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw CommandFailure.environment("not-found", "database " + layout.database(), "does not exist: nothing "
+                    + "has run in this home yet", "check --home or VHDFLOW_HOME").withCause(e);
+        } catch (IOException e) {
+            throw CommandFailure.environment("database", "database " + layout.database(), "cannot be read: "
+                    + CommandFailure.why(e.getCause() != null ? e.getCause() : e),
+                    "check that it is vhdflow's database and readable").withCause(e);
+        }
+    }
+
+    private ArrayNode rows(HomeLayout layout) {
         ObjectMapper mapper = Json.mapper();
-        List<JobRecord> jobs;
         ArrayNode rows = mapper.createArrayNode();
-        try (Database db = Database.openReadOnly(layout.database())) {
+        try (Database db = openReadOnly(layout)) {
             JobJournal journal = new JobJournal(db, mapper);
-            jobs = journal.jobs(new JobJournal.JobFilter(Optional.ofNullable(state), Optional.empty(),
-                    Optional.empty(), limit));
-            for (JobRecord j : jobs) {
+            for (JobRecord j : journal.jobs(new JobJournal.JobFilter(Optional.ofNullable(state), Optional.empty(),
+                    Optional.empty(), limit))) {
                 rows.add(row(mapper, j, journal.stages(j.id())));
             }
-        } catch (java.io.IOException | io.vhdflow.store.StoreException e) {
-            err.println("vhdflow jobs: " + e.getMessage());
-            return 1;
+        } catch (io.vhdflow.store.StoreException e) {
+            throw CommandFailure.ofEnvironment(e, "database " + layout.database());
         }
-        if (json) {
-            out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(rows));
-            return 0;
-        }
+        return rows;
+    }
+
+    private void text(PrintWriter out, ArrayNode rows, HomeLayout layout) {
         if (rows.isEmpty()) {
             out.println("no jobs" + (state == null ? "" : " in state " + state.name().toLowerCase(Locale.ROOT))
                     + " in " + layout.home());
-            return 0;
+            return;
         }
         out.printf("%-30s %-9s %-9s %-28s %s%n", "JOB", "STATE", "STAGE", "IMAGE", "PROGRESS / RESULT");
         for (JsonNode r : rows) {
             out.printf("%-30s %-9s %-9s %-28s %s%n", r.path("id").asText(), r.path("state").asText(),
                     r.path("stage").asText("-"), r.path("image").asText() + (r.has("version")
                             ? " " + r.path("version").asText() : ""), r.path("progress").asText(""));
+            if (watch) {
+                for (JsonNode s : r.path("stages")) {
+                    if (s.path("state").asText().equals("running")) {
+                        out.println("    " + bar(s));
+                    }
+                }
+            }
         }
-        return 0;
+    }
+
+    /** {@code backup  [##########..............]  42% (1.2 GiB of 2.8 GiB), 85.3 MiB/s}. */
+    static String bar(JsonNode stage) {
+        long done = stage.path("bytesDone").asLong();
+        long total = stage.path("bytesTotal").asLong();
+        String rate = stage.has("bytesPerSecond") && stage.path("bytesPerSecond").asLong() > 0
+                ? ", " + Units.rate(stage.path("bytesPerSecond").asLong()) : "";
+        if (total <= 0) {
+            return String.format("%-9s running for %s%s", stage.path("stage").asText(),
+                    Units.duration(Duration.ofMillis(Math.round(stage.path("seconds").asDouble() * 1000))),
+                    done > 0 ? ", " + Units.bytes(done) + " so far" : "");
+        }
+        int filled = (int) Math.min(BAR, BAR * done / total);
+        return String.format("%-9s [%s%s] %3d%% (%s of %s)%s", stage.path("stage").asText(), "#".repeat(filled),
+                ".".repeat(BAR - filled), 100 * done / total, Units.bytes(done), Units.bytes(total), rate);
     }
 
     private static ObjectNode row(ObjectMapper mapper, JobRecord j, List<StageRecord> stages) {
@@ -131,35 +210,62 @@ public final class JobsCommand implements Callable<Integer> {
             return (j.state() == JobState.FAILED ? "failed: " : "duplicate: ") + message;
         }
         if (j.state() == JobState.DONE) {
-            return "done in " + j.finishedAt().map(f -> human(Duration.between(j.createdAt(), f))).orElse("?");
+            return "done in " + j.finishedAt().map(f -> Units.duration(Duration.between(j.createdAt(), f))).orElse("?");
         }
         Optional<StageRecord> running = stages.stream().filter(s -> s.state() == StageState.RUNNING).findFirst();
         if (running.isEmpty()) {
             return j.state() == JobState.QUEUED ? "waiting for a pipeline slot" : "";
         }
         StageRecord s = running.get();
-        String rate = s.bytesPerSecond().filter(b -> b > 0).map(b -> ", " + bytes(Math.round(b)) + "/s").orElse("");
+        String rate = s.bytesPerSecond().filter(b -> b > 0).map(b -> ", " + Units.rate(b)).orElse("");
         if (s.bytesTotal() > 0) {
-            return s.stage().id() + " " + (100 * s.bytesDone() / s.bytesTotal()) + "% (" + bytes(s.bytesDone())
-                    + " of " + bytes(s.bytesTotal()) + ")" + rate;
+            return s.stage().id() + " " + (100 * s.bytesDone() / s.bytesTotal()) + "% (" + Units.bytes(s.bytesDone())
+                    + " of " + Units.bytes(s.bytesTotal()) + ")" + rate;
         }
-        return s.stage().id() + " running for " + s.duration().map(JobsCommand::human).orElse("?");
+        return s.stage().id() + " running for " + s.duration().map(Units::duration).orElse("?");
     }
 
-    /** Binary units, one decimal: "1.2 GiB". */
-    static String bytes(long n) {
-        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = n;
-        int i = 0;
-        while (v >= 1024 && i < units.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return i == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", v, units[i]);
-    }
+    /** {@code jobs show ID}: one job's stages, timings, findings by category, error and remedy. */
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Shows one job: its stages (state, attempts, start, time taken, bytes, rate), the findings "
+                    + "of its verification grouped as blocking, warning, not run, waived and passed, each with its "
+                    + "evidence and remedy, and its error with what to do.")
+    static final class Show implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
 
-    private static String human(Duration d) {
-        long s = d.toSeconds();
-        return s < 60 ? s + " s" : s < 3600 ? (s / 60) + " min " + (s % 60) + " s" : (s / 3600) + " h " + (s % 3600 / 60) + " min";
+        @Mixin
+        SettingsOptions settings = new SettingsOptions();
+
+        @CommandLine.Parameters(paramLabel = "ID", description = "The job id (as 'vhdflow jobs' lists it).")
+        String id;
+
+        @Option(names = "--json", description = "Print the job as the API's GET /api/jobs/{id} does.")
+        boolean json;
+
+        @Override
+        public Integer call() throws Exception {
+            HomeLayout layout = layout(settings.properties());
+            ObjectMapper mapper = Json.mapper();
+            JsonNode job;
+            try (Database db = openReadOnly(layout)) {
+                io.vhdflow.ops.ApiReply reply = JobReport.of(db, mapper, id);
+                if (reply.status() == 404) {
+                    throw CommandFailure.input("not-found", "job " + id, "is not in the journal of " + layout.home(),
+                            "'vhdflow jobs' lists the jobs");
+                }
+                job = mapper.valueToTree(reply.body());
+            } catch (io.vhdflow.store.StoreException e) {
+                throw CommandFailure.ofEnvironment(e, "database " + layout.database());
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                out.println(mapper.writerWithDefaultPrettyPrinter().writeValueAsString(job));
+            } else {
+                out.print(JobReport.text(job));
+            }
+            out.flush();
+            return ExitCode.OK;
+        }
     }
 }

@@ -25,6 +25,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,14 +36,14 @@ import java.util.concurrent.Callable;
 /**
  * {@code vhdflow vhd}: inspect, check and convert VHD containers.
  *
- * <p>Exit codes: 0 success (for {@code check}: ready for Azure), 1 the image is damaged, in a
- * refused format or (for {@code check}) not ready, 2 usage error, 3 I/O error.
+ * <p>Exit codes as in {@link ExitCode}: 0 success (for {@code check}: ready for Azure), 1 not
+ * ready, 3 an input that cannot be read, 4 an output that cannot be written, 64 a usage error.
  */
 @Command(name = "vhd", mixinStandardHelpOptions = true,
         description = "Inspect, check and convert VHD disk images for Azure.",
         subcommands = {VhdCommand.Info.class, VhdCommand.Check.class, VhdCommand.Convert.class, VhdCommand.ZeroMap.class,
                 VhdCommand.Verify.class})
-public final class VhdCommand implements Runnable {
+public final class VhdCommand implements java.util.concurrent.Callable<Integer> {
 
     static final int NOT_READY = ExitCode.NOT_READY;
 
@@ -50,19 +51,12 @@ public final class VhdCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getOut());
+    public Integer call() {
+        return VhdflowCommand.noSubcommand(spec);
     }
 
     private static ObjectMapper json() {
         return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
-    }
-
-    private static int fail(CommandLine.Model.CommandSpec spec, IOException e) {
-        PrintWriter err = spec.commandLine().getErr();
-        err.println(e instanceof DiskException ? "vhdflow: " + e.getMessage() : "vhdflow: I/O error: " + e);
-        err.flush();
-        return ExitCode.forFailure(e);
     }
 
     /** {@code vhd info FILE [--json]}. */
@@ -78,6 +72,7 @@ public final class VhdCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            InputFile.regular(file);
             try (DiskImage img = DiskImages.open(file)) {
                 Map<String, Object> m = describe(img);
                 PrintWriter out = spec.commandLine().getOut();
@@ -89,9 +84,13 @@ public final class VhdCommand implements Runnable {
                 out.flush();
                 return 0;
             } catch (IOException e) {
-                return fail(spec, e);
+                throw CommandFailure.ofInput(e, file);
             }
         }
+
+        /** Fields printed in binary units (with the exact count) in the text form. */
+        private static final java.util.Set<String> SIZES = java.util.Set.of("virtualSize", "fileSize", "currentSize",
+                "originalSize", "geometryCapacity", "blockSize");
 
         @SuppressWarnings("unchecked")
         private static void print(PrintWriter out, Map<String, Object> m, String indent) {
@@ -109,6 +108,8 @@ public final class VhdCommand implements Runnable {
                             out.println(indent + "  - " + o);
                         }
                     }
+                } else if (SIZES.contains(e.getKey()) && e.getValue() instanceof Long n) {
+                    out.println(indent + e.getKey() + ": " + Units.bytes(n) + " (" + n + " bytes)");
                 } else {
                     out.println(indent + e.getKey() + ": " + e.getValue());
                 }
@@ -203,13 +204,15 @@ public final class VhdCommand implements Runnable {
             try {
                 p = Policy.parse(policy);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+                throw CommandFailure.usage("vhd check", "--policy: " + e.getMessage(),
+                        "use azure-platform or marketplace");
             }
+            InputFile.regular(file);
             VerificationService.Readiness v;
             try {
                 v = new VerificationService().readiness(file, p.id());
             } catch (IOException e) {
-                return fail(spec, e);
+                throw CommandFailure.ofInput(e, file);
             }
             PrintWriter out = spec.commandLine().getOut();
             if (asJson) {
@@ -252,22 +255,25 @@ public final class VhdCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
+            InputFile.regular(file);
             long start = System.nanoTime();
             io.vhdflow.disk.container.DataRangeSummary s;
             try (DiskImage img = DiskImages.open(file)) {
                 s = io.vhdflow.disk.container.DataRangeScanner.scan(img, (o, l) -> { }, Math.max(0, keep),
                         ProgressListener.NONE);
             } catch (IOException e) {
-                return fail(spec, e);
+                throw CommandFailure.ofInput(e, file);
             }
             double secs = (System.nanoTime() - start) / 1e9;
             PrintWriter out = spec.commandLine().getOut();
             if (asJson) {
                 out.println(json().writeValueAsString(s));
             } else {
-                out.printf("%s: %d bytes virtual, %d bytes of data in %d ranges, %d bytes zero (%.3f s)%n", file,
-                        s.virtualSize(), s.dataBytes(), s.rangeCount(), s.zeroBytes(), secs);
-                s.firstRanges().forEach(r -> out.printf("  data %d..%d (%d bytes)%n", r.offset(), r.end(), r.length()));
+                out.printf("%s: %s virtual, %s of data in %d ranges, %s zero (%s)%n", file,
+                        Units.bytes(s.virtualSize()), Units.bytes(s.dataBytes()), s.rangeCount(),
+                        Units.bytes(s.zeroBytes()), Units.duration(java.time.Duration.ofMillis(Math.round(secs * 1000))));
+                s.firstRanges().forEach(r -> out.printf("  data at byte %d to %d (%s)%n", r.offset(), r.end(),
+                        Units.bytes(r.length())));
                 if (s.truncated()) {
                     out.printf("  ... %d more ranges%n", s.rangeCount() - s.firstRanges().size());
                 }
@@ -303,9 +309,11 @@ public final class VhdCommand implements Runnable {
             String c = switch (creator) {
                 case "vhfl" -> VhdFooter.VHDFLOW_CREATOR;
                 case "win", "win " -> VhdFooter.HYPERV_CREATOR;
-                default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--creator must be vhfl or win, not " + creator);
+                default -> throw CommandFailure.usage("vhd convert", "--creator must be vhfl or win, not '" + creator
+                        + "'", "see 'vhdflow vhd convert --help'");
             };
+            InputFile.regular(in);
+            checkOutputPath(in, out, force);
             ProgressBar bar = !noProgress && System.console() != null ? new ProgressBar(spec.commandLine().getErr())
                     : null;
             FixedVhdWriter.Options o = FixedVhdWriter.Options.defaults().withOverwrite(force).withCreator(c)
@@ -313,10 +321,14 @@ public final class VhdCommand implements Runnable {
             ConversionResult r;
             try (DiskImage img = DiskImages.open(in)) {
                 r = FixedVhdWriter.convert(img, out, o);
-            } catch (UnsupportedDiskFormatException e) {
-                return fail(spec, e);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // Created by someone else between the check and the write.
+                throw CommandFailure.environment("exists", out.toString(), "already exists",
+                        "pass -f or --force to replace it, or name another output").withCause(e);
+            } catch (DiskException e) {
+                throw CommandFailure.ofInput(e, in);
             } catch (IOException e) {
-                return fail(spec, e);
+                throw CommandFailure.ofEnvironment(e, out.toString());
             } finally {
                 if (bar != null) {
                     bar.finish();
@@ -340,14 +352,15 @@ public final class VhdCommand implements Runnable {
                 w.println(json().writeValueAsString(m));
             } else {
                 double secs = Math.max(r.elapsed().toMillis(), 1) / 1000.0;
-                w.printf("wrote %s: fixed VHD, %d bytes virtual (%d MiB), %d bytes file%n", r.output(), r.virtualSize(),
-                        r.virtualSize() >> 20, r.fileSize());
-                w.printf("  data written %d bytes (%.1f%%), the rest left as holes%n", r.dataBytesWritten(),
+                w.printf("wrote %s: fixed VHD, %s virtual, %s file%n", r.output(), Units.bytes(r.virtualSize()),
+                        Units.bytes(r.fileSize()));
+                w.printf("  data written %s (%.1f%%), the rest left as holes%n", Units.bytes(r.dataBytesWritten()),
                         100.0 * r.dataBytesWritten() / Math.max(1, r.fileSize()));
                 w.printf("  md5     %s  (Content-MD5 %s)%n", r.md5Hex().orElse("-"), r.md5Base64().orElse("-"));
                 w.printf("  sha256  %s%n", r.sha256Hex().orElse("-"));
                 w.printf("  %s  %s%n", io.vhdflow.disk.container.DataTreeDigest.ALGORITHM, r.integrity().hex());
-                w.printf("  unique id %s, %.1f s, %.0f MiB/s%n", r.uniqueId(), secs, r.fileSize() / secs / (1 << 20));
+                w.printf("  unique id %s, %s, %s%n", r.uniqueId(), Units.duration(r.elapsed()),
+                        Units.rate(r.fileSize() / secs));
             }
             w.flush();
             return 0;
@@ -375,9 +388,10 @@ public final class VhdCommand implements Runnable {
         Path config;
 
         @Override
-        public Integer call() throws Exception {
+        public Integer call() {
             if ((file == null) == (blob == null)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "give either FILE or --blob NAME");
+                throw CommandFailure.usage("vhd verify", "give either FILE or --blob NAME",
+                        "vhdflow vhd verify --manifest MANIFEST FILE, or --blob NAME to check an uploaded blob");
             }
             io.vhdflow.pipeline.IntegrityRecord record;
             io.vhdflow.pipeline.IntegrityRecord.Check check;
@@ -385,32 +399,34 @@ public final class VhdCommand implements Runnable {
             try {
                 record = io.vhdflow.pipeline.IntegrityRecord.fromManifest(
                         io.vhdflow.pipeline.Json.mapper().readTree(manifest.toFile()), manifest);
-                if (file != null) {
-                    try (DiskImage img = DiskImages.open(file)) {
-                        check = record.check(img, ProgressListener.NONE);
-                    }
-                } else {
-                    io.vhdflow.catalog.upload.UploadSettings us;
-                    try {
-                        us = io.vhdflow.catalog.upload.UploadSettings.from(io.vhdflow.pipeline.SettingsLoader.load(
-                                java.util.Optional.ofNullable(config), System.getenv(), new java.util.Properties()));
-                        if (us.connectionString().isEmpty() && us.sasUrl().isEmpty()) {
-                            throw new IllegalArgumentException("no blob credential: set VHDFLOW_UPLOAD_CONNECTION_STRING"
-                                    + " or VHDFLOW_UPLOAD_SAS_URL (or vhdflow.upload.* in --config)");
-                        }
-                    } catch (IllegalArgumentException e) {
-                        spec.commandLine().getErr().println("vhdflow: " + e.getMessage());
-                        return ExitCode.ENVIRONMENT;
-                    }
+            } catch (IOException e) {
+                throw CommandFailure.ofInput(e, manifest);
+            }
+            if (file != null) {
+                try (DiskImage img = DiskImages.open(file)) {
+                    check = record.check(img, ProgressListener.NONE);
+                } catch (IOException e) {
+                    throw CommandFailure.ofInput(e, file);
+                }
+            } else {
+                io.vhdflow.catalog.upload.UploadSettings us;
+                try {
+                    us = io.vhdflow.catalog.upload.UploadSettings.from(io.vhdflow.pipeline.SettingsLoader.load(
+                            java.util.Optional.ofNullable(config), System.getenv(), new java.util.Properties()));
+                } catch (IOException | IllegalArgumentException e) {
+                    throw CommandFailure.ofEnvironment(e, config == null ? "upload settings" : config.toString());
+                }
+                if (us.connectionString().isEmpty() && us.sasUrl().isEmpty()) {
+                    throw CommandFailure.environment("no-credential", "blob " + blob, "no blob credential is set",
+                            "set VHDFLOW_UPLOAD_CONNECTION_STRING or VHDFLOW_UPLOAD_SAS_URL, or vhdflow.upload.* in"
+                                    + " --config");
+                }
+                try {
                     io.vhdflow.catalog.upload.PageBlobSource src = io.vhdflow.catalog.upload.PageBlobSource.open(us, blob);
                     check = record.checkBlob(src, src.writtenRanges(), src.contentMd5(), ProgressListener.NONE);
+                } catch (IOException e) {
+                    throw CommandFailure.ofEnvironment(e, "blob " + blob);
                 }
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                spec.commandLine().getErr().println("vhdflow: " + manifest + " is not a manifest: "
-                        + e.getOriginalMessage());
-                return ExitCode.INPUT_INVALID;
-            } catch (IOException e) {
-                return fail(spec, e);
             }
             double secs = (System.nanoTime() - start) / 1e9;
             PrintWriter out = spec.commandLine().getOut();
@@ -422,12 +438,42 @@ public final class VhdCommand implements Runnable {
             } else {
                 out.printf("%s does NOT match the integrity record of %s:%n", what, record.file());
                 check.problems().forEach(p -> out.println("  " + p));
-                out.println("  remedy: restore the file from its package or backup, or upload the package again");
+                out.println("  what to do: restore the file from its package or backup, or upload the package again");
             }
             check.notes().forEach(n -> out.println("  " + n));
             out.printf("  %.2f s%n", secs);
             out.flush();
             return check.matches() ? ExitCode.OK : ExitCode.NOT_READY;
+        }
+    }
+
+    /**
+     * Refuses an output that would be lost or cannot be written, before any input is read: an
+     * existing file without {@code --force}, a directory, the input itself.
+     */
+    static void checkOutputPath(Path in, Path out, boolean force) {
+        if (Files.isDirectory(out)) {
+            throw CommandFailure.environment("not-a-file", out.toString(), "is a directory",
+                    "name the output file, e.g. " + out.resolve(in.getFileName()));
+        }
+        if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                if (Files.isSameFile(in, out)) {
+                    throw CommandFailure.usage("vhd convert", "the output " + out + " is the input",
+                            "write the output to another file");
+                }
+            } catch (IOException e) {
+                throw CommandFailure.ofEnvironment(e, out.toString());
+            }
+            if (!force) {
+                throw CommandFailure.environment("exists", out.toString(), "already exists",
+                        "pass -f or --force to replace it, or name another output");
+            }
+        }
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw CommandFailure.environment("not-found", out.toString(), "its folder " + parent + " does not exist",
+                    "create the folder first");
         }
     }
 

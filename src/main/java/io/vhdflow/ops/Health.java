@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * Whether the service can do its work, with the reasons when it cannot: every home folder
- * writable, free space above the configured reserve, the journal answering.
+ * writable, the drop folder readable, free space above the configured reserve, the journal
+ * answering.
  */
 public final class Health {
 
@@ -36,6 +37,15 @@ public final class Health {
                 reasons.add(p + " does not exist");
             } else if (!Files.isWritable(p)) {
                 reasons.add(p + " is not writable");
+            }
+        }
+        try (java.nio.file.DirectoryStream<Path> ds = Files.newDirectoryStream(home.drop())) {
+            ds.iterator().hasNext();
+        } catch (IOException | RuntimeException e) {
+            if (Files.isDirectory(home.drop())) {
+                reasons.add(home.drop() + " cannot be listed: " + (e instanceof java.nio.file.AccessDeniedException
+                        ? "permission denied" : e instanceof java.nio.file.FileSystemException fs && fs.getReason() != null
+                        ? fs.getReason() : e.getMessage()));
             }
         }
         long free = -1;

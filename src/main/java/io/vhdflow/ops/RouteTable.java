@@ -10,11 +10,16 @@ import java.util.Optional;
 /** The service's routes as the API sees and controls them; the Camel adapter implements it. */
 public interface RouteTable {
 
-    /** One route: where it reads from, its status and its exchange counts. */
+    /**
+     * One route: where it reads from, its status ({@code Started}, {@code Stopped}, {@code Suspended},
+     * or {@code Disabled} for a route off by configuration, such as the batch when
+     * {@code vhdflow.batch.enabled=false}), its exchange counts, and whether it is one of the API's
+     * own routes (the dashboard groups those).
+     */
     @JsonInclude(JsonInclude.Include.NON_ABSENT)
     record RouteView(String id, String from, String status, long uptimeSeconds, long exchangesTotal,
                      long exchangesFailed, long exchangesInflight, Optional<String> lastError,
-                     Optional<Instant> lastErrorAt) {
+                     Optional<Instant> lastErrorAt, boolean api) {
     }
 
     /** What an operator may do to a route. */

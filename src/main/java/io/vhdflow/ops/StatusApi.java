@@ -41,14 +41,18 @@ public final class StatusApi {
                            Optional<String> limit, Optional<String> stages) {
     }
 
-    /** A job; {@code metadata} in the single-job view, {@code stages} there and when asked for in the list. */
+    /**
+     * A job; {@code metadata} in the single-job view, {@code stages} there and when asked for in the
+     * list; {@code findings} (the verification report's checks grouped by {@link Findings}) in the
+     * single-job view once the image was verified, also when verification rejected it.
+     */
     @JsonInclude(JsonInclude.Include.NON_ABSENT)
     public record JobView(String id, Optional<String> batch, String source, long sourceSize, String image,
                           String gallery, String state, Optional<String> stage, Optional<String> version,
                           Optional<String> verdict, Optional<String> sourceSha256, Optional<JsonNode> error,
                           Instant createdAt, Instant updatedAt, Optional<Instant> finishedAt,
                           Optional<Double> seconds, Optional<ImageMetadata> metadata,
-                          Optional<List<StageView>> stages) {
+                          Optional<List<StageView>> stages, Optional<Map<String, List<JsonNode>>> findings) {
     }
 
     /** One stage of a job; {@code result} (e.g. the verification report) in the single-job view only. */
@@ -133,7 +137,8 @@ public final class StatusApi {
         boolean withStages = q.stages().map(Boolean::parseBoolean).orElse(false);
         List<JobView> out = new ArrayList<>();
         for (JobRecord j : journal.jobs(new JobJournal.JobFilter(state, q.batch(), q.image(), limit))) {
-            out.add(view(j, Optional.empty(), withStages ? Optional.of(stages(j.id(), false)) : Optional.empty()));
+            out.add(view(j, Optional.empty(), withStages ? Optional.of(stages(j.id(), false)) : Optional.empty(),
+                    Optional.empty()));
         }
         return ApiReply.ok(out);
     }
@@ -144,7 +149,10 @@ public final class StatusApi {
         if (job.isEmpty()) {
             return ApiReply.error(404, "no job with id '" + id + "'");
         }
-        return ApiReply.ok(view(job.get(), Optional.of(job.get().metadata()), Optional.of(stages(id, true))));
+        List<StageView> stages = stages(id, true);
+        Optional<Map<String, List<JsonNode>>> findings = stages.stream().filter(st -> st.stage().equals(Stage.VERIFY.id()))
+                .findFirst().flatMap(StageView::result).filter(r -> r.has("checks")).map(Findings::grouped);
+        return ApiReply.ok(view(job.get(), Optional.of(job.get().metadata()), Optional.of(stages), findings));
     }
 
     /** {@code GET /api/batches}: scheduled batches with per-state job counts. */
@@ -230,12 +238,13 @@ public final class StatusApi {
         return catalog.latest(gallery, image, false).map(SemanticVersion::toString);
     }
 
-    private JobView view(JobRecord j, Optional<ImageMetadata> metadata, Optional<List<StageView>> stages) {
+    private JobView view(JobRecord j, Optional<ImageMetadata> metadata, Optional<List<StageView>> stages,
+                         Optional<Map<String, List<JsonNode>>> findings) {
         return new JobView(j.id(), j.batchId(), j.sourceName(), j.sourceSize(), j.imageName(), j.metadata().gallery(),
                 j.state().name().toLowerCase(Locale.ROOT), j.currentStage().map(Stage::id), j.imageVersion(),
                 j.verdict(), j.sourceSha256(), j.errorJson().map(this::readTree), j.createdAt(), j.updatedAt(),
                 j.finishedAt(), j.finishedAt().map(f -> seconds(Duration.between(j.createdAt(), f))), metadata,
-                stages);
+                stages, findings);
     }
 
     private List<StageView> stages(String jobId, boolean withResult) {

@@ -91,7 +91,6 @@ public final class BackupService {
         }
         Files.move(partial, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         fsyncDirectory(target.getParent());
-        List<Path> removed = applyRetention(job);
         LOG.log(System.Logger.Level.INFO, "job {0}: backup {1} written (SHA-256 {2}){3}", job.id(), target,
                 pass.sha256(), pass.conversion().isPresent() ? ", conversion staged" : "");
         Map<String, Object> result = new LinkedHashMap<>();
@@ -111,7 +110,6 @@ public final class BackupService {
             result.put("conversion", conv);
         });
         pass.notConverted().ifPresent(r -> result.put("notConverted", r));
-        result.put("retentionRemoved", removed.stream().map(Path::toString).toList());
         long written = pass.backupWritten() + pass.conversion().map(ConversionResult::dataBytesWritten).orElse(0L);
         return new BackupResult(target, pass.sha256(), StageOutcome.of(pass.bytesRead(), written,
                 json.writeValueAsString(result)));
@@ -250,35 +248,6 @@ public final class BackupService {
                             + "/; the original is unchanged", List.of(m)), e);
         }
         return e;
-    }
-
-    /** Deletes the oldest backups of this job's image beyond the retention count; never this job's. */
-    private List<Path> applyRetention(JobRecord job) throws IOException {
-        int keep = settings.backupRetention();
-        List<Path> removed = new ArrayList<>();
-        if (keep == 0) {
-            return removed;
-        }
-        Path imageDir = HomeLayout.within(settings.home().backup(), job.imageName());
-        List<Path> jobs = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(imageDir)) {
-            for (Path p : ds) {
-                if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && !p.getFileName().toString().startsWith(".")) {
-                    jobs.add(p);
-                }
-            }
-        }
-        // Job ids begin with their UTC intake time, so name order is age order.
-        jobs.sort(Comparator.comparing((Path p) -> p.getFileName().toString()).reversed());
-        for (Path old : jobs.subList(Math.min(keep, jobs.size()), jobs.size())) {
-            if (old.getFileName().toString().equals(job.id())) {
-                continue;
-            }
-            deleteTree(old);
-            removed.add(old);
-            LOG.log(System.Logger.Level.INFO, "retention: removed backup {0}", old);
-        }
-        return removed;
     }
 
     static void deleteTree(Path dir) throws IOException {

@@ -25,16 +25,27 @@ public final class HomeLock implements AutoCloseable {
         FileLock l;
         try {
             l = ch.tryLock();
+        } catch (java.nio.channels.OverlappingFileLockException e) {
+            // Held by this same process (another service object on the home).
+            l = null;
         } catch (IOException | RuntimeException e) {
             ch.close();
             throw e;
         }
         if (l == null) {
             ch.close();
-            throw new IOException("another vhdflow service is already running on " + home.home()
-                    + "; stop it first or use another --home");
+            throw new HeldException(home.home());
         }
         return new HomeLock(ch, l);
+    }
+
+    /** The home is locked by another running service. */
+    public static final class HeldException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        HeldException(Path home) {
+            super("another vhdflow service is already running on " + home + "; stop it first or use another --home");
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.vhdflow.pipeline;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhdflow.catalog.ImageMetadata;
+import io.vhdflow.catalog.SidecarReader;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -29,21 +30,18 @@ public final class IntakeService {
     private static final System.Logger LOG = System.getLogger(IntakeService.class.getName());
     private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")
             .withZone(ZoneOffset.UTC);
-    /** Sidecars are a few hundred bytes; anything far larger is not a sidecar. */
-    private static final long MAX_SIDECAR_BYTES = 64 * 1024;
 
     private final Settings settings;
     private final JobJournal journal;
     private final JobFailure failure;
-    private final ObjectMapper strictJson;
+    private final SidecarReader sidecars;
     private final SecureRandom random = new SecureRandom();
 
     public IntakeService(Settings settings, JobJournal journal, JobFailure failure, ObjectMapper json) {
         this.settings = settings;
         this.journal = journal;
         this.failure = failure;
-        this.strictJson = json.copy().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.sidecars = new SidecarReader(json.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
     }
 
     /** Why {@code file} may not be taken in, or empty when it is a regular {@code .vhd} file. */
@@ -105,23 +103,26 @@ public final class IntakeService {
         }
         List<String> problems = List.of();
         ImageMetadata metadata = ImageMetadata.EMPTY;
-        if (Files.isRegularFile(sidecar, LinkOption.NOFOLLOW_LINKS)) {
+        // The check before the move looked at the name; what was moved is checked again without following
+        // links (O_NOFOLLOW semantics), so a file swapped for a link or a FIFO meanwhile is never opened.
+        FileType moved = FileType.of(work.resolve(name), false);
+        if (moved == FileType.REGULAR && Files.isRegularFile(sidecar, LinkOption.NOFOLLOW_LINKS)) {
             Files.move(sidecar, work.resolve(sidecar.getFileName()), StandardCopyOption.ATOMIC_MOVE);
-            try {
-                metadata = readSidecar(work.resolve(sidecar.getFileName()));
-            } catch (IOException e) {
-                problems = List.of(e.getMessage());
-            }
+            SidecarReader.Result read = readSidecar(work.resolve(sidecar.getFileName()));
+            metadata = read.metadata();
+            problems = read.problems();
         }
         Files.deleteIfExists(marker);
         ImageMetadata effective = metadata.withDefaults(settings.defaultGallery(), settings.defaultPublisher(), name);
-        if (problems.isEmpty()) {
-            problems = effective.problems();
-        }
+        problems = concat(problems, effective.problems());
         journal.createJob(jobId, batchId, name, size, effective);
         LOG.log(System.Logger.Level.INFO, "job {0}: took in {1} ({2} bytes) as image {3}", jobId, name, size,
                 effective.imageDefinition());
-        if (!problems.isEmpty()) {
+        if (moved != FileType.REGULAR) {
+            failure.fail(jobId, JobError.of("input.not-a-file", "intake", name + " was replaced by "
+                            + moved.description() + " while it was taken in; it was not opened",
+                    "drop the image itself as a regular file", List.of()));
+        } else if (!problems.isEmpty()) {
             failure.fail(jobId, JobError.of("metadata.invalid", "intake",
                     "the sidecar " + name + ".json has invalid image metadata",
                     "correct the sidecar (Azure Compute Gallery naming rules are in the README) and drop the "
@@ -154,31 +155,33 @@ public final class IntakeService {
         ImageMetadata metadata = ImageMetadata.EMPTY;
         List<String> problems = List.of();
         if (Files.isRegularFile(sidecar, LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                metadata = readSidecar(sidecar);
-            } catch (IOException e) {
-                problems = List.of(e.getMessage());
-            }
+            SidecarReader.Result read = readSidecar(sidecar);
+            metadata = read.metadata();
+            problems = read.problems();
         }
         ImageMetadata effective = metadata.withDefaults(settings.defaultGallery(), settings.defaultPublisher(),
                 sourceName);
-        return new SidecarCheck(effective, problems.isEmpty() ? effective.problems() : problems);
+        return new SidecarCheck(effective, concat(problems, effective.problems()));
     }
 
-    private ImageMetadata readSidecar(Path sidecar) throws IOException {
-        if (Files.size(sidecar) > MAX_SIDECAR_BYTES) {
-            throw new IOException("sidecar is larger than " + MAX_SIDECAR_BYTES + " bytes");
-        }
+    /** Every problem at once: of the sidecar's fields, then of the values the image would get. */
+    private static List<String> concat(List<String> fields, List<String> values) {
+        List<String> all = new java.util.ArrayList<>(fields);
+        values.stream().filter(v -> !all.contains(v)).forEach(all::add);
+        return List.copyOf(all);
+    }
+
+    /** The sidecar read strictly: every problem at once, each with its line and the field it meant. */
+    private SidecarReader.Result readSidecar(Path sidecar) {
         try {
-            ImageMetadata m = strictJson.readValue(sidecar.toFile(), ImageMetadata.class);
-            if (m == null) {
-                throw new IOException("sidecar is empty (null)");
+            if (Files.size(sidecar) > SidecarReader.MAX_BYTES) {
+                return new SidecarReader.Result(ImageMetadata.EMPTY, List.of("the sidecar is larger than "
+                        + SidecarReader.MAX_BYTES + " bytes"));
             }
-            return m;
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IOException("sidecar is not valid image metadata JSON: " + e.getOriginalMessage()
-                    + (e.getLocation() != null ? " (line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr() + ")" : ""));
+            return sidecars.read(Files.readAllBytes(sidecar));
+        } catch (IOException e) {
+            return new SidecarReader.Result(ImageMetadata.EMPTY, List.of("the sidecar cannot be read: "
+                    + e.getMessage()));
         }
     }
 }

@@ -142,6 +142,15 @@ public final class JobJournal {
                 outcome.resultJson().orElse(null), jobId, stage.name()));
     }
 
+    /**
+     * Keeps a stage's result before the stage ends, so a stage that then rejects the job (a
+     * verification that finds the image not generalized) still shows what it found.
+     */
+    public void recordResult(String jobId, Stage stage, String resultJson) {
+        db.read(c -> update(c, "UPDATE stages SET result_json = ? WHERE job_id = ? AND stage = ?", resultJson, jobId,
+                stage.name()));
+    }
+
     /** Records an attempt that failed; the job's fate is decided by the caller. */
     public void failStage(String jobId, Stage stage, String error) {
         db.read(c -> update(c, "UPDATE stages SET state = ?, finished_at = ?, error = ? WHERE job_id = ? AND stage = ?",

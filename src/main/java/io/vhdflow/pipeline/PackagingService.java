@@ -102,7 +102,7 @@ public final class PackagingService {
      */
     public PackageResult build(JobRecord job, Path original, Optional<Path> staged, SemanticVersion version,
                                VerificationReport report, Progress progress) throws IOException, JobRejectedException {
-        Path imageDir = HomeLayout.within(settings.home().packages(), job.imageName());
+        Path imageDir = packageFolder(job);
         Path target = HomeLayout.within(imageDir, version.toString());
         Path manifestFile = target.resolve("manifest.json");
         if (Files.isDirectory(target)) {
@@ -239,11 +239,29 @@ public final class PackagingService {
         }
     }
 
-    /** Removes a package this pipeline made (a duplicate found at registration). */
+    /**
+     * {@code packages/<gallery>/<definition>/}: the folder of an image definition's versions. The
+     * gallery is part of the path because a definition is named within its gallery: the same
+     * definition and version in two galleries are two packages.
+     */
+    public Path packageFolder(JobRecord job) {
+        return HomeLayout.within(HomeLayout.within(settings.home().packages(), job.metadata().gallery()),
+                job.imageName());
+    }
+
+    /** Removes a package this pipeline made (a duplicate found at registration), and the folders it leaves empty. */
     public void remove(PackageResult p) throws IOException {
         Path dir = Path.of(p.directory());
         if (dir.startsWith(settings.home().packages()) && Files.isDirectory(dir)) {
             BackupService.deleteTree(dir);
+            for (Path parent = dir.getParent(); !parent.equals(settings.home().packages()); parent = parent.getParent()) {
+                try (var left = Files.list(parent)) {
+                    if (left.findAny().isPresent()) {
+                        break;
+                    }
+                }
+                Files.delete(parent);
+            }
         }
     }
 

@@ -49,7 +49,7 @@ public final class PipelineServices implements AutoCloseable {
         this.verifyStage = new VerifyStage(settings, journal, new VerificationService(), workFolder, json);
         this.packageStage = new PackageStage(journal, catalog, packaging, workFolder, json);
         this.registerStage = new RegisterStage(settings, journal, catalog, packaging, duplicateCheck, json);
-        this.completion = new JobCompletion(journal, workFolder);
+        this.completion = new JobCompletion(journal, workFolder, new BackupRetention(settings, journal));
     }
 
     /** Creates the home's folders, locks the home, and opens the database. */

@@ -39,6 +39,8 @@ public final class VerifyStage implements StageWork {
                 settings.verifyWaivers());
         String reportJson = json.writeValueAsString(report);
         journal.setVerdict(job.id(), report.verdict().label());
+        // Kept now: a rejection below fails the stage, and the report is what the operator reads about why.
+        journal.recordResult(job.id(), Stage.VERIFY, reportJson);
         List<CheckResult> blocking = report.blocking(Category.CONTAINER);
         if (!blocking.isEmpty()) {
             throw new JobRejectedException(JobError.of("image.not-azure-ready", Stage.VERIFY.id(),

@@ -160,14 +160,14 @@ class CatalogCommandTest {
     @Test
     void unknownImagesAndBadNamesAreReportedWithExitCodes() {
         Run missing = run("show", "prod/nothere");
-        assertEquals(CatalogCommand.NOT_FOUND, missing.code());
-        assertTrue(missing.err().contains("prod/nothere is not in the catalog"), missing.err());
-        assertEquals(CatalogCommand.NOT_FOUND, run("show", "prod/ubuntu-24", "9.9.9").code());
+        assertEquals(ExitCode.INPUT_INVALID, missing.code());
+        assertTrue(missing.err().contains("prod/nothere: is not in the catalog"), missing.err());
+        assertEquals(ExitCode.INPUT_INVALID, run("show", "prod/ubuntu-24", "9.9.9").code());
         Run bad = run("show", "bad-gallery/x");
-        assertEquals(1, bad.code());
+        assertEquals(ExitCode.USAGE, bad.code());
         assertTrue(bad.err().contains("gallery name 'bad-gallery'"), bad.err());
         Run badVersion = run("show", "prod/ubuntu-24", "1.2");
-        assertEquals(1, badVersion.code());
+        assertEquals(ExitCode.USAGE, badVersion.code());
         assertTrue(badVersion.err().contains("Major.Minor.Patch"), badVersion.err());
     }
 
@@ -194,8 +194,8 @@ class CatalogCommandTest {
         var cl = VhdflowCommand.commandLine();
         cl.setErr(new PrintWriter(err));
         cl.setOut(new PrintWriter(new StringWriter()));
-        assertEquals(1, cl.execute("catalog", "list", "--home", empty.toString()));
-        assertTrue(err.toString().contains("nothing has been registered"), err.toString());
+        assertEquals(ExitCode.ENVIRONMENT, cl.execute("catalog", "list", "--home", empty.toString()));
+        assertTrue(err.toString().contains("does not exist: nothing has run in this home yet"), err.toString());
         assertTrue(Files.notExists(empty.resolve("vhdflow.db")), "no database is created by reading");
     }
 }

@@ -11,11 +11,7 @@ import io.vhdflow.pipeline.Stage;
 import io.vhdflow.store.Database;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -26,17 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** {@code vhdflow jobs} reads a live home read-only, beside the service that holds its lock. */
 class JobsCommandTest {
 
-    private record Run(int exit, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        JobsCommand cmd = new JobsCommand();
-        cmd.out = new PrintStream(out, true, StandardCharsets.UTF_8);
-        cmd.err = new PrintStream(err, true, StandardCharsets.UTF_8);
-        int exit = new CommandLine(cmd).setCaseInsensitiveEnumValuesAllowed(true).execute(args);
-        return new Run(exit, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static Cli.Run run(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "jobs";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return Cli.run(all);
     }
 
     @Test
@@ -52,19 +42,19 @@ class JobsCommandTest {
             journal.finishJob("20260101-000001-bbbbbbbbbbbb", JobState.FAILED,
                     Optional.of("{\"code\":\"image.invalid\",\"stage\":\"verify\",\"message\":\"footer damaged\"}"));
 
-            Run text = run("--home", dir.toString());
+            Cli.Run text = run("--home", dir.toString());
             assertEquals(0, text.exit(), text.err());
             assertTrue(text.out().contains("backup 50% (1.5 GiB of 3.0 GiB)"), text.out());
             assertTrue(text.out().contains("failed: footer damaged"), text.out());
 
-            Run json = run("--home", dir.toString(), "--state", "running", "--json");
+            Cli.Run json = run("--home", dir.toString(), "--state", "running", "--json");
             assertEquals(0, json.exit(), json.err());
             JsonNode rows = Json.mapper().readTree(json.out());
             assertEquals(1, rows.size());
             assertEquals("running", rows.get(0).path("state").asText());
             assertEquals((3L << 30) / 2, rows.get(0).path("stages").get(0).path("bytesDone").asLong());
 
-            Run none = run("--home", dir.toString(), "--state", "duplicate");
+            Cli.Run none = run("--home", dir.toString(), "--state", "duplicate");
             assertTrue(none.out().startsWith("no jobs in state duplicate"), none.out());
         }
     }
@@ -76,18 +66,20 @@ class JobsCommandTest {
             new JobJournal(db, Json.mapper()).createJob("20260101-000000-cccccccccccc", Optional.empty(), "a.vhd", 1,
                     ImageMetadata.EMPTY.withDefaults("vhdflow", "vhdflow", "a.vhd"));
         }
-        Run r = run("--home", dir.toString(), "--json");
+        Cli.Run r = run("--home", dir.toString(), "--json");
         assertEquals(0, r.exit(), r.err());
         assertEquals("queued", Json.mapper().readTree(r.out()).get(0).path("state").asText());
     }
 
     @Test
     void badInputAndAMissingDatabaseAreClearErrors(@TempDir Path dir) {
-        Run missing = run("--home", dir.resolve("nowhere").toString());
-        assertEquals(1, missing.exit());
-        assertTrue(missing.err().contains("no vhdflow database"), missing.err());
+        Cli.Run missing = run("--home", dir.resolve("nowhere").toString());
+        assertEquals(ExitCode.ENVIRONMENT, missing.exit());
+        assertTrue(missing.err().contains("does not exist: nothing has run in this home yet"), missing.err());
         assertTrue(!Files.exists(dir.resolve("nowhere")), "a look creates nothing");
-        assertEquals(2, run("--home", dir.toString(), "--state", "bogus").exit());
-        assertEquals(2, run("--home", dir.toString(), "--limit", "0").exit());
+        Cli.Run bogus = run("--home", dir.toString(), "--state", "bogus");
+        assertEquals(ExitCode.USAGE, bogus.exit());
+        assertTrue(bogus.err().startsWith("vhdflow: jobs: "), bogus.err());
+        assertEquals(ExitCode.USAGE, run("--home", dir.toString(), "--limit", "0").exit());
     }
 }

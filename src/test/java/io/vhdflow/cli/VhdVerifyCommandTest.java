@@ -60,11 +60,11 @@ class VhdVerifyCommandTest {
 
     @Test
     void aFileMatchesUntilAByteOfDataOrOfAZeroRangeChanges() throws Exception {
-        VhdCommandTest.Run ok = VhdCommandTest.run("vhd", "verify", "--manifest", manifest.toString(), vhd.toString());
+        Cli.Run ok = Cli.run("vhd", "verify", "--manifest", manifest.toString(), vhd.toString());
         assertEquals(0, ok.exit(), ok.out() + ok.err());
         assertTrue(ok.out().contains("matches the integrity record") && ok.out().contains("footer checked"), ok.out());
         // The original (a dynamic VHD of the same disk) matches too: only its allocated blocks are read.
-        VhdCommandTest.Run orig = VhdCommandTest.run("vhd", "verify", "--manifest", manifest.toString(),
+        Cli.Run orig = Cli.run("vhd", "verify", "--manifest", manifest.toString(),
                 original.toString());
         assertEquals(0, orig.exit(), orig.out() + orig.err());
         assertTrue(orig.out().contains("allocated blocks only"), orig.out());
@@ -72,16 +72,16 @@ class VhdVerifyCommandTest {
         long firstData = Json.mapper().readTree(manifest.toFile()).path("nonZeroRanges").path("ranges").get(0)
                 .path("offset").asLong();
         Path flipped = copyWith(vhd, "flipped.vhd", firstData + 100, -1);
-        VhdCommandTest.Run bad = VhdCommandTest.run("vhd", "verify", "--manifest", manifest.toString(), flipped.toString());
+        Cli.Run bad = Cli.run("vhd", "verify", "--manifest", manifest.toString(), flipped.toString());
         assertEquals(1, bad.exit(), bad.out());
         assertTrue(bad.out().contains("does NOT match"), bad.out());
 
         Path inZero = copyWith(vhd, "inzero.vhd", pkg.virtualSize() - 4096, 7);
-        VhdCommandTest.Run bad2 = VhdCommandTest.run("vhd", "verify", "--manifest", manifest.toString(), inZero.toString());
+        Cli.Run bad2 = Cli.run("vhd", "verify", "--manifest", manifest.toString(), inZero.toString());
         assertEquals(1, bad2.exit(), bad2.out());
 
-        VhdCommandTest.Run usage = VhdCommandTest.run("vhd", "verify", "--manifest", manifest.toString());
-        assertEquals(2, usage.exit());
+        Cli.Run usage = Cli.run("vhd", "verify", "--manifest", manifest.toString());
+        assertEquals(ExitCode.USAGE, usage.exit());
     }
 
     private Path copyWith(Path from, String name, long at, int value) throws Exception {
@@ -108,7 +108,7 @@ class VhdVerifyCommandTest {
                     pkg.integrity().orElseThrow(), UploadListener.NONE).alreadyComplete());
             Path config = Files.writeString(dir.resolve("upload.properties"),
                     "vhdflow.upload.connection-string=" + azurite.connectionString() + "\nvhdflow.upload.container=vhds\n");
-            VhdCommandTest.Run ok = VhdCommandTest.run("vhd", "verify", "--manifest", manifest.toString(),
+            Cli.Run ok = Cli.run("vhd", "verify", "--manifest", manifest.toString(),
                     "--blob", "g/dynamic/1.0.0/d.vhd", "--config", config.toString());
             assertEquals(0, ok.exit(), ok.out() + ok.err());
             assertTrue(ok.out().contains("bytes of written pages"), ok.out());
@@ -120,7 +120,7 @@ class VhdVerifyCommandTest {
             long at = pkg.virtualSize() - 8192;
             b.uploadPagesWithResponse(new PageRange().setStart(at).setEnd(at + 511), new ByteArrayInputStream(page),
                     null, null, null, Context.NONE);
-            VhdCommandTest.Run bad = VhdCommandTest.run("vhd", "verify", "--manifest", manifest.toString(),
+            Cli.Run bad = Cli.run("vhd", "verify", "--manifest", manifest.toString(),
                     "--blob", "g/dynamic/1.0.0/d.vhd", "--config", config.toString());
             assertEquals(1, bad.exit(), bad.out() + bad.err());
         }

@@ -39,6 +39,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DashboardBrowserTest extends OpsTestBase {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    /** India: +05:30 all year, so the offset on the page is known whatever the date. */
+    private static final String BROWSER_ZONE = "Asia/Kolkata";
+    private static final Pattern LOCAL_ISO = Pattern.compile("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+05:30");
     private static final Pattern PROGRESS = Pattern.compile("running, \\d{1,3}% \\([0-9.]+ [KMG]?i?B of [0-9.]+ [KMG]i?B\\)");
 
     private WebDriver driver;
@@ -61,9 +64,10 @@ class DashboardBrowserTest extends OpsTestBase {
         options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--no-first-run", "--user-data-dir=" + profile, "--window-size=1366,1500");
-        // An explicit driver: Selenium Manager has nothing to look up or download.
+        // An explicit driver: Selenium Manager has nothing to look up or download. The browser runs in a time
+        // zone other than the service's, so the pages must show times in the user's zone.
         service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .build();
+                .withEnvironment(Map.of("TZ", BROWSER_ZONE)).build();
         driver = new ChromeDriver(service, options);
         driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(20));
     }
@@ -90,6 +94,13 @@ class DashboardBrowserTest extends OpsTestBase {
         waitFor("the page's first update", () -> text(By.id("status")).contains("Updated"));
         assertTrue(text(By.id("routes")).contains("pipeline"), "routes are listed");
         assertTrue(text(By.cssSelector("[data-route-id='intake']")).contains("started"), "route state as text");
+        assertTrue(driver.findElements(By.cssSelector("#routes [data-route-id^='api-']")).isEmpty(),
+                "the API's own routes are not listed one by one");
+        assertTrue(text(By.cssSelector("#routes [data-route-id='api']")).matches("API \\(12 routes\\) 12 started.*"),
+                text(By.cssSelector("#routes [data-route-id='api']")));
+        assertTrue(text(By.cssSelector("[data-route-id='batch']")).contains("disabled"),
+                "a disabled batch reads disabled: " + text(By.cssSelector("[data-route-id='batch']")));
+        assertTrue(text(By.id("batches-empty")).contains("disabled"), text(By.id("batches-empty")));
 
         dropSample("dashboard.vhd", false, null);
         JobRecord job = awaitAnyJob("dashboard.vhd");
@@ -139,6 +150,59 @@ class DashboardBrowserTest extends OpsTestBase {
                 By.cssSelector("#jobs [data-state='failed']")).size() == 2);
 
         assertTrue(Files.size(screenshot("dashboard.png")) > 10_000, "a real screenshot");
+        String started = text(By.cssSelector("#jobs tr[data-job-id='" + job.id() + "'] td:nth-child(8)"));
+        assertTrue(LOCAL_ISO.matcher(started).matches(), "ISO time in the browser's zone: " + started);
+
+        // The registered image's catalog page, from the catalog table: a page, not raw JSON.
+        driver.findElement(By.cssSelector("#catalog a")).click();
+        waitFor("the catalog page", () -> text(By.id("status")).contains("version(s)"));
+        assertTrue(driver.getCurrentUrl().contains("catalog.html?gallery=vhdflow&image=dashboard"), driver.getCurrentUrl());
+        String versions = text(By.id("versions"));
+        assertTrue(versions.contains("1.0.0") && versions.contains("generalized") && versions.contains(job.id()),
+                versions);
+        assertTrue(versions.contains("64.0 MiB"), "sizes in binary units: " + versions);
+    }
+
+    @Test
+    void theJobPageOfANotGeneralizedImageShowsItsFindingsGroupedWithEvidenceAndRemedy() throws Exception {
+        Path image = io.vhdflow.testing.Fixtures.extract("windows/specialized.vhd.zst", scratch);
+        io.vhdflow.pipeline.camel.PipelineTestSupport.drop(image, home.resolve("drop"), "specialized.vhd");
+        JobRecord job = awaitJob("specialized.vhd", io.vhdflow.pipeline.JobState.FAILED);
+
+        driver.get(url("/"));
+        waitFor("the failure on the dashboard", () -> text(By.id("failures")).contains("specialized.vhd"));
+        driver.findElement(By.cssSelector("#failures a[href^='job.html']")).click();
+        waitFor("the job page", () -> text(By.id("status")).contains("Job failed"));
+        assertEquals("vhdflow job " + job.id(), driver.getTitle());
+
+        String summary = text(By.id("summary"));
+        assertTrue(summary.contains("not-generalized"), summary);
+        assertTrue(LOCAL_ISO.matcher(text(By.cssSelector("#summary time"))).matches(), summary);
+        assertTrue(text(By.id("error")).contains("was not generalized")
+                && text(By.id("error")).contains("What to do: generalize the VM"), text(By.id("error")));
+
+        String backup = text(By.cssSelector("#stages tr[data-stage='backup']"));
+        assertTrue(backup.matches("backup done 1 \\S+ \\d+ (ms|s) [0-9.]+ MiB [0-9.]+ [KM]iB [0-9.]+ [KMG]iB/s.*"),
+                "time, bytes and rate of the backup: " + backup);
+        String verify = text(By.cssSelector("#stages tr[data-stage='verify']"));
+        assertTrue(verify.startsWith("verify failed 1"), verify);
+
+        List<WebElement> blocking = driver.findElements(By.cssSelector("#findings tbody[data-group='blocking'] tr[data-check]"));
+        assertTrue(!blocking.isEmpty(), "blocking findings listed");
+        WebElement w1 = driver.findElement(By.cssSelector("#findings tr[data-check='W1']"));
+        assertEquals("blocking", w1.getAttribute("data-group"));
+        assertTrue(w1.getText().contains("IMAGE_STATE_COMPLETE"), "evidence: " + w1.getText());
+        assertTrue(w1.getText().toLowerCase(java.util.Locale.ROOT).contains("sysprep"), "remedy: " + w1.getText());
+        for (String group : List.of("blocking", "warning", "waived", "passed")) {
+            assertEquals(1, driver.findElements(By.cssSelector("#findings tbody[data-group='" + group + "']")).size(),
+                    group + " group shown");
+        }
+        assertTrue(text(By.cssSelector("#findings tbody[data-group='passed']")).contains("G1"));
+        assertTrue(text(By.id("findings-summary")).startsWith("Verdict not-generalized under policy azure-platform"),
+                text(By.id("findings-summary")));
+        assertTrue(text(By.id("backup")).contains("SHA-256"), "the backup section: " + text(By.id("backup")));
+        assertTrue(text(By.id("package")).contains("Not packaged"), text(By.id("package")));
+        assertTrue(Files.size(screenshot("dashboard-job.png")) > 10_000, "a real screenshot");
     }
 
     /** Saves what the browser shows as {@code target/<name>}. */

@@ -187,7 +187,9 @@ class OpsApiTest extends OpsTestBase {
         JsonNode intake = find(routes, "id", "intake");
         assertEquals("file://" + home.resolve("drop"), intake.path("from").asText());
         assertEquals(1, intake.path("exchangesTotal").asLong(), "one file taken in: " + intake);
-        assertEquals("Stopped", find(routes, "id", "batch").path("status").asText(), "batches are off by default");
+        assertEquals("Disabled", find(routes, "id", "batch").path("status").asText(), "batches are off by default");
+        assertTrue(find(routes, "id", "api-jobs").path("api").asBoolean(), "the API's own routes are marked");
+        assertFalse(intake.path("api").asBoolean());
 
         JsonNode catalog = get("/api/catalog", 200);
         assertEquals(1, catalog.size(), catalog.toString());
@@ -237,6 +239,11 @@ class OpsApiTest extends OpsTestBase {
         assertTrue(metrics.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         String m = metrics.body();
         assertTrue(m.contains("vhdflow_stage_duration_seconds_bucket{outcome=\"done\",stage=\"backup\""), m);
+        assertEquals(15, m.lines().filter(l -> l.startsWith("vhdflow_stage_duration_seconds_bucket{outcome=\"done\","
+                + "stage=\"backup\"")).count(), "14 buckets from 1 s to 8 h, and +Inf");
+        assertEquals(1, value(m, "vhdflow_image_size_bytes_count"), "the image taken in");
+        assertEquals(14, m.lines().filter(l -> l.startsWith("vhdflow_image_size_bytes_bucket")).count(),
+                "13 buckets from 1 GiB to 4 TiB, and +Inf");
         assertEquals(1, value(m, "vhdflow_stage_duration_seconds_count{outcome=\"done\",stage=\"register\"}"));
         assertEquals(1, value(m, "vhdflow_jobs{state=\"done\"}"));
         assertEquals(0, value(m, "vhdflow_jobs{state=\"failed\"}"));

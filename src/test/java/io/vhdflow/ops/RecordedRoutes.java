@@ -21,7 +21,7 @@ final class RecordedRoutes implements RouteTable {
     public List<RouteView> routes() {
         List<RouteView> out = new ArrayList<>();
         status.forEach((id, s) -> out.add(new RouteView(id, "direct://" + id, s, 0, 0, 0, 0, Optional.empty(),
-                Optional.empty())));
+                Optional.empty(), servesApi(id))));
         return out;
     }
 

@@ -68,23 +68,6 @@ class BackupServiceTest {
     }
 
     @Test
-    void retentionKeepsTheNewestBackupsOfTheImage() throws Exception {
-        Settings s = settings("2", "0");
-        s.home().create();
-        Path src = sparseSource(home);
-        BackupService backup = new BackupService(s, Json.mapper());
-        for (String id : new String[] {"20260101-000000-000000000001", "20260102-000000-000000000002",
-                "20260103-000000-000000000003"}) {
-            backup.backup(job(id, "src.vhd", Files.size(src)), src, home.resolve("staged"), Progress.NONE);
-        }
-        Path imageDir = s.home().backup().resolve("src");
-        try (var l = Files.list(imageDir)) {
-            assertEquals(2, l.count());
-        }
-        assertFalse(Files.exists(imageDir.resolve("20260101-000000-000000000001")));
-    }
-
-    @Test
     void notEnoughSpaceRejectsTheJobBeforeCopying() throws Exception {
         Settings s = settings("3", String.valueOf(Long.MAX_VALUE / 2));
         s.home().create();

@@ -37,7 +37,11 @@ class PackagingServiceTest {
     }
 
     private static JobRecord job(String id, Path source) throws Exception {
-        ImageMetadata m = ImageMetadata.EMPTY.withDefaults("g", "p", "win.vhd");
+        return job(id, source, "g");
+    }
+
+    private static JobRecord job(String id, Path source, String gallery) throws Exception {
+        ImageMetadata m = ImageMetadata.EMPTY.withDefaults(gallery, "p", "win.vhd");
         return new JobRecord(id, Optional.empty(), "win.vhd", Files.size(source), m, JobState.RUNNING,
                 Optional.empty(), Optional.of("ab"), Optional.empty(), Optional.empty(), Instant.now(), Instant.now(),
                 Optional.empty(), Optional.empty());
@@ -54,7 +58,7 @@ class PackagingServiceTest {
                 Progress.NONE);
 
         Path dir = Path.of(r.directory());
-        assertEquals(s.home().packages().resolve("win").resolve("1.2.3"), dir);
+        assertEquals(s.home().packages().resolve("g").resolve("win").resolve("1.2.3"), dir, "packages/<gallery>/<definition>/<version>");
         assertEquals("win-1.2.3.tar.zst", r.archive());
         String sums = Files.readString(dir.resolve("SHA256SUMS"));
         // By default the package has the data tree digest only: no whole-file SHA-256 to list.
@@ -95,5 +99,25 @@ class PackagingServiceTest {
                 job("20260101-000000-000000000002", source), source, new SemanticVersion(1, 2, 3), report,
                 Progress.NONE));
         assertEquals("package.exists", e.error().code());
+    }
+
+    @Test
+    void theSameDefinitionAndVersionInTwoGalleriesAreTwoPackages() throws Exception {
+        Settings s = settings(false);
+        Path source = Fixtures.extract("windows/generalized.vhd.zst", home);
+        VerificationReport report = new VerificationService().verify(source, "azure-platform");
+        PackagingService packaging = new PackagingService(s, Json.mapper());
+        SemanticVersion v = new SemanticVersion(1, 0, 0);
+        PackagingService.PackageResult a = packaging.build(job("20260101-000000-00000000000a", source, "galleryA"),
+                source, v, report, Progress.NONE);
+        PackagingService.PackageResult b = packaging.build(job("20260101-000000-00000000000b", source, "galleryB"),
+                source, v, report, Progress.NONE);
+        assertEquals(s.home().packages().resolve("galleryA/win/1.0.0"), Path.of(a.directory()));
+        assertEquals(s.home().packages().resolve("galleryB/win/1.0.0"), Path.of(b.directory()));
+
+        // A package removed (a duplicate found at registration) leaves no empty folders behind.
+        packaging.remove(b);
+        assertTrue(Files.notExists(s.home().packages().resolve("galleryB")), "empty gallery folder removed");
+        assertTrue(Files.isDirectory(Path.of(a.directory())), "the other gallery's package stays");
     }
 }

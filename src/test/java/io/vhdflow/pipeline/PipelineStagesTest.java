@@ -32,7 +32,7 @@ class PipelineStagesTest {
         workFolder = new JobWorkFolder(settings.home(), journal);
         packageStage = new PackageStage(journal, home.catalog(), new PackagingService(settings, Json.mapper()),
                 workFolder, Json.mapper());
-        completion = new JobCompletion(journal, workFolder);
+        completion = new JobCompletion(journal, workFolder, new BackupRetention(settings, journal));
     }
 
     private JobRecord job(String id, String sidecarJson) throws Exception {

@@ -24,9 +24,15 @@ public final class CamelRouteTable implements RouteTable {
         List<RouteView> out = new ArrayList<>();
         for (Route r : context.getRoutes()) {
             RouteCounters.Counter c = counters.of(r.getRouteId());
-            out.add(new RouteView(r.getRouteId(), r.getEndpoint().getEndpointBaseUri(), status(r.getRouteId()),
+            String status = status(r.getRouteId());
+            if (status.equals("Stopped") && Boolean.FALSE.equals(r.isAutoStartup())) {
+                // Off by configuration (autoStartup false, e.g. the batch), not stopped by a failure or an operator.
+                status = "Disabled";
+            }
+            out.add(new RouteView(r.getRouteId(), r.getEndpoint().getEndpointBaseUri(), status,
                     r.getUptimeMillis() / 1000, c.total(), c.failed(),
-                    context.getInflightRepository().size(r.getRouteId()), c.lastError(), c.lastErrorAt()));
+                    context.getInflightRepository().size(r.getRouteId()), c.lastError(), c.lastErrorAt(),
+                    servesApi(r.getRouteId())));
         }
         return out;
     }

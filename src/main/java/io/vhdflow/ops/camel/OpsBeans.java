@@ -36,13 +36,15 @@ public final class OpsBeans {
     private OpsBeans() {
     }
 
-    public static void bind(CamelContext context, PipelineServices s, Settings settings, Properties props) {
+    public static void bind(CamelContext context, PipelineServices s, Settings settings, Properties props)
+            throws Exception {
         Registry r = context.getRegistry();
         ObjectMapper json = s.json();
         RouteCounters counters = new RouteCounters();
         context.getManagementStrategy().addEventNotifier(counters);
         r.bind("routeCounters", counters);
         CamelRouteTable routes = new CamelRouteTable(context, counters);
+        context.addStartupListener(new StartupSummary(routes, props));
 
         Health health = new Health(settings.home(), s.journal(), settings.minFreeBytes());
         StatusApi status = new StatusApi(s.journal(), s.catalog(), health, routes, json);

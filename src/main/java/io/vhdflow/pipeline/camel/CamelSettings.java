@@ -19,6 +19,8 @@ public final class CamelSettings {
         p.putAll(vhdflow);
         p.setProperty("camel.main.name", "vhdflow");
         p.setProperty("camel.main.jmxEnabled", "false");
+        // One line from Camel at start and stop; ops.camel.StartupSummary says what runs (API routes grouped).
+        p.setProperty("camel.main.startupSummaryLevel", "Oneline");
         String routes = routesPattern(vhdflow);
         p.setProperty("camel.main.routesIncludePattern", routes);
         boolean http = Boolean.parseBoolean(p.getProperty("vhdflow.http.enabled", "true"));
@@ -26,7 +28,7 @@ public final class CamelSettings {
             // Without the HTTP server the REST routes cannot start; leave them out.
             p.setProperty("camel.main.routesExcludePattern", "**/api.yaml");
         }
-        p.setProperty("camel.main.shutdownTimeout", p.getProperty("vhdflow.shutdown-timeout-s", "30"));
+        p.setProperty("camel.main.shutdownTimeout", p.getProperty("vhdflow.shutdown-timeout-s", "30").strip());
         p.setProperty("camel.server.enabled", String.valueOf(http));
         p.setProperty("camel.server.host", p.getProperty("vhdflow.http.host"));
         p.setProperty("camel.server.port", p.getProperty("vhdflow.http.port"));
@@ -42,7 +44,7 @@ public final class CamelSettings {
     }
 
     static String routesPattern(Properties p) {
-        Optional<Path> dir = Optional.ofNullable(p.getProperty("vhdflow.routes")).map(Path::of)
+        Optional<Path> dir = Optional.ofNullable(p.getProperty("vhdflow.routes")).filter(r -> !r.isBlank()).map(Path::of)
                 .or(() -> Optional.ofNullable(System.getProperty("vhdflow.install")).map(i -> Path.of(i, "routes")))
                 .filter(Files::isDirectory);
         return dir.map(d -> "file:" + d.toAbsolutePath().normalize() + "/*.yaml").orElse("classpath:routes/*.yaml");

@@ -36,6 +36,7 @@ public final class VhdflowConfiguration implements CamelConfiguration {
         r.bind("journal", s.journal());
         r.bind("catalog", s.catalog());
         r.bind("dropFileFilter", new DropFileFilter(settings.readyMarker()));
+        r.bind("dropFolderErrors", new DropFolderErrors(settings.home().drop()));
         r.bind("intake", new IntakeProcessor(s.intake()));
         r.bind("batchCollector", new BatchCollector(settings, s.intake(), s.journal()));
         r.bind("backupStage", new StageProcessor(s.runner(), Stage.BACKUP, s.backupStage()));

@@ -53,6 +53,8 @@ class BatchRouteTest extends CamelMainTestSupport {
     void everyEligibleVhdInBatchIsTakenInAsOneBatch() throws Exception {
         Path sample = PipelineTestSupport.sampleVhd(home.resolve("sample.vhd"));
         Path batch = home.resolve("batch");
+        // Held while the files are dropped: a run firing between the two drops would make two batches.
+        context.getRouteController().suspendRoute("batch");
         PipelineTestSupport.drop(sample, batch, "a.vhd");
         // A different image (content differs) so both register.
         byte[] other = Files.readAllBytes(sample);
@@ -60,6 +62,7 @@ class BatchRouteTest extends CamelMainTestSupport {
         Path b = Files.write(home.resolve("b.vhd"), other);
         PipelineTestSupport.drop(b, batch, "b.vhd");
         Files.writeString(batch.resolve("notes.txt"), "not a VHD");
+        context.getRouteController().resumeRoute("batch");
 
         JobJournal journal = context.getRegistry().lookupByNameAndType("journal", JobJournal.class);
         PipelineTestSupport.await("two finished jobs", Duration.ofSeconds(60),

@@ -96,7 +96,7 @@ class CrashRecoveryTest {
         assertEquals(1, count("SELECT attempts FROM stages WHERE stage = 'PACKAGE'"));
         assertEquals(0, count("SELECT bytes_read FROM stages WHERE stage = 'PACKAGE'"),
                 "packaging linked the staged conversion, reading nothing");
-        try (var l = Files.list(home.resolve("packages/crash"))) {
+        try (var l = Files.list(home.resolve("packages/vhdflow/crash"))) {
             assertEquals(List.of("1.0.0"), l.map(p -> p.getFileName().toString()).toList(),
                     "one package, no partial left behind");
         }
@@ -108,8 +108,8 @@ class CrashRecoveryTest {
             assertEquals(0, w.count(), "the work folder, staged conversion included, is gone");
         }
         // The package's disk is the original's, digest included.
-        Path vhd = home.resolve("packages/crash/1.0.0/crash-1.0.0.vhd");
-        var integrity = io.vhdflow.pipeline.Json.mapper().readTree(home.resolve("packages/crash/1.0.0/manifest.json")
+        Path vhd = home.resolve("packages/vhdflow/crash/1.0.0/crash-1.0.0.vhd");
+        var integrity = io.vhdflow.pipeline.Json.mapper().readTree(home.resolve("packages/vhdflow/crash/1.0.0/manifest.json")
                 .toFile()).path("integrity").path("dataTree");
         byte[] fixed = Files.readAllBytes(vhd);
         assertEquals(io.vhdflow.testing.ReferenceDataTree.of(fixed, integrity.path("virtualSize").asInt()),

@@ -102,7 +102,7 @@ class PipelineRoutesTest extends CamelMainTestSupport {
 
         Path backup = home.resolve("backup/web-server").resolve(job.id()).resolve("web-server.vhd");
         assertEquals(sourceSha, sha256(backup), "backup is a verified copy");
-        Path pkg = home.resolve("packages/web-server/1.0.0");
+        Path pkg = home.resolve("packages/vhdflow/web-server/1.0.0");
         Path vhd = pkg.resolve("web-server-1.0.0.vhd");
         assertTrue(Files.isRegularFile(vhd));
         assertEquals(0, (Files.size(vhd) - 512) % (1 << 20), "virtual size is a whole MiB");
@@ -167,7 +167,7 @@ class PipelineRoutesTest extends CamelMainTestSupport {
         assertEquals(List.of(JobState.DUPLICATE, JobState.DONE), jobs.stream().map(JobRecord::state).toList());
         assertTrue(jobs.get(0).errorJson().orElseThrow().contains("already registered"));
         assertEquals(1, catalog().allVersions().size());
-        try (var l = Files.list(home.resolve("packages/base"))) {
+        try (var l = Files.list(home.resolve("packages/vhdflow/base"))) {
             assertEquals(1, l.count(), "one package");
         }
     }
