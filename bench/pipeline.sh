@@ -96,7 +96,7 @@ run_job() {
   c0=$(cpu_of "$service_pid")
   t0=$(now)
   ln "$input" "$home/drop/img.vhd"
-  until ls "$home"/packages/img/*/manifest.json >/dev/null 2>&1; do
+  until ls "$home"/packages/*/img/*/manifest.json >/dev/null 2>&1; do
     if ! kill -0 "$service_pid" 2>/dev/null; then echo "service died"; cat "$home/service.log"; exit 1; fi
     if ls "$home"/failed/* >/dev/null 2>&1; then echo "job failed"; cat "$home"/failed/*/error.txt; exit 1; fi
     sleep 0.05

@@ -98,6 +98,11 @@ public final class DataPassBudget {
         };
     }
 
+    /** Passes waiting for a slot now. */
+    synchronized int waiting() {
+        return waiting.size();
+    }
+
     /** The waiter that may start now: the smallest (then the oldest) whose lane has room. */
     private Waiter next() {
         if (running >= slots) {

@@ -26,8 +26,15 @@ class DataPassBudgetTest {
         });
     }
 
-    private static void settle() throws InterruptedException {
-        Thread.sleep(300); // let waiting threads block; the assertions below never depend on timing to pass
+    /** Until {@code n} passes wait for a slot (then each has arrived, in the order the test started them). */
+    private static void awaitWaiting(DataPassBudget b, int n) throws InterruptedException {
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (b.waiting() != n) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError(n + " waiting passes expected, " + b.waiting() + " waiting");
+            }
+            Thread.sleep(10);
+        }
     }
 
     @Test
@@ -36,13 +43,13 @@ class DataPassBudgetTest {
         List<String> order = new CopyOnWriteArrayList<>();
         DataPassBudget.Permit big1 = b.acquire("big-1", 1000);
         CompletableFuture<DataPassBudget.Permit> big2 = later(b, "big-2", 2000, order);
-        settle();
+        awaitWaiting(b, 1);
         assertFalse(big2.isDone(), "a second large pass may not take the last slot");
         DataPassBudget.Permit small = later(b, "small", 10, order).get(10, TimeUnit.SECONDS);
         assertEquals(List.of("small"), order, "the small job runs beside the large one");
         small.close();
-        settle();
-        assertFalse(big2.isDone(), "still only one large pass at a time");
+        assertEquals(1, b.waiting(), "still only one large pass at a time");
+        assertFalse(big2.isDone());
         big1.close();
         big2.get(10, TimeUnit.SECONDS).close();
         assertEquals(List.of("small", "big-2"), order);
@@ -54,9 +61,9 @@ class DataPassBudgetTest {
         List<String> order = new CopyOnWriteArrayList<>();
         DataPassBudget.Permit first = b.acquire("first", 5);
         CompletableFuture<DataPassBudget.Permit> big = later(b, "big", 500, order);
-        settle();
+        awaitWaiting(b, 1);
         CompletableFuture<DataPassBudget.Permit> small = later(b, "small", 50, order);
-        settle();
+        awaitWaiting(b, 2);
         assertTrue(order.isEmpty());
         first.close();
         small.get(10, TimeUnit.SECONDS).close();

@@ -101,6 +101,56 @@ class PackagingServiceTest {
         assertEquals("package.exists", e.error().code());
     }
 
+    /**
+     * With {@code vhdflow.package.md5} and {@code .sha256} on, the one read of the original also
+     * computes the whole-file MD5 (Content-MD5) and SHA-256 of the fixed VHD, and the package lists
+     * them: in its result (for the catalog), its manifest's integrity record and SHA256SUMS.
+     */
+    @Test
+    void theWholeFileDigestsAreComputedInTheOneReadWhenTheSettingsAskForThem() throws Exception {
+        Properties p = new Properties();
+        p.setProperty("vhdflow.home", home.toString());
+        p.setProperty("vhdflow.package.md5", "true");
+        p.setProperty("vhdflow.package.sha256", "true");
+        Settings s = Settings.from(p);
+        s.home().create();
+        Path source = Fixtures.extract("windows/generalized.vhd.zst", home);
+        JobRecord job = job("20260101-000000-000000000003", source);
+        Path staged = home.resolve("staged");
+        BackupService.BackupResult b = new BackupService(s, Json.mapper()).backup(job, source, staged, Progress.NONE);
+        VerificationReport report = new VerificationService().verify(source, "azure-platform");
+        PackagingService.PackageResult r = new PackagingService(s, Json.mapper()).build(job, source,
+                Optional.of(staged), new SemanticVersion(2, 0, 0), report, Progress.NONE);
+        assertEquals(0, r.bytesRead(), "packaging linked the staged VHD: the digests came from the backup's read");
+        assertTrue(b.outcome().bytesRead() < Files.size(source) + 64 * 1024, "one read: " + b.outcome().bytesRead());
+
+        Path vhd = Path.of(r.directory()).resolve(r.vhd());
+        byte[] md5 = digest("MD5", vhd);
+        assertEquals(java.util.HexFormat.of().formatHex(md5), r.md5().orElseThrow());
+        assertEquals(java.util.Base64.getEncoder().encodeToString(md5), r.md5Base64().orElseThrow());
+        String sha = java.util.HexFormat.of().formatHex(digest("SHA-256", vhd));
+        assertEquals(sha, r.sha256().orElseThrow());
+        assertEquals(List.of("vhdflow-dtree-sha256-v1", "md5", "sha256"), r.digests());
+        assertTrue(Files.readString(Path.of(r.directory()).resolve("SHA256SUMS")).contains(sha + "  " + r.vhd()));
+        var integrity = Json.mapper().readTree(Path.of(r.directory()).resolve("manifest.json").toFile())
+                .path("integrity");
+        assertEquals(r.md5Base64().orElseThrow(), integrity.path("contentMd5").asText());
+        assertEquals(sha, integrity.path("sha256").asText());
+        assertEquals(io.vhdflow.testing.ReferenceDataTree.of(Files.readAllBytes(vhd), (int) r.virtualSize()),
+                integrity.path("dataTree").path("digest").asText());
+    }
+
+    private static byte[] digest(String algorithm, Path file) throws Exception {
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance(algorithm);
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buf = new byte[1 << 16];
+            for (int n; (n = in.read(buf)) > 0; ) {
+                md.update(buf, 0, n);
+            }
+        }
+        return md.digest();
+    }
+
     @Test
     void theSameDefinitionAndVersionInTwoGalleriesAreTwoPackages() throws Exception {
         Settings s = settings(false);

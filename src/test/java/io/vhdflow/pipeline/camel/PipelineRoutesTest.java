@@ -210,6 +210,28 @@ class PipelineRoutesTest extends CamelMainTestSupport {
     }
 
     @Test
+    void filesFoundInOnePollAreTakenInSmallestFirst() throws Exception {
+        // Both files must be in the same poll: stop intake, drop them, start it again.
+        context.getRouteController().stopRoute("intake");
+        Path small = PipelineTestSupport.sampleVhd(scratch.resolve("small.vhd"));
+        Path big = scratch.resolve("big.vhd");
+        Files.copy(small, big);
+        Files.write(big, new byte[1 << 20], java.nio.file.StandardOpenOption.APPEND);
+        Path droppedBig = drop(big, home.resolve("drop"), "big.vhd");
+        drop(small, home.resolve("drop"), "small.vhd");
+        // The large file is the older one, so taking files in by age would take it first.
+        Files.setLastModifiedTime(droppedBig, java.nio.file.attribute.FileTime.from(
+                java.time.Instant.now().minusSeconds(600)));
+        context.getRouteController().startRoute("intake");
+        await("both finished", Duration.ofSeconds(90), () -> PipelineTestSupport.finishedJobs(journal()).size() == 2);
+        Map<String, JobRecord> byName = new java.util.HashMap<>();
+        journal().jobs(JobJournal.JobFilter.all()).forEach(j -> byName.put(j.sourceName(), j));
+        assertTrue(byName.get("small.vhd").createdAt().isBefore(byName.get("big.vhd").createdAt()),
+                () -> "small taken in at " + byName.get("small.vhd").createdAt() + ", big at "
+                        + byName.get("big.vhd").createdAt());
+    }
+
+    @Test
     void aGeneralizedWindowsImageIsRegisteredWithItsDetectedFacts() throws Exception {
         Path vhd = io.vhdflow.testing.Fixtures.extract("windows/generalized.vhd.zst", scratch);
         drop(vhd, home.resolve("drop"), "win2022.vhd");
