@@ -4,6 +4,7 @@ import io.vhdflow.inspect.VerdictRule;
 
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.CheckStatus;
+import io.vhdflow.inspect.Severity;
 import io.vhdflow.testing.TreeFilesystem;
 import org.junit.jupiter.api.Test;
 
@@ -52,9 +53,10 @@ class LinuxDistroAwareChecksTest {
     }
 
     @Test
-    void ubuntuKeepsHostKeysBecauseCloudInitRegeneratesThem() throws IOException {
+    void ubuntuKeepsHostKeysBecauseCloudInitRegeneratesThemAWarning() throws IOException {
         CheckResult l5 = check("L5", ubuntu());
-        assertEquals(CheckStatus.PASS, l5.status(), l5.evidence().toString());
+        assertEquals(CheckStatus.FAIL, l5.status(), l5.evidence().toString());
+        assertEquals(Severity.SHOULD, l5.severity(), "regenerated on first boot: a warning, not a blocker");
         assertTrue(l5.evidence().stream().anyMatch(e -> e.contains("ssh_deletekeys is true (cloud-init's default)")));
         assertTrue(l5.evidence().stream().anyMatch(e -> e.contains("Ubuntu keeps host keys")));
     }
@@ -63,6 +65,7 @@ class LinuxDistroAwareChecksTest {
     void ubuntuWithSshDeleteKeysOffFails() throws IOException {
         CheckResult l5 = check("L5", ubuntu("etc/cloud/cloud.cfg.d/99-keys.cfg", "file", "ssh_deletekeys: false\n"));
         assertEquals(CheckStatus.FAIL, l5.status());
+        assertEquals(Severity.MUST, l5.severity(), "nothing regenerates them: every VM shares one host key");
         assertTrue(l5.evidence().stream().anyMatch(e -> e.contains("ssh_deletekeys is false (set in gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-keys.cfg)")));
     }
 

@@ -103,7 +103,7 @@ class LinuxHostileInputTest {
         // L1's failure still decides.
         CheckResult l9 = a.checks().stream().filter(c -> c.id().equals("L9")).findFirst().orElseThrow();
         assertEquals(CheckStatus.NOT_RUN, l9.status());
-        assertEquals(Verdict.NOT_GENERALIZED, a.verdict());
+        assertEquals(Verdict.NOT_READY, a.verdict());
         fs.replaceContent("/var/lib/waagent/ovf-env.xml", new byte[0]);
     }
 
