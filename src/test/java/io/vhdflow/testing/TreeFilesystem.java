@@ -69,9 +69,36 @@ public final class TreeFilesystem extends NodeFilesystem<TreeFilesystem.Node> {
         }
     }
 
+    /**
+     * A tree and overlays laid on top in order, e.g. a real deprovisioned tree and one change made on
+     * it ({@code fixtures/make-linux-secrets.sh}): an overlay's files replace or add to the tree's.
+     */
+    public static TreeFilesystem fromResources(String base, String... overlays) {
+        TreeFilesystem fs = fromResource(base);
+        for (String o : overlays) {
+            InputStream raw = TreeFilesystem.class.getResourceAsStream(o);
+            if (raw == null) {
+                throw new IllegalArgumentException("no test resource " + o);
+            }
+            try (InputStream in = o.endsWith(".zst") ? new ZstdInputStream(new BufferedInputStream(raw)) : raw) {
+                fs.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading " + o, e);
+            }
+        }
+        return fs;
+    }
+
     /** Builds the tree from a tar stream. */
     public static TreeFilesystem fromTar(InputStream in) throws IOException {
         TreeFilesystem fs = new TreeFilesystem();
+        fs.load(in);
+        return fs;
+    }
+
+    /** Adds a tar stream's entries to the tree; a regular file or link replaces what was at its path. */
+    private void load(InputStream in) throws IOException {
+        TreeFilesystem fs = this;
         TarArchiveInputStream tar = new TarArchiveInputStream(in);
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
@@ -115,7 +142,6 @@ public final class TreeFilesystem extends NodeFilesystem<TreeFilesystem.Node> {
                 fs.put(path, n);
             }
         }
-        return fs;
     }
 
     private static String normalize(String name) {

@@ -60,8 +60,9 @@ final class PrivateKeyRules implements SecretRules {
         if (f.isText()) {
             List<String> lines = f.lines();
             if (!lines.isEmpty() && lines.get(0).startsWith("PuTTY-User-Key-File-")) {
-                out.add(SecretFinding.of(PUTTY, family(), f.path(), 1, "PuTTY private key ("
-                        + lines.get(0).substring("PuTTY-User-Key-File-".length()).split(":")[0].strip() + ")", f.text()));
+                String[] header = lines.get(0).substring("PuTTY-User-Key-File-".length()).split(":", 2);
+                out.add(SecretFinding.of(PUTTY, family(), f.path(), 1, "PuTTY private key (format " + header[0].strip()
+                        + (header.length == 2 ? ", " + header[1].strip() : "") + ")", f.text()));
                 return;
             }
             for (int i = 0; i < lines.size(); i++) {

@@ -165,8 +165,10 @@ public final class SecretScanner {
                     }
                 }
                 ScannedFile f = new ScannedFile(path, size, content);
+                // A file a family owns by its path (a credential file, cloud-init's user-data) is judged
+                // by that family alone, so one secret is never reported twice.
                 for (SecretRules family : families) {
-                    if (family.family() != SecretFamily.TOKEN || !owned) {
+                    if (!owned || family.owns(lower)) {
                         family.find(f, findings);
                     }
                 }

@@ -38,9 +38,9 @@ final class TokenRules implements SecretRules {
     static final List<Token> TOKENS = List.of(
             new Token("aws-access-key-id", "AWS access key id", "A",
                     Pattern.compile("\\b((?:AKIA|ASIA)[0-9A-Z]{16})\\b"), 1),
-            new Token("azure-storage-key", "Azure storage account key (AccountKey=)", "AccountKey=",
+            new Token("azure-storage-key", "Azure storage account key in a connection string", "AccountKey=",
                     Pattern.compile("AccountKey=([A-Za-z0-9+/]{40,}={0,2})"), 1),
-            new Token("azure-sas-token", "Azure shared access signature (sv= and sig=)", List.of("sig=", "sv="),
+            new Token("azure-sas-token", "Azure shared access signature", List.of("sig=", "sv="),
                     Pattern.compile("\\bsig=([A-Za-z0-9%+/=]{20,})"), 1),
             new Token("github-token", "GitHub token", "gh",
                     Pattern.compile("\\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\\b"), 1),
