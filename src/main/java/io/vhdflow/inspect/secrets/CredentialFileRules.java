@@ -186,8 +186,8 @@ final class CredentialFileRules implements SecretRules {
             // gcloud's SQLite stores keep their tables after 'gcloud auth revoke': only rows with tokens count.
             return;
         }
-        out.add(SecretFinding.ofBytes(rule, family(), f.path(), what + " (" + f.size() + " bytes"
-                + (f.isText() ? "" : ", binary") + ")", f.content(), f.content().length));
+        out.add(SecretFinding.ofBytes(rule, family(), f.path(), what + (f.isText() ? "" : " (binary)"), f.content(),
+                f.content().length));
     }
 
     private static final List<byte[]> TOKEN_MARKERS = List.of("refresh_token", "access_token", "private_key",

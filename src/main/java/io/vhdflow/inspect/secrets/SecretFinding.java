@@ -15,12 +15,13 @@ import java.util.HexFormat;
  * @param path    the file, or the registry value
  * @param line    the line number (1-based), 0 when the finding is the whole file or a value
  * @param what    what was found, e.g. {@code "aws_secret_access_key"}
- * @param length  the value's length in characters (bytes for binary content)
+ * @param length  the value's length in characters, or in bytes when {@code binary}
  * @param sha256  the first {@value #PREFIX_HEX} hex digits of the SHA-256 of the value's UTF-8 bytes
+ * @param binary  whether the value is binary content (a token cache, a database), measured in bytes
  * @param warning whether the finding warns rather than blocks (e.g. a snakeoil certificate key)
  */
 public record SecretFinding(String rule, SecretFamily family, String path, int line, String what, int length,
-                            String sha256, boolean warning) {
+                            String sha256, boolean binary, boolean warning) {
 
     /** Hex digits of the SHA-256 shown: 48 bits. */
     static final int PREFIX_HEX = 12;
@@ -28,25 +29,26 @@ public record SecretFinding(String rule, SecretFamily family, String path, int l
     /** A finding of a text value. */
     public static SecretFinding of(String rule, SecretFamily family, String path, int line, String what, String value) {
         return new SecretFinding(rule, family, path, line, what, value.length(),
-                prefix(value.getBytes(StandardCharsets.UTF_8)), false);
+                prefix(value.getBytes(StandardCharsets.UTF_8)), false, false);
     }
 
     /** A finding of binary content (a token cache, a database), measured in bytes. */
     public static SecretFinding ofBytes(String rule, SecretFamily family, String path, String what, byte[] value,
                                         int length) {
-        return new SecretFinding(rule, family, path, 0, what, value.length == 0 ? 0 : length,
-                prefix(java.util.Arrays.copyOf(value, Math.min(value.length, length))), false);
+        return new SecretFinding(rule, family, path, 0, what, Math.min(value.length, length),
+                prefix(java.util.Arrays.copyOf(value, Math.min(value.length, length))), true, false);
     }
 
     /** The same finding, warning rather than blocking, with why. */
     public SecretFinding asWarning(String why) {
-        return new SecretFinding(rule, family, path, line, what + " (" + why + ")", length, sha256, true);
+        return new SecretFinding(rule, family, path, line, what + " (" + why + ")", length, sha256, binary, true);
     }
 
     /** The evidence line: {@code "<rule>: <location>:<path> line <n>: <what> (<n> characters, sha256 <prefix>)"}. */
     public String evidence(String location) {
+        String unit = binary ? (length == 1 ? " byte" : " bytes") : (length == 1 ? " character" : " characters");
         return rule + ": " + location + ":" + path + (line > 0 ? " line " + line : "") + ": " + what + " ("
-                + length + (length == 1 ? " character" : " characters") + ", sha256 " + sha256 + ")";
+                + length + unit + ", sha256 " + sha256 + ")";
     }
 
     static String prefix(byte[] value) {
