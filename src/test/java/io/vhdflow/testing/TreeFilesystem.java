@@ -89,6 +89,39 @@ public final class TreeFilesystem extends NodeFilesystem<TreeFilesystem.Node> {
         return fs;
     }
 
+    /**
+     * A tar stream of small entries, each {@code {path, "file"|"dir"|"link", content or link target}}
+     * (ASCII content), for trees built in a test.
+     */
+    public static InputStream tar(String[]... entries) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream out =
+                     new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+            out.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+            for (String[] e : entries) {
+                org.apache.commons.compress.archivers.tar.TarArchiveEntry t;
+                switch (e[1]) {
+                    case "dir" -> t = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e[0]);
+                    case "link" -> {
+                        t = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e[0],
+                                org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+                        t.setLinkName(e[2]);
+                    }
+                    default -> {
+                        t = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e[0]);
+                        t.setSize(e[2].length());
+                    }
+                }
+                out.putArchiveEntry(t);
+                if (e[1].equals("file")) {
+                    out.write(e[2].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                out.closeArchiveEntry();
+            }
+        }
+        return new java.io.ByteArrayInputStream(bytes.toByteArray());
+    }
+
     /** Builds the tree from a tar stream. */
     public static TreeFilesystem fromTar(InputStream in) throws IOException {
         TreeFilesystem fs = new TreeFilesystem();

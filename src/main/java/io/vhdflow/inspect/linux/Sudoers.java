@@ -165,10 +165,17 @@ record Sudoers(List<Rule> rules, Set<String> defaults, Map<String, List<String>>
     private static String resolve(String from, String target) {
         String t = target.startsWith("\"") && target.endsWith("\"") && target.length() > 1
                 ? target.substring(1, target.length() - 1) : target;
-        if (t.startsWith("/")) {
-            return t;
+        String joined = t.startsWith("/") ? t : FileReads.child(from.substring(0, Math.max(1, from.lastIndexOf('/'))), t);
+        // Normalized, so "../sudoers" is the file already read, not a new one.
+        java.util.Deque<String> parts = new java.util.ArrayDeque<>();
+        for (String part : joined.split("/")) {
+            if (part.equals("..")) {
+                parts.pollLast();
+            } else if (!part.isEmpty() && !part.equals(".")) {
+                parts.addLast(part);
+            }
         }
-        return FileReads.child(from.substring(0, Math.max(1, from.lastIndexOf('/'))), t);
+        return "/" + String.join("/", parts);
     }
 
     private static List<String> items(String list) {
