@@ -33,12 +33,12 @@ class InspectReportTest {
         String text = InspectCommand.text(r);
         assertTrue(text.startsWith("ext4-mbr-provisioned.vhd: NOT READY (provisioning, access)\n"), text);
         assertEquals(ExitCode.NOT_READY, ExitCode.forVerdict(r.verdict()));
-        int container = text.indexOf("\nCONTAINER: passes");
-        int provisioning = text.indexOf("\nPROVISIONING: BLOCKS, VMs created from it would fail to provision "
-                + "(OSProvisioningTimedOut) (L1)");
-        int access = text.indexOf("\nACCESS: BLOCKS, every VM created from it would share a way to log in (L4, L6, L7, L7K, L7S)");
-        int secrets = text.indexOf("\nSECRETS: passes");
-        int hygiene = text.indexOf("\nHYGIENE: warnings (L3, L6B, L20)");
+        int container = text.indexOf("\nCONTAINER passes: the disk is in a form Azure accepts\n");
+        int provisioning = text.indexOf("\nPROVISIONING blocks (L1): VMs created from it would fail to provision "
+                + "(OSProvisioningTimedOut)\n");
+        int access = text.indexOf("\nACCESS blocks (L4, L6, L7, L7K, L7S): every VM created from it would share a way to log in\n");
+        int secrets = text.indexOf("\nSECRETS passes: no credential material left behind\n");
+        int hygiene = text.indexOf("\nHYGIENE warns (L3, L6B, L20): no logs, leases or identity left from the source VM\n");
         assertTrue(container > 0 && provisioning > container && access > provisioning && secrets > access
                 && hygiene > secrets, text);
         assertTrue(text.contains("  L6   fail            MUST   root password locked"), text);

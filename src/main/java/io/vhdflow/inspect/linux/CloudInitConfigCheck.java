@@ -47,7 +47,7 @@ final class CloudInitConfigCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "Azure 'Prepare Ubuntu' doc (90_dpkg.cfg datasource_list: [ Azure ], remove 99-installer.cfg, subiquity and curtin files, ds-identify.cfg, /etc/netplan/*.yaml); anchors §1.3 L-p, §2.3 L10";
+        return "Azure 'Prepare Ubuntu' doc (90_dpkg.cfg datasource_list: [ Azure ], remove 99-installer.cfg, subiquity and curtin files, ds-identify.cfg, /etc/netplan/*.yaml) — docs/checks.md#l10";
     }
 
     @Override

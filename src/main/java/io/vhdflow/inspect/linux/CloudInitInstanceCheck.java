@@ -42,7 +42,7 @@ final class CloudInitInstanceCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "cloud-init cloudinit/cmd/clean.py; Azure 'Prepare Ubuntu' doc (cloud-init clean --logs --seed); anchors §1.2, §2.3 L2";
+        return "cloud-init cloudinit/cmd/clean.py; Azure 'Prepare Ubuntu' doc (cloud-init clean --logs --seed) — docs/checks.md#l2";
     }
 
     @Override

@@ -49,7 +49,7 @@ final class NetworkLeftoversCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "WALinuxAgent deprovision del_dhcp_lease and del_resolv; virt-sysprep net-hwaddr, udev-persistent-net, net-nmconn; anchors §1.1 steps 3 and 8, §2.3 L17";
+        return "WALinuxAgent deprovision del_dhcp_lease and del_resolv; virt-sysprep net-hwaddr, udev-persistent-net, net-nmconn — docs/checks.md#l17";
     }
 
     @Override

@@ -43,7 +43,7 @@ final class ResourceDiskConfigCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "WALinuxAgent README (ResourceDisk.Format/EnableSwap 'n' when cloud-init handles the resource disk, AutoUpdate.Enabled); Azure generic and Ubuntu preparation docs; anchors §2.3 L9";
+        return "WALinuxAgent README (ResourceDisk.Format/EnableSwap 'n' when cloud-init handles the resource disk, AutoUpdate.Enabled); Azure generic and Ubuntu preparation docs — docs/checks.md#l9b";
     }
 
     @Override
