@@ -4,7 +4,8 @@
 #
 # The image: a 1 TiB sparse raw disk, MBR with one Linux partition from 1 MiB, ext4 made by
 # `mke2fs -d` from a full Debian 12 tree with Debian's waagent (the tree fixtures/make-linux-trees.sh
-# builds and caches in /var/tmp). Goal: >= 20x faster than virt-inspector, < 16 MiB read.
+# builds and caches in /var/tmp). Goals: >= 20x faster than virt-inspector; with the secrets scan on
+# (issue 14: homes, /etc, /opt, /srv, agent and cloud-init state), < 2 s and < 64 MiB read.
 #
 # Needs root-free tools: sfdisk, mke2fs, zstd, tar, libguestfs-tools (virt-inspector; here it runs
 # under TCG: LIBGUESTFS_BACKEND_SETTINGS=force_tcg when KVM is unusable), Maven with the project's
@@ -45,7 +46,15 @@ python3 - "$work/ours.json" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1]))
 print(f"   verdict {r['verdict']}, OS {r['facts'].get('osName')}, bytes read {r['bytesRead']} ({r['bytesRead']/1048576:.2f} MiB)")
+scan = next((c for c in r['checks'] if c['id'] == 'LS5'), None)
+if scan:
+    print(f"   secrets scan ({scan['status']}): " + next(e for e in scan['evidence'] if e.startswith('scanned')).split(': ')[0])
+    for e in scan['evidence']:
+        if e.startswith('the scan stopped early') or 'scanned in their first' in e:
+            print('   ' + e)
+print(f"   goal with the secrets scan on: < 64 MiB read -> {'met' if r['bytesRead'] < 64 << 20 else 'MISSED'}")
 PY
+echo "   goal with the secrets scan on: < 2 s (best run, JVM start included) -> $( [ "$(echo "$best < 2" | bc)" = 1 ] && echo met || echo MISSED )"
 
 echo "== virt-inspector (libguestfs appliance)"
 export LIBGUESTFS_BACKEND=direct

@@ -65,7 +65,11 @@ final class PrivateKeyRules implements SecretRules {
                         + (header.length == 2 ? ", " + header[1].strip() : "") + ")", f.text()));
                 return;
             }
-            for (int i = 0; i < lines.size(); i++) {
+            boolean armored = f.text().contains("-----BEGIN ");
+            for (int i = 0; armored && i < lines.size(); i++) {
+                if (!lines.get(i).contains("-----BEGIN ")) {
+                    continue;
+                }
                 Matcher m = BEGIN.matcher(lines.get(i));
                 if (!m.find()) {
                     continue;

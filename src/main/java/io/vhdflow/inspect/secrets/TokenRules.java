@@ -13,17 +13,27 @@ import java.util.regex.Pattern;
 final class TokenRules implements SecretRules {
 
     /**
-     * One token pattern: the rule, what it finds, the fixed strings that must all be on the line (a
-     * cheap test before the pattern), the pattern (no look-around: linear on long lines), and the
-     * group holding the value.
+     * One token pattern: the rule, what it finds, fixed strings of which the line must hold one
+     * ({@code anyOf}) and all of {@code allOf} (cheap tests before the pattern), the pattern (no
+     * look-around: linear on long lines), and the group holding the value.
      */
-    record Token(String rule, String what, List<String> needs, Pattern pattern, int group) {
-        Token(String rule, String what, String need, Pattern pattern, int group) {
-            this(rule, what, List.of(need), pattern, group);
+    record Token(String rule, String what, List<String> anyOf, List<String> allOf, Pattern pattern, int group) {
+        Token(String rule, String what, List<String> anyOf, Pattern pattern, int group) {
+            this(rule, what, anyOf, List.of(), pattern, group);
         }
 
         boolean mayMatch(String line) {
-            for (String n : needs) {
+            boolean any = false;
+            for (String n : anyOf) {
+                if (line.contains(n)) {
+                    any = true;
+                    break;
+                }
+            }
+            if (!any) {
+                return false;
+            }
+            for (String n : allOf) {
                 if (!line.contains(n)) {
                     return false;
                 }
@@ -36,21 +46,21 @@ final class TokenRules implements SecretRules {
     static final int MAX_LINE = 64 * 1024;
 
     static final List<Token> TOKENS = List.of(
-            new Token("aws-access-key-id", "AWS access key id", "A",
+            new Token("aws-access-key-id", "AWS access key id", List.of("AKIA", "ASIA"),
                     Pattern.compile("\\b((?:AKIA|ASIA)[0-9A-Z]{16})\\b"), 1),
-            new Token("azure-storage-key", "Azure storage account key in a connection string", "AccountKey=",
+            new Token("azure-storage-key", "Azure storage account key in a connection string", List.of("AccountKey="),
                     Pattern.compile("AccountKey=([A-Za-z0-9+/]{40,}={0,2})"), 1),
-            new Token("azure-sas-token", "Azure shared access signature", List.of("sig=", "sv="),
+            new Token("azure-sas-token", "Azure shared access signature", List.of("sig="), List.of("sv="),
                     Pattern.compile("\\bsig=([A-Za-z0-9%+/=]{20,})"), 1),
-            new Token("github-token", "GitHub token", "gh",
+            new Token("github-token", "GitHub token", List.of("ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
                     Pattern.compile("\\b((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})\\b"), 1),
-            new Token("github-token", "GitHub fine-grained token", "github_pat_",
+            new Token("github-token", "GitHub fine-grained token", List.of("github_pat_"),
                     Pattern.compile("\\b(github_pat_[A-Za-z0-9_]{22,})"), 1),
-            new Token("gitlab-token", "GitLab personal access token", "glpat-",
+            new Token("gitlab-token", "GitLab personal access token", List.of("glpat-"),
                     Pattern.compile("\\b(glpat-[A-Za-z0-9_-]{20,})"), 1),
-            new Token("slack-token", "Slack token", "xox",
+            new Token("slack-token", "Slack token", List.of("xoxa-", "xoxb-", "xoxp-", "xoxr-"),
                     Pattern.compile("\\b(xox[abpr]-[A-Za-z0-9-]{10,})"), 1),
-            new Token("google-api-key", "Google API key", "AIza",
+            new Token("google-api-key", "Google API key", List.of("AIza"),
                     Pattern.compile("\\b(AIza[0-9A-Za-z_-]{35})"), 1));
 
     private static final Pattern ENV_PASSWORD = Pattern.compile(
