@@ -67,7 +67,11 @@ public final class UnattendPasswordsCheck extends WindowsCheck {
             if (a.isEmpty() || !a.get().isRegularFile()) {
                 continue;
             }
-            byte[] content = w.filesystem().readAllBytes(p, MAX_FILE);
+            // An answer file is a few KiB; a larger one is read in its first MiB (passwords come early).
+            byte[] content;
+            try (java.io.InputStream in = w.filesystem().newInputStream(p)) {
+                content = in.readNBytes((int) MAX_FILE);
+            }
             List<SecretFinding> passwords = AnswerFile.passwords(p, content);
             if (passwords.isEmpty()) {
                 clean.add(w.where(p) + " (" + a.get().size() + " bytes) holds no password");
