@@ -17,7 +17,8 @@ import java.util.Map;
  * cloud-init's state, {@code /etc}, the agent's directory, {@code /srv}, {@code /opt}, and the
  * configuration of Docker containers), and what it leaves to other checks: SSH host keys (L5), the
  * account files' hashes (L6, L6B), and the agent's directory while its provisioning state is there
- * (L1: the agent's keys go with that state). Run once per installation and shared by the checks.
+ * (L1: the agent's keys go with that state); and the public data the distribution generates (DH moduli,
+ * CA bundles), which is large and holds no secret. Run once per installation and shared by the checks.
  */
 final class LinuxSecrets {
     private LinuxSecrets() {
@@ -41,6 +42,12 @@ final class LinuxSecrets {
         excluded.put("/etc/ssh/ssh_host_*", "SSH host keys are judged by L5");
         for (String f : List.of("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/security/opasswd")) {
             excluded.put(f, "password hashes are judged by L6 and L6B");
+        }
+        // Public data the distribution generates, large and holding no secret: the DH moduli and the CA bundles
+        // (a key someone put beside them in /etc/ssl/certs is still read).
+        for (String f : List.of("/etc/ssh/moduli", "/etc/ssl/certs/ca-certificates.crt", "/etc/pki/tls/certs/ca-bundle.crt",
+                "/etc/pki/tls/certs/ca-bundle.trust.crt", "/etc/pki/ca-trust/extracted", "/etc/ssl/ca-bundle.pem")) {
+            excluded.put(f, "public data the distribution generates (no secret)");
         }
         if (fs.exists("/var/lib/waagent/provisioned") || fs.exists("/var/lib/waagent/ovf-env.xml")) {
             excluded.put("/var/lib/waagent", "the agent's provisioning state, with its keys, is judged by L1");

@@ -57,7 +57,7 @@ final class PrivateKeyRules implements SecretRules {
     @Override
     public void find(ScannedFile f, List<SecretFinding> out) {
         int before = out.size();
-        if (f.isText()) {
+        if (f.isText() && (f.text().startsWith("PuTTY-User-Key-File-") || f.text().contains("-----BEGIN "))) {
             List<String> lines = f.lines();
             if (!lines.isEmpty() && lines.get(0).startsWith("PuTTY-User-Key-File-")) {
                 String[] header = lines.get(0).substring("PuTTY-User-Key-File-".length()).split(":", 2);
@@ -65,8 +65,7 @@ final class PrivateKeyRules implements SecretRules {
                         + (header.length == 2 ? ", " + header[1].strip() : "") + ")", f.text()));
                 return;
             }
-            boolean armored = f.text().contains("-----BEGIN ");
-            for (int i = 0; armored && i < lines.size(); i++) {
+            for (int i = 0; i < lines.size(); i++) {
                 if (!lines.get(i).contains("-----BEGIN ")) {
                     continue;
                 }

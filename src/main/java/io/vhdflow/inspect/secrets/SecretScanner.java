@@ -141,7 +141,10 @@ public final class SecretScanner {
                 return;
             }
             String lower = path.replace('\\', '/').toLowerCase(java.util.Locale.ROOT);
-            boolean owned = families.stream().anyMatch(f -> f.owns(lower));
+            boolean owned = false;
+            for (SecretRules f : families) {
+                owned |= f.owns(lower);
+            }
             try (ByteSource src = fs.open(path)) {
                 long size = src.size();
                 files++;

@@ -101,10 +101,24 @@ final class TokenRules implements SecretRules {
             return;
         }
         boolean env = isEnvFile(f.name());
+        // Most files hold none of the fixed strings: one search of the whole text each, then no line work.
+        String text = f.text();
+        List<Token> possible = new java.util.ArrayList<>();
+        for (Token t : TOKENS) {
+            for (String n : t.anyOf()) {
+                if (text.contains(n)) {
+                    possible.add(t);
+                    break;
+                }
+            }
+        }
+        if (possible.isEmpty() && !env) {
+            return;
+        }
         List<String> lines = f.lines();
         for (int i = 0; i < lines.size(); i++) {
             String l = lines.get(i).length() > MAX_LINE ? lines.get(i).substring(0, MAX_LINE) : lines.get(i);
-            for (Token t : TOKENS) {
+            for (Token t : possible) {
                 if (!t.mayMatch(l)) {
                     continue;
                 }
