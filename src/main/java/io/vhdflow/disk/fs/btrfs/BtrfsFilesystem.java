@@ -39,6 +39,8 @@ public final class BtrfsFilesystem extends NodeFilesystem<BtrfsNode> {
     static final int MAX_SYMLINK = 4095;
     /** Entries listed from one directory at most. */
     static final int MAX_DIR_ENTRIES = 1_000_000;
+    /** {@code BTRFS_EMPTY_SUBVOL_DIR_OBJECTID}: no tree has an inode 2, so it lists as empty. */
+    static final long EMPTY_SUBVOL_DIR = 2;
     /** Extended attributes read from one inode at most. */
     static final int MAX_XATTRS = 4096;
 
@@ -242,16 +244,28 @@ public final class BtrfsFilesystem extends NodeFilesystem<BtrfsNode> {
                 throw new DiskException(ErrorKind.CORRUPT, structure(dir) + " directory item", at,
                         "entry names subvolume " + Long.toUnsignedString(id) + " from inside it");
             }
-            RootItem item = volume.rootItem(id).orElseThrow(() -> new DiskException(ErrorKind.CORRUPT,
-                    structure(dir) + " directory item", at, "entry names subvolume " + Long.toUnsignedString(id)
-                    + ", which the root tree does not have"));
-            return node(id, item.rootDirId());
+            Optional<RootItem> item = volume.rootItem(id);
+            if (item.isEmpty() || !volume.isSubvolumeEntry(dir.tree(), id, dir.ino(), d.name())) {
+                // As the kernel does (new_simple_dir): an entry without a matching ROOT_REF (a snapshot's
+                // copy of an entry for a subvolume nested in its source, a subvolume being deleted) shows
+                // as an empty directory.
+                return emptyDirectory(dir);
+            }
+            return node(id, item.get().rootDirId());
         }
         if (loc.type() != BtrfsKey.INODE_ITEM || Long.compareUnsigned(loc.objectId(), BtrfsKey.FIRST_FREE_OBJECTID) < 0) {
             throw new DiskException(ErrorKind.CORRUPT, structure(dir) + " directory item", at, "entry points at key "
                     + loc + ", neither an inode nor a subvolume");
         }
         return node(dir.tree(), loc.objectId());
+    }
+
+    /** The kernel's stand-in for a subvolume that is not there: an empty directory, inode 2, mode 0755. */
+    private static BtrfsNode emptyDirectory(BtrfsNode parent) {
+        InodeItem p = parent.inode();
+        InodeItem stub = new InodeItem(EMPTY_SUBVOL_DIR, 0, 0, 1, 0, 0, 0040755, 0, 0, p.atime(), p.ctime(), p.mtime(),
+                p.otime());
+        return new BtrfsNode(parent.tree(), EMPTY_SUBVOL_DIR, stub);
     }
 
     @Override

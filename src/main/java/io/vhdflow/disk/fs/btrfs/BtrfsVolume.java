@@ -224,6 +224,29 @@ final class BtrfsVolume {
         return BtrfsKey.FS_TREE_OBJECTID;
     }
 
+    /**
+     * Whether the root tree records subvolume {@code child} as entered from directory {@code dirIno}
+     * of tree {@code parent} under {@code name} (a ROOT_REF item {@code (parent, ROOT_REF, child)}:
+     * dirid u64, sequence u64, name_len u16, name).
+     */
+    boolean isSubvolumeEntry(long parent, long child, long dirIno, byte[] name) throws IOException {
+        Optional<TreeReader.Item> ref = trees.find(rootTree, new BtrfsKey(parent, BtrfsKey.ROOT_REF, child));
+        if (ref.isEmpty()) {
+            return false;
+        }
+        ByteBuffer d = ref.get().data();
+        if (d.remaining() < 18) {
+            return false;
+        }
+        int len = d.getShort(16) & 0xFFFF;
+        if (d.getLong(0) != dirIno || len != name.length || 18 + len > d.remaining()) {
+            return false;
+        }
+        byte[] stored = new byte[len];
+        d.get(18, stored);
+        return java.util.Arrays.equals(stored, name);
+    }
+
     /** Every subvolume but the top level, with its path from the top level, in id order. */
     List<Subvolume> subvolumes() throws IOException {
         Map<Long, Subvolume> byId = new LinkedHashMap<>();

@@ -1,5 +1,6 @@
 package io.vhdflow.disk.fs.btrfs;
 
+import com.github.luben.zstd.Zstd;
 import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
@@ -143,7 +144,20 @@ final class Decompressor {
     }
 
     private static void zstd(byte[] in, byte[] out, String structure, long at) throws DiskException {
-        try (ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(in))) {
+        // The frame is followed by zero padding up to the sector: decode the one frame only, so the
+        // padding is not taken for a next frame when the frame holds less than ram_bytes (a file's
+        // last extent, whose ram_bytes is rounded up to the sector).
+        long frame;
+        try {
+            frame = Zstd.findFrameCompressedSize(in, 0, in.length);
+        } catch (RuntimeException e) {
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "zstd frame is damaged: " + e.getMessage());
+        }
+        if (Zstd.isError(frame) || frame <= 0 || frame > in.length) {
+            throw new DiskException(ErrorKind.CORRUPT, structure, at, "zstd frame is damaged: "
+                    + (Zstd.isError(frame) ? Zstd.getErrorName(frame) : "frame size " + frame));
+        }
+        try (ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(in, 0, (int) frame))) {
             z.setLongMax(ZSTD_MAX_WINDOW_LOG);
             int n = 0;
             while (n < out.length) {
