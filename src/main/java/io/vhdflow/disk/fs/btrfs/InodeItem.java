@@ -38,6 +38,10 @@ record InodeItem(long ino, long size, long nbytes, long nlink, long uid, long gi
             throw new DiskException(ErrorKind.CORRUPT, "btrfs inode " + ino, at, "inode item of " + b.remaining()
                     + " bytes, " + SIZE + " needed");
         }
+        if (b.getLong(16) < 0) {
+            throw new DiskException(ErrorKind.CORRUPT, "btrfs inode " + ino, at + 16, "size "
+                    + Long.toUnsignedString(b.getLong(16)) + " is above 2^63");
+        }
         return new InodeItem(ino, b.getLong(16), b.getLong(24), b.getInt(40) & 0xFFFFFFFFL, b.getInt(44) & 0xFFFFFFFFL,
                 b.getInt(48) & 0xFFFFFFFFL, b.getInt(52), b.getLong(56), b.getLong(64), time(b, 112), time(b, 124),
                 time(b, 136), time(b, 148));

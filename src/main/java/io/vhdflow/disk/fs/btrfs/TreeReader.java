@@ -29,8 +29,11 @@ final class TreeReader {
     record Root(String name, long logical, int level, long generation) {
     }
 
-    /** One leaf item: its key, its data (a view of the block) and the data's physical offset. */
-    record Item(BtrfsKey key, ByteBuffer data, long at) {
+    /**
+     * One leaf item: its key, its data (a view of the block), the data's physical offset and the
+     * logical address of the leaf holding it.
+     */
+    record Item(BtrfsKey key, ByteBuffer data, long at, long leaf) {
     }
 
     private final ByteSource source;
@@ -168,7 +171,7 @@ final class TreeReader {
     }
 
     private static Item item(TreeBlock leaf, int i) {
-        return new Item(leaf.key(i), leaf.itemData(i), leaf.itemOffset(i));
+        return new Item(leaf.key(i), leaf.itemData(i), leaf.itemOffset(i), leaf.logical);
     }
 
     /** Walks leaf items in key order from a starting key. */
