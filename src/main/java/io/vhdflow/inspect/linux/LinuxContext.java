@@ -20,6 +20,7 @@ public final class LinuxContext implements CheckContext {
     private final Policy policy;
     private final List<String> swapPartitions;
     private Accounts accounts;
+    private Distribution distribution;
 
     /**
      * @param fs             the Linux root filesystem
@@ -64,6 +65,14 @@ public final class LinuxContext implements CheckContext {
     /** Evidence prefix for a path: {@code <location>:<path>}. */
     public String at(String path) {
         return os.location() + ":" + path;
+    }
+
+    /** The family, how it was decided, and the agent in charge; read on first use. */
+    public synchronized Distribution distribution() throws IOException {
+        if (distribution == null) {
+            distribution = Distribution.read(fs, os);
+        }
+        return distribution;
     }
 
     /** passwd, shadow and login.defs, read on first use. */
