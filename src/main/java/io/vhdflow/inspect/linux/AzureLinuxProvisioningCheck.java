@@ -76,19 +76,18 @@ final class AzureLinuxProvisioningCheck implements FamilyRule {
         evidence.add("provisioning: " + d.agent().text());
         evidence.add("package databases: " + (d.packageDatabases().isEmpty() ? "none found"
                 : String.join(", ", d.packageDatabases())));
-        if (d.agent() != Distribution.AgentInCharge.CLOUD_INIT_WAAGENT_REPORTING) {
-            if (ctx.os().cloudInit().map(c -> !c.enabled()).orElse(true)) {
-                failing.add("cloud-init is " + (ctx.os().cloudInit().isEmpty() ? "not installed" : "not enabled")
-                        + ": Azure Linux's agent configuration leaves provisioning and the resource disk to it");
-            }
-            if (ctx.os().waagent().isEmpty()) {
-                failing.add("the Azure Linux Agent (WALinuxAgent, waagent.service) is not installed: nothing runs extensions");
-            }
-            if (failing.isEmpty()) {
-                failing.add("the agent is configured to provision itself (" + ctx.os().waagent().get().config()
-                        .get("Provisioning.Agent").map(v -> "Provisioning.Agent=" + v).orElse("Provisioning.Agent unset")
-                        + ") instead of Azure Linux's auto");
-            }
+        boolean cloudInit = ctx.os().cloudInit().map(LinuxOs.CloudInit::enabled).orElse(false);
+        if (!cloudInit) {
+            failing.add("cloud-init is " + (ctx.os().cloudInit().isEmpty() ? "not installed" : "not enabled ("
+                    + (ctx.os().cloudInit().get().disabledByFile() ? ctx.at("/etc/cloud/cloud-init.disabled") + " exists"
+                    : "no unit enabled") + ")") + ": Azure Linux's agent configuration leaves provisioning and the resource"
+                    + " disk to it");
+        }
+        if (ctx.os().waagent().isEmpty()) {
+            failing.add("the Azure Linux Agent (WALinuxAgent, waagent.service) is not installed: nothing runs extensions");
+        } else if (cloudInit && ctx.os().provisioner() != LinuxOs.Provisioner.CLOUD_INIT) {
+            failing.add("the agent provisions itself (Provisioning.Agent=" + ctx.os().waagent().get().config().provisioningAgent()
+                    + ") instead of leaving it to cloud-init as Azure Linux's auto does");
         }
         ctx.os().waagent().flatMap(w -> w.configPath().map(p -> ctx.at(p) + ": Provisioning.Agent="
                 + w.config().provisioningAgent() + ", ResourceDisk.Format=" + (w.config().resourceDiskFormat() ? "y" : "n")))

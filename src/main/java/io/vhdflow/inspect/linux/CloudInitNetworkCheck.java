@@ -28,9 +28,11 @@ final class CloudInitNetworkCheck implements LinuxCheck {
     static final List<String> RENDERED = List.of("/etc/netplan/50-cloud-init.yaml",
             "/etc/network/interfaces.d/50-cloud-init.cfg", "/etc/network/interfaces.d/50-cloud-init");
     static final String CLOUD_INIT_HEADER = "Created by cloud-init";
+    /** The rule cloud-init's sysconfig renderer writes on SUSE (on RHEL it writes 70-persistent-net.rules, L17's). */
+    static final String UDEV_RULE = "/etc/udev/rules.d/85-persistent-net-cloud-init.rules";
     private static final Pattern MAC = Pattern.compile(
-            "(?im)^\\s*(macaddress\\s*:|mac-address\\s*=|MACAddress\\s*=|HWADDR\\s*=|MACADDR\\s*=|hwaddress\\s+(?:ether\\s+)?)"
-                    + "\\s*[\"']?([0-9a-f]{2}(?::[0-9a-f]{2}){5})");
+            "(?im)(?:^\\s*(macaddress\\s*:|mac-address\\s*=|MACAddress\\s*=|HWADDR\\s*=|MACADDR\\s*=|LLADDR\\s*=|"
+                    + "hwaddress\\s+(?:ether\\s+)?)|(ATTR\\{address\\}==))\\s*[\"']?([0-9a-f]{2}(?::[0-9a-f]{2}){5})");
 
     @Override
     public String id() {
@@ -50,7 +52,8 @@ final class CloudInitNetworkCheck implements LinuxCheck {
     @Override
     public String reads() {
         return "/etc/netplan/*.yaml, /etc/network/interfaces.d/50-cloud-init*, /etc/systemd/network/10-cloud-init-*.network, "
-                + "/etc/NetworkManager/system-connections/cloud-init-*.nmconnection, network-scripts 'Created by cloud-init'";
+                + "/etc/NetworkManager/system-connections/cloud-init-*.nmconnection, ifcfg files 'Created by cloud-init' "
+                + "(network-scripts, /etc/sysconfig/network), " + UDEV_RULE;
     }
 
     @Override
@@ -86,12 +89,19 @@ final class CloudInitNetworkCheck implements LinuxCheck {
         addMatching(ctx, files, "/etc/systemd/network", n -> n.startsWith("10-cloud-init-") && n.endsWith(".network"));
         addMatching(ctx, files, "/etc/NetworkManager/system-connections",
                 n -> n.startsWith("cloud-init-") && n.endsWith(".nmconnection"));
-        for (DirEntry e : FileReads.list(ctx.fs(), "/etc/sysconfig/network-scripts")) {
-            String p = "/etc/sysconfig/network-scripts/" + e.name();
-            if (e.name().startsWith("ifcfg-") && FileReads.text(ctx.fs(), p, FileReads.CONFIG_CAP)
-                    .map(t -> t.contains(CLOUD_INIT_HEADER)).orElse(false)) {
-                files.add(p);
+        // cloud-init's sysconfig renderer: network-scripts on RHEL, /etc/sysconfig/network on SUSE, each file
+        // headed "Created by cloud-init", with a udev rule naming the NIC by its MAC.
+        for (String dir : List.of("/etc/sysconfig/network-scripts", "/etc/sysconfig/network")) {
+            for (DirEntry e : FileReads.list(ctx.fs(), dir)) {
+                String p = dir + "/" + e.name();
+                if (e.name().startsWith("ifcfg-") && FileReads.text(ctx.fs(), p, FileReads.CONFIG_CAP)
+                        .map(t -> t.contains(CLOUD_INIT_HEADER)).orElse(false)) {
+                    files.add(p);
+                }
             }
+        }
+        if (FileReads.lstat(ctx.fs(), UDEV_RULE).isPresent()) {
+            files.add(UDEV_RULE);
         }
         if (files.isEmpty() && ctx.os().cloudInit().isEmpty()) {
             return notApplicable(ctx, "cloud-init not installed and no netplan configuration");
@@ -107,9 +117,10 @@ final class CloudInitNetworkCheck implements LinuxCheck {
             }
             Matcher m = MAC.matcher(text.get());
             if (m.find()) {
-                int line = lineOf(text.get(), m.start(2));
-                failing.add(ctx.at(p) + " line " + line + ": bound to MAC address " + m.group(2).toLowerCase(Locale.ROOT)
-                        + " (" + m.group(1).replaceAll("[\\s:=]+$", "") + ")");
+                int line = lineOf(text.get(), m.start(3));
+                String key = m.group(1) != null ? m.group(1) : m.group(2);
+                failing.add(ctx.at(p) + " line " + line + ": bound to MAC address " + m.group(3).toLowerCase(Locale.ROOT)
+                        + " (" + key.replaceAll("[\\s:=]+$", "") + ")");
             } else {
                 ok.add(ctx.at(p) + ": no MAC address match");
             }

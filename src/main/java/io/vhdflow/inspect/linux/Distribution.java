@@ -41,6 +41,8 @@ public record Distribution(LinuxFamily family, String distroId, List<String> idL
         WAAGENT_ALONE("the Azure Linux Agent provisions (waagent alone)"),
         CLOUD_INIT_WAAGENT_REPORTING("cloud-init provisions, the Azure Linux Agent reports and runs extensions"),
         CLOUD_INIT_ALONE("cloud-init provisions and reports ready itself (no Azure Linux Agent)"),
+        CLOUD_INIT_MISSING("the Azure Linux Agent leaves provisioning to cloud-init, which is not installed or not enabled:"
+                + " nothing provisions"),
         DISABLED("no agent provisions (Provisioning.Agent=disabled)"),
         NONE("no provisioning agent installed");
 
@@ -163,7 +165,8 @@ public record Distribution(LinuxFamily family, String distroId, List<String> idL
         boolean waagent = os.waagent().isPresent();
         return switch (os.provisioner()) {
             case WAAGENT -> AgentInCharge.WAAGENT_ALONE;
-            case CLOUD_INIT -> waagent ? AgentInCharge.CLOUD_INIT_WAAGENT_REPORTING : AgentInCharge.CLOUD_INIT_ALONE;
+            case CLOUD_INIT -> !os.cloudInit().map(LinuxOs.CloudInit::enabled).orElse(false) ? AgentInCharge.CLOUD_INIT_MISSING
+                    : waagent ? AgentInCharge.CLOUD_INIT_WAAGENT_REPORTING : AgentInCharge.CLOUD_INIT_ALONE;
             case DISABLED -> AgentInCharge.DISABLED;
             case NONE -> AgentInCharge.NONE;
         };

@@ -97,6 +97,9 @@ final class NetworkLeftoversCheck implements LinuxCheck {
             failing.add(ctx.at(rules) + " exists (" + r.get().size() + " bytes)");
         }
         for (DirEntry e : FileReads.list(ctx.fs(), "/etc/NetworkManager/system-connections")) {
+            if (e.name().startsWith("cloud-init-")) {
+                continue; // profiles cloud-init rendered are L10N's
+            }
             String p = "/etc/NetworkManager/system-connections/" + e.name();
             if (FileReads.text(ctx.fs(), p, FileReads.CONFIG_CAP).map(t -> t.lines()
                     .anyMatch(l -> l.strip().startsWith("mac-address="))).orElse(false)) {
