@@ -7,7 +7,8 @@
  * one on-disk structure and documents its fields with offsets: {@code BtrfsSuperblock} (and its
  * mirrors), {@code ChunkMap} (system chunk array and chunk tree: logical to physical, single and
  * DUP only), {@code TreeBlock} and {@code TreeReader} (checked nodes and leaves, key search),
- * {@code RootItem}, {@code InodeItem}, {@code DirItem} (directory entries and xattrs),
+ * {@code RootItem}, {@code InodeItem}, {@code DirItem} (directory entries and xattrs), {@code BtrfsDirectories}
+ * (lookups by name hash, listings by index, subvolume crossings),
  * {@code FileExtent}, {@code BtrfsFileSource} (a file's bytes through its extents),
  * {@code Decompressor} and {@code Lzo1x} (zlib, btrfs's segmented lzo, zstd), {@code BtrfsChecksum},
  * {@code XxHash64} and {@code Blake2b} (the four metadata checksums, all verified).
