@@ -23,8 +23,8 @@ enum BtrfsChecksum {
 
     /** The checksum field at the start of a superblock or tree block. */
     static final int FIELD = 32;
-    /** The same algorithm's name hash: the kernel's raw {@code crc32c(~1, name)} (no final inversion). */
-    private static final int[] CRC32C_TABLE = crcTable(0x82F63B78);
+    /** CRC-32C's reflected polynomial, for the name hash. */
+    private static final int CASTAGNOLI = 0x82F63B78;
 
     final int id;
     final String label;
@@ -77,11 +77,18 @@ enum BtrfsChecksum {
         return Arrays.equals(want, 0, size, block, 0, size);
     }
 
-    /** btrfs's directory and xattr name hash ({@code btrfs_name_hash}). */
+    /**
+     * btrfs's directory and xattr name hash ({@code btrfs_name_hash}): the kernel's raw
+     * {@code crc32c(~1, name)}, seeded with ~1 and without the final inversion, which
+     * {@link java.util.zip.CRC32C} cannot express. Names are at most 255 bytes, so bit by bit is enough.
+     */
     static long nameHash(byte[] name) {
         int crc = ~1;
         for (byte b : name) {
-            crc = CRC32C_TABLE[(crc ^ b) & 0xFF] ^ (crc >>> 8);
+            crc ^= b & 0xFF;
+            for (int k = 0; k < 8; k++) {
+                crc = (crc & 1) != 0 ? (crc >>> 1) ^ CASTAGNOLI : crc >>> 1;
+            }
         }
         return crc & 0xFFFFFFFFL;
     }
@@ -90,17 +97,5 @@ enum BtrfsChecksum {
         for (int i = 0; i < n; i++) {
             out[i] = (byte) (v >>> (8 * i));
         }
-    }
-
-    private static int[] crcTable(int poly) {
-        int[] t = new int[256];
-        for (int i = 0; i < 256; i++) {
-            int c = i;
-            for (int k = 0; k < 8; k++) {
-                c = (c & 1) != 0 ? (c >>> 1) ^ poly : c >>> 1;
-            }
-            t[i] = c;
-        }
-        return t;
     }
 }

@@ -107,22 +107,10 @@ final class BtrfsDirectories implements NodeFilesystem.DirectoryTree<BtrfsNode> 
                 String name = new String(d.name(), StandardCharsets.UTF_8);
                 boolean subvolume = d.location().type() == BtrfsKey.ROOT_ITEM;
                 long ino = subvolume ? BtrfsKey.FIRST_FREE_OBJECTID : d.location().objectId();
-                out.add(new DirEntry(name, subvolume ? FileType.DIRECTORY : fileType(d.type()), ino));
+                out.add(new DirEntry(name, subvolume ? FileType.DIRECTORY : FileType.fromDirectoryEntryType(d.type()), ino));
             }
         }
         return out;
     }
 
-    private static FileType fileType(int ft) {
-        return switch (ft) {
-            case 1 -> FileType.REGULAR;
-            case 2 -> FileType.DIRECTORY;
-            case 3 -> FileType.CHARACTER_DEVICE;
-            case 4 -> FileType.BLOCK_DEVICE;
-            case 5 -> FileType.FIFO;
-            case 6 -> FileType.SOCKET;
-            case 7 -> FileType.SYMLINK;
-            default -> FileType.UNKNOWN;
-        };
-    }
 }

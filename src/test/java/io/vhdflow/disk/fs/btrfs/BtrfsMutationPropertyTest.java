@@ -2,9 +2,7 @@ package io.vhdflow.disk.fs.btrfs;
 
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.FileByteSource;
-import io.vhdflow.disk.fs.DirEntry;
-import io.vhdflow.disk.fs.FileAttributes;
-import io.vhdflow.disk.fs.FileType;
+import io.vhdflow.testing.FilesystemWalk;
 import io.vhdflow.testing.Fixtures;
 import io.vhdflow.testing.PatchedByteSource;
 import net.jqwik.api.Arbitraries;
@@ -18,7 +16,6 @@ import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -145,13 +142,13 @@ class BtrfsMutationPropertyTest {
         String outcome = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
             try {
                 BtrfsFilesystem fs = BtrfsFilesystem.open(src);
-                int[] budget = {0};
-                walk(fs, "/", 0, budget);
+                FilesystemWalk.readEverything(fs, 1 << 18, fs::xattrs);
                 for (Subvolume s : fs.subvolumes().stream().limit(6).toList()) {
                     try {
-                        walk(fs.openSubvolume(s.id()), "/", 0, budget);
+                        BtrfsFilesystem sub = fs.openSubvolume(s.id());
+                        FilesystemWalk.readEverything(sub, 1 << 18, sub::xattrs);
                     } catch (DiskException e) {
-                        budget[0]++;
+                        // a damaged subvolume is refused with a typed error; the others are still walked
                     }
                 }
                 return fs.findings().isEmpty() ? "walked, no findings" : "walked, findings";
@@ -162,33 +159,4 @@ class BtrfsMutationPropertyTest {
         Statistics.collect(outcome);
     }
 
-    private static void walk(BtrfsFilesystem fs, String path, int depth, int[] budget) throws IOException {
-        if (depth > 12 || ++budget[0] > 20_000) {
-            return;
-        }
-        for (DirEntry e : fs.list(path)) {
-            String child = (path.equals("/") ? "" : path) + "/" + e.name();
-            if (++budget[0] > 20_000) {
-                return;
-            }
-            FileAttributes a;
-            try {
-                a = fs.lstat(child);
-            } catch (NoSuchFileException | NotDirectoryException | FileSystemLoopException ex) {
-                continue; // names that a mutation turned into paths (e.g. containing '/')
-            }
-            if (a.type() == FileType.DIRECTORY) {
-                walk(fs, child, depth + 1, budget);
-            } else if (a.type() == FileType.SYMLINK) {
-                fs.readlink(child);
-            } else if (a.type() == FileType.REGULAR) {
-                fs.xattrs(child);
-                try (InputStream in = fs.newInputStream(child)) {
-                    in.readNBytes(1 << 18);
-                    in.skip(Math.max(0, a.size() - (1 << 18) - 4096));
-                    in.readNBytes(8192);
-                }
-            }
-        }
-    }
 }
