@@ -27,6 +27,7 @@ final class BtrfsFileSource implements ByteSource {
     private long holeEnd = -1;
     private FileExtent decompressedFor;
     private byte[] decompressed;
+    private final Decompressor decompressor = new Decompressor();
 
     BtrfsFileSource(BtrfsVolume volume, BtrfsNode file, String path) {
         this.volume = volume;
@@ -118,15 +119,21 @@ final class BtrfsFileSource implements ByteSource {
         byte[] data;
         if (e.type() == FileExtent.INLINE) {
             data = e.compression() == Decompressor.NONE ? e.inline()
-                    : Decompressor.decompress(e.compression(), e.inline(), (int) e.ramBytes(), volume.sb.sectorSize(), s, e.at());
+                    : decompressor.decompress(e.compression(), e.inline(), (int) e.ramBytes(), volume.sb.sectorSize(), s, e.at());
         } else {
             byte[] raw = new byte[(int) e.diskNumBytes()];
             volume.readLogical(e.diskBytenr(), ByteBuffer.wrap(raw), s);
-            data = Decompressor.decompress(e.compression(), raw, (int) e.ramBytes(), volume.sb.sectorSize(), s, e.at());
+            data = decompressor.decompress(e.compression(), raw, (int) e.ramBytes(), volume.sb.sectorSize(), s, e.at());
         }
         decompressedFor = e;
         decompressed = data;
         return data;
+    }
+
+    /** Ends the zlib inflater now (a source never closed has it ended when collected). */
+    @Override
+    public synchronized void close() {
+        decompressor.close();
     }
 
     private static void zero(ByteBuffer dst, int n) {

@@ -232,8 +232,12 @@ public final class BtrfsFilesystem extends NodeFilesystem<BtrfsNode> {
         if (e.type() != FileExtent.INLINE) {
             throw new DiskException(ErrorKind.CORRUPT, s, e.at(), "symbolic link target is not inline");
         }
-        byte[] data = e.compression() == Decompressor.NONE ? e.inline()
-                : Decompressor.decompress(e.compression(), e.inline(), (int) e.ramBytes(), volume.sb.sectorSize(), s, e.at());
+        byte[] data = e.inline();
+        if (e.compression() != Decompressor.NONE) {
+            try (Decompressor d = new Decompressor()) {
+                data = d.decompress(e.compression(), e.inline(), (int) e.ramBytes(), volume.sb.sectorSize(), s, e.at());
+            }
+        }
         if (data.length < size) {
             throw new DiskException(ErrorKind.CORRUPT, s, e.at(), "inline target of " + data.length
                     + " bytes for a " + size + "-byte link");

@@ -1,12 +1,10 @@
 package io.vhdflow.disk.fs.btrfs;
 
 import com.github.luben.zstd.Zstd;
-import com.github.luben.zstd.ZstdInputStreamNoFinalizer;
+import com.github.luben.zstd.ZstdDecompressCtx;
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
 
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.zip.DataFormatException;
@@ -26,8 +24,12 @@ import java.util.zip.Inflater;
  *       sector boundary: when fewer than 4 bytes remain in the sector they are padding.</li>
  *   <li>zstd (3): one zstd frame, window at most 2^17 ({@code ZSTD_BTRFS_MAX_WINDOWLOG}).</li>
  * </ul>
+ *
+ * <p>One decompressor per reader keeps its zlib inflater between extents (a file is a run of 128 KiB
+ * extents); it is not for concurrent use. A zstd context is native memory nothing would free if a
+ * reader were never closed, so each zstd extent gets its own, closed when the extent is done.
  */
-final class Decompressor {
+final class Decompressor implements AutoCloseable {
     static final int NONE = 0;
     static final int ZLIB = 1;
     static final int LZO = 2;
@@ -37,8 +39,7 @@ final class Decompressor {
     private static final int ZSTD_MAX_WINDOW_LOG = 17;
     private static final int LZO_LEN = 4;
 
-    private Decompressor() {
-    }
+    private Inflater inflater;
 
     static String name(int type) {
         return switch (type) {
@@ -58,8 +59,7 @@ final class Decompressor {
      * @param structure  names the extent in errors
      * @param at         physical offset of the compressed bytes, for errors
      */
-    static byte[] decompress(int type, byte[] in, int outLen, int sectorSize, String structure, long at)
-            throws DiskException {
+    byte[] decompress(int type, byte[] in, int outLen, int sectorSize, String structure, long at) throws DiskException {
         if (outLen < 0 || outLen > MAX_UNCOMPRESSED) {
             throw new DiskException(ErrorKind.CORRUPT, structure, at, "uncompressed size " + outLen + " is above "
                     + MAX_UNCOMPRESSED);
@@ -75,8 +75,12 @@ final class Decompressor {
         return out;
     }
 
-    private static void zlib(byte[] in, byte[] out, String structure, long at) throws DiskException {
-        Inflater inf = new Inflater();
+    private void zlib(byte[] in, byte[] out, String structure, long at) throws DiskException {
+        if (inflater == null) {
+            inflater = new Inflater();
+        }
+        Inflater inf = inflater;
+        inf.reset();
         try {
             inf.setInput(in);
             int n = 0;
@@ -97,8 +101,6 @@ final class Decompressor {
             }
         } catch (DataFormatException e) {
             throw new DiskException(ErrorKind.CORRUPT, structure, at, "zlib stream is damaged: " + e.getMessage());
-        } finally {
-            inf.end();
         }
     }
 
@@ -143,7 +145,7 @@ final class Decompressor {
         }
     }
 
-    private static void zstd(byte[] in, byte[] out, String structure, long at) throws DiskException {
+    private void zstd(byte[] in, byte[] out, String structure, long at) throws DiskException {
         // The frame is followed by zero padding up to the sector: decode the one frame only, so the
         // padding is not taken for a next frame when the frame holds less than ram_bytes (a file's
         // last extent, whose ram_bytes is rounded up to the sector).
@@ -157,18 +159,21 @@ final class Decompressor {
             throw new DiskException(ErrorKind.CORRUPT, structure, at, "zstd frame is damaged: "
                     + (Zstd.isError(frame) ? Zstd.getErrorName(frame) : "frame size " + frame));
         }
-        try (ZstdInputStreamNoFinalizer z = new ZstdInputStreamNoFinalizer(new ByteArrayInputStream(in, 0, (int) frame))) {
-            z.setLongMax(ZSTD_MAX_WINDOW_LOG);
-            int n = 0;
-            while (n < out.length) {
-                int k = z.read(out, n, out.length - n);
-                if (k <= 0) {
-                    break;
-                }
-                n += k;
-            }
-        } catch (IOException | RuntimeException e) {
+        try (ZstdDecompressCtx zstd = new ZstdDecompressCtx()) {
+            zstd.setLongMax(ZSTD_MAX_WINDOW_LOG);
+            // Output the frame does not fill stays zero, as the kernel leaves it; more than out.length is an error.
+            zstd.decompressByteArray(out, 0, out.length, in, 0, (int) frame);
+        } catch (RuntimeException e) {
             throw new DiskException(ErrorKind.CORRUPT, structure, at, "zstd frame is damaged: " + e.getMessage());
+        }
+    }
+
+    /** Ends the inflater now rather than when it is collected. */
+    @Override
+    public void close() {
+        if (inflater != null) {
+            inflater.end();
+            inflater = null;
         }
     }
 }
