@@ -26,6 +26,7 @@ public final class LinuxContext implements CheckContext {
     private final ScanBudget scanBudget;
     private final Map<Class<?>, Object> shared = new HashMap<>();
     private Accounts accounts;
+    private Distribution distribution;
 
     /**
      * @param fs             the Linux root filesystem
@@ -112,6 +113,14 @@ public final class LinuxContext implements CheckContext {
     /** Evidence prefix for a path: {@code <location>:<path>}. */
     public String at(String path) {
         return os.location() + ":" + path;
+    }
+
+    /** The family, how it was decided, and the agent in charge; read on first use. */
+    public synchronized Distribution distribution() throws IOException {
+        if (distribution == null) {
+            distribution = Distribution.read(fs, os);
+        }
+        return distribution;
     }
 
     /** passwd, shadow and login.defs, read on first use. */

@@ -103,11 +103,29 @@ class LinuxDistroAwareChecksTest {
     void cloudInitInstallerLeftoversAndMissingAzureDatasource() throws IOException {
         String[][] t = ubuntu("etc/cloud/cloud.cfg.d/99-installer.cfg", "file", "datasource_list: [ None ]\n",
                 "etc/netplan/50-cloud-init.yaml", "file", "network: {version: 2}\n");
+        // 99-installer.cfg is read after 90_dpkg.cfg and replaces its datasource_list: Azure is taken away,
+        // which blocks provisioning because cloud-init provisions this image.
         CheckResult l10 = check("L10", t);
         assertEquals(CheckStatus.FAIL, l10.status());
-        assertTrue(l10.evidence().contains("gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-installer.cfg: datasource_list [None] does not include Azure"), l10.evidence().toString());
-        assertTrue(l10.evidence().contains("gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-installer.cfg exists (installer leftover)"));
-        assertTrue(l10.evidence().contains("gpt:p1/ext4:/etc/netplan/50-cloud-init.yaml exists (network configuration of the build VM)"));
+        assertEquals(io.vhdflow.inspect.Severity.MUST, l10.severity());
+        assertTrue(l10.evidence().contains("gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-installer.cfg: datasource_list [None] does not "
+                + "include Azure (it overrides gpt:p1/ext4:/etc/cloud/cloud.cfg.d/90_dpkg.cfg [Azure], read before it)"),
+                l10.evidence().toString());
+        CheckResult l10b = check("L10B", t);
+        assertEquals(CheckStatus.FAIL, l10b.status());
+        assertEquals(List.of("gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-installer.cfg exists (installer leftover)"), l10b.evidence());
+        // A rendered netplan file without a MAC address match is rewritten for the new NIC: not a finding.
+        CheckResult l10n = check("L10N", t);
+        assertEquals(CheckStatus.PASS, l10n.status());
+        assertEquals(List.of("gpt:p1/ext4:/etc/netplan/50-cloud-init.yaml: no MAC address match"), l10n.evidence());
+        CheckResult bound = check("L10N", ubuntu("etc/netplan/50-cloud-init.yaml", "file", "network:\n  ethernets:\n    eth0:\n"
+                + "      dhcp4: true\n      match:\n        macaddress: 00:0D:3A:12:34:56\n      set-name: eth0\n  version: 2\n",
+                "etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg", "file", "network: {config: disabled}\n"));
+        assertEquals(CheckStatus.FAIL, bound.status());
+        assertEquals(List.of("gpt:p1/ext4:/etc/netplan/50-cloud-init.yaml line 6: bound to MAC address 00:0d:3a:12:34:56 (macaddress)",
+                "gpt:p1/ext4:/etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg: network: {config: disabled}: "
+                        + "cloud-init will not render configuration for the new VM's NIC, the files above stay as they are"),
+                bound.evidence());
     }
 
     @Test
