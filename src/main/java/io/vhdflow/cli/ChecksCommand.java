@@ -23,7 +23,7 @@ public final class ChecksCommand implements Callable<Integer> {
     @Option(names = "--json", description = "print JSON")
     boolean json;
 
-    @Option(names = "--markdown", description = "print the table of docs/checks.md")
+    @Option(names = "--markdown", description = "print the tables of docs/checks.md (checks, then secret rules)")
     boolean markdown;
 
     @Override
@@ -32,6 +32,8 @@ public final class ChecksCommand implements Callable<Integer> {
         CheckCatalog catalog = CheckCatalog.standard();
         if (markdown) {
             out.print(CheckCatalogue.markdown(catalog));
+            out.println();
+            out.print(io.vhdflow.inspect.secrets.SecretRuleCatalogue.markdown());
         } else {
             List<Map<String, String>> rows = CheckCatalogue.rows(catalog);
             if (json) {

@@ -1,6 +1,7 @@
 package io.vhdflow.cli;
 
 import io.vhdflow.disk.ErrorKind;
+import io.vhdflow.inspect.Verdict;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,11 +12,11 @@ import java.util.Map;
  * "vhdflow was called wrongly" from "the machine or its configuration is wrong".
  */
 public final class ExitCode {
-    /** Success; for {@code inspect}, the image is generalized; for {@code vhd check}, ready for Azure; for {@code run}, the service stopped cleanly. */
+    /** Success; for {@code inspect}, the image is ready to publish; for {@code vhd check}, ready for Azure; for {@code run}, the service stopped cleanly. */
     public static final int OK = 0;
-    /** The image was read and is not ready (not generalized, not Azure-ready); for {@code run --until-idle}, a job failed. */
+    /** The image was read and is not ready (a blocking check failed, not Azure-ready); for {@code run --until-idle}, a job failed. */
     public static final int NOT_READY = 1;
-    /** The image was read but the verdict cannot be determined (no OS found, encrypted, a deciding check could not run). */
+    /** The image was read but the verdict cannot be determined (no OS found, a deciding check could not run). */
     public static final int CANNOT_DETERMINE = 2;
     /** The input is unreadable or invalid: missing, not a regular file, corrupt, truncated, unsupported; or not in the catalog. */
     public static final int INPUT_INVALID = 3;
@@ -32,8 +33,8 @@ public final class ExitCode {
     /** Every exit code with its meaning, in order: the table {@code --help} and the README show. */
     public static Map<String, String> table() {
         Map<String, String> t = new LinkedHashMap<>();
-        t.put(Integer.toString(OK), "success (inspect: generalized; vhd check: ready)");
-        t.put(Integer.toString(NOT_READY), "not ready (inspect: not generalized; run --until-idle: a job failed)");
+        t.put(Integer.toString(OK), "success (inspect: ready to publish; vhd check: ready)");
+        t.put(Integer.toString(NOT_READY), "not ready (inspect: a blocking check failed; run --until-idle: a job failed)");
         t.put(Integer.toString(CANNOT_DETERMINE), "cannot determine (the image was read, the verdict is open)");
         t.put(Integer.toString(INPUT_INVALID), "input unreadable or invalid (missing, not a regular file, damaged, "
                 + "unsupported; not in the catalog)");
@@ -42,6 +43,15 @@ public final class ExitCode {
         t.put(Integer.toString(USAGE), "usage error (unknown option, missing or malformed argument)");
         t.put(Integer.toString(INTERNAL), "internal error in vhdflow (report it with the output of --debug)");
         return t;
+    }
+
+    /** The exit code of a verdict ({@code io.vhdflow.inspect.VerdictRule} decides the verdict): 0, 1 or 2. */
+    public static int forVerdict(Verdict verdict) {
+        return switch (verdict) {
+            case READY -> OK;
+            case NOT_READY -> NOT_READY;
+            case CANNOT_DETERMINE -> CANNOT_DETERMINE;
+        };
     }
 
     /**

@@ -1,8 +1,12 @@
 package io.vhdflow.cli;
 
+import io.vhdflow.inspect.CategoryReport;
+import io.vhdflow.inspect.CheckCatalog;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.CheckStatus;
 import io.vhdflow.inspect.Policy;
+import io.vhdflow.inspect.ScanBudget;
+import io.vhdflow.inspect.Verdict;
 import io.vhdflow.inspect.VerificationReport;
 import io.vhdflow.inspect.VerificationService;
 import io.vhdflow.pipeline.Json;
@@ -15,11 +19,15 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
-/** {@code vhdflow inspect FILE}: the offline generalization check, without the pipeline. */
+/** {@code vhdflow inspect FILE}: whether an image is safe to publish, offline, without the pipeline. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = "Reads a disk image offline and decides whether its OS was generalized.")
+        description = "Reads a disk image offline and decides whether it is ready to publish: VMs made from it "
+                + "provision and boot, with no leftover access and no secrets.")
 public final class InspectCommand implements Callable<Integer> {
 
     @Parameters(paramLabel = "FILE", description = "VHD (fixed, dynamic, differencing) or raw image")
@@ -29,12 +37,17 @@ public final class InspectCommand implements Callable<Integer> {
     boolean json;
 
     @Option(names = "--policy", defaultValue = "azure-platform",
-            description = "azure-platform (default) or marketplace")
+            description = "azure-platform (default), marketplace, or strict (marketplace rules; every warning blocks)")
     String policy;
 
     @Option(names = "--waive", paramLabel = "IDS", defaultValue = "",
             description = "Check ids whose failure you accept, comma-separated (e.g. L3,W5): reported as waived.")
     String waive;
+
+    @Option(names = "--scan-budget", paramLabel = "LIMITS", defaultValue = "",
+            description = "Limits of the secrets scan, e.g. files=20000,mib=32,seconds=1,file-mib=1,depth=16 "
+                    + "(the defaults; give any of them). A scan cut short is reported as a warning.")
+    String scanBudget;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -45,7 +58,14 @@ public final class InspectCommand implements Callable<Integer> {
         try {
             p = Policy.parse(policy);
         } catch (IllegalArgumentException e) {
-            throw CommandFailure.usage("inspect", "--policy: " + e.getMessage(), "use azure-platform or marketplace");
+            throw CommandFailure.usage("inspect", "--policy: " + e.getMessage(), "use azure-platform, marketplace or strict");
+        }
+        ScanBudget budget;
+        try {
+            budget = ScanBudget.parse(scanBudget);
+        } catch (IllegalArgumentException e) {
+            throw CommandFailure.usage("inspect", "--scan-budget: " + e.getMessage(),
+                    "for example --scan-budget files=50000,seconds=5");
         }
         io.vhdflow.pipeline.SettingsSchema.check("vhdflow.verify.waivers", waive).ifPresent(problem -> {
             throw CommandFailure.usage("inspect", "--waive " + problem,
@@ -55,7 +75,8 @@ public final class InspectCommand implements Callable<Integer> {
         InputFile.regular(file);
         VerificationReport r;
         try {
-            r = new VerificationService().verify(file, p.id(), io.vhdflow.pipeline.Settings.idList(waive));
+            r = new VerificationService(CheckCatalog.standard(), budget).verify(file, p.id(),
+                    io.vhdflow.pipeline.Settings.idList(waive));
         } catch (IOException e) {
             throw CommandFailure.ofInput(e, file);
         }
@@ -66,38 +87,68 @@ public final class InspectCommand implements Callable<Integer> {
             out.print(text(r));
         }
         out.flush();
-        return switch (r.verdict()) {
-            case GENERALIZED -> ExitCode.OK;
-            case NOT_GENERALIZED -> ExitCode.NOT_READY;
-            case CANNOT_DETERMINE -> ExitCode.CANNOT_DETERMINE;
-        };
+        return ExitCode.forVerdict(r.verdict());
     }
 
-    /** The readable report. */
+    /** The verdict as the first line shows it: {@code NOT READY (access, secrets)}. */
+    static String headline(VerificationReport r) {
+        String v = r.verdict().label().toUpperCase(Locale.ROOT).replace('-', ' ');
+        if (r.verdict() == Verdict.NOT_READY) {
+            return v + " (" + r.blockingCategories().stream().map(c -> c.label()).collect(Collectors.joining(", ")) + ")";
+        }
+        if (r.verdict() == Verdict.READY && !r.warnings().isEmpty()) {
+            return v + " with " + r.warnings().size() + " warning" + (r.warnings().size() == 1 ? "" : "s");
+        }
+        return v;
+    }
+
+    /** The readable report: verdict, reasons, facts, then the checks grouped by category. */
     static String text(VerificationReport r) {
         StringBuilder b = new StringBuilder();
-        b.append(r.file()).append(": ").append(r.verdict().label().toUpperCase(Locale.ROOT)).append('\n');
+        b.append(r.file()).append(": ").append(headline(r)).append('\n');
         r.reasons().forEach(x -> b.append("  because ").append(x).append('\n'));
         b.append("  format ").append(r.facts().format()).append(", ").append(Units.bytes(r.facts().virtualSize()));
         r.facts().osType().ifPresent(o -> b.append(", ").append(o));
         r.facts().osName().ifPresent(o -> b.append(" (").append(o).append(')'));
         r.facts().hyperVGeneration().ifPresent(g -> b.append(", Hyper-V ").append(g));
         r.facts().architecture().ifPresent(a -> b.append(", ").append(a));
-        b.append(", policy ").append(r.policy()).append(", ").append(Units.bytes(r.bytesRead())).append(" read\n\n");
-        for (CheckResult c : r.checks()) {
-            b.append(String.format("  %-4s %-14s %-6s %s%n", c.id(), c.status().name().toLowerCase(Locale.ROOT)
-                    .replace('_', '-'), c.severity(), c.title()));
-            if (c.status() != CheckStatus.PASS) {
-                c.evidence().forEach(e -> b.append("         ").append(e).append('\n'));
-                if (!c.remediation().isEmpty() && c.status() == CheckStatus.FAIL) {
-                    b.append("         fix: ").append(c.remediation()).append('\n');
+        b.append(", policy ").append(r.policy()).append(", ").append(Units.bytes(r.bytesRead())).append(" read\n");
+        Map<String, CheckResult> byId = r.checks().stream()
+                .collect(Collectors.toMap(CheckResult::id, Function.identity(), (a, c) -> a));
+        for (CategoryReport cat : r.categories()) {
+            if (cat.checks().isEmpty()) {
+                continue;
+            }
+            b.append('\n').append(cat.category().label().toUpperCase(Locale.ROOT)).append(' ').append(state(cat))
+                    .append('\n');
+            for (String id : cat.checks()) {
+                CheckResult c = byId.get(id);
+                String status = c.status() == CheckStatus.FAIL && !cat.blocking().contains(id) ? "warn"
+                        : c.status().label();
+                b.append(String.format("  %-4s %-15s %-6s %s%n", c.id(), status, c.severity(), c.title()));
+                if (c.status() != CheckStatus.PASS && c.status() != CheckStatus.NOT_APPLICABLE) {
+                    c.evidence().forEach(e -> b.append("         ").append(e).append('\n'));
+                    if (!c.remediation().isEmpty() && c.status() == CheckStatus.FAIL) {
+                        b.append("         fix: ").append(c.remediation()).append('\n');
+                    }
                 }
             }
         }
         if (!r.findings().isEmpty()) {
-            b.append("\n  findings:\n");
-            r.findings().forEach(f -> b.append("    ").append(f.code()).append(": ").append(f.detail()).append('\n'));
+            b.append("\nFINDINGS while reading the disk:\n");
+            r.findings().forEach(f -> b.append("  ").append(f.code()).append(": ").append(f.detail()).append('\n'));
         }
         return b.toString();
+    }
+
+    private static String state(CategoryReport c) {
+        return switch (c.state()) {
+            case BLOCKS -> "blocks (" + String.join(", ", c.blocking()) + "): " + c.category().risk();
+            case CANNOT_DETERMINE -> "cannot be determined (" + String.join(", ", c.notRun()) + " could not run): "
+                    + c.question() + "?";
+            case WARNS -> "warns (" + String.join(", ", c.warnings()) + "): " + c.question();
+            case PASSES -> "passes: " + c.question();
+            case NOT_CHECKED -> "nothing to check: " + c.question();
+        };
     }
 }

@@ -23,13 +23,22 @@ public interface Check<C extends CheckContext> {
 
     Category category();
 
-    /** How much a failure matters under {@code policy}. */
-    Severity severity(Policy policy);
+    /**
+     * How much a failure matters under {@code policy} (one of the policies' {@link Policy#rules()}):
+     * by default what the category says ({@link Category#defaultSeverity()}); a check that declares
+     * less says why in {@code docs/checks.md}.
+     */
+    default Severity severity(Policy policy) {
+        return category().defaultSeverity();
+    }
 
     /** What it reads, for the catalogue: paths, registry values, structures. */
     String reads();
 
-    /** Where the rule comes from (documentation, tool behaviour), for the catalogue. */
+    /**
+     * Where the rule comes from (documentation, tool behaviour), for the catalogue: short, and
+     * ending with the check's entry in {@code docs/checks.md}, which gives the full citation.
+     */
     String source();
 
     /** What the operator does when it fails: one line, runnable in the source VM where possible. */
@@ -63,7 +72,8 @@ public interface Check<C extends CheckContext> {
     /**
      * A failure that warns rather than blocks: reported as failed with severity {@code SHOULD} (or the
      * check's own, if lower), whatever the check's severity under the policy. For findings a check
-     * knows to be harmless enough, e.g. an old hash in {@code /etc/shadow-} after a real deprovision.
+     * knows to be harmless enough, e.g. SSH host keys that the first boot regenerates, or a sudo rule
+     * for an account that no longer exists. Under {@code strict} a warning blocks ({@link VerdictRule}).
      */
     default CheckResult warn(C ctx, List<String> evidence) {
         Severity own = severity(ctx.policy());

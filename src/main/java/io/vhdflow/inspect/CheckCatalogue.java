@@ -28,7 +28,7 @@ public final class CheckCatalogue {
             m.put("title", c.title());
             m.put("category", c.category().label());
             for (Policy p : Policy.values()) {
-                m.put(p.id(), c.severity(p).name());
+                m.put(p.id(), p.severityOf(c).name());
             }
             m.put("reads", c.reads());
             m.put("source", c.source());

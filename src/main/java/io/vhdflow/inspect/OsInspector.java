@@ -27,4 +27,12 @@ public interface OsInspector<O extends InspectedOs> {
 
     /** Runs this family's checks on {@code os}. */
     List<CheckResult> assess(O os, InspectedDisk disk, Policy policy, CheckCatalog catalog);
+
+    /**
+     * Runs this family's checks on {@code os}, with {@code budget} for the checks that scan file
+     * contents; an inspector without such checks ignores it.
+     */
+    default List<CheckResult> assess(O os, InspectedDisk disk, Policy policy, ScanBudget budget, CheckCatalog catalog) {
+        return assess(os, disk, policy, catalog);
+    }
 }

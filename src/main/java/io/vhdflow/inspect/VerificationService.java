@@ -41,13 +41,20 @@ import java.util.stream.Collectors;
 public final class VerificationService {
 
     private final CheckCatalog catalog;
+    private final ScanBudget budget;
 
     public VerificationService() {
         this(CheckCatalog.standard());
     }
 
     public VerificationService(CheckCatalog catalog) {
+        this(catalog, ScanBudget.DEFAULT);
+    }
+
+    /** @param budget how much the checks that scan file contents (the secrets scan) may read per OS */
+    public VerificationService(CheckCatalog catalog, ScanBudget budget) {
         this.catalog = catalog;
+        this.budget = budget;
     }
 
     public VerificationReport verify(Path image, String policyName) throws IOException {
@@ -57,7 +64,7 @@ public final class VerificationService {
     /**
      * Verifies {@code image}.
      *
-     * @param policyName {@code azure-platform} or {@code marketplace}
+     * @param policyName {@code azure-platform}, {@code marketplace} or {@code strict}
      * @param waivers    ids of checks whose failure the operator accepts: reported as {@code waived},
      *                   no longer deciding the verdict
      * @throws DiskException when the container itself cannot be read (its checks are then all the
@@ -80,7 +87,7 @@ public final class VerificationService {
             }
             List<CheckResult> results = new ArrayList<>(runDiskChecks(inspected, policy, systems));
             results.addAll(osResults);
-            Assessment a = VerdictRule.decide(sorted(results), waivers, fixedByPackaging(), systems,
+            Assessment a = VerdictRule.decide(policy, sorted(results), waivers, fixedByPackaging(), systems,
                     inspected.encryptedVolumes(), unreadable);
             List<String> reasons = new ArrayList<>();
             inspected.layoutError().ifPresent(e -> reasons.add("the partition table cannot be read: " + e.getMessage()));
@@ -91,7 +98,8 @@ public final class VerificationService {
                     inspected.layout().flatMap(DiskLayout::hyperVGeneration).map(Enum::name),
                     first.flatMap(InspectedOs::architecture));
             return new VerificationReport(VerificationReport.SCHEMA, image.getFileName().toString(), policy.id(),
-                    a.verdict(), reasons, a.blocking(), facts, a.checks(), findings, Instant.now(), disk.bytesRead());
+                    a.verdict(), reasons, a.blocking(), a.blockingCategories(), a.warnings(), a.categories(), facts,
+                    a.checks(), findings, Instant.now(), disk.bytesRead());
         }
     }
 
@@ -127,7 +135,8 @@ public final class VerificationService {
     private Readiness readiness(Path image, Policy policy, InspectedDisk disk) {
         List<CheckResult> results = runDiskChecks(disk, policy, List.of()).stream()
                 .filter(r -> r.category() == Category.CONTAINER).toList();
-        boolean ready = results.stream().noneMatch(r -> r.failed() && r.severity() == Severity.MUST);
+        // Here packaging has not happened: a failure it would fix still means "not ready as it is".
+        boolean ready = results.stream().noneMatch(r -> r.failed() && policy.judge(r.severity()) == Severity.MUST);
         return new Readiness(image, policy, disk.format(), results, ready);
     }
 
@@ -232,12 +241,12 @@ public final class VerificationService {
             return false;
         }
         systems.add(os.get());
-        results.addAll(inspector.assess(os.get(), disk, policy, catalog));
+        results.addAll(inspector.assess(os.get(), disk, policy.rules(), budget, catalog));
         return true;
     }
 
     private List<CheckResult> runDiskChecks(InspectedDisk disk, Policy policy, List<InspectedOs> systems) {
-        DiskContext ctx = new DiskContext(disk, policy, systems);
+        DiskContext ctx = new DiskContext(disk, policy.rules(), systems);
         return CheckRunner.run(catalog.checks(DiskCheck.class), ctx, disk.file().getFileName().toString());
     }
 

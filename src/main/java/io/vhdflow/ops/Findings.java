@@ -13,7 +13,8 @@ import java.util.Map;
  * publication, what warns, what could not be run, what was waived, what passed, what did not
  * apply. One grouping for the API's job view, the dashboard's job page and {@code vhdflow jobs
  * show}, read from the report's {@code checks[]} ({@code status}: pass, fail, not-applicable,
- * not-run, waived, warn; {@code severity}: MUST, SHOULD, INFO).
+ * not-run, waived, warn; {@code severity}: MUST, SHOULD, INFO). What blocks is what the verdict rule
+ * said blocks: the report's {@code blocking} ids (a failure packaging fixes is a warning).
  */
 public final class Findings {
     /** The groups, in the order they are shown. */
@@ -55,8 +56,15 @@ public final class Findings {
         for (Group g : Group.values()) {
             out.put(g.label(), new ArrayList<>());
         }
+        java.util.Set<String> blocking = new java.util.HashSet<>();
+        report.path("blocking").forEach(id -> blocking.add(id.asText()));
+        boolean decided = report.has("blocking");
         for (JsonNode c : report.path("checks")) {
-            out.get(groupOf(c).label()).add(c);
+            Group g = groupOf(c);
+            if (decided && g == Group.BLOCKING && !blocking.contains(c.path("id").asText())) {
+                g = Group.WARNING;
+            }
+            out.get(g.label()).add(c);
         }
         return out;
     }

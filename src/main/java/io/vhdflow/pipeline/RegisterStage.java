@@ -54,7 +54,7 @@ public final class RegisterStage implements StageWork {
         VerificationReport report = json.readValue(journal.stageResult(job.id(), Stage.VERIFY).orElseThrow(),
                 VerificationReport.class);
         ImageFacts facts = new ImageFacts(report.facts().osType(),
-                report.verdict() == Verdict.GENERALIZED ? "Generalized" : "Specialized",
+                report.verdict() == Verdict.READY ? "Generalized" : "Specialized",
                 report.facts().hyperVGeneration(), report.facts().architecture());
         ImageVersionRecord record = new ImageVersionRecord(job.metadata().gallery(), job.imageName(),
                 SemanticVersion.parse(p.version()), Boolean.TRUE.equals(job.metadata().excludeFromLatest()),

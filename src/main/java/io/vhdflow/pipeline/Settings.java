@@ -19,8 +19,9 @@ import java.util.Properties;
  * @param archive              also write {@code <image>-<version>.tar.zst} of the package
  * @param throttleBytesPerSecond cap on the read rate of data-copying stages, 0 for none
  * @param minFreeBytes         free space below which health is DOWN and new work waits
- * @param verifyPolicy         Azure readiness policy: {@code azure-platform} or {@code marketplace}
- * @param registerSpecialized  register an image that is not generalized as Specialized instead of failing it
+ * @param verifyPolicy         verification policy: {@code azure-platform}, {@code marketplace} or {@code strict}
+ * @param registerSpecialized  register an image blocked only by provisioning or access checks as Specialized
+ *                             instead of failing it (VerdictRule.publication)
  * @param verifyWaivers        ids of OS checks whose failure is accepted (reported as waived)
  * @param upload               page-blob upload after registration ({@code vhdflow.upload.*}; credentials masked)
  * @param dataPath             digests and the data-pass budget ({@link DataPathSettings})

@@ -3,19 +3,24 @@ package io.vhdflow.pipeline;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
-import io.vhdflow.inspect.Severity;
+import io.vhdflow.inspect.VerdictRule;
 import io.vhdflow.inspect.VerificationReport;
 import io.vhdflow.inspect.VerificationService;
 import io.vhdflow.inspect.Verdict;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /**
- * The verify stage: the verification report of the original is the stage's result. The job is
- * rejected when a container check that packaging cannot fix failed, or when the image was not
- * generalized and specialized images are not registered.
+ * The verify stage: the verification report of the original is the stage's result, kept in the
+ * journal whatever the outcome (so a stopped job still shows every categorized finding). Whether
+ * the job goes on to packaging is {@link VerdictRule#publication}'s decision, the same rule that
+ * gives {@code vhdflow inspect} its verdict and exit code: a ready image goes on; an image that is
+ * not ready or cannot be judged stops here, before anything is packaged (unless specialized images
+ * are registered and only provisioning or access blocks).
  */
 public final class VerifyStage implements StageWork {
     private final Settings settings;
@@ -39,27 +44,12 @@ public final class VerifyStage implements StageWork {
                 settings.verifyWaivers());
         String reportJson = json.writeValueAsString(report);
         journal.setVerdict(job.id(), report.verdict().label());
-        // Kept now: a rejection below fails the stage, and the report is what the operator reads about why.
+        // Kept now, whatever the outcome: a refusal below fails the stage, and the report is what the operator reads.
         journal.recordResult(job.id(), Stage.VERIFY, reportJson);
-        List<CheckResult> blocking = report.blocking(Category.CONTAINER);
-        if (!blocking.isEmpty()) {
-            throw new JobRejectedException(JobError.of("image.not-azure-ready", Stage.VERIFY.id(),
-                    job.sourceName() + " cannot be made Azure-ready: " + blocking.size()
-                            + " container check(s) failed",
-                    blocking.get(0).remediation(), describe(blocking)));
-        }
-        if (report.verdict() == Verdict.NOT_GENERALIZED && !settings.registerSpecialized()) {
-            // The OS checks decide generalization; container checks were judged above.
-            List<CheckResult> must = report.failed(Severity.MUST).stream()
-                    .filter(c -> c.category() != Category.CONTAINER).toList();
-            throw new JobRejectedException(JobError.of("image.not-generalized", Stage.VERIFY.id(),
-                    job.sourceName() + " was not generalized: VMs created from it would fail with "
-                            + "OSProvisioningTimedOut",
-                    "generalize the VM (Linux: 'waagent -deprovision+user' or 'cloud-init clean'; Windows: "
-                            + "Sysprep /generalize /oobe), capture it again and drop the new VHD; or set "
-                            + "vhdflow.verify.not-generalized=specialized to register it as Specialized",
-                    describe(must.isEmpty() ? report.checks().stream().filter(CheckResult::failed).toList()
-                            : must)));
+        VerdictRule.Publication publication = VerdictRule.publication(report.verdict(), report.blockingCategories(),
+                settings.registerSpecialized());
+        if (publication == VerdictRule.Publication.REFUSED) {
+            throw new JobRejectedException(refusal(job, report));
         }
         return StageOutcome.of(report.bytesRead(), 0, reportJson);
     }
@@ -70,11 +60,35 @@ public final class VerifyStage implements StageWork {
         return 0;
     }
 
-    private static List<String> describe(List<CheckResult> checks) {
-        List<String> out = new ArrayList<>();
-        for (CheckResult c : checks) {
-            out.add(c.id() + " " + c.title() + " [" + c.severity() + "]: " + String.join("; ", c.evidence()));
+    /** Why the job stops: the blocking categories, each blocking check with its evidence and fix. */
+    private JobError refusal(JobRecord job, VerificationReport report) {
+        if (report.verdict() == Verdict.CANNOT_DETERMINE) {
+            return JobError.of("image.cannot-determine", Stage.VERIFY.id(),
+                    job.sourceName() + " cannot be judged safe to publish: "
+                            + (report.reasons().isEmpty() ? "no reason recorded" : report.reasons().get(0)),
+                    "check that the image holds the OS disk and that it was captured cleanly (a BitLocker volume "
+                            + "must be decrypted first), then drop it again; 'vhdflow inspect FILE' shows every check",
+                    report.reasons());
         }
-        return out;
+        List<CheckResult> blocking = new ArrayList<>(report.blockingChecks());
+        blocking.sort(Comparator.comparing(CheckResult::category));
+        String categories = report.blockingCategories().stream()
+                .map(c -> c.label() + " (" + blocking.stream().filter(b -> b.category() == c).map(CheckResult::id)
+                        .collect(Collectors.joining(", ")) + ")")
+                .collect(Collectors.joining(", "));
+        String risks = report.blockingCategories().stream().map(Category::risk).collect(Collectors.joining("; "));
+        boolean specializedWouldDo = VerdictRule.publication(report.verdict(), report.blockingCategories(), true)
+                == VerdictRule.Publication.SPECIALIZED;
+        String remedy = "fix each blocking check in the source VM (its remedy is listed), capture the disk again and "
+                + "drop the new VHD" + (specializedWouldDo
+                ? "; or set vhdflow.verify.not-generalized=specialized to register it as Specialized" : "")
+                + "; a check you accept can be waived with vhdflow.verify.waivers";
+        List<String> details = new ArrayList<>();
+        for (CheckResult c : blocking) {
+            details.add(c.id() + " " + c.title() + " [" + c.category().label() + ", " + c.severity() + "]: "
+                    + String.join("; ", c.evidence()) + (c.remediation().isEmpty() ? "" : " — fix: " + c.remediation()));
+        }
+        return JobError.of("image.not-ready", Stage.VERIFY.id(),
+                job.sourceName() + " is not ready to publish: " + categories + " block; " + risks, remedy, details);
     }
 }

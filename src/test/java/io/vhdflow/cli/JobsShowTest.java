@@ -33,7 +33,7 @@ class JobsShowTest {
     @RegisterExtension
     final TestHome home = new TestHome();
 
-    /** Takes the not-generalized fixture in and verifies it, as the pipeline would, until the job fails. */
+    /** Takes the specialized (not generalized) fixture in and verifies it, as the pipeline would, until the job fails. */
     private String rejectedJob() throws Exception {
         Path image = Fixtures.extract("windows/specialized.vhd.zst", home.dir());
         String id = home.takeIn("running.vhd", Files.readAllBytes(image), Optional.empty());
@@ -54,16 +54,16 @@ class JobsShowTest {
         String out = r.out();
         assertTrue(out.startsWith("Job " + id + ": running.vhd -> vhdflow/running"), out);
         assertTrue(out.contains("  state     failed (stage verify)"), out);
-        assertTrue(out.contains("  verdict   not-generalized"), out);
+        assertTrue(out.contains("  verdict   not-ready"), out);
         assertTrue(out.lines().anyMatch(l -> l.matches("  verify +failed +1 +\\d{4}-\\d\\d-\\d\\dT.*")), out);
-        assertTrue(out.contains("Findings (policy azure-platform, verdict not-generalized)"), out);
+        assertTrue(out.contains("Findings (policy azure-platform, verdict not-ready)"), out);
         assertTrue(out.lines().anyMatch(l -> l.matches("  blocking \\(\\d+\\)")), out);
         assertTrue(out.lines().anyMatch(l -> l.matches("    W1 +provisioning +MUST +.*")), out);
         assertTrue(out.contains("evidence: ") && out.contains("IMAGE_STATE_COMPLETE"), out);
         assertTrue(out.contains("         fix: "), out);
         assertTrue(out.lines().anyMatch(l -> l.matches("  passed \\(\\d+\\): G1 .*")), out);
-        assertTrue(out.contains("  what      image.not-generalized: running.vhd was not generalized"), out);
-        assertTrue(out.contains("  to do     generalize the VM"), out);
+        assertTrue(out.contains("  what      image.not-ready: running.vhd is not ready to publish: provisioning (W1) block"), out);
+        assertTrue(out.contains("  to do     fix each blocking check in the source VM"), out);
 
         Cli.Run json = Cli.run("jobs", "show", id, "--home", home.dir().toString(), "--json");
         JsonNode job = Json.mapper().readTree(json.out());

@@ -56,6 +56,34 @@ class CheckCatalogueDocumentTest {
     }
 
     @Test
+    void everyCheckIdHasItsEntryAndEverySourcePointsToIt() throws IOException {
+        String doc = Files.readString(Path.of("docs/checks.md"));
+        for (Check<?> c : CheckCatalog.standard().checks()) {
+            String anchor = c.id().toLowerCase(java.util.Locale.ROOT);
+            assertTrue(c.source().endsWith("docs/checks.md#" + anchor), c.id() + " source points to its entry: " + c.source());
+            assertFalse(c.source().contains("anchors"), c.id() + " cites nothing outside the repository");
+            assertTrue(doc.contains("<a id=\"" + anchor + "\"></a>"), "docs/checks.md has an entry for " + c.id());
+        }
+        assertFalse(doc.toLowerCase(java.util.Locale.ROOT).contains("anchors"), "docs/checks.md is self-contained");
+    }
+
+    @Test
+    void theSecretRulesTableIsTheGeneratedOne() throws IOException {
+        String doc = Files.readString(Path.of("docs/checks.md"));
+        int begin = doc.indexOf(io.vhdflow.inspect.secrets.SecretRuleCatalogue.BEGIN);
+        int end = doc.indexOf(io.vhdflow.inspect.secrets.SecretRuleCatalogue.END);
+        assertTrue(begin >= 0 && end > begin, "docs/checks.md has the secret rules' markers");
+        String documented = doc.substring(begin, end + io.vhdflow.inspect.secrets.SecretRuleCatalogue.END.length()) + "\n";
+        String generated = io.vhdflow.inspect.secrets.SecretRuleCatalogue.markdown();
+        if (!documented.equals(generated)) {
+            Path wanted = Path.of("target/secret-rules-table.md");
+            Files.writeString(wanted, generated);
+            assertEquals(generated, documented, "docs/checks.md's rules are out of date: replace them with "
+                    + wanted.toAbsolutePath() + " (or the output of 'vhdflow checks --markdown')");
+        }
+    }
+
+    @Test
     void idsSortAsPeopleReadThem() {
         List<String> ids = new java.util.ArrayList<>(List.of("L10", "L6B", "L7", "L6", "L1", "L7K"));
         ids.sort(CheckCatalog::byId);

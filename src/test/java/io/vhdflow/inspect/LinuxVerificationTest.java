@@ -31,7 +31,7 @@ class LinuxVerificationTest {
     @CsvSource({"ext4-mbr-generalized, mbr:p1/ext4, V1", "xfs-lvm-gpt-generalized, lvm:vhdflowrootvg/root/xfs, V2"})
     void aGeneralizedDebianRaisesNoMustFinding(String image, String location, String generation) throws Exception {
         VerificationReport r = verify(image, Set.of());
-        assertEquals(Verdict.GENERALIZED, r.verdict(), r.reasons().toString());
+        assertEquals(Verdict.READY, r.verdict(), r.reasons().toString());
         assertEquals("Linux", r.facts().osType().orElseThrow());
         assertTrue(r.facts().osName().orElseThrow().contains("Debian GNU/Linux 12"));
         assertEquals(generation, r.facts().hyperVGeneration().orElseThrow());
@@ -49,21 +49,22 @@ class LinuxVerificationTest {
     @CsvSource({"ext4-mbr-provisioned, mbr:p1/ext4", "xfs-lvm-gpt-provisioned, lvm:vhdflowrootvg/root/xfs"})
     void aProvisionedDebianFailsL1WithTheMarkerAsEvidence(String image, String location) throws Exception {
         VerificationReport r = verify(image, Set.of());
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         CheckResult l1 = r.check("L1").orElseThrow();
         assertTrue(l1.failed());
         assertTrue(String.join("\n", l1.evidence()).contains(location + ":/var/lib/waagent/provisioned exists (36 bytes)"),
                 l1.evidence().toString());
         assertTrue(r.reasons().get(0).startsWith("L1 (MUST) failed"), r.reasons().toString());
         // Every other leftover of the provisioned VM is reported too (fixtures/linux/MANIFEST.md).
-        for (String id : List.of("L3", "L6", "L6B", "L7", "L7K", "L17", "L20")) {
+        for (String id : List.of("L3", "L4", "L6", "L6B", "L7", "L7K", "L7S", "L17", "L20")) {
             assertTrue(r.check(id).orElseThrow().failed(), id + ": " + r.check(id));
         }
     }
 
     @Test
     void waivedChecksAreReportedButNoLongerDecide() throws Exception {
-        VerificationReport r = verify("ext4-mbr-provisioned", Set.of("L1", "L3", "L6", "L6B", "L7", "L7K", "L17", "L20"));
+        VerificationReport r = verify("ext4-mbr-provisioned", Set.of("L1", "L3", "L4", "L5", "L6", "L6B", "L7", "L7K",
+                "L7S", "L17", "L20"));
         assertEquals(CheckStatus.WAIVED, r.check("L1").orElseThrow().status());
         assertTrue(r.check("L1").orElseThrow().evidence().stream().anyMatch(e -> e.contains("waived by configuration")));
         assertTrue(r.checks().stream().noneMatch(c -> c.failed() && c.severity() == Severity.MUST

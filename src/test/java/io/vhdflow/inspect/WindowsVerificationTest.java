@@ -35,7 +35,7 @@ class WindowsVerificationTest {
     @Test
     void aGeneralizedImageRaisesNoMustFindingAndItsFactsAreDetected() throws Exception {
         VerificationReport r = verify("generalized");
-        assertEquals(Verdict.GENERALIZED, r.verdict(), r.reasons().toString());
+        assertEquals(Verdict.READY, r.verdict(), r.reasons().toString());
         List<CheckResult> osMustFailures = r.checks().stream()
                 .filter(c -> !c.id().startsWith("G") && c.failed() && c.severity() == Severity.MUST).toList();
         assertTrue(osMustFailures.isEmpty(), osMustFailures.toString());
@@ -61,7 +61,7 @@ class WindowsVerificationTest {
     @Test
     void aRunningMachineCapturedAsIsIsNotGeneralized() throws Exception {
         VerificationReport r = verify("specialized");
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         assertTrue(check(r, "W1").failed());
         assertTrue(evidence(check(r, "W1")).contains("IMAGE_STATE_COMPLETE"));
     }
@@ -71,7 +71,7 @@ class WindowsVerificationTest {
         // A running machine has SysprepStatus\GeneralizationState = 7 too (both real SYSTEM hives of
         // regipy's test data do): it is shown as disagreeing with ImageState, never trusted.
         VerificationReport r = verify("specialized");
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         assertTrue(evidence(check(r, "W1")).contains("gpt:p3/ntfs:SYSTEM\\Setup\\Status\\SysprepStatus\\GeneralizationState = 7, "
                 + "CleanupState = 2 disagrees with ImageState IMAGE_STATE_COMPLETE"), evidence(check(r, "W1")));
         VerificationReport g = verify("generalized");
@@ -82,21 +82,24 @@ class WindowsVerificationTest {
     @Test
     void registryAndStateIniDisagreeingNeverPasses() throws Exception {
         VerificationReport r = verify("disagree");
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         assertTrue(evidence(check(r, "W1")).contains("disagree"), evidence(check(r, "W1")));
     }
 
     @Test
     void resealedToAuditModeIsNotPublishable() throws Exception {
         VerificationReport r = verify("audit");
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         assertTrue(evidence(check(r, "W1")).contains("audit mode"));
     }
 
     @Test
-    void aBitLockerVolumeCannotBeDetermined() throws Exception {
+    void aBitLockerVolumeIsNotReadyBecauseAzureCannotBootIt() throws Exception {
+        // A proven blocker (W4) outranks what could not be read: not ready, with the fix, not "cannot determine".
         VerificationReport r = verify("bitlocker");
-        assertEquals(Verdict.CANNOT_DETERMINE, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
+        assertEquals(List.of(Category.BOOT), r.blockingCategories());
+        assertTrue(r.reasons().stream().anyMatch(x -> x.startsWith("the OS volume is encrypted")), r.reasons().toString());
         CheckResult w4 = check(r, "W4");
         assertTrue(w4.failed());
         assertTrue(evidence(w4).contains("gpt:p3") && evidence(w4).contains("-FVE-FS-"), evidence(w4));
@@ -105,7 +108,7 @@ class WindowsVerificationTest {
     @Test
     void leftoversAreEachReportedWithEvidence() throws Exception {
         VerificationReport r = verify("leftovers");
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict(), "cdrom disabled is a MUST");
+        assertEquals(Verdict.NOT_READY, r.verdict(), "cdrom disabled is a MUST");
         assertTrue(evidence(check(r, "W10")).contains("Start = 4 (disabled)"));
         assertTrue(check(r, "W5").failed());
         assertTrue(evidence(check(r, "W5")).contains("gpt:p3/ntfs:/Windows/Panther/unattend.xml exists"));

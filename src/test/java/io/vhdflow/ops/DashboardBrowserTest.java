@@ -158,7 +158,7 @@ class DashboardBrowserTest extends OpsTestBase {
         waitFor("the catalog page", () -> text(By.id("status")).contains("version(s)"));
         assertTrue(driver.getCurrentUrl().contains("catalog.html?gallery=vhdflow&image=dashboard"), driver.getCurrentUrl());
         String versions = text(By.id("versions"));
-        assertTrue(versions.contains("1.0.0") && versions.contains("generalized") && versions.contains(job.id()),
+        assertTrue(versions.contains("1.0.0") && versions.contains("ready") && versions.contains(job.id()),
                 versions);
         assertTrue(versions.contains("64.0 MiB"), "sizes in binary units: " + versions);
     }
@@ -176,10 +176,10 @@ class DashboardBrowserTest extends OpsTestBase {
         assertEquals("vhdflow job " + job.id(), driver.getTitle());
 
         String summary = text(By.id("summary"));
-        assertTrue(summary.contains("not-generalized"), summary);
+        assertTrue(summary.contains("not-ready"), summary);
         assertTrue(LOCAL_ISO.matcher(text(By.cssSelector("#summary time"))).matches(), summary);
-        assertTrue(text(By.id("error")).contains("was not generalized")
-                && text(By.id("error")).contains("What to do: generalize the VM"), text(By.id("error")));
+        assertTrue(text(By.id("error")).contains("is not ready to publish: provisioning (W1) block")
+                && text(By.id("error")).contains("What to do: fix each blocking check"), text(By.id("error")));
 
         String backup = text(By.cssSelector("#stages tr[data-stage='backup']"));
         assertTrue(backup.matches("backup done 1 \\S+ \\d+ (ms|s) [0-9.]+ MiB [0-9.]+ [KM]iB [0-9.]+ [KMG]iB/s.*"),
@@ -198,7 +198,7 @@ class DashboardBrowserTest extends OpsTestBase {
                     group + " group shown");
         }
         assertTrue(text(By.cssSelector("#findings tbody[data-group='passed']")).contains("G1"));
-        assertTrue(text(By.id("findings-summary")).startsWith("Verdict not-generalized under policy azure-platform"),
+        assertTrue(text(By.id("findings-summary")).startsWith("Verdict not-ready under policy azure-platform"),
                 text(By.id("findings-summary")));
         assertTrue(text(By.id("backup")).contains("SHA-256"), "the backup section: " + text(By.id("backup")));
         assertTrue(text(By.id("package")).contains("Not packaged"), text(By.id("package")));

@@ -135,7 +135,7 @@ class OpsApiTest extends OpsTestBase {
         assertEquals("vhdflow", summary.path("gallery").asText());
         assertEquals("done", summary.path("state").asText());
         assertEquals("1.0.0", summary.path("version").asText());
-        assertEquals("generalized", summary.path("verdict").asText(), "the sample is a generalized Debian 12");
+        assertEquals("ready", summary.path("verdict").asText(), "the sample is a Debian 12 generalized by the real agent");
         assertEquals(sha256, summary.path("sourceSha256").asText());
         assertFalse(summary.has("error") || summary.has("batch") || summary.has("metadata"), summary.toString());
         assertEquals(List.of("backup", "verify", "package", "register"), texts(summary.path("stages"), "stage"));
@@ -160,8 +160,8 @@ class OpsApiTest extends OpsTestBase {
         assertEquals(sha256, backup.path("result").path("sha256").asText(), backup.toString());
         assertTrue(backup.path("bytesPerSecond").asLong() > 0);
         JsonNode verify = find(detail.path("stages"), "stage", "verify");
-        assertEquals("vhdflow.verification/1", verify.path("result").path("schema").asText(), verify.toString());
-        assertEquals("generalized", verify.path("result").path("verdict").asText());
+        assertEquals("vhdflow.verification/2", verify.path("result").path("schema").asText(), verify.toString());
+        assertEquals("ready", verify.path("result").path("verdict").asText());
         assertEquals(verify.path("result").path("bytesRead").asLong(), verify.path("bytesRead").asLong());
         JsonNode packaged = find(detail.path("stages"), "stage", "package").path("result");
         assertEquals("1.0.0", packaged.path("version").asText(), packaged.toString());
@@ -197,7 +197,7 @@ class OpsApiTest extends OpsTestBase {
         assertEquals("web", catalog.get(0).path("image").asText());
         assertEquals(1, catalog.get(0).path("versions").asInt());
         assertEquals("1.0.0", catalog.get(0).path("latest").asText());
-        assertEquals("generalized", catalog.get(0).path("lastVerdict").asText());
+        assertEquals("ready", catalog.get(0).path("lastVerdict").asText());
         assertEquals(1, get("/api/catalog?gallery=vhdflow", 200).size());
         assertEquals(0, get("/api/catalog?gallery=other", 200).size());
         get("/api/catalog?gallery=bad%20name", 400);
@@ -247,7 +247,7 @@ class OpsApiTest extends OpsTestBase {
         assertEquals(1, value(m, "vhdflow_stage_duration_seconds_count{outcome=\"done\",stage=\"register\"}"));
         assertEquals(1, value(m, "vhdflow_jobs{state=\"done\"}"));
         assertEquals(0, value(m, "vhdflow_jobs{state=\"failed\"}"));
-        assertEquals(1, value(m, "vhdflow_verification_verdicts_total{verdict=\"generalized\"}"));
+        assertEquals(1, value(m, "vhdflow_verification_verdicts_total{verdict=\"ready\"}"));
         assertEquals(0, value(m, "vhdflow_queue_depth"));
         assertTrue(value(m, "vhdflow_disk_free_bytes") > 0);
         assertEquals((double) read, value(m, "vhdflow_stage_bytes_total{direction=\"read\",stage=\"backup\"}"));

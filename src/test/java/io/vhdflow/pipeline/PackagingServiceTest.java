@@ -68,7 +68,7 @@ class PackagingServiceTest {
         assertTrue(sums.lines().anyMatch(l -> l.endsWith("  win-1.2.3.tar.zst")));
         var manifest = Json.mapper().readTree(dir.resolve("manifest.json").toFile());
         assertEquals("vhdflow.manifest/1", manifest.path("schema").asText());
-        assertEquals("generalized", manifest.path("verdict").asText());
+        assertEquals("ready", manifest.path("verdict").asText());
         assertEquals("Windows", manifest.path("detected").path("osType").asText());
         assertTrue(manifest.path("nonZeroRanges").path("rangeCount").asLong() > 0);
         var integrity = manifest.path("integrity");

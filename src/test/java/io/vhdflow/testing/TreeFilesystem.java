@@ -69,9 +69,69 @@ public final class TreeFilesystem extends NodeFilesystem<TreeFilesystem.Node> {
         }
     }
 
+    /**
+     * A tree and overlays laid on top in order, e.g. a real deprovisioned tree and one change made on
+     * it ({@code fixtures/make-linux-secrets.sh}): an overlay's files replace or add to the tree's.
+     */
+    public static TreeFilesystem fromResources(String base, String... overlays) {
+        TreeFilesystem fs = fromResource(base);
+        for (String o : overlays) {
+            InputStream raw = TreeFilesystem.class.getResourceAsStream(o);
+            if (raw == null) {
+                throw new IllegalArgumentException("no test resource " + o);
+            }
+            try (InputStream in = o.endsWith(".zst") ? new ZstdInputStream(new BufferedInputStream(raw)) : raw) {
+                fs.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("reading " + o, e);
+            }
+        }
+        return fs;
+    }
+
+    /**
+     * A tar stream of small entries, each {@code {path, "file"|"dir"|"link", content or link target}}
+     * (ASCII content), for trees built in a test.
+     */
+    public static InputStream tar(String[]... entries) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (org.apache.commons.compress.archivers.tar.TarArchiveOutputStream out =
+                     new org.apache.commons.compress.archivers.tar.TarArchiveOutputStream(bytes)) {
+            out.setLongFileMode(org.apache.commons.compress.archivers.tar.TarArchiveOutputStream.LONGFILE_POSIX);
+            for (String[] e : entries) {
+                org.apache.commons.compress.archivers.tar.TarArchiveEntry t;
+                switch (e[1]) {
+                    case "dir" -> t = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e[0]);
+                    case "link" -> {
+                        t = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e[0],
+                                org.apache.commons.compress.archivers.tar.TarConstants.LF_SYMLINK);
+                        t.setLinkName(e[2]);
+                    }
+                    default -> {
+                        t = new org.apache.commons.compress.archivers.tar.TarArchiveEntry(e[0]);
+                        t.setSize(e[2].length());
+                    }
+                }
+                out.putArchiveEntry(t);
+                if (e[1].equals("file")) {
+                    out.write(e[2].getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                }
+                out.closeArchiveEntry();
+            }
+        }
+        return new java.io.ByteArrayInputStream(bytes.toByteArray());
+    }
+
     /** Builds the tree from a tar stream. */
     public static TreeFilesystem fromTar(InputStream in) throws IOException {
         TreeFilesystem fs = new TreeFilesystem();
+        fs.load(in);
+        return fs;
+    }
+
+    /** Adds a tar stream's entries to the tree; a regular file or link replaces what was at its path. */
+    private void load(InputStream in) throws IOException {
+        TreeFilesystem fs = this;
         TarArchiveInputStream tar = new TarArchiveInputStream(in);
         TarArchiveEntry e;
         while ((e = tar.getNextEntry()) != null) {
@@ -115,7 +175,6 @@ public final class TreeFilesystem extends NodeFilesystem<TreeFilesystem.Node> {
                 fs.put(path, n);
             }
         }
-        return fs;
     }
 
     private static String normalize(String name) {

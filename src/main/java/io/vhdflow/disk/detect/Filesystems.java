@@ -1,6 +1,7 @@
 package io.vhdflow.disk.detect;
 
 import io.vhdflow.disk.container.ByteSource;
+import io.vhdflow.disk.fs.btrfs.BtrfsFilesystem;
 import io.vhdflow.disk.fs.NodeFilesystem;
 import io.vhdflow.disk.fs.ext4.Ext4Filesystem;
 import io.vhdflow.disk.fs.fat.FatFilesystem;
@@ -12,7 +13,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Detects the filesystem on a volume by its magic and opens it: NTFS, ext2/3/4, XFS, FAT. Each
+ * Detects the filesystem on a volume by its magic and opens it: NTFS, ext2/3/4, XFS, btrfs (its
+ * default subvolume), FAT. Each
  * probe reads only its superblock or boot sector.
  */
 public final class Filesystems {
@@ -35,6 +37,7 @@ public final class Filesystems {
             new Format("ntfs", NtfsFilesystem::probe, NtfsFilesystem::open),
             new Format("ext", Ext4Filesystem::probe, Ext4Filesystem::open),
             new Format("xfs", XfsFilesystem::probe, XfsFilesystem::open),
+            new Format("btrfs", BtrfsFilesystem::probe, BtrfsFilesystem::open),
             new Format("fat", FatFilesystem::probe, FatFilesystem::open));
 
     private Filesystems() {

@@ -17,4 +17,22 @@ public enum FileType {
             default -> UNKNOWN;
         };
     }
+
+    /**
+     * The type byte Linux filesystems store in a directory entry (XFS with ftype, btrfs's
+     * {@code BTRFS_FT_*}, ext4's {@code file_type}): 1 regular, 2 directory, 3 character device,
+     * 4 block device, 5 FIFO, 6 socket, 7 symbolic link; anything else is {@link #UNKNOWN}.
+     */
+    public static FileType fromDirectoryEntryType(int type) {
+        return switch (type) {
+            case 1 -> REGULAR;
+            case 2 -> DIRECTORY;
+            case 3 -> CHARACTER_DEVICE;
+            case 4 -> BLOCK_DEVICE;
+            case 5 -> FIFO;
+            case 6 -> SOCKET;
+            case 7 -> SYMLINK;
+            default -> UNKNOWN;
+        };
+    }
 }

@@ -14,7 +14,7 @@ final class AcceptedFormatCheck implements DiskCheck {
     @Override public Category category() { return Category.CONTAINER; }
     @Override public Severity severity(Policy policy) { return Severity.MUST; }
     @Override public String reads() { return "the file's magic: VHD footer, VHDX and qcow2 signatures"; }
-    @Override public String source() { return "Azure: upload a VHD (VHDX and other formats are refused)"; }
+    @Override public String source() { return "Azure: upload a VHD (VHDX and other formats are refused) — docs/checks.md#g5"; }
     @Override public String remediation() {
         return "convert it to a fixed VHD, e.g. qemu-img convert -O vpc -o subformat=fixed,force_size=on IN OUT.vhd";
     }

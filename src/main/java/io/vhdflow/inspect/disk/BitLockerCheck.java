@@ -18,7 +18,7 @@ final class BitLockerCheck implements DiskCheck {
     @Override public Category category() { return Category.BOOT; }
     @Override public Severity severity(Policy policy) { return Severity.MUST; }
     @Override public String reads() { return "each NTFS volume's boot sector OEM ID ('-FVE-FS-' marks BitLocker)"; }
-    @Override public String source() { return "Azure: prepare a Windows VHD to upload (disable BitLocker before capture)"; }
+    @Override public String source() { return "Azure: prepare a Windows VHD to upload (disable BitLocker before capture) — docs/checks.md#w4"; }
     @Override public String remediation() {
         return "decrypt the volume in Windows ('manage-bde -off C:'), wait for decryption to finish, then capture again";
     }

@@ -30,7 +30,7 @@ public final class DiskSizeCheck implements DiskCheck {
     @Override public Category category() { return Category.CONTAINER; }
     @Override public Severity severity(Policy policy) { return Severity.MUST; }
     @Override public String reads() { return "VHD footer current size (the virtual disk's size)"; }
-    @Override public String source() { return "Azure managed disk limits (20 MiB–32,767 GiB; Gen1 OS disk ≤ 2 TiB); Marketplace certification (30–1023 GiB)"; }
+    @Override public String source() { return "Azure managed disk limits (20 MiB–32,767 GiB; Gen1 OS disk ≤ 2 TiB); Marketplace certification (30–1023 GiB) — docs/checks.md#g4"; }
     @Override public String remediation() { return "resize the disk into Azure's limits (20 MiB–32,767 GiB; an OS disk ≤ 2 TiB on Gen1)"; }
 
     @Override

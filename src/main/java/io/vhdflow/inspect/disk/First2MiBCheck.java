@@ -15,7 +15,7 @@ final class First2MiBCheck implements DiskCheck {
     @Override public Category category() { return Category.CONTAINER; }
     @Override public Severity severity(Policy policy) { return policy == Policy.MARKETPLACE ? Severity.SHOULD : Severity.INFO; }
     @Override public String reads() { return "partition start offsets (MBR, GPT)"; }
-    @Override public String source() { return "Azure Marketplace certification: Linux VHD requirements (first 2 MiB unpartitioned)"; }
+    @Override public String source() { return "Azure Marketplace certification: Linux VHD requirements (first 2 MiB unpartitioned) — docs/checks.md#g7"; }
     @Override public String remediation() { return "leave the first 2 MiB of the disk free of partitions (Marketplace certification)"; }
 
     @Override

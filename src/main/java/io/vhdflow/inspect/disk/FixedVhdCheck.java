@@ -16,7 +16,7 @@ final class FixedVhdCheck implements DiskCheck {
     @Override public Category category() { return Category.CONTAINER; }
     @Override public Severity severity(Policy policy) { return Severity.MUST; }
     @Override public String reads() { return "VHD footer disk type (2 fixed, 3 dynamic, 4 differencing)"; }
-    @Override public String source() { return "Azure: upload a VHD to create a managed disk (fixed VHD only)"; }
+    @Override public String source() { return "Azure: upload a VHD to create a managed disk (fixed VHD only) — docs/checks.md#g2"; }
     @Override public String remediation() { return VhdFooterCheck.CONVERT; }
     @Override public boolean fixedByPackaging() { return true; }
 

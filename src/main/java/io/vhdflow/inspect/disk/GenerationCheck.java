@@ -16,7 +16,7 @@ final class GenerationCheck implements DiskCheck {
     @Override public Category category() { return Category.CONTAINER; }
     @Override public Severity severity(Policy policy) { return Severity.MUST; }
     @Override public String reads() { return "MBR and GPT (protective MBR, partition types: EFI System, BIOS boot)"; }
-    @Override public String source() { return "Azure: Generation 1 and 2 VMs (Gen1 boots BIOS/MBR, Gen2 boots UEFI from an EFI System Partition)"; }
+    @Override public String source() { return "Azure: Generation 1 and 2 VMs (Gen1 boots BIOS/MBR, Gen2 boots UEFI from an EFI System Partition) — docs/checks.md#g6"; }
     @Override public String remediation() { return "the disk needs an MBR (Gen1) or a GPT with an EFI System Partition (Gen2)"; }
 
     @Override

@@ -14,7 +14,7 @@ final class SavedStateCheck implements DiskCheck {
     @Override public Category category() { return Category.CONTAINER; }
     @Override public Severity severity(Policy policy) { return Severity.MUST; }
     @Override public String reads() { return "VHD footer saved-state flag (byte 84)"; }
-    @Override public String source() { return "Virtual Hard Disk Image Format Specification (Microsoft), saved state"; }
+    @Override public String source() { return "Virtual Hard Disk Image Format Specification (Microsoft), saved state — docs/checks.md#g8"; }
     @Override public String remediation() {
         return "boot the VM and shut it down cleanly (not save/hibernate), then export the disk again";
     }

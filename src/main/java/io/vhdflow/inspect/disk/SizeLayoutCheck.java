@@ -20,7 +20,7 @@ final class SizeLayoutCheck implements DiskCheck {
     @Override public Category category() { return Category.CONTAINER; }
     @Override public Severity severity(Policy policy) { return Severity.MUST; }
     @Override public String reads() { return "VHD footer current size, the file's size"; }
-    @Override public String source() { return "Azure: upload a VHD (virtual size a whole MiB; fixed VHD = data + 512-byte footer)"; }
+    @Override public String source() { return "Azure: upload a VHD (virtual size a whole MiB; fixed VHD = data + 512-byte footer) — docs/checks.md#g3"; }
     @Override public String remediation() { return "convert to a fixed VHD of a whole MiB: vhdflow vhd convert IN OUT.vhd"; }
     @Override public boolean fixedByPackaging() { return true; }
 

@@ -18,8 +18,10 @@ final class VhdFooterCheck implements DiskCheck {
     @Override public Category category() { return Category.CONTAINER; }
     @Override public Severity severity(Policy policy) { return Severity.MUST; }
     @Override public String reads() { return "the last 512 bytes of the file (VHD footer): cookie, checksum, creator"; }
-    @Override public String source() { return "Virtual Hard Disk Image Format Specification (Microsoft), hard disk footer"; }
+    @Override public String source() { return "Virtual Hard Disk Image Format Specification (Microsoft), hard disk footer — docs/checks.md#g1"; }
     @Override public String remediation() { return CONVERT; }
+    /** In a verification G1 fails only for a raw image (an unreadable container stops earlier), which packaging converts. */
+    @Override public boolean fixedByPackaging() { return true; }
 
     @Override
     public CheckResult run(DiskContext ctx) {

@@ -32,6 +32,46 @@ record Accounts(List<PasswdEntry> passwd, List<ShadowEntry> shadow, LoginDefs lo
         return new Accounts(pw, sh, ld, src);
     }
 
+    /** Login shells that refuse a login: the account has no interactive session whatever its password or keys. */
+    static boolean refusesLogin(String shell) {
+        String s = shell.strip();
+        return s.endsWith("/nologin") || s.endsWith("/false") || s.equals("/bin/sync") || s.endsWith("/shutdown")
+                || s.endsWith("/halt");
+    }
+
+    /** The account named {@code name}, when /etc/passwd has it. */
+    Optional<PasswdEntry> account(String name) {
+        return passwd.stream().filter(p -> p.name().equals(name)).findFirst();
+    }
+
+    /**
+     * Every account whose home directory exists (not {@code /} or {@code /nonexistent}), root
+     * first, then every directory under {@code /home} that no account names: each pairs a home with
+     * the account it belongs to, when one does.
+     */
+    java.util.Map<String, Optional<PasswdEntry>> everyHome(Filesystem fs) throws IOException {
+        java.util.Map<String, Optional<PasswdEntry>> out = new java.util.LinkedHashMap<>();
+        out.put("/root", account("root"));
+        for (PasswdEntry p : passwd) {
+            String h = p.home().endsWith("/") && p.home().length() > 1 ? p.home().substring(0, p.home().length() - 1)
+                    : p.home();
+            if (h.startsWith("/") && h.length() > 1 && h.length() < 512 && !h.equals("/nonexistent")
+                    && !out.containsKey(h) && out.size() < PasswdEntry.MAX_LINES && fs.isDirectory(h)) {
+                out.put(h, Optional.of(p));
+            }
+        }
+        for (DirEntry e : FileReads.list(fs, "/home")) {
+            String h = "/home/" + e.name();
+            if (!out.containsKey(h) && fs.isDirectory(h)) {
+                out.put(h, Optional.empty());
+            }
+        }
+        if (!fs.isDirectory("/root")) {
+            out.remove("/root");
+        }
+        return out;
+    }
+
     /** Ordinary (human) accounts: UID_MIN ≤ uid ≤ UID_MAX, excluding {@code nobody}. */
     List<PasswdEntry> humans() {
         return passwd.stream().filter(p -> p.uid() >= loginDefs.uidMin() && p.uid() <= loginDefs.uidMax()

@@ -18,33 +18,20 @@ import java.util.Optional;
  */
 record AuthorizedKeys(String path, long size, List<String> keys) {
 
-    static final List<String> NAMES = List.of(".ssh/authorized_keys", ".ssh/authorized_keys2");
-
-    /** The authorized_keys files of one home directory that hold at least one key line. */
-    static List<AuthorizedKeys> in(Filesystem fs, String home) throws IOException {
-        List<AuthorizedKeys> out = new ArrayList<>();
-        for (String n : NAMES) {
-            String p = FileReads.child(home, n);
-            Optional<FileAttributes> a = fs.find(p);
-            if (a.isEmpty() || !a.get().isRegularFile()) {
-                continue;
-            }
-            List<String> keys = new ArrayList<>();
-            if (a.get().size() > FileReads.CONFIG_CAP) {
-                keys.add("(file larger than " + FileReads.CONFIG_CAP + " bytes, not read)");
-            } else {
-                for (String line : fs.readString(p, FileReads.CONFIG_CAP).split("\n")) {
-                    String l = line.strip();
-                    if (!l.isEmpty() && !l.startsWith("#")) {
-                        keys.add(describe(l));
-                    }
+    /** The key file at {@code p} when it holds at least one key line. */
+    static Optional<AuthorizedKeys> read(Filesystem fs, String p, FileAttributes a) throws IOException {
+        List<String> keys = new ArrayList<>();
+        if (a.size() > FileReads.CONFIG_CAP) {
+            keys.add("(file larger than " + FileReads.CONFIG_CAP + " bytes, not read)");
+        } else {
+            for (String line : fs.readString(p, FileReads.CONFIG_CAP).split("\n")) {
+                String l = line.strip();
+                if (!l.isEmpty() && !l.startsWith("#")) {
+                    keys.add(describe(l));
                 }
             }
-            if (!keys.isEmpty()) {
-                out.add(new AuthorizedKeys(p, a.get().size(), keys));
-            }
         }
-        return out;
+        return keys.isEmpty() ? Optional.empty() : Optional.of(new AuthorizedKeys(p, a.size(), keys));
     }
 
     /** Key type and comment of one line; options before the type are skipped. */

@@ -1,18 +1,22 @@
 package io.vhdflow.inspect.linux;
 
+import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.inspect.Category;
-import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
-import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * L7K: no {@code authorized_keys} left anywhere: root's, every account's home, every directory
- * under {@code /home}. waagent removes only the provisioned user's; keys of the builder (or root's)
- * let whoever holds them into every VM made from the image.
+ * L7K: no {@code authorized_keys} with a key is left: root's, every account's home, every directory
+ * under {@code /home}, and wherever {@code AuthorizedKeysFile} in {@code sshd_config} points
+ * ({@link SshdKeyFiles}). waagent removes only the provisioned user's keys; a key left lets whoever
+ * holds its private half into every VM made from the image. A file with no key line passes.
  */
 final class AuthorizedKeysCheck implements LinuxCheck {
 
@@ -23,7 +27,7 @@ final class AuthorizedKeysCheck implements LinuxCheck {
 
     @Override
     public String title() {
-        return "no leftover SSH authorized_keys (root and every user)";
+        return "no leftover SSH authorized_keys (root, every home, AuthorizedKeysFile)";
     }
 
     @Override
@@ -33,39 +37,68 @@ final class AuthorizedKeysCheck implements LinuxCheck {
 
     @Override
     public String reads() {
-        return "authorized_keys of root, of every account's home and of every directory under /home";
-    }
-
-    @Override
-    public Severity severity(Policy policy) {
-        return policy == Policy.MARKETPLACE ? Severity.MUST : Severity.SHOULD;
+        return "/etc/ssh/sshd_config and its includes (AuthorizedKeysFile), the authorized_keys files of root, of "
+                + "every account's home and of every directory under /home (key types and comments only)";
     }
 
     @Override
     public String source() {
-        return "WALinuxAgent deprovision leaves other users' files (anchors §1.1 'What deprovision does NOT do'); Azure Marketplace certification FAQ 'Default credentials'; anchors §2.3 L7";
+        return "sshd_config(5) AuthorizedKeysFile; WALinuxAgent deprovision+user removes only the provisioned user; "
+                + "virt-sysprep ssh-userdir — docs/checks.md#l7k";
     }
 
     @Override
     public String remediation() {
-        return "remove the keys before capturing: rm -f /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys "
-                + "(keys for new VMs come from the VM's own configuration)";
+        return "rm -f /root/.ssh/authorized_keys /home/*/.ssh/authorized_keys (and the files listed); keys for new "
+                + "VMs come from each VM's own configuration at provisioning";
     }
 
     @Override
     public CheckResult run(LinuxContext ctx) throws IOException {
-        Accounts acc = ctx.accounts();
-        List<String> failing = new ArrayList<>();
-        java.util.Set<String> homes = acc.homes(ctx.fs());
-        for (String home : homes) {
-            for (AuthorizedKeys k : AuthorizedKeys.in(ctx.fs(), home)) {
-                failing.add(ctx.at(k.path()) + " exists (" + k.summary() + ")");
+        SshdKeyFiles where = SshdKeyFiles.read(ctx.fs());
+        Map<String, Optional<PasswdEntry>> homes = ctx.accounts().everyHome(ctx.fs());
+        Set<String> files = new LinkedHashSet<>();
+        for (Map.Entry<String, Optional<PasswdEntry>> h : homes.entrySet()) {
+            String user = h.getValue().map(PasswdEntry::name).orElse("");
+            long uid = h.getValue().map(PasswdEntry::uid).orElse(-1L);
+            for (String pattern : where.patterns()) {
+                if (!user.isEmpty() || !(pattern.contains("%u") || pattern.contains("%U"))) {
+                    files.add(SshdKeyFiles.expand(pattern, h.getKey(), user, uid));
+                }
             }
         }
-        if (failing.isEmpty()) {
-            return pass(ctx, List.of("no authorized_keys with a key in " + String.join(", ",
-                    homes.stream().map(ctx::at).toList())));
+        // Accounts without a home of their own still get a key file when the pattern names them (%u, %U).
+        for (PasswdEntry p : ctx.accounts().passwd()) {
+            for (String pattern : where.patterns()) {
+                if (pattern.startsWith("/") && (pattern.contains("%u") || pattern.contains("%U")) && files.size() < 100_000) {
+                    files.add(SshdKeyFiles.expand(pattern, p.home(), p.name(), p.uid()));
+                }
+            }
         }
-        return fail(ctx, failing);
+        List<String> failing = new ArrayList<>();
+        List<String> empty = new ArrayList<>();
+        for (String f : files) {
+            Optional<FileAttributes> a = ctx.fs().find(f);
+            if (a.isEmpty() || !a.get().isRegularFile()) {
+                continue;
+            }
+            Optional<AuthorizedKeys> k = AuthorizedKeys.read(ctx.fs(), f, a.get());
+            if (k.isPresent()) {
+                failing.add(ctx.at(f) + " holds " + k.get().summary());
+            } else {
+                empty.add(ctx.at(f) + " holds no key");
+            }
+        }
+        List<String> evidence = new ArrayList<>(failing);
+        evidence.addAll(empty);
+        evidence.add("key files looked for: " + String.join(" ", where.patterns()) + " (" + where.source() + ")");
+        where.command().ifPresent(c -> evidence.add("AuthorizedKeysCommand " + c + " also supplies keys (not "
+                + "readable offline)"));
+        if (failing.isEmpty()) {
+            evidence.add(0, "no authorized_keys with a key in " + String.join(", ",
+                    homes.keySet().stream().map(ctx::at).toList()));
+            return pass(ctx, evidence);
+        }
+        return fail(ctx, evidence);
     }
 }

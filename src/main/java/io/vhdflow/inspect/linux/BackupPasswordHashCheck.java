@@ -2,33 +2,44 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.inspect.Category;
-import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
-import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * L6B: no password hashes survive in backup copies of the account files. shadow-utils writes
- * {@code /etc/shadow-} as the previous version on each change, so locking root by rewriting
- * {@code /etc/shadow} (as {@code waagent -deprovision} without {@code +user} does) leaves the old
- * hash in {@code /etc/shadow-}; editors and admins leave {@code .bak}/{@code ~} copies.
+ * L6B: the backup copies of the account files hold no accounts that are gone and no password
+ * hashes. shadow-utils keeps the previous version of each file as {@code /etc/passwd-},
+ * {@code /etc/shadow-}, {@code /etc/group-}, {@code /etc/gshadow-}, {@code /etc/subuid-} and
+ * {@code /etc/subgid-}, so a real {@code waagent -deprovision+user} leaves the deleted user's old
+ * lines there, and locking root by rewriting {@code /etc/shadow} leaves its old hash in
+ * {@code /etc/shadow-}. Nothing reads these copies at login, so this is hygiene: a warning that
+ * says which accounts and hashes they still hold (a hash can still be cracked offline).
  */
 final class BackupPasswordHashCheck implements LinuxCheck {
 
-    /** Shadow-format backups: {@code name:hash:...}. */
-    static final List<String> SHADOW_BACKUPS = List.of("/etc/shadow-", "/etc/shadow.bak", "/etc/shadow~",
-            "/etc/shadow.old", "/etc/shadow.orig", "/etc/gshadow-", "/etc/gshadow.bak", "/etc/gshadow~", "/etc/gshadow.old");
-    /** passwd-format backups: a hash in the second field when not shadowed. */
-    static final List<String> PASSWD_BACKUPS = List.of("/etc/passwd-", "/etc/passwd.bak", "/etc/passwd~", "/etc/passwd.old",
-            "/etc/passwd.orig");
+    /** One account database and its backup copies. */
+    record Database(String live, List<String> backups, boolean shadowFormat) {
+    }
+
+    static final List<Database> DATABASES = List.of(
+            new Database("/etc/passwd", List.of("/etc/passwd-", "/etc/passwd.bak", "/etc/passwd~", "/etc/passwd.old",
+                    "/etc/passwd.orig"), false),
+            new Database("/etc/shadow", List.of("/etc/shadow-", "/etc/shadow.bak", "/etc/shadow~", "/etc/shadow.old",
+                    "/etc/shadow.orig"), true),
+            new Database("/etc/group", List.of("/etc/group-", "/etc/group.bak", "/etc/group~", "/etc/group.old"), false),
+            new Database("/etc/gshadow", List.of("/etc/gshadow-", "/etc/gshadow.bak", "/etc/gshadow~",
+                    "/etc/gshadow.old"), true),
+            new Database("/etc/subuid", List.of("/etc/subuid-"), false),
+            new Database("/etc/subgid", List.of("/etc/subgid-"), false));
     /** pam_pwhistory's old passwords: {@code user:uid:count:hash,hash}. */
     static final String OPASSWD = "/etc/security/opasswd";
+    /** Names shown per file before "and N more". */
+    private static final int SHOWN = 8;
 
     @Override
     public String id() {
@@ -37,66 +48,50 @@ final class BackupPasswordHashCheck implements LinuxCheck {
 
     @Override
     public String title() {
-        return "no password hashes left in backup account files (/etc/shadow-, *.bak, opasswd)";
+        return "backup copies of the account files hold no removed accounts or password hashes";
     }
 
     @Override
     public Category category() {
-        return Category.ACCESS;
+        return Category.HYGIENE;
     }
 
     @Override
     public String reads() {
-        return "/etc/shadow-, /etc/passwd- and .bak/~ copies of the account files";
-    }
-
-    @Override
-    public Severity severity(Policy policy) {
-        return policy == Policy.MARKETPLACE ? Severity.MUST : Severity.SHOULD;
+        return "/etc/passwd-, /etc/shadow-, /etc/group-, /etc/gshadow-, /etc/subuid-, /etc/subgid-, .bak/~/.old "
+                + "copies, /etc/security/opasswd, and the live files to compare with (hash schemes only)";
     }
 
     @Override
     public String source() {
-        return "shadow-utils backup files (shadow(5), the '-' copies written by useradd/usermod/passwd); Azure Marketplace certification FAQ 'Default credentials'; anchors §2.3 L6";
+        return "shadow-utils backup files (the '-' copies useradd, userdel, usermod and passwd write); "
+                + "virt-sysprep passwd-backups — docs/checks.md#l6b";
     }
 
     @Override
     public String remediation() {
-        return "remove the stale copies after locking the passwords (rm -f /etc/shadow- /etc/gshadow- /etc/*.bak), "
-                + "or re-run a shadow-utils command (e.g. passwd -l root) so the '-' copy is rewritten from the locked file";
+        return "rm -f /etc/passwd- /etc/shadow- /etc/group- /etc/gshadow- /etc/subuid- /etc/subgid- "
+                + "/etc/*.bak /etc/security/opasswd after the last account change before capturing";
     }
 
     @Override
     public CheckResult run(LinuxContext ctx) throws IOException {
-        Map<String, ShadowEntry.HashState> live = new HashMap<>();
-        for (ShadowEntry e : ctx.accounts().shadow()) {
-            live.put(e.name(), e.state());
-        }
-        List<String> failing = new ArrayList<>();
+        List<String> found = new ArrayList<>();
         List<String> seen = new ArrayList<>();
-        for (String p : SHADOW_BACKUPS) {
-            Optional<String> t = readIfFile(ctx, p, seen);
-            if (t.isEmpty()) {
-                continue;
-            }
-            for (ShadowEntry e : ShadowEntry.parseAll(t.get())) {
-                if (e.state() == ShadowEntry.HashState.USABLE) {
-                    ShadowEntry.HashState now = live.get(e.name());
-                    String liveNote = p.startsWith("/etc/gshadow") ? "" : now == null ? " (the account is gone from /etc/shadow)"
-                            : now == ShadowEntry.HashState.LOCKED ? " (locked in the live /etc/shadow)" : "";
-                    failing.add(ctx.at(p) + ": " + e.name() + " has a usable " + e.scheme() + " password hash" + liveNote);
+        for (Database db : DATABASES) {
+            Set<String> live = names(FileReads.text(ctx.fs(), db.live(), FileReads.CONFIG_CAP).orElse(""));
+            for (String p : db.backups()) {
+                Optional<String> t = readIfFile(ctx, p, seen);
+                if (t.isEmpty()) {
+                    continue;
                 }
-            }
-        }
-        for (String p : PASSWD_BACKUPS) {
-            Optional<String> t = readIfFile(ctx, p, seen);
-            if (t.isEmpty()) {
-                continue;
-            }
-            for (PasswdEntry e : PasswdEntry.parseAll(t.get())) {
-                if (!e.password().equals("x") && ShadowEntry.stateOf(e.password()) == ShadowEntry.HashState.USABLE) {
-                    failing.add(ctx.at(p) + ": " + e.name() + " has a " + ShadowEntry.schemeOf(e.password()) + " password hash");
+                Set<String> old = new LinkedHashSet<>(names(t.get()));
+                old.removeAll(live);
+                if (!old.isEmpty()) {
+                    found.add(ctx.at(p) + " holds " + old.size() + " entr" + (old.size() == 1 ? "y" : "ies")
+                            + " no longer in " + db.live() + ": " + shown(old));
                 }
+                found.addAll(hashes(ctx, p, t.get(), db.shadowFormat()));
             }
         }
         Optional<String> op = readIfFile(ctx, OPASSWD, seen);
@@ -104,17 +99,55 @@ final class BackupPasswordHashCheck implements LinuxCheck {
             for (String line : op.get().split("\n")) {
                 String[] f = line.split(":", -1);
                 if (f.length >= 4 && !f[3].isBlank()) {
-                    failing.add(ctx.at(OPASSWD) + ": " + f[0] + " has " + f[3].split(",").length + " old password hash(es)");
+                    found.add(ctx.at(OPASSWD) + ": " + f[0] + " has " + f[3].split(",").length + " old password hash(es)");
                 }
             }
         }
-        if (failing.isEmpty()) {
-            List<String> ev = new ArrayList<>();
-            ev.add(seen.isEmpty() ? "no backup account files in " + ctx.at("/etc")
-                    : "no usable password hash in " + String.join(", ", seen));
-            return pass(ctx, ev);
+        if (found.isEmpty()) {
+            return pass(ctx, List.of(seen.isEmpty() ? "no backup account files in " + ctx.at("/etc")
+                    : "no removed account or password hash in " + String.join(", ", seen)));
         }
-        return fail(ctx, failing);
+        return fail(ctx, found);
+    }
+
+    /** Usable hashes in one backup file: shadow-format second field, or a passwd-format field that is not 'x'. */
+    private static List<String> hashes(LinuxContext ctx, String path, String text, boolean shadowFormat) {
+        List<String> out = new ArrayList<>();
+        if (shadowFormat) {
+            for (ShadowEntry e : ShadowEntry.parseAll(text)) {
+                if (e.state() == ShadowEntry.HashState.USABLE) {
+                    out.add(ctx.at(path) + ": " + e.name() + " holds an old usable " + e.scheme() + " password hash");
+                }
+            }
+        } else if (path.startsWith("/etc/passwd")) {
+            for (PasswdEntry e : PasswdEntry.parseAll(text)) {
+                if (!e.password().equals("x") && ShadowEntry.stateOf(e.password()) == ShadowEntry.HashState.USABLE) {
+                    out.add(ctx.at(path) + ": " + e.name() + " holds an old " + ShadowEntry.schemeOf(e.password())
+                            + " password hash");
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The first field of every entry line ({@code name:...}). */
+    private static Set<String> names(String text) {
+        Set<String> out = new LinkedHashSet<>();
+        for (String line : text.split("\n", -1)) {
+            if (out.size() >= PasswdEntry.MAX_LINES) {
+                break;
+            }
+            int c = line.indexOf(':');
+            if (c > 0 && !line.startsWith("#")) {
+                out.add(line.substring(0, c));
+            }
+        }
+        return out;
+    }
+
+    private static String shown(Set<String> names) {
+        List<String> l = names.stream().limit(SHOWN).toList();
+        return String.join(", ", l) + (names.size() > SHOWN ? " and " + (names.size() - SHOWN) + " more" : "");
     }
 
     private static Optional<String> readIfFile(LinuxContext ctx, String p, List<String> seen) throws IOException {

@@ -19,10 +19,20 @@ import java.util.Optional;
  *
  * @param sshDeleteKeys       {@code ssh_deletekeys} and the file that set it; empty = cloud-init's default (true)
  * @param datasourceList      {@code datasource_list} and the file that set it; empty = unset (ds-identify decides)
+ * @param datasourceHistory   every {@code datasource_list} set, in merge order (the last one counts): a later
+ *                            file taking Azure away from an earlier one is named with both
+ * @param modules             the module lists ({@code cloud_init_modules}, {@code cloud_config_modules},
+ *                            {@code cloud_final_modules}) by key, module names only, with the file that set each
+ * @param networkConfig       {@code network: {config: ...}} and the file that set it ({@code disabled} stops
+ *                            cloud-init writing network configuration)
  * @param problems            files that could not be read or parsed, with why
  */
 public record CloudInitConfig(Optional<Setting<Boolean>> sshDeleteKeys, Optional<Setting<List<String>>> datasourceList,
-                              List<String> problems) {
+                              List<Setting<List<String>>> datasourceHistory, Map<String, Setting<List<String>>> modules,
+                              Optional<Setting<String>> networkConfig, List<String> problems) {
+
+    /** The module lists cloud-init runs, one per boot stage. */
+    static final List<String> MODULE_LISTS = List.of("cloud_init_modules", "cloud_config_modules", "cloud_final_modules");
 
     /** cloud.cfg files are a few KiB; anything bigger is not read. */
     public static final int MAX_FILE_BYTES = 256 * 1024;
@@ -34,7 +44,21 @@ public record CloudInitConfig(Optional<Setting<Boolean>> sshDeleteKeys, Optional
     }
 
     public CloudInitConfig {
+        datasourceHistory = List.copyOf(datasourceHistory);
+        modules = Map.copyOf(modules);
         problems = List.copyOf(problems);
+    }
+
+    /** The same settings with {@code more} problems (files that could not be read) listed first. */
+    public CloudInitConfig withProblems(List<String> more) {
+        List<String> all = new ArrayList<>(more);
+        all.addAll(problems);
+        return new CloudInitConfig(sshDeleteKeys, datasourceList, datasourceHistory, modules, networkConfig, all);
+    }
+
+    /** Whether any module list names {@code module} ({@code disk_setup}, {@code mounts}, ...). */
+    public boolean runsModule(String module) {
+        return modules.values().stream().anyMatch(l -> l.value().contains(module));
     }
 
     /** cloud-init's default for {@code ssh_deletekeys} ({@code cc_ssh}) is true. */
@@ -46,6 +70,9 @@ public record CloudInitConfig(Optional<Setting<Boolean>> sshDeleteKeys, Optional
     public static CloudInitConfig merge(List<Map.Entry<String, String>> files) {
         Optional<Setting<Boolean>> delete = Optional.empty();
         Optional<Setting<List<String>>> sources = Optional.empty();
+        List<Setting<List<String>>> history = new ArrayList<>();
+        Map<String, Setting<List<String>>> modules = new java.util.LinkedHashMap<>();
+        Optional<Setting<String>> network = Optional.empty();
         List<String> problems = new ArrayList<>();
         for (Map.Entry<String, String> f : files) {
             Optional<Map<?, ?>> doc = load(f.getKey(), f.getValue(), problems);
@@ -71,14 +98,50 @@ public record CloudInitConfig(Optional<Setting<Boolean>> sshDeleteKeys, Optional
                         }
                     }
                     sources = Optional.of(new Setting<>(List.copyOf(names), f.getKey()));
+                    history.add(sources.get());
                 } else if (v == null) {
                     sources = Optional.empty();
                 } else {
                     problems.add(f.getKey() + ": datasource_list is not a list (" + shortText(v) + ")");
                 }
             }
+            for (String key : MODULE_LISTS) {
+                if (m.get(key) instanceof List<?> list) {
+                    List<String> names = new ArrayList<>();
+                    for (Object o : list) {
+                        moduleName(o).ifPresent(n -> {
+                            if (names.size() < 256) {
+                                names.add(n);
+                            }
+                        });
+                    }
+                    modules.put(key, new Setting<>(List.copyOf(names), f.getKey()));
+                }
+            }
+            if (m.get("network") instanceof Map<?, ?> net && net.containsKey("config")) {
+                network = Optional.of(new Setting<>(String.valueOf(net.get("config")), f.getKey()));
+            }
         }
-        return new CloudInitConfig(delete, sources, problems);
+        return new CloudInitConfig(delete, sources, history, modules, network, problems);
+    }
+
+    /**
+     * A module entry's name as cloud-init reads it ({@code config/modules.py}): a string, or the
+     * first item of a list ({@code [mounts, always]}), or a map's {@code name}; normalised to the
+     * form {@code disk_setup} (dashes as underscores, no {@code cc_} prefix).
+     */
+    static Optional<String> moduleName(Object entry) {
+        Object n = entry;
+        if (entry instanceof List<?> l && !l.isEmpty()) {
+            n = l.get(0);
+        } else if (entry instanceof Map<?, ?> m) {
+            n = m.get("name");
+        }
+        if (!(n instanceof String s) || s.isBlank()) {
+            return Optional.empty();
+        }
+        String name = s.strip().toLowerCase(Locale.ROOT).replace('-', '_');
+        return Optional.of(name.startsWith("cc_") ? name.substring(3) : name);
     }
 
     /** One YAML document as a map; empty (with a problem line) when it cannot be one. */

@@ -15,6 +15,9 @@ import java.util.Optional;
 /** L2: cloud-init's per-instance state was cleaned ({@code cloud-init clean}). */
 final class CloudInitInstanceCheck implements LinuxCheck {
 
+    /** Directories of instance state besides the instance itself. */
+    static final List<String> STATE_DIRS = List.of("/var/lib/cloud/data", "/var/lib/cloud/sem");
+
     @Override
     public String id() {
         return "L2";
@@ -22,7 +25,7 @@ final class CloudInitInstanceCheck implements LinuxCheck {
 
     @Override
     public String title() {
-        return "cloud-init instance state removed (/var/lib/cloud/instance, instances/*)";
+        return "cloud-init instance state removed (/var/lib/cloud/instance, instances/*, data/, sem/)";
     }
 
     @Override
@@ -32,7 +35,7 @@ final class CloudInitInstanceCheck implements LinuxCheck {
 
     @Override
     public String reads() {
-        return "/var/lib/cloud/instance, /var/lib/cloud/instances/*, sem/, data/";
+        return "/var/lib/cloud/instance, /var/lib/cloud/instances/*, /var/lib/cloud/data/*, /var/lib/cloud/sem/*";
     }
 
     @Override
@@ -42,7 +45,7 @@ final class CloudInitInstanceCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "cloud-init cloudinit/cmd/clean.py; Azure 'Prepare Ubuntu' doc (cloud-init clean --logs --seed); anchors §1.2, §2.3 L2";
+        return "cloud-init cloudinit/cmd/clean.py; Azure 'Prepare Ubuntu' doc (cloud-init clean --logs --seed) — docs/checks.md#l2";
     }
 
     @Override
@@ -70,9 +73,20 @@ final class CloudInitInstanceCheck implements LinuxCheck {
             failing.add(ctx.at("/var/lib/cloud/instances") + " holds " + instances.size() + " instance(s): "
                     + String.join(", ", instances.stream().map(DirEntry::name).limit(8).toList()));
         }
+        // Instance-wide state outside the instance directory: the ids cloud-init compares at boot
+        // (data/instance-id, previous-instance-id), the cached instance data and the semaphores of
+        // per-once modules (sem/). cloud-init clean removes all of it.
+        for (String d : STATE_DIRS) {
+            List<DirEntry> left = FileReads.list(ctx.fs(), d);
+            if (!left.isEmpty()) {
+                failing.add(ctx.at(d) + " holds " + left.size() + " file(s): "
+                        + String.join(", ", left.stream().map(DirEntry::name).limit(8).toList()));
+            }
+        }
         if (failing.isEmpty()) {
             return pass(ctx, List.of(ctx.at("/var/lib/cloud/instance") + " absent; "
-                    + ctx.at("/var/lib/cloud/instances") + (dir ? " empty or absent" : " absent")));
+                    + ctx.at("/var/lib/cloud/instances") + ", " + String.join(", ", STATE_DIRS.stream().map(ctx::at).toList())
+                    + (dir ? " empty or absent" : " absent")));
         }
         return fail(ctx, failing);
     }

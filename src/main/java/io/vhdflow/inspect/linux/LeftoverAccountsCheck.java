@@ -1,24 +1,21 @@
 package io.vhdflow.inspect.linux;
 
 import io.vhdflow.inspect.Category;
-import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
-import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * L7: the provisioned user is gone. Its name left with {@code ovf-env.xml}, so the heuristic of
- * anchors §1.3 L-i applies: every ordinary account (UID_MIN..UID_MAX) that has a home directory
- * with an {@code authorized_keys} file is flagged, and the provisioner's sudoers file must hold no
- * user rule ({@code /etc/sudoers.d/waagent} for the agent, {@code 90-cloud-init-users} for cloud-init).
+ * L7: no ordinary account is left that can log in. An account with {@code UID_MIN} ≤ UID ≤
+ * {@code UID_MAX} (from {@code /etc/login.defs}) that has a login shell (not {@code nologin} or
+ * {@code false}) and a home directory is a person's account: the provisioned user that
+ * {@code waagent -deprovision} (without {@code +user}) keeps, or the builder's. Every VM made from
+ * the image would carry it, with whatever password, keys or sudo rule it has now or gets later.
+ * Its keys, password and sudo rules are judged by L7K, L6 and L7S.
  */
 final class LeftoverAccountsCheck implements LinuxCheck {
-
-    static final List<String> SUDOERS = List.of("/etc/sudoers.d/waagent", "/etc/sudoers.d/90-cloud-init-users");
 
     @Override
     public String id() {
@@ -27,7 +24,7 @@ final class LeftoverAccountsCheck implements LinuxCheck {
 
     @Override
     public String title() {
-        return "no leftover provisioned accounts (UID ≥ UID_MIN with authorized_keys; sudoers rules)";
+        return "no leftover login accounts (UID_MIN..UID_MAX with a login shell and a home)";
     }
 
     @Override
@@ -37,23 +34,19 @@ final class LeftoverAccountsCheck implements LinuxCheck {
 
     @Override
     public String reads() {
-        return "/etc/passwd, /etc/login.defs (UID_MIN..UID_MAX), home directories, /etc/sudoers.d/waagent, 90-cloud-init-users";
-    }
-
-    @Override
-    public Severity severity(Policy policy) {
-        return Severity.SHOULD;
+        return "/etc/passwd (uid, home, shell), /etc/login.defs (UID_MIN, UID_MAX), home directories";
     }
 
     @Override
     public String source() {
-        return "WALinuxAgent deprovision del_user (userdel -f -r) and conf_sudoer(remove=True); cloud-init users-groups; anchors §1.1 step 9, §1.3 L-i, §2.3 L7";
+        return "WALinuxAgent deprovision+user (del_user: userdel -f -r); login.defs(5) UID_MIN/UID_MAX "
+                + "— docs/checks.md#l7";
     }
 
     @Override
     public String remediation() {
-        return "deprovision with the user removal: sudo waagent -deprovision+user -force, or userdel -r <user> "
-                + "and remove its line from /etc/sudoers.d/waagent (or /etc/sudoers.d/90-cloud-init-users)";
+        return "sudo waagent -deprovision+user -force (removes the provisioned user), or sudo userdel -r USER for "
+                + "each account listed; an account the image needs gets a nologin shell (usermod -s /usr/sbin/nologin USER)";
     }
 
     @Override
@@ -62,40 +55,22 @@ final class LeftoverAccountsCheck implements LinuxCheck {
         List<String> failing = new ArrayList<>();
         List<String> info = new ArrayList<>();
         for (PasswdEntry p : acc.humans()) {
-            String home = p.home();
-            if (!home.startsWith("/") || !ctx.fs().isDirectory(home)) {
-                info.add(ctx.at("/etc/passwd") + ": " + p.name() + " (uid " + p.uid() + ") has no home directory");
-                continue;
-            }
-            List<AuthorizedKeys> keys = AuthorizedKeys.in(ctx.fs(), home);
-            if (keys.isEmpty()) {
-                info.add(ctx.at("/etc/passwd") + ": " + p.name() + " (uid " + p.uid() + ") has home " + home
-                        + " without authorized_keys");
+            String who = ctx.at("/etc/passwd") + ": " + p.name() + " (uid " + p.uid() + ", " + acc.uidSource() + ")";
+            String shell = p.shell().isBlank() ? "/bin/sh (empty shell field)" : p.shell();
+            boolean home = p.home().startsWith("/") && p.home().length() > 1 && ctx.fs().isDirectory(p.home());
+            if (Accounts.refusesLogin(p.shell())) {
+                info.add(who + " has shell " + p.shell() + ": no login");
+            } else if (!home) {
+                info.add(who + " has shell " + shell + " but no home directory (" + p.home() + ")");
             } else {
-                failing.add(ctx.at("/etc/passwd") + ": " + p.name() + " (uid " + p.uid() + ", " + acc.uidSource()
-                        + ") has home " + home + " and " + ctx.at(keys.get(0).path()) + " (" + keys.get(0).summary() + ")");
-            }
-        }
-        for (String s : SUDOERS) {
-            Optional<String> t = FileReads.text(ctx.fs(), s, FileReads.CONFIG_CAP);
-            if (t.isEmpty()) {
-                continue;
-            }
-            List<String> rules = t.get().lines().map(String::strip)
-                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
-            if (rules.isEmpty()) {
-                info.add(ctx.at(s) + " holds no rule");
-            } else {
-                List<String> users = rules.stream().map(l -> l.split("\\s+")[0]).distinct().limit(8).toList();
-                failing.add(ctx.at(s) + " grants sudo to " + String.join(", ", users) + " (" + rules.size() + " rule"
-                        + (rules.size() == 1 ? "" : "s") + ")");
+                failing.add(who + " has login shell " + shell + " and home " + ctx.at(p.home()));
             }
         }
         List<String> evidence = new ArrayList<>(failing);
         evidence.addAll(info);
         if (failing.isEmpty()) {
-            evidence.add(0, "no account with uid ≥ " + acc.loginDefs().uidMin() + " has authorized_keys ("
-                    + acc.uidSource() + "); no sudoers rule left by the provisioner");
+            evidence.add(0, "no account with uid " + acc.loginDefs().uidMin() + ".." + acc.loginDefs().uidMax()
+                    + " has a login shell and a home (" + acc.uidSource() + ")");
             return pass(ctx, evidence);
         }
         return fail(ctx, evidence);

@@ -3,15 +3,19 @@ package io.vhdflow.inspect.linux;
 import io.vhdflow.disk.fs.Filesystem;
 import io.vhdflow.inspect.CheckContext;
 import io.vhdflow.inspect.Policy;
+import io.vhdflow.inspect.ScanBudget;
 
 import java.io.IOException;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * Everything a Linux check reads: the root filesystem, what the detector found, the policy, and
- * what other layers know about the same disk. The account files are read once and shared by the
- * checks that need them.
+ * Everything a Linux check reads: the root filesystem, what the detector found, the policy, the
+ * budget of content scans, and what other layers know about the same disk. The account files, and
+ * whatever else several checks need ({@link #shared}), are read once and shared by those checks.
  */
 public final class LinuxContext implements CheckContext {
 
@@ -19,7 +23,10 @@ public final class LinuxContext implements CheckContext {
     private final LinuxOs os;
     private final Policy policy;
     private final List<String> swapPartitions;
+    private final ScanBudget scanBudget;
+    private final Map<Class<?>, Object> shared = new HashMap<>();
     private Accounts accounts;
+    private Distribution distribution;
 
     /**
      * @param fs             the Linux root filesystem
@@ -29,10 +36,20 @@ public final class LinuxContext implements CheckContext {
      *                       description each (e.g. {@code "mbr:p2 type 0x82"}); empty when there are none
      */
     public LinuxContext(Filesystem fs, LinuxOs os, Policy policy, List<String> swapPartitions) {
+        this(fs, os, policy, swapPartitions, ScanBudget.DEFAULT);
+    }
+
+    /**
+     * @param policy     the policy; the checks see its {@link Policy#rules()} (strict runs the
+     *                   Marketplace's rules and is applied by the verdict rule)
+     * @param scanBudget how much the checks that scan file contents may read
+     */
+    public LinuxContext(Filesystem fs, LinuxOs os, Policy policy, List<String> swapPartitions, ScanBudget scanBudget) {
         this.fs = Objects.requireNonNull(fs);
         this.os = Objects.requireNonNull(os);
-        this.policy = Objects.requireNonNull(policy);
+        this.policy = Objects.requireNonNull(policy).rules();
         this.swapPartitions = List.copyOf(swapPartitions);
+        this.scanBudget = Objects.requireNonNull(scanBudget);
     }
 
     /** A context with the default policy and no swap partitions reported. */
@@ -41,7 +58,7 @@ public final class LinuxContext implements CheckContext {
     }
 
     public LinuxContext withPolicy(Policy p) {
-        return new LinuxContext(fs, os, p, swapPartitions);
+        return new LinuxContext(fs, os, p, swapPartitions, scanBudget);
     }
 
     public Filesystem fs() {
@@ -61,9 +78,49 @@ public final class LinuxContext implements CheckContext {
         return swapPartitions;
     }
 
+    /** How much the checks that scan file contents may read. */
+    public ScanBudget scanBudget() {
+        return scanBudget;
+    }
+
+    /** Reads one fact of the installation for the checks that share it. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        T read(LinuxContext ctx) throws IOException;
+    }
+
+    /**
+     * The fact of type {@code type}, read by {@code reader} the first time a check asks and shared
+     * with every later check of this installation (e.g. the one secrets scan that four checks judge).
+     */
+    public synchronized <T> T shared(Class<T> type, Reader<T> reader) throws IOException {
+        Object v = shared.get(type);
+        if (v == null) {
+            v = Objects.requireNonNull(reader.read(this));
+            shared.put(type, v);
+        }
+        return type.cast(v);
+    }
+
+    /**
+     * Home directories worth looking into, existing ones only: root's, those of ordinary accounts
+     * (UID_MIN and up) and every directory under {@code /home} (a deleted account's home may outlive it).
+     */
+    public Set<String> homes() throws IOException {
+        return accounts().homes(fs);
+    }
+
     /** Evidence prefix for a path: {@code <location>:<path>}. */
     public String at(String path) {
         return os.location() + ":" + path;
+    }
+
+    /** The family, how it was decided, and the agent in charge; read on first use. */
+    public synchronized Distribution distribution() throws IOException {
+        if (distribution == null) {
+            distribution = Distribution.read(fs, os);
+        }
+        return distribution;
     }
 
     /** passwd, shadow and login.defs, read on first use. */

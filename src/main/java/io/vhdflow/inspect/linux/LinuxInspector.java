@@ -7,6 +7,7 @@ import io.vhdflow.inspect.CheckRunner;
 import io.vhdflow.inspect.InspectedDisk;
 import io.vhdflow.inspect.OsInspector;
 import io.vhdflow.inspect.Policy;
+import io.vhdflow.inspect.ScanBudget;
 
 import java.io.IOException;
 import java.util.List;
@@ -28,7 +29,13 @@ public final class LinuxInspector implements OsInspector<LinuxOs> {
 
     @Override
     public List<CheckResult> assess(LinuxOs os, InspectedDisk disk, Policy policy, CheckCatalog catalog) {
-        return run(new LinuxContext(os.filesystem(), os, policy, disk.swapVolumes()), catalog);
+        return assess(os, disk, policy, ScanBudget.DEFAULT, catalog);
+    }
+
+    @Override
+    public List<CheckResult> assess(LinuxOs os, InspectedDisk disk, Policy policy, ScanBudget budget,
+                                    CheckCatalog catalog) {
+        return run(new LinuxContext(os.filesystem(), os, policy, disk.swapVolumes(), budget), catalog);
     }
 
     /** Runs the catalogue's Linux checks on {@code ctx}. */

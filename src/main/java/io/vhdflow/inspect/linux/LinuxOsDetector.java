@@ -242,11 +242,8 @@ public final class LinuxOsDetector {
                 problems.add(p + ": " + e.getMessage());
             }
         }
-        CloudInitConfig merged = CloudInitConfig.merge(files);
-        List<String> allProblems = new ArrayList<>(problems);
-        allProblems.addAll(merged.problems());
-        CloudInitConfig config = new CloudInitConfig(merged.sshDeleteKeys(), merged.datasourceList(), allProblems);
-        allProblems.forEach(p -> notes.add("cloud-init configuration: " + p));
+        CloudInitConfig config = CloudInitConfig.merge(files).withProblems(problems);
+        config.problems().forEach(p -> notes.add("cloud-init configuration: " + p));
         return Optional.of(new LinuxOs.CloudInit(binary, read, config, units,
                 fs.exists("/etc/cloud/cloud-init.disabled")));
     }

@@ -44,7 +44,7 @@ final class MachineIdCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "cloud-init clean --machine-id (cloudinit/cmd/clean.py); virt-sysprep machine-id; systemd machine-id(5); anchors §1.1, §2.3 L3";
+        return "cloud-init clean --machine-id (cloudinit/cmd/clean.py); virt-sysprep machine-id; systemd machine-id(5) — docs/checks.md#l3";
     }
 
     @Override

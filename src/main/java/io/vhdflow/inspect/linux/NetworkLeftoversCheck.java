@@ -15,8 +15,9 @@ import java.util.Optional;
 /**
  * L17: no network identity of the build VM: DHCP leases (the agent's list), a static
  * {@code /etc/resolv.conf} (not on Ubuntu ≥ 18.04, whose stub link the agent keeps),
- * {@code 70-persistent-net.rules}, {@code HWADDR=} in ifcfg files, NetworkManager keyfiles bound to
- * a MAC address.
+ * {@code 70-persistent-net.rules}, NetworkManager keyfiles bound to a MAC address. The family-specific
+ * profiles are their families' rules: RHEL network-scripts in L24, SUSE's in L27, those cloud-init
+ * rendered in L10N.
  */
 final class NetworkLeftoversCheck implements LinuxCheck {
 
@@ -39,7 +40,7 @@ final class NetworkLeftoversCheck implements LinuxCheck {
 
     @Override
     public String reads() {
-        return "DHCP leases, /etc/resolv.conf, 70-persistent-net.rules, ifcfg HWADDR=, NetworkManager keyfiles";
+        return "DHCP leases, /etc/resolv.conf, /etc/udev/rules.d/70-persistent-net.rules, NetworkManager keyfiles (mac-address=)";
     }
 
     @Override
@@ -49,13 +50,13 @@ final class NetworkLeftoversCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "WALinuxAgent deprovision del_dhcp_lease and del_resolv; virt-sysprep net-hwaddr, udev-persistent-net, net-nmconn; anchors §1.1 steps 3 and 8, §2.3 L17";
+        return "WALinuxAgent deprovision del_dhcp_lease and del_resolv; virt-sysprep net-hwaddr, udev-persistent-net, net-nmconn — docs/checks.md#l17";
     }
 
     @Override
     public String remediation() {
         return "remove the leases (waagent -deprovision deletes /var/lib/dhcp, /var/lib/dhclient, /var/lib/dhcpcd), "
-                + "/etc/resolv.conf (not on Ubuntu), /etc/udev/rules.d/70-persistent-net.rules, HWADDR= lines and MAC-bound NetworkManager profiles";
+                + "/etc/resolv.conf (not on Ubuntu), /etc/udev/rules.d/70-persistent-net.rules and MAC-bound NetworkManager profiles";
     }
 
     @Override
@@ -95,16 +96,10 @@ final class NetworkLeftoversCheck implements LinuxCheck {
         if (r.isPresent() && r.get().isRegularFile() && r.get().size() > 0) {
             failing.add(ctx.at(rules) + " exists (" + r.get().size() + " bytes)");
         }
-        for (DirEntry e : FileReads.list(ctx.fs(), "/etc/sysconfig/network-scripts")) {
-            if (e.name().startsWith("ifcfg-")) {
-                String p = "/etc/sysconfig/network-scripts/" + e.name();
-                if (FileReads.text(ctx.fs(), p, FileReads.CONFIG_CAP).map(t -> t.lines()
-                        .anyMatch(l -> l.strip().toUpperCase(java.util.Locale.ROOT).startsWith("HWADDR="))).orElse(false)) {
-                    failing.add(ctx.at(p) + " has a HWADDR= line");
-                }
-            }
-        }
         for (DirEntry e : FileReads.list(ctx.fs(), "/etc/NetworkManager/system-connections")) {
+            if (e.name().startsWith("cloud-init-")) {
+                continue; // profiles cloud-init rendered are L10N's
+            }
             String p = "/etc/NetworkManager/system-connections/" + e.name();
             if (FileReads.text(ctx.fs(), p, FileReads.CONFIG_CAP).map(t -> t.lines()
                     .anyMatch(l -> l.strip().startsWith("mac-address="))).orElse(false)) {

@@ -44,7 +44,7 @@ final class ProvisioningAgentCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "Azure docs 'Azure Linux VM provisioning' (provisioning agents are prerequisites of generalized images), 'Prepare a generic Linux VM' step 5; anchors §2.3 L8";
+        return "Azure docs 'Azure Linux VM provisioning' (provisioning agents are prerequisites of generalized images), 'Prepare a generic Linux VM' step 5 — docs/checks.md#l8";
     }
 
     @Override

@@ -46,7 +46,7 @@ final class ProvisioningLogsCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "WALinuxAgent deprovision (del_files /var/log/waagent.log, del_dirs /var/log/azure); cloud-init clean --logs; anchors §1.1 steps 6-7, §1.2, §2.3 L20";
+        return "WALinuxAgent deprovision (del_files /var/log/waagent.log, del_dirs /var/log/azure); cloud-init clean --logs — docs/checks.md#l20";
     }
 
     @Override

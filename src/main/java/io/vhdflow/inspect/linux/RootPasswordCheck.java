@@ -1,18 +1,19 @@
 package io.vhdflow.inspect.linux;
 
 import io.vhdflow.inspect.Category;
-import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.CheckStatus;
-import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * L6: root's password is locked and no account has a usable password. The evidence names the
- * hashing scheme only, never the hash.
+ * L6: root's password is locked and no account has a usable password or an empty password field
+ * in {@code /etc/shadow} (or a hash left in {@code /etc/passwd}). Locked forms: {@code !},
+ * {@code !!}, {@code *}, {@code *LOCK*}, any value starting with {@code !} or {@code *}. A usable
+ * hash is a password every VM made from the image would accept, and it can be cracked offline by
+ * whoever holds the image. The evidence names the hashing scheme only, never the hash.
  */
 final class RootPasswordCheck implements LinuxCheck {
 
@@ -37,19 +38,15 @@ final class RootPasswordCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(Policy policy) {
-        return Severity.SHOULD;
-    }
-
-    @Override
     public String source() {
-        return "WALinuxAgent deprovision del_root_password (root:*LOCK*:14600::::::); Azure Marketplace certification FAQ 'Default credentials'; anchors §1.1, §2.3 L6";
+        return "WALinuxAgent deprovision (del_root_password writes root:*LOCK*); shadow(5); Azure Marketplace "
+                + "certification 'default credentials' — docs/checks.md#l6";
     }
 
     @Override
     public String remediation() {
-        return "lock the passwords before capturing: sudo passwd -l root (waagent -deprovision does it when "
-                + "Provisioning.DeleteRootPassword=y), and passwd -l or userdel every other account with a password";
+        return "sudo passwd -l root (waagent -deprovision does it with Provisioning.DeleteRootPassword=y), and "
+                + "passwd -l USER (or userdel -r USER) for every other account listed";
     }
 
     @Override

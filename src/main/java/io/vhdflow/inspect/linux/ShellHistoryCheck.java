@@ -2,9 +2,7 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.FileAttributes;
 import io.vhdflow.inspect.Category;
-import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
-import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -12,15 +10,17 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * L4: shell histories are absent or at most 1 KiB. waagent deletes only root's bash history; other
- * users' histories (and a root history written after deprovisioning) stay.
+ * L4: no shell or tool history in root's or any home directory. A history holds the builder's
+ * commands, often with passwords and tokens typed on the command line, and shows every VM made from
+ * the image what was done on it. waagent deletes only root's bash history, and the shell that ran
+ * the deprovisioning writes its own history again when it exits. An empty file passes.
  */
 final class ShellHistoryCheck implements LinuxCheck {
 
-    /** Marketplace certification limit. */
-    static final long LIMIT = 1024;
-    static final List<String> FILES = List.of(".bash_history", ".zsh_history", ".ash_history", ".sh_history",
-            ".history", ".python_history", ".mysql_history", ".psql_history");
+    /** Histories of shells and interactive tools, relative to a home directory. */
+    static final List<String> FILES = List.of(".bash_history", ".zsh_history", ".zhistory", ".ash_history",
+            ".sh_history", ".history", ".local/share/fish/fish_history", ".python_history", ".mysql_history",
+            ".psql_history", ".sqlite_history", ".node_repl_history", ".rediscli_history", ".lesshst", ".viminfo");
 
     @Override
     public String id() {
@@ -29,7 +29,7 @@ final class ShellHistoryCheck implements LinuxCheck {
 
     @Override
     public String title() {
-        return "shell histories absent or at most 1 KiB";
+        return "no shell or tool history in /root or any home";
     }
 
     @Override
@@ -39,31 +39,27 @@ final class ShellHistoryCheck implements LinuxCheck {
 
     @Override
     public String reads() {
-        return "shell histories (.bash_history, ...) in /root and every home directory";
-    }
-
-    @Override
-    public Severity severity(Policy policy) {
-        return policy == Policy.MARKETPLACE ? Severity.MUST : Severity.SHOULD;
+        return "bash, zsh, fish, sh, python, mysql, psql, sqlite, node, redis-cli histories, .lesshst and .viminfo "
+                + "in /root and every home directory (sizes; line counts of failing files)";
     }
 
     @Override
     public String source() {
-        return "Azure Marketplace certification FAQ (bash history ≤ 1 KB); WALinuxAgent deprovision removes /root/.bash_history only; anchors §1.1, §2.3 L4";
+        return "WALinuxAgent deprovision deletes /root/.bash_history only; Azure Marketplace certification "
+                + "(bash history); virt-sysprep bash-history — docs/checks.md#l4";
     }
 
     @Override
     public String remediation() {
-        return "delete the histories after the last command (rm -f /root/.bash_history /home/*/.bash_history; "
-                + "then 'export HISTSIZE=0' or 'history -c' so the closing shell does not write them again)";
+        return "rm -f /root/.bash_history /home/*/.bash_history (and the other histories listed) && export HISTSIZE=0, "
+                + "as the last command before capturing, so the closing shell writes nothing back";
     }
 
     @Override
     public CheckResult run(LinuxContext ctx) throws IOException {
-        Accounts acc = ctx.accounts();
         List<String> failing = new ArrayList<>();
-        List<String> small = new ArrayList<>();
-        for (String home : acc.homes(ctx.fs())) {
+        List<String> empty = new ArrayList<>();
+        for (String home : ctx.accounts().everyHome(ctx.fs()).keySet()) {
             for (String f : FILES) {
                 String p = FileReads.child(home, f);
                 Optional<FileAttributes> a = ctx.fs().find(p);
@@ -71,20 +67,20 @@ final class ShellHistoryCheck implements LinuxCheck {
                     continue;
                 }
                 long size = a.get().size();
-                String line = ctx.at(p) + " exists (" + size + " bytes";
-                if (size > LIMIT) {
-                    int lines = countLines(ctx, p, size);
-                    failing.add(line + (lines >= 0 ? ", " + lines + " lines" : "") + "), above the 1024-byte limit");
+                if (size == 0) {
+                    empty.add(ctx.at(p) + " exists but is empty");
                 } else {
-                    small.add(line + ", within the 1024-byte limit)");
+                    int lines = countLines(ctx, p, size);
+                    failing.add(ctx.at(p) + " holds " + size + " bytes" + (lines >= 0 ? " (" + lines + " lines)" : ""));
                 }
             }
         }
         List<String> evidence = new ArrayList<>(failing);
-        evidence.addAll(small);
+        evidence.addAll(empty);
         if (failing.isEmpty()) {
             if (evidence.isEmpty()) {
-                evidence.add("no shell history in " + String.join(", ", acc.homes(ctx.fs()).stream().map(ctx::at).toList()));
+                evidence.add("no history file in " + String.join(", ",
+                        ctx.accounts().everyHome(ctx.fs()).keySet().stream().map(ctx::at).toList()));
             }
             return pass(ctx, evidence);
         }
@@ -95,6 +91,13 @@ final class ShellHistoryCheck implements LinuxCheck {
         if (size > FileReads.CONFIG_CAP) {
             return -1;
         }
-        return ctx.fs().readString(p, FileReads.CONFIG_CAP).split("\n", -1).length - 1;
+        byte[] b = ctx.fs().readAllBytes(p, FileReads.CONFIG_CAP);
+        int n = 0;
+        for (byte x : b) {
+            if (x == '\n') {
+                n++;
+            }
+        }
+        return n;
     }
 }

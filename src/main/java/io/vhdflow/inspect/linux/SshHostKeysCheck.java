@@ -2,19 +2,20 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.inspect.Category;
-import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.CheckResult;
-import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * L5: every VM gets its own SSH host keys. Keys may stay in the image when whoever provisions
- * regenerates them on first boot: the agent with {@code Provisioning.RegenerateSshHostKeyPair=y},
- * or cloud-init with {@code ssh_deletekeys} (true by default) — which is why Ubuntu images keep
- * their keys by design. Judged by the provisioner the image actually uses.
+ * L5: every VM gets its own SSH host keys. Keys left in the image are a warning when whoever
+ * provisions regenerates them on first boot (the agent with
+ * {@code Provisioning.RegenerateSshHostKeyPair=y}, or cloud-init with {@code ssh_deletekeys}, true by
+ * default — which is why Ubuntu images keep their keys by design), and block when nothing does:
+ * every VM would then present the same host key, and whoever has the image can impersonate any of
+ * them. Judged by the provisioner the image actually uses. The secrets scan leaves these files to
+ * this check.
  */
 final class SshHostKeysCheck implements LinuxCheck {
 
@@ -39,20 +40,16 @@ final class SshHostKeysCheck implements LinuxCheck {
     }
 
     @Override
-    public Severity severity(Policy policy) {
-        return Severity.SHOULD;
-    }
-
-    @Override
     public String source() {
-        return "WALinuxAgent pa/deprovision/default.py (regen_ssh_host_key), config/ubuntu/waagent.conf; cloud-init cc_ssh ssh_deletekeys; anchors §1.1, §2.3 L5, §7";
+        return "WALinuxAgent deprovision (regen_ssh_host_key), config/ubuntu/waagent.conf; cloud-init cc_ssh "
+                + "ssh_deletekeys — docs/checks.md#l5";
     }
 
     @Override
     public String remediation() {
-        return "delete /etc/ssh/ssh_host_*key* before capturing (waagent -deprovision does so when "
-                + "Provisioning.RegenerateSshHostKeyPair=y), or let the provisioner regenerate them: "
-                + "Provisioning.RegenerateSshHostKeyPair=y in /etc/waagent.conf, or ssh_deletekeys: true for cloud-init";
+        return "rm -f /etc/ssh/ssh_host_*key* before capturing (waagent -deprovision does it with "
+                + "Provisioning.RegenerateSshHostKeyPair=y in /etc/waagent.conf), and let the provisioner make new "
+                + "ones: Provisioning.RegenerateSshHostKeyPair=y, or ssh_deletekeys: true for cloud-init";
     }
 
     @Override
@@ -101,6 +98,12 @@ final class SshHostKeysCheck implements LinuxCheck {
         if (os.isUbuntuAtLeast(18) && regenerated) {
             evidence.add("Ubuntu keeps host keys in its images by design; they are replaced on first boot");
         }
-        return regenerated ? pass(ctx, evidence) : fail(ctx, evidence);
+        if (regenerated) {
+            evidence.add("a warning only: the keys are replaced on each VM's first boot, but they still travel "
+                    + "with the image");
+            return warn(ctx, evidence);
+        }
+        evidence.add("every VM created from the image would present these same host keys");
+        return fail(ctx, evidence);
     }
 }

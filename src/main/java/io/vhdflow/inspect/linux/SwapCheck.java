@@ -47,7 +47,7 @@ final class SwapCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "Azure 'Prepare a generic Linux VM' (no swap on the OS disk); Azure Marketplace certification test 'swap partition'; anchors §2.3 L14";
+        return "Azure 'Prepare a generic Linux VM' (no swap on the OS disk); Azure Marketplace certification test 'swap partition' — docs/checks.md#l14";
     }
 
     @Override

@@ -46,7 +46,7 @@ final class WaagentConfigCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "WALinuxAgent README (Provisioning.Agent; Provisioning.Enabled removed in 2.2.45), pa/provision/factory.py; anchors §1.1, §1.3 L-o, §2.3 L9";
+        return "WALinuxAgent README (Provisioning.Agent; Provisioning.Enabled removed in 2.2.45), pa/provision/factory.py — docs/checks.md#l9";
     }
 
     @Override

@@ -48,7 +48,7 @@ final class WaagentProvisionedCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "WALinuxAgent azurelinuxagent/pa/provision/default.py (is_provisioned), pa/deprovision/default.py; anchors §1.1, §2.3 L1";
+        return "WALinuxAgent azurelinuxagent/pa/provision/default.py (is_provisioned), pa/deprovision/default.py — docs/checks.md#l1";
     }
 
     @Override

@@ -1,17 +1,14 @@
 /**
- * Offline Linux generalization checks (anchors §1, §2.3): find a Linux root, read its identity and
- * provisioning agents, and prove with evidence whether it was deprovisioned.
+ * Offline checks of a Linux installation: {@link io.vhdflow.inspect.linux.LinuxInspector} finds a
+ * Linux root ({@link io.vhdflow.inspect.linux.LinuxOsDetector}: identity, provisioning agents),
+ * builds a {@link io.vhdflow.inspect.linux.LinuxContext} and runs every
+ * {@link io.vhdflow.inspect.linux.LinuxCheck} the catalogue registers (this package's provisioning,
+ * access, boot and hygiene checks; the secrets checks live in {@code io.vhdflow.inspect.secrets}).
+ * Each check returns evidence naming the location, the path and what was read;
+ * {@link io.vhdflow.inspect.VerdictRule} decides what the results mean.
  *
- * <p>Use: {@link io.vhdflow.inspect.linux.LinuxOsDetector#detect} on each filesystem with its
- * location string; for the root found, build a {@link io.vhdflow.inspect.linux.LinuxContext}
- * (filesystem, detected {@link io.vhdflow.inspect.linux.LinuxOs}, {@link io.vhdflow.inspect.linux.LinuxPolicy},
- * swap partitions reported by the volume layer) and call
- * {@link io.vhdflow.inspect.linux.LinuxChecks#run} with the waived check ids. The returned
- * {@link io.vhdflow.inspect.OsAssessment} holds every {@link io.vhdflow.inspect.CheckResult}
- * and the verdict they support.
- *
- * <p>Check ids follow anchors §2.3 (L1–L10, L14, L17, L20); three extensions carry a letter:
- * {@code L6B} (password hashes in backup account files), {@code L7K} (authorized_keys of root and
- * every user), {@code L9B} (waagent resource-disk and auto-update settings).
+ * <p>Check ids and their sources are listed in {@code docs/checks.md}; ids with a letter extend a
+ * numbered check: {@code L6B} (backup copies of the account files), {@code L7K} (authorized_keys),
+ * {@code L7S} (sudo rules), {@code L9B} (waagent resource-disk and auto-update settings).
  */
 package io.vhdflow.inspect.linux;

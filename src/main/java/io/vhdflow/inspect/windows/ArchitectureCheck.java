@@ -20,7 +20,7 @@ public final class ArchitectureCheck extends WindowsCheck {
         super("W15", "64-bit Windows (x64 or Arm64)", Category.BOOT, Severity.MUST,
                 "SYSTEM Session Manager\\Environment PROCESSOR_ARCHITECTURE; else the PE machine type of "
                         + "System32\\ntoskrnl.exe, cmd.exe, kernel32.dll; else the folders SysArm32/SyChpe32 (Arm64), SysWOW64 (64-bit)",
-                "Azure Marketplace certification FAQ (64-bit only); libguestfs inspect_fs_windows.ml; anchors §2.3 W15",
+                "Azure Marketplace certification FAQ (64-bit only); libguestfs inspect_fs_windows.ml — docs/checks.md#w15",
                 "capture a 64-bit Windows installation; 32-bit Windows cannot run on Azure");
     }
 

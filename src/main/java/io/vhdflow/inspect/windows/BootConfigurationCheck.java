@@ -27,7 +27,7 @@ public final class BootConfigurationCheck extends WindowsCheck {
                         + "partition (Gen1); {bootmgr} default, the default loader's path, bootstatuspolicy, recoveryenabled, "
                         + "ems, {bootmgr} bootems, {emssettings} emsport and emsbaudrate",
                 "Prepare a Windows VHD to upload to Azure, 'Verify the VM' (bcdedit settings, serial console); "
-                        + "BCD element types (ReactOS bcd.h, Microsoft BcdElementType); anchors §2.1, §2.3 W11",
+                        + "BCD element types (ReactOS bcd.h, Microsoft BcdElementType) — docs/checks.md#w11",
                 "rebuild the boot files from the Windows volume: bcdboot C:\\Windows /f UEFI (Gen2) or /f BIOS (Gen1)");
     }
 

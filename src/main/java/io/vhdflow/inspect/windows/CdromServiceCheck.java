@@ -11,7 +11,7 @@ public final class CdromServiceCheck extends WindowsCheck {
 
     public CdromServiceCheck() {
         super("W10", "cdrom service not disabled", Category.PROVISIONING, Severity.MUST, "SYSTEM current control set Services\\cdrom Start",
-                "Prepare a Windows VHD to upload to Azure, note on the cdrom service; anchors §2.3 W10",
+                "Prepare a Windows VHD to upload to Azure, note on the cdrom service — docs/checks.md#w10",
                 "set HKLM\\SYSTEM\\CurrentControlSet\\Services\\cdrom\\Start to 1 (or its default) before Sysprep; "
                         + "with it disabled VMs stay at OOBE");
     }

@@ -26,7 +26,7 @@ public final class CrashDumpCheck extends WindowsCheck {
                 "SYSTEM current control set: Control\\CrashControl (CrashDumpEnabled, DumpFile, NMICrashDump), "
                         + "Session Manager\\Memory Management PagingFiles, Session Manager\\Environment TEMP and TMP",
                 "Prepare a Windows VHD to upload to Azure ('Set Windows configurations for Azure' TEMP/TMP; 'Verify the VM' "
-                        + "dump log collection; 'Complete the recommended configurations' pagefile after deployment); anchors §2.1, §2.3 W13",
+                        + "dump log collection; 'Complete the recommended configurations' pagefile after deployment) — docs/checks.md#w13",
                 "in the source VM: " + regAddControlSet(CRASH, "CrashDumpEnabled", 2) + "; keep the pagefile on C: until after deployment");
     }
 

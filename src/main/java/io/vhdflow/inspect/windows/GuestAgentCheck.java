@@ -19,7 +19,7 @@ public final class GuestAgentCheck extends WindowsCheck {
         super("W12", "Azure VM Agent installed (WindowsAzureGuestAgent, RdAgent)", Category.PROVISIONING, Severity.SHOULD,
                 "SYSTEM current control set: Services\\WindowsAzureGuestAgent and Services\\RdAgent (Start, ImagePath)",
                 "Prepare a Windows VHD to upload to Azure, 'Complete the recommended configurations'; Azure VM Agent "
-                        + "overview; Packer azure-arm waits for these services before Sysprep; anchors §2.1, §2.3 W12",
+                        + "overview; Packer azure-arm waits for these services before Sysprep — docs/checks.md#w12",
                 INSTALL);
     }
 

@@ -18,7 +18,7 @@ public final class HibernationCheck extends WindowsCheck {
 
     public HibernationCheck() {
         super("W3", "Not hibernated (no Fast Startup image), NTFS volume clean", Category.BOOT, Severity.MUST, "\\hiberfil.sys header signature, NTFS $Volume dirty flag",
-                "virt-v2v mount_filesystems.ml; anchors §2.3 W3",
+                "virt-v2v mount_filesystems.ml — docs/checks.md#w3",
                 "turn off Fast Startup and hibernation ('powercfg /h off'), run Sysprep with /shutdown, and capture "
                         + "after a complete shutdown");
     }

@@ -18,7 +18,7 @@ public final class HiveConsistencyCheck extends WindowsCheck {
 
     public HiveConsistencyCheck() {
         super("W2", "Registry hives are consistent, or their transaction logs were replayed", Category.BOOT, Severity.MUST, "SYSTEM and SOFTWARE hive base blocks (sequence numbers, checksum) and their .LOG1/.LOG2",
-                "Windows registry file format specification (msuhanov/regf); anchors §2.3 W2",
+                "Windows registry file format specification (msuhanov/regf) — docs/checks.md#w2",
                 "boot the VM once more and shut it down cleanly (no forced power-off) before capturing, so the "
                         + "registry is flushed; keep the .LOG1/.LOG2 files beside the hives");
     }

@@ -16,7 +16,7 @@ import java.util.Optional;
  * hive's {@code Setup\State\ImageState} and {@code Windows\Setup\State\State.ini}; any disagreement
  * fails. What Sysprep left in SYSTEM ({@code SysprepStatus}, {@code SystemSetupInProgress}) is shown when it
  * disagrees with {@code ImageState}, never trusted: {@code GeneralizationState} 7 is also seen on
- * running machines (anchors §7).
+ * running machines (docs/checks.md#w1).
  */
 public final class ImageStateCheck extends WindowsCheck {
     static final String GENERALIZED = "IMAGE_STATE_GENERALIZE_RESEAL_TO_OOBE";
@@ -27,7 +27,7 @@ public final class ImageStateCheck extends WindowsCheck {
 
     public ImageStateCheck() {
         super("W1", "Sysprep generalized the image and resealed it to OOBE", Category.PROVISIONING, Severity.MUST, "SOFTWARE Microsoft\\Windows\\CurrentVersion\\Setup\\State ImageState, \\Windows\\Setup\\State\\State.ini; SYSTEM Setup\\Status\\SysprepStatus and Setup\\SystemSetupInProgress (shown when they disagree)",
-                "Windows Setup States (learn.microsoft.com); anchors §2.3 W1",
+                "Windows Setup States (learn.microsoft.com) — docs/checks.md#w1",
                 "run 'Sysprep /generalize /oobe /shutdown' (OOBE, not audit mode: Azure provisioning needs OOBE), "
                         + "capture the VHD after the VM has shut down, and do not boot it again before capture");
     }
@@ -64,7 +64,7 @@ public final class ImageStateCheck extends WindowsCheck {
 
     /**
      * What a Sysprep run left in the SYSTEM hive, shown when it disagrees with {@code state}; never
-     * decisive (anchors §7: these values are undocumented, and re-arming scripts set them by hand).
+     * decisive (docs/checks.md#w1: these values are undocumented, and re-arming scripts set them by hand).
      * <ul>
      *   <li>{@code Setup\Status\SysprepStatus\GeneralizationState} (with {@code CleanupState}): 7 is
      *       what a completed Sysprep run leaves (and what re-arm scripts set). 7 beside a state that is

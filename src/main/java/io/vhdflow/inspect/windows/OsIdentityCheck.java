@@ -11,7 +11,7 @@ public final class OsIdentityCheck extends WindowsCheck {
 
     public OsIdentityCheck() {
         super("W16", "Windows identity read from the registry", Category.HYGIENE, Severity.INFO, "SOFTWARE Microsoft\\Windows NT\\CurrentVersion (ProductName, CurrentBuildNumber, EditionID, ...)",
-                "libguestfs inspect_fs_windows.ml; anchors §2.3 W16", "");
+                "libguestfs inspect_fs_windows.ml — docs/checks.md#w16", "");
     }
 
     @Override

@@ -43,7 +43,7 @@ public final class RemoteDesktopCheck extends WindowsCheck {
                         + "Services\\SharedAccess\\Parameters\\FirewallPolicy (profiles, Remote Desktop rules); "
                         + "SOFTWARE Policies\\Microsoft\\Windows NT\\Terminal Services (fDenyTSConnections, UserAuthentication)",
                 "Prepare a Windows VHD to upload to Azure, 'Update remote desktop registry settings' and 'Configure "
-                        + "Windows Firewall rules'; Azure Marketplace certification FAQ 'Remote access issue'; anchors §2.1, §2.3 W6",
+                        + "Windows Firewall rules'; Azure Marketplace certification FAQ 'Remote access issue' — docs/checks.md#w6",
                 "in the source VM: reg add \"HKLM\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\" /v "
                         + "fDenyTSConnections /t REG_DWORD /d 0 /f, then Sysprep again");
     }

@@ -18,7 +18,7 @@ public final class SanPolicyCheck extends WindowsCheck {
         super("W7", "SAN policy brings every disk online (OnlineAll)", Category.BOOT, Severity.SHOULD,
                 "SYSTEM current control set: Services\\partmgr\\Parameters SanPolicy",
                 "Prepare a Windows VHD to upload to Azure ('san policy=onlineall'); VDS_SAN_POLICY values "
-                        + "(1 OnlineAll, 2 OfflineShared, 3 OfflineAll, 4 OfflineInternal); anchors §2.1, §2.3 W7",
+                        + "(1 OnlineAll, 2 OfflineShared, 3 OfflineAll, 4 OfflineInternal) — docs/checks.md#w7",
                 "in the source VM: diskpart, then 'san policy=onlineall' (or " + regAddControlSet(KEY, "SanPolicy", 1) + ")");
     }
 

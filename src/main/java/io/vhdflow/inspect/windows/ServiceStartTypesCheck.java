@@ -41,7 +41,7 @@ public final class ServiceStartTypesCheck extends WindowsCheck {
     public ServiceStartTypesCheck() {
         super("W9", "Connectivity services at their documented start types", Category.PROVISIONING, Severity.SHOULD,
                 "SYSTEM current control set: Services\\{service} Start for the services in the W9 table below",
-                "Prepare a Windows VHD to upload to Azure, 'Check the Windows services'; anchors §2.1, §2.3 W9",
+                "Prepare a Windows VHD to upload to Azure, 'Check the Windows services' — docs/checks.md#w9",
                 "in the source VM, for each service listed: sc config <service> start= auto|demand");
     }
 

@@ -18,7 +18,7 @@ public final class SysprepCompletionCheck extends WindowsCheck {
 
     public SysprepCompletionCheck() {
         super("W14", "Sysprep succeeded; no pending restart", Category.PROVISIONING, Severity.INFO, "Sysprep_succeeded.tag, setuperr.log, pending-restart markers",
-                "Prepare a Windows VHD to upload to Azure, 'no pending restart'; anchors §2.3 W14",
+                "Prepare a Windows VHD to upload to Azure, 'no pending restart' — docs/checks.md#w14",
                 "restart the VM to finish pending updates, then run Sysprep again and read setuperr.log for errors");
     }
 

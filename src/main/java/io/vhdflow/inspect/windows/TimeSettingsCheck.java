@@ -16,7 +16,7 @@ public final class TimeSettingsCheck extends WindowsCheck {
     public TimeSettingsCheck() {
         super("W8", "Clock in UTC and Windows Time starting automatically", Category.BOOT, Severity.SHOULD,
                 "SYSTEM current control set: Control\\TimeZoneInformation RealTimeIsUniversal, Services\\w32time Start",
-                "Prepare a Windows VHD to upload to Azure, 'Set Windows configurations for Azure' step 4; anchors §2.1, §2.3 W8",
+                "Prepare a Windows VHD to upload to Azure, 'Set Windows configurations for Azure' step 4 — docs/checks.md#w8",
                 "in the source VM: " + regAddControlSet(TZ, "RealTimeIsUniversal", 1) + "; " + scConfig("w32time", 2));
     }
 

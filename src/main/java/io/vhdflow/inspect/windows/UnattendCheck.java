@@ -24,7 +24,7 @@ public final class UnattendCheck extends WindowsCheck {
 
     public UnattendCheck() {
         super("W5", "No custom unattend.xml left behind", Category.PROVISIONING, Severity.SHOULD, "unattend.xml / autounattend.xml in \\Windows\\Panther and \\Windows\\System32\\Sysprep",
-                "Prepare a Windows VHD to upload to Azure (learn.microsoft.com); anchors §2.3 W5",
+                "Prepare a Windows VHD to upload to Azure (learn.microsoft.com) — docs/checks.md#w5",
                 "delete the answer files listed before capturing; Azure supplies its own answer file at provisioning");
     }
 

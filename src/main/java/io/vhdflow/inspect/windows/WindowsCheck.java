@@ -71,11 +71,16 @@ public abstract class WindowsCheck implements Check<WindowsContext> {
 
     @Override
     public final CheckResult run(WindowsContext ctx) throws IOException {
-        return evaluate(ctx.windows());
+        return evaluate(ctx);
     }
 
     /** Runs the check on one Windows installation. */
     public abstract CheckResult evaluate(WindowsSystem windows) throws IOException;
+
+    /** Runs the check with its whole context; checks that need more than the installation (a scan budget) override it. */
+    protected CheckResult evaluate(WindowsContext ctx) throws IOException {
+        return evaluate(ctx.windows());
+    }
 
     protected CheckResult result(CheckStatus status, List<String> evidence) {
         return new CheckResult(id, title, category, severity, status, evidence,

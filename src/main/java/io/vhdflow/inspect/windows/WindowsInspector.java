@@ -7,6 +7,7 @@ import io.vhdflow.inspect.CheckRunner;
 import io.vhdflow.inspect.InspectedDisk;
 import io.vhdflow.inspect.OsInspector;
 import io.vhdflow.inspect.Policy;
+import io.vhdflow.inspect.ScanBudget;
 
 import java.io.IOException;
 import java.util.List;
@@ -38,7 +39,13 @@ public final class WindowsInspector implements OsInspector<WindowsInstallation> 
 
     @Override
     public List<CheckResult> assess(WindowsInstallation os, InspectedDisk disk, Policy policy, CheckCatalog catalog) {
-        return run(new WindowsContext(os.system(), policy), catalog);
+        return assess(os, disk, policy, ScanBudget.DEFAULT, catalog);
+    }
+
+    @Override
+    public List<CheckResult> assess(WindowsInstallation os, InspectedDisk disk, Policy policy, ScanBudget budget,
+                                    CheckCatalog catalog) {
+        return run(new WindowsContext(os.system(), policy, budget), catalog);
     }
 
     /** Runs the catalogue's Windows checks on {@code ctx}. */

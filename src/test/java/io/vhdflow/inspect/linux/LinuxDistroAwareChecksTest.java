@@ -4,6 +4,7 @@ import io.vhdflow.inspect.VerdictRule;
 
 import io.vhdflow.inspect.CheckResult;
 import io.vhdflow.inspect.CheckStatus;
+import io.vhdflow.inspect.Severity;
 import io.vhdflow.testing.TreeFilesystem;
 import org.junit.jupiter.api.Test;
 
@@ -52,9 +53,10 @@ class LinuxDistroAwareChecksTest {
     }
 
     @Test
-    void ubuntuKeepsHostKeysBecauseCloudInitRegeneratesThem() throws IOException {
+    void ubuntuKeepsHostKeysBecauseCloudInitRegeneratesThemAWarning() throws IOException {
         CheckResult l5 = check("L5", ubuntu());
-        assertEquals(CheckStatus.PASS, l5.status(), l5.evidence().toString());
+        assertEquals(CheckStatus.FAIL, l5.status(), l5.evidence().toString());
+        assertEquals(Severity.SHOULD, l5.severity(), "regenerated on first boot: a warning, not a blocker");
         assertTrue(l5.evidence().stream().anyMatch(e -> e.contains("ssh_deletekeys is true (cloud-init's default)")));
         assertTrue(l5.evidence().stream().anyMatch(e -> e.contains("Ubuntu keeps host keys")));
     }
@@ -63,6 +65,7 @@ class LinuxDistroAwareChecksTest {
     void ubuntuWithSshDeleteKeysOffFails() throws IOException {
         CheckResult l5 = check("L5", ubuntu("etc/cloud/cloud.cfg.d/99-keys.cfg", "file", "ssh_deletekeys: false\n"));
         assertEquals(CheckStatus.FAIL, l5.status());
+        assertEquals(Severity.MUST, l5.severity(), "nothing regenerates them: every VM shares one host key");
         assertTrue(l5.evidence().stream().anyMatch(e -> e.contains("ssh_deletekeys is false (set in gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-keys.cfg)")));
     }
 
@@ -100,11 +103,29 @@ class LinuxDistroAwareChecksTest {
     void cloudInitInstallerLeftoversAndMissingAzureDatasource() throws IOException {
         String[][] t = ubuntu("etc/cloud/cloud.cfg.d/99-installer.cfg", "file", "datasource_list: [ None ]\n",
                 "etc/netplan/50-cloud-init.yaml", "file", "network: {version: 2}\n");
+        // 99-installer.cfg is read after 90_dpkg.cfg and replaces its datasource_list: Azure is taken away,
+        // which blocks provisioning because cloud-init provisions this image.
         CheckResult l10 = check("L10", t);
         assertEquals(CheckStatus.FAIL, l10.status());
-        assertTrue(l10.evidence().contains("gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-installer.cfg: datasource_list [None] does not include Azure"), l10.evidence().toString());
-        assertTrue(l10.evidence().contains("gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-installer.cfg exists (installer leftover)"));
-        assertTrue(l10.evidence().contains("gpt:p1/ext4:/etc/netplan/50-cloud-init.yaml exists (network configuration of the build VM)"));
+        assertEquals(io.vhdflow.inspect.Severity.MUST, l10.severity());
+        assertTrue(l10.evidence().contains("gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-installer.cfg: datasource_list [None] does not "
+                + "include Azure (it overrides gpt:p1/ext4:/etc/cloud/cloud.cfg.d/90_dpkg.cfg [Azure], read before it)"),
+                l10.evidence().toString());
+        CheckResult l10b = check("L10B", t);
+        assertEquals(CheckStatus.FAIL, l10b.status());
+        assertEquals(List.of("gpt:p1/ext4:/etc/cloud/cloud.cfg.d/99-installer.cfg exists (installer leftover)"), l10b.evidence());
+        // A rendered netplan file without a MAC address match is rewritten for the new NIC: not a finding.
+        CheckResult l10n = check("L10N", t);
+        assertEquals(CheckStatus.PASS, l10n.status());
+        assertEquals(List.of("gpt:p1/ext4:/etc/netplan/50-cloud-init.yaml: no MAC address match"), l10n.evidence());
+        CheckResult bound = check("L10N", ubuntu("etc/netplan/50-cloud-init.yaml", "file", "network:\n  ethernets:\n    eth0:\n"
+                + "      dhcp4: true\n      match:\n        macaddress: 00:0D:3A:12:34:56\n      set-name: eth0\n  version: 2\n",
+                "etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg", "file", "network: {config: disabled}\n"));
+        assertEquals(CheckStatus.FAIL, bound.status());
+        assertEquals(List.of("gpt:p1/ext4:/etc/netplan/50-cloud-init.yaml line 6: bound to MAC address 00:0d:3a:12:34:56 (macaddress)",
+                "gpt:p1/ext4:/etc/cloud/cloud.cfg.d/subiquity-disable-cloudinit-networking.cfg: network: {config: disabled}: "
+                        + "cloud-init will not render configuration for the new VM's NIC, the files above stay as they are"),
+                bound.evidence());
     }
 
     @Test

@@ -51,7 +51,7 @@ class BootConfigurationTest {
     void gen1ReadsTheStoreOnTheActivePartitionAndWantsWinloadExe() throws Exception {
         VerificationReport r = verify("gen1", dir);
         assertEquals("V1", r.facts().hyperVGeneration().orElseThrow());
-        assertEquals(Verdict.GENERALIZED, r.verdict(), r.reasons().toString());
+        assertEquals(Verdict.READY, r.verdict(), r.reasons().toString());
         CheckResult w11 = check(r, "W11");
         assertEquals(CheckStatus.PASS, w11.status(), evidence(w11));
         assertEvidence(w11, "mbr:p1/ntfs:/Boot/BCD: {bootmgr} default {733b62e5-f608-11eb-825c-c112f60133ab} 'Windows 10', "
@@ -61,7 +61,7 @@ class BootConfigurationTest {
     @Test
     void aMissingStoreBlocksWithWhereItWasLookedFor() throws Exception {
         VerificationReport r = verify("nobcd", dir);
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         assertEquals(List.of("W11"), mustFailures(r));
         CheckResult w11 = check(r, "W11");
         assertEquals(Severity.MUST, w11.severity());

@@ -50,7 +50,7 @@ class HiveAndHibernationTest {
     @Test
     void aDirtySystemHiveIsReadAfterReplayingItsLogs() throws Exception {
         VerificationReport r = verify("dirty-hive", dir);
-        assertEquals(Verdict.GENERALIZED, r.verdict(), r.reasons().toString());
+        assertEquals(Verdict.READY, r.verdict(), r.reasons().toString());
         CheckResult w2 = check(r, "W2");
         assertEquals(CheckStatus.PASS, w2.status());
         assertEvidence(w2, "gpt:p3/ntfs:/Windows/System32/config/SYSTEM: dirty, made consistent by replaying its transaction log");
@@ -81,7 +81,7 @@ class HiveAndHibernationTest {
                     Optional.of(software), List.of(), BcdLookup.find(disk));
             List<CheckResult> results = WindowsInspector.run(new WindowsContext(w, Policy.AZURE_PLATFORM), CheckCatalog.standard());
             Assessment a = VerdictRule.assess(results, Set.of());
-            assertEquals(Verdict.NOT_GENERALIZED, a.verdict(), a.reasons().toString());
+            assertEquals(Verdict.NOT_READY, a.verdict(), a.reasons().toString());
             List<String> must = a.checks().stream().filter(c -> c.failed() && c.severity() == Severity.MUST).map(CheckResult::id).toList();
             assertEquals(List.of("W2"), must, "only W2 sees the problem: " + a.reasons());
             CheckResult w2 = a.checks().stream().filter(c -> c.id().equals("W2")).findFirst().orElseThrow();
@@ -93,7 +93,7 @@ class HiveAndHibernationTest {
     @Test
     void aHibernationHeaderInHiberfilSysBlocks() throws Exception {
         VerificationReport r = verify("hibernated", dir);
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         assertEquals(List.of("W3"), mustFailures(r), "only W3 sees the problem");
         CheckResult w3 = check(r, "W3");
         assertEquals("gpt:p3/ntfs:/hiberfil.sys: holds a resumable hibernation image", w3.evidence().get(0));
@@ -104,7 +104,7 @@ class HiveAndHibernationTest {
     @Test
     void anNtfsVolumeMarkedDirtyBlocks() throws Exception {
         VerificationReport r = verify("dirty", dir);
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         assertEquals(List.of("W3"), mustFailures(r), "only W3 sees the problem");
         CheckResult w3 = check(r, "W3");
         assertTrue(w3.evidence().get(0).startsWith("gpt:p3/ntfs: NTFS dirty flag set"), w3.evidence().toString());

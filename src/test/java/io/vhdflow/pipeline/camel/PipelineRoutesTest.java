@@ -112,7 +112,7 @@ class PipelineRoutesTest extends CamelMainTestSupport {
         assertEquals(io.vhdflow.testing.ReferenceDataTree.of(Files.readAllBytes(vhd), dtree.path("virtualSize").asInt()),
                 dtree.path("digest").asText());
         assertTrue(manifest.path("package").path("sha256").isNull(), manifest.path("package").toString());
-        assertEquals("vhdflow.verification/1", manifest.path("verification").path("schema").asText());
+        assertEquals("vhdflow.verification/2", manifest.path("verification").path("schema").asText());
         assertTrue(Files.readString(pkg.resolve("SHA256SUMS")).contains("  manifest.json"));
         assertEquals(1, catalog().allVersions().size());
         assertFalse(Files.exists(home.resolve("work").resolve(job.id())), "work folder cleaned once done");
@@ -237,7 +237,7 @@ class PipelineRoutesTest extends CamelMainTestSupport {
         drop(vhd, home.resolve("drop"), "win2022.vhd");
         JobRecord job = PipelineTestSupport.awaitOneFinished(journal(), 1);
         assertEquals(JobState.DONE, job.state(), () -> job.errorJson().orElse(""));
-        assertEquals("generalized", job.verdict().orElseThrow());
+        assertEquals("ready", job.verdict().orElseThrow());
         try (var c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + home.resolve("vhdflow.db"));
              var rs = c.createStatement().executeQuery("SELECT os_type, os_state, hyper_v_generation, architecture"
                      + " FROM image_definitions WHERE name = 'win2022'")) {
@@ -254,12 +254,22 @@ class PipelineRoutesTest extends CamelMainTestSupport {
         JobRecord job = PipelineTestSupport.awaitOneFinished(journal(), 1);
         assertEquals(JobState.FAILED, job.state());
         JsonNode error = Json.mapper().readTree(job.errorJson().orElseThrow());
-        assertEquals("image.not-generalized", error.path("code").asText());
+        assertEquals("image.not-ready", error.path("code").asText());
+        assertTrue(error.path("message").asText().contains("provisioning (W1) block"), error.toString());
         assertTrue(error.path("details").get(0).asText().startsWith("W1 "), error.toString());
         assertTrue(error.path("details").get(0).asText().contains("IMAGE_STATE_COMPLETE"), error.toString());
+        assertTrue(error.path("details").get(0).asText().contains("fix: "), error.toString());
         assertTrue(Files.readString(home.resolve("failed").resolve(job.id()).resolve("error.txt"))
                 .contains("OSProvisioningTimedOut"));
         assertEquals(0, catalog().allVersions().size());
+        assertTrue(journal().stages(job.id()).stream().noneMatch(s -> s.stage() == Stage.PACKAGE),
+                "stopped before packaging");
+        // The job record keeps the report with its categorized findings, though the stage failed.
+        JsonNode report = Json.mapper().readTree(journal().stages(job.id()).stream()
+                .filter(s -> s.stage() == Stage.VERIFY).findFirst().orElseThrow().resultJson().orElseThrow());
+        assertEquals("not-ready", report.path("verdict").asText());
+        assertEquals("provisioning", report.path("blockingCategories").get(0).asText());
+        assertEquals("blocks", report.path("categories").get(1).path("state").asText(), report.path("categories").toString());
     }
 
     @Test

@@ -61,7 +61,7 @@ final class XfsDirectoryTree implements NodeFilesystem.DirectoryTree<XfsInode> {
         Optional<Listing> cached = listing(dir);
         List<DirEntry> out = new ArrayList<>();
         for (XfsDirectory.Entry e : cached.isPresent() ? cached.get().entries() : directories.entries(dir)) {
-            FileType t = fromFtype(e.ftype());
+            FileType t = FileType.fromDirectoryEntryType(e.ftype());
             if (t == FileType.UNKNOWN) {
                 t = inodes.inode(e.ino()).type();
             }
@@ -70,19 +70,6 @@ final class XfsDirectoryTree implements NodeFilesystem.DirectoryTree<XfsInode> {
         return out;
     }
 
-    /** The type stored in a directory entry when the filesystem has the ftype feature; UNKNOWN otherwise. */
-    private static FileType fromFtype(int ftype) {
-        return switch (ftype) {
-            case 1 -> FileType.REGULAR;
-            case 2 -> FileType.DIRECTORY;
-            case 3 -> FileType.CHARACTER_DEVICE;
-            case 4 -> FileType.BLOCK_DEVICE;
-            case 5 -> FileType.FIFO;
-            case 6 -> FileType.SOCKET;
-            case 7 -> FileType.SYMLINK;
-            default -> FileType.UNKNOWN;
-        };
-    }
 
     /** The entry of {@code dir} named exactly {@code name}. */
     private Optional<XfsDirectory.Entry> lookup(XfsInode dir, String name) throws IOException {

@@ -2,10 +2,7 @@ package io.vhdflow.disk.fs.xfs;
 
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.container.FileByteSource;
-import io.vhdflow.disk.fs.DirEntry;
-import io.vhdflow.disk.fs.FileAttributes;
-import io.vhdflow.disk.fs.FileTooLargeException;
-import io.vhdflow.disk.fs.FileType;
+import io.vhdflow.testing.FilesystemWalk;
 import io.vhdflow.testing.Fixtures;
 import io.vhdflow.testing.PatchedByteSource;
 import net.jqwik.api.Arbitraries;
@@ -19,7 +16,6 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.FileSystemLoopException;
@@ -144,7 +140,7 @@ class XfsMutationPropertyTest {
             try {
                 XfsFilesystem fs = XfsFilesystem.open(src);
                 fs.findings();
-                walk(fs, "/", 0, new int[] {0});
+                FilesystemWalk.readEverything(fs, 1 << 16, f -> { });
                 return fs.findings().isEmpty() ? "walked, no findings" : "walked, findings";
             } catch (DiskException | NoSuchFileException | NotDirectoryException | FileSystemLoopException expected) {
                 // a typed error is the correct outcome for a corrupt image
@@ -154,32 +150,4 @@ class XfsMutationPropertyTest {
         Statistics.collect(outcome);
     }
 
-    private static void walk(XfsFilesystem fs, String path, int depth, int[] budget) throws IOException {
-        if (depth > 12 || ++budget[0] > 20_000) {
-            return;
-        }
-        for (DirEntry e : fs.list(path)) {
-            String child = (path.equals("/") ? "" : path) + "/" + e.name();
-            if (++budget[0] > 20_000) {
-                return;
-            }
-            FileAttributes a;
-            try {
-                a = fs.lstat(child);
-            } catch (NoSuchFileException | NotDirectoryException | FileSystemLoopException ex) {
-                continue; // names that a mutation turned into paths (e.g. containing '/')
-            }
-            if (a.type() == FileType.DIRECTORY) {
-                walk(fs, child, depth + 1, budget);
-            } else if (a.type() == FileType.SYMLINK) {
-                fs.readlink(child);
-            } else if (a.type() == FileType.REGULAR) {
-                try (InputStream in = fs.newInputStream(child)) {
-                    in.readNBytes(1 << 16);
-                    in.skip(Math.max(0, a.size() - (1 << 16) - 4096));
-                    in.readNBytes(8192); // walks every remaining extent, reads the file's end
-                }
-            }
-        }
-    }
 }
