@@ -2,6 +2,8 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.Filesystem;
 import io.vhdflow.inspect.CheckContext;
+import io.vhdflow.inspect.InspectedDisk;
+import io.vhdflow.inspect.linux.boot.BootConfiguration;
 import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.ScanBudget;
 
@@ -10,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,6 +28,7 @@ public final class LinuxContext implements CheckContext {
     private final List<String> swapPartitions;
     private final ScanBudget scanBudget;
     private final Map<Class<?>, Object> shared = new HashMap<>();
+    private final Optional<InspectedDisk> disk;
     private Accounts accounts;
     private Distribution distribution;
 
@@ -45,11 +49,22 @@ public final class LinuxContext implements CheckContext {
      * @param scanBudget how much the checks that scan file contents may read
      */
     public LinuxContext(Filesystem fs, LinuxOs os, Policy policy, List<String> swapPartitions, ScanBudget scanBudget) {
+        this(fs, os, policy, swapPartitions, scanBudget, Optional.empty());
+    }
+
+    private LinuxContext(Filesystem fs, LinuxOs os, Policy policy, List<String> swapPartitions,
+                         ScanBudget scanBudget, Optional<InspectedDisk> disk) {
         this.fs = Objects.requireNonNull(fs);
         this.os = Objects.requireNonNull(os);
         this.policy = Objects.requireNonNull(policy).rules();
         this.swapPartitions = List.copyOf(swapPartitions);
         this.scanBudget = Objects.requireNonNull(scanBudget);
+        this.disk = disk;
+    }
+
+    /** This context with the disk the OS was found on: its layout (generation, ESP) and volumes. */
+    public LinuxContext withDisk(InspectedDisk d) {
+        return new LinuxContext(fs, os, policy, swapPartitions, scanBudget, Optional.of(d));
     }
 
     /** A context with the default policy and no swap partitions reported. */
@@ -58,7 +73,7 @@ public final class LinuxContext implements CheckContext {
     }
 
     public LinuxContext withPolicy(Policy p) {
-        return new LinuxContext(fs, os, p, swapPartitions, scanBudget);
+        return new LinuxContext(fs, os, p, swapPartitions, scanBudget, disk);
     }
 
     public Filesystem fs() {
@@ -108,6 +123,16 @@ public final class LinuxContext implements CheckContext {
      */
     public Set<String> homes() throws IOException {
         return accounts().homes(fs);
+    }
+
+    /** The disk the OS is on, when the context was made from a whole disk (not from a bare filesystem). */
+    public Optional<InspectedDisk> disk() {
+        return disk;
+    }
+
+    /** How the system boots: boot loader, default kernel, command line, initramfs; read on first use. */
+    public BootConfiguration boot() throws IOException {
+        return shared(BootConfiguration.class, c -> BootConfiguration.read(c.fs, c.disk));
     }
 
     /** Evidence prefix for a path: {@code <location>:<path>}. */

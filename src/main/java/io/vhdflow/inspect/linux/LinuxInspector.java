@@ -8,12 +8,19 @@ import io.vhdflow.inspect.InspectedDisk;
 import io.vhdflow.inspect.OsInspector;
 import io.vhdflow.inspect.Policy;
 import io.vhdflow.inspect.ScanBudget;
+import io.vhdflow.inspect.linux.boot.FstabMounts;
+import io.vhdflow.inspect.packages.LinuxPackages;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 
-/** Finds a Linux root filesystem ({@link LinuxOsDetector}) and runs every {@link LinuxCheck} on it. */
+/**
+ * Finds a Linux root filesystem ({@link LinuxOsDetector}), assembles the tree it mounts at boot
+ * from {@code /etc/fstab} ({@link FstabMounts}: {@code /boot}, {@code /var}, {@code /usr} from their
+ * own partitions or logical volumes), reads its package databases through that tree, and runs
+ * every {@link LinuxCheck} on it: every check reads the assembled tree.
+ */
 public final class LinuxInspector implements OsInspector<LinuxOs> {
     private final LinuxOsDetector detector = new LinuxOsDetector();
 
@@ -24,7 +31,17 @@ public final class LinuxInspector implements OsInspector<LinuxOs> {
 
     @Override
     public Optional<LinuxOs> detect(MountedView root, InspectedDisk disk) throws IOException {
-        return detector.detect(root, root.mountOf("/").location());
+        if (!LinuxOsDetector.isLinuxRoot(root)) {
+            return Optional.empty();
+        }
+        FstabMounts.MountPlan plan = FstabMounts.assemble(root, disk);
+        Optional<LinuxOs> os = detector.detect(plan.view(), root.mountOf("/").location());
+        if (os.isEmpty()) {
+            return os;
+        }
+        LinuxOs found = os.get().withMounts(plan.mounts());
+        return Optional.of(found.withSoftware(LinuxPackages.read(plan.view(), found.location(), found.distroId(),
+                found.version())));
     }
 
     @Override
@@ -35,7 +52,7 @@ public final class LinuxInspector implements OsInspector<LinuxOs> {
     @Override
     public List<CheckResult> assess(LinuxOs os, InspectedDisk disk, Policy policy, ScanBudget budget,
                                     CheckCatalog catalog) {
-        return run(new LinuxContext(os.filesystem(), os, policy, disk.swapVolumes(), budget), catalog);
+        return run(new LinuxContext(os.filesystem(), os, policy, disk.swapVolumes(), budget).withDisk(disk), catalog);
     }
 
     /** Runs the catalogue's Linux checks on {@code ctx}. */

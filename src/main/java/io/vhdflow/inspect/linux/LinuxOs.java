@@ -2,6 +2,8 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.disk.fs.Filesystem;
 import io.vhdflow.inspect.InspectedOs;
+import io.vhdflow.inspect.linux.boot.FstabMounts;
+import io.vhdflow.inspect.packages.SoftwareInventory;
 
 import java.util.List;
 import java.util.Optional;
@@ -25,16 +27,33 @@ import java.util.Optional;
  * @param provisioner     which of them provisions a VM created from this image
  * @param notes           things noticed while detecting (unreadable files, legacy settings)
  * @param filesystem      the root filesystem (a view, with whatever else is mounted) it was read from
+ * @param mounts          what became of each {@code /etc/fstab} entry when the view was assembled
+ *                        ({@link FstabMounts}); empty when the view is the root alone
+ * @param software        the installed packages, from the package databases read through the view
  */
 public record LinuxOs(String location, String distroId, Optional<String> version, Optional<String> prettyName,
                       Optional<String> releaseSource, Optional<String> hostname, List<String> kernels,
                       Optional<String> architecture, Optional<String> architectureSource,
                       Optional<Waagent> waagent, Optional<CloudInit> cloudInit, Provisioner provisioner,
-                      List<String> notes, Filesystem filesystem) implements InspectedOs {
+                      List<String> notes, Filesystem filesystem, List<FstabMounts.FstabMount> mounts,
+                      SoftwareInventory software) implements InspectedOs {
 
     public LinuxOs {
         kernels = List.copyOf(kernels);
         notes = List.copyOf(notes);
+        mounts = List.copyOf(mounts);
+    }
+
+    /** This OS with the outcome of its fstab entries (the filesystem is already the assembled view). */
+    public LinuxOs withMounts(List<FstabMounts.FstabMount> fstabMounts) {
+        return new LinuxOs(location, distroId, version, prettyName, releaseSource, hostname, kernels, architecture,
+                architectureSource, waagent, cloudInit, provisioner, notes, filesystem, fstabMounts, software);
+    }
+
+    /** This OS with its package inventory. */
+    public LinuxOs withSoftware(SoftwareInventory inventory) {
+        return new LinuxOs(location, distroId, version, prettyName, releaseSource, hostname, kernels, architecture,
+                architectureSource, waagent, cloudInit, provisioner, notes, filesystem, mounts, inventory);
     }
 
     /** Who provisions a VM created from the image. */

@@ -3,6 +3,7 @@ package io.vhdflow.inspect.linux;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileType;
 import io.vhdflow.disk.fs.Filesystem;
+import io.vhdflow.inspect.packages.SoftwareInventory;
 
 import java.io.IOException;
 import java.util.AbstractMap;
@@ -39,8 +40,7 @@ public final class LinuxOsDetector {
      * @return empty when the filesystem is not a Linux root ({@code /etc} with {@code fstab} or {@code os-release})
      */
     public Optional<LinuxOs> detect(Filesystem fs, String location) throws IOException {
-        if (!fs.isDirectory("/etc") || !(fs.exists("/etc/fstab") || fs.exists("/etc/os-release")
-                || fs.exists("/usr/lib/os-release"))) {
+        if (!isLinuxRoot(fs)) {
             return Optional.empty();
         }
         List<String> notes = new ArrayList<>();
@@ -53,7 +53,14 @@ public final class LinuxOsDetector {
         Optional<LinuxOs.CloudInit> cloudInit = cloudInit(fs, enabled, notes);
         LinuxOs.Provisioner provisioner = provisioner(waagent, cloudInit);
         return Optional.of(new LinuxOs(location, id.id, id.version, id.pretty, id.source, hostname, kernels,
-                arch.map(a -> a[0]), arch.map(a -> a[1]), waagent, cloudInit, provisioner, notes, fs));
+                arch.map(a -> a[0]), arch.map(a -> a[1]), waagent, cloudInit, provisioner, notes, fs, List.of(),
+                new SoftwareInventory(location, "Linux", id.id, id.version, List.of(), List.of())));
+    }
+
+    /** A Linux root: {@code /etc} with {@code fstab} or {@code os-release}. */
+    public static boolean isLinuxRoot(Filesystem fs) throws IOException {
+        return fs.isDirectory("/etc") && (fs.exists("/etc/fstab") || fs.exists("/etc/os-release")
+                || fs.exists("/usr/lib/os-release"));
     }
 
     private record Identity(String id, Optional<String> version, Optional<String> pretty, Optional<String> source) {
