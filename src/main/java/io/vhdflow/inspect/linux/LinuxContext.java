@@ -135,9 +135,12 @@ public final class LinuxContext implements CheckContext {
         return shared(BootConfiguration.class, c -> BootConfiguration.read(c.fs, c.disk));
     }
 
-    /** Evidence prefix for a path: {@code <location>:<path>}. */
+    /**
+     * Evidence form of a path: {@code <location>:<path>}, the location being the volume the path is
+     * read from in the assembled tree (a separate {@code /var} volume for {@code /var/...}).
+     */
     public String at(String path) {
-        return os.location() + ":" + path;
+        return fs instanceof io.vhdflow.disk.fs.MountedView view ? view.where(path) : os.location() + ":" + path;
     }
 
     /** The family, how it was decided, and the agent in charge; read on first use. */

@@ -68,7 +68,7 @@ public record BlsEntry(String id, Optional<String> title, Optional<String> versi
     }
 
     /** rpmvercmp-like: runs of digits compare numerically, runs of letters lexically, digits beat letters. */
-    static int compareVersions(String a, String b) {
+    public static int compareVersions(String a, String b) {
         int i = 0;
         int j = 0;
         while (i < a.length() || j < b.length()) {
