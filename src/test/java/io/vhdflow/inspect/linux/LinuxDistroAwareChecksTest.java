@@ -48,7 +48,7 @@ class LinuxDistroAwareChecksTest {
     static CheckResult check(String id, String[][] tree) throws IOException {
         TreeFilesystem fs = TreeFilesystem.fromTar(tar(tree));
         LinuxOs os = new LinuxOsDetector().detect(fs, "gpt:p1/ext4").orElseThrow();
-        return VerdictRule.assess(LinuxInspector.run(LinuxContext.of(fs, os)), Set.of()).checks().stream()
+        return VerdictRule.assess(LinuxInspector.run(LinuxContext.of(fs, os), io.vhdflow.testing.Fixtures.generalizationChecks()), Set.of()).checks().stream()
                 .filter(c -> c.id().equals(id)).findFirst().orElseThrow();
     }
 

@@ -43,7 +43,7 @@ class LinuxFixtureChecksTest {
         TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/" + variant + ".tar.zst");
         // A time limit no loaded test machine reaches: the results asserted must not depend on load.
         LinuxContext ctx = new LinuxContext(fs, detect(fs), policy, List.of(), io.vhdflow.inspect.ScanBudget.parse("seconds=60"));
-        Assessment a = VerdictRule.assess(policy, LinuxInspector.run(ctx), waivers);
+        Assessment a = VerdictRule.assess(policy, LinuxInspector.run(ctx, io.vhdflow.testing.Fixtures.generalizationChecks()), waivers);
         // Logged so the surefire report shows what an operator would read.
         StringBuilder shown = new StringBuilder("== " + variant + " (" + policy.id() + "): " + a.verdict());
         for (CheckResult r : a.checks()) {
@@ -79,7 +79,7 @@ class LinuxFixtureChecksTest {
         for (String v : List.of("provisioned", "generalized", "deprov-nouser", "root-password-left", "host-keys-left",
                 "history-left", "generalized-debian-conf", "cloudinit-leftover", "cloudinit-clean")) {
             Assessment a = run(v);
-            assertEquals(CheckCatalog.standard().checks(LinuxCheck.class).size(), a.checks().size());
+            assertEquals(io.vhdflow.testing.Fixtures.generalizationChecks().checks(LinuxCheck.class).size(), a.checks().size());
             assertTrue(a.checks().stream().noneMatch(c -> c.status() == CheckStatus.NOT_RUN), v + ": " + a.checks());
         }
     }
@@ -285,7 +285,7 @@ class LinuxFixtureChecksTest {
     void swapPartitionsReportedByTheVolumeLayerFailL14() throws IOException {
         TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/generalized.tar.zst");
         LinuxContext ctx = new LinuxContext(fs, detect(fs), Policy.AZURE_PLATFORM, List.of("mbr:p2 type 0x82 (Linux swap)"));
-        Assessment a = VerdictRule.assess(LinuxInspector.run(ctx), Set.of());
+        Assessment a = VerdictRule.assess(LinuxInspector.run(ctx, io.vhdflow.testing.Fixtures.generalizationChecks()), Set.of());
         assertEquals(Verdict.NOT_READY, a.verdict());
         assertEvidence(check(a, "L14"), "swap partition on the OS disk: mbr:p2 type 0x82 (Linux swap)");
         assertEquals(CheckStatus.PASS, check(run("generalized"), "L14").status());

@@ -91,7 +91,7 @@ class LinuxHostileInputTest {
         LinuxOs os = new LinuxOsDetector().detect(fs, "mbr:p1/ext4").orElseThrow();
         assertTrue(os.notes().stream().anyMatch(n -> n.startsWith("/etc/waagent.conf: /etc/waagent.conf: 2097152 bytes")),
                 os.notes().toString());
-        Assessment a = VerdictRule.assess(LinuxInspector.run(LinuxContext.of(fs, os)), Set.of());
+        Assessment a = VerdictRule.assess(LinuxInspector.run(LinuxContext.of(fs, os), io.vhdflow.testing.Fixtures.generalizationChecks()), Set.of());
         CheckResult l1 = a.checks().stream().filter(c -> c.id().equals("L1")).findFirst().orElseThrow();
         // Presence decides L1; the oversized content is not read.
         assertEquals(CheckStatus.FAIL, l1.status());
@@ -118,7 +118,7 @@ class LinuxHostileInputTest {
         TreeFilesystem tree = TreeFilesystem.fromResource("/fixtures/linux/generalized.tar.zst");
         LinuxOs os = new LinuxOsDetector().detect(tree, "gpt:p3/lvm:rootvg/root/xfs").orElseThrow();
         Filesystem broken = new Failing(tree, "/var/lib/waagent");
-        Assessment a = VerdictRule.assess(LinuxInspector.run(LinuxContext.of(broken, os)), Set.of());
+        Assessment a = VerdictRule.assess(LinuxInspector.run(LinuxContext.of(broken, os), io.vhdflow.testing.Fixtures.generalizationChecks()), Set.of());
         CheckResult l1 = a.checks().get(0);
         assertEquals("L1", l1.id());
         assertEquals(CheckStatus.NOT_RUN, l1.status());

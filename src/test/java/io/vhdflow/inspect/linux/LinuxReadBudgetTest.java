@@ -33,7 +33,7 @@ class LinuxReadBudgetTest {
         // The secrets scan reads file contents on purpose, within its own budget (SecretScannerHostileTest):
         // left out here, so this measures what detection and the other checks read.
         VerdictRule.assess(LinuxInspector.run(new LinuxContext(fs, os, io.vhdflow.inspect.Policy.AZURE_PLATFORM,
-                List.of(), io.vhdflow.inspect.ScanBudget.parse("files=0"))), Set.of());
+                List.of(), io.vhdflow.inspect.ScanBudget.parse("files=0")), io.vhdflow.testing.Fixtures.generalizationChecks()), Set.of());
         System.getLogger(LinuxReadBudgetTest.class.getName()).log(System.Logger.Level.INFO, variant + ": "
                 + fs.opened + " files opened, " + fs.bytes + " content bytes read, " + fs.listings
                 + " directory listings");
