@@ -181,6 +181,33 @@ public final class Catalog {
         }
     }
 
+    /** Links {@code version} to the SBOM of its image (a file of its package folder). */
+    public void recordSbom(String gallery, String image, SemanticVersion version, String sbomPath)
+            throws CatalogException {
+        int n = db.read(c -> update(c,
+                "UPDATE image_versions SET sbom_path = ? WHERE gallery = ? AND image = ? AND version = ?",
+                sbomPath, gallery, image, version.toString()));
+        if (n == 0) {
+            throw new CatalogException(CatalogException.Reason.NOT_FOUND,
+                    "version " + version + " of " + gallery + "/" + image + " is not registered");
+        }
+    }
+
+    /** The SBOM linked to {@code version}, when its image had one. */
+    public Optional<String> sbom(String gallery, String image, SemanticVersion version) throws CatalogException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT sbom_path FROM image_versions WHERE gallery = ? AND image = ? AND version = ?")) {
+                ps.setString(1, gallery);
+                ps.setString(2, image);
+                ps.setString(3, version.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
     private void ensureDefinition(Connection c, ImageMetadata meta, ImageFacts facts, String now) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "SELECT publisher, offer, sku, os_type, os_state, hyper_v_generation, architecture"

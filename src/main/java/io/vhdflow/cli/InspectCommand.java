@@ -9,6 +9,8 @@ import io.vhdflow.inspect.ScanBudget;
 import io.vhdflow.inspect.Verdict;
 import io.vhdflow.inspect.VerificationReport;
 import io.vhdflow.inspect.VerificationService;
+import io.vhdflow.inspect.packages.SoftwareInventory;
+import io.vhdflow.inspect.sbom.CycloneDxSbom;
 import io.vhdflow.pipeline.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -39,6 +41,10 @@ public final class InspectCommand implements Callable<Integer> {
     @Option(names = "--policy", defaultValue = "azure-platform",
             description = "azure-platform (default), marketplace, or strict (marketplace rules; every warning blocks)")
     String policy;
+
+    @Option(names = "--sbom", paramLabel = "FILE",
+            description = "Also write the installed packages as a CycloneDX " + CycloneDxSbom.SPEC_VERSION + " SBOM (JSON) to FILE.")
+    Path sbom;
 
     @Option(names = "--waive", paramLabel = "IDS", defaultValue = "",
             description = "Check ids whose failure you accept, comma-separated (e.g. L3,W5): reported as waived.")
@@ -80,6 +86,13 @@ public final class InspectCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw CommandFailure.ofInput(e, file);
         }
+        if (sbom != null) {
+            try {
+                CycloneDxSbom.write(sbom, CycloneDxSbom.bom(r.file(), r.software(), r.checkedAt()));
+            } catch (IOException e) {
+                throw CommandFailure.ofEnvironment(e, sbom.toString());
+            }
+        }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(r));
@@ -113,6 +126,15 @@ public final class InspectCommand implements Callable<Integer> {
         r.facts().hyperVGeneration().ifPresent(g -> b.append(", Hyper-V ").append(g));
         r.facts().architecture().ifPresent(a -> b.append(", ").append(a));
         b.append(", policy ").append(r.policy()).append(", ").append(Units.bytes(r.bytesRead())).append(" read\n");
+        for (SoftwareInventory inv : r.software()) {
+            b.append("  packages on ").append(inv.location()).append(": ").append(inv.packages().size());
+            inv.databases().forEach(d -> b.append(", ").append(d.format()).append(' ').append(d.path()).append(' ')
+                    .append(d.packages()).append(d.problem().map(p -> " (" + p + ")").orElse("")));
+            if (!inv.packages().isEmpty()) {
+                b.append("; by architecture ").append(inv.byArchitecture());
+            }
+            b.append('\n');
+        }
         Map<String, CheckResult> byId = r.checks().stream()
                 .collect(Collectors.toMap(CheckResult::id, Function.identity(), (a, c) -> a));
         for (CategoryReport cat : r.categories()) {

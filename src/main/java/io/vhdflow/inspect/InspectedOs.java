@@ -15,4 +15,9 @@ public interface InspectedOs {
 
     /** Where it was found, for evidence: {@code gpt:p4/ntfs}, {@code mbr:p1/ext4}. */
     String location();
+
+    /** What is installed, from its package databases, when they were read. */
+    default Optional<io.vhdflow.inspect.packages.SoftwareInventory> inventory() {
+        return Optional.empty();
+    }
 }

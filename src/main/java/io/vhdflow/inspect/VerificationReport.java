@@ -1,6 +1,7 @@
 package io.vhdflow.inspect;
 
 import io.vhdflow.disk.Finding;
+import io.vhdflow.inspect.packages.SoftwareInventory;
 
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +27,8 @@ import java.util.Optional;
  * @param findings  non-fatal conditions seen while reading the disk
  * @param checkedAt when the check ran
  * @param bytesRead bytes read from the image to reach the verdict, 0 when not measured
+ * @param software  what each operating system found has installed (package databases, packages),
+ *                  the source of the image's SBOM
  */
 public record VerificationReport(
         String schema,
@@ -41,7 +44,8 @@ public record VerificationReport(
         List<CheckResult> checks,
         List<Finding> findings,
         Instant checkedAt,
-        long bytesRead) {
+        long bytesRead,
+        List<SoftwareInventory> software) {
 
     /** Version 2: the verdict says ready / not-ready (safe to publish), results are grouped by category. */
     public static final String SCHEMA = "vhdflow.verification/2";
@@ -54,6 +58,7 @@ public record VerificationReport(
         categories = categories == null ? List.of() : List.copyOf(categories);
         checks = List.copyOf(checks);
         findings = List.copyOf(findings);
+        software = software == null ? List.of() : List.copyOf(software);
     }
 
     /** Failed checks of the given severity. */

@@ -99,7 +99,9 @@ public final class VerificationService {
                     first.flatMap(InspectedOs::architecture));
             return new VerificationReport(VerificationReport.SCHEMA, image.getFileName().toString(), policy.id(),
                     a.verdict(), reasons, a.blocking(), a.blockingCategories(), a.warnings(), a.categories(), facts,
-                    a.checks(), findings, Instant.now(), disk.bytesRead());
+                    a.checks(), findings, Instant.now(), disk.bytesRead(),
+                    systems.stream().map(InspectedOs::inventory).flatMap(Optional::stream).toList());
+
         }
     }
 

@@ -9,6 +9,7 @@ import io.vhdflow.disk.container.DiskImage;
 import io.vhdflow.disk.container.DiskImages;
 import io.vhdflow.disk.container.FixedVhdWriter;
 import io.vhdflow.inspect.VerificationReport;
+import io.vhdflow.inspect.sbom.CycloneDxSbom;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 
@@ -29,7 +30,8 @@ import java.util.Optional;
 /**
  * Builds the Azure-ready package of a job in {@code packages/<image>/<version>/}: the fixed VHD
  * (virtual size a whole MiB, zero ranges sparse), {@code manifest.json} with the integrity record
- * and the verification report, {@code SHA256SUMS}, and optionally a {@code .tar.zst} archive.
+ * and the verification report, the CycloneDX SBOM of the installed packages ({@code sbom.cdx.json},
+ * when an OS was found), {@code SHA256SUMS}, and optionally a {@code .tar.zst} archive.
  * The fixed VHD is the one the backup stage's read pass staged, linked into the package without
  * reading it again; only when none is staged (a job resumed from an older release, an original
  * the pass could not convert) is it converted here, in a pass of the shared {@link DataPassBudget}.
@@ -81,11 +83,12 @@ public final class PackagingService {
      * @param integrity   the data tree digest of the virtual disk ({@value DataTreeDigest#ALGORITHM}), hex;
      *                    empty only for a package made before it existed
      * @param digests     names of the digests the package has, for the catalog
+     * @param sbom        name of the CycloneDX SBOM of the installed packages, or null when no OS was found
      */
     public record PackageResult(String directory, String vhd, String version, long virtualSize, long fileSize,
                                 long dataBytes, Optional<String> md5, Optional<String> md5Base64,
                                 Optional<String> sha256, String archive, long bytesRead, long bytesWritten,
-                                Optional<String> integrity, List<String> digests) {
+                                Optional<String> integrity, List<String> digests, String sbom) {
         public PackageResult {
             // Absent in journals written before these fields existed.
             md5 = md5 == null ? Optional.empty() : md5;
@@ -134,6 +137,7 @@ public final class PackagingService {
         }
         // The archive's name is known up front so the manifest inside and beside it are the same.
         String archive = settings.archive() ? job.imageName() + "-" + version + ".tar.zst" : null;
+        String sbom = report.software().isEmpty() ? null : CycloneDxSbom.FILE_NAME;
         List<String> digests = new ArrayList<>(List.of(DataTreeDigest.ALGORITHM));
         conversion.md5Hex().ifPresent(m -> digests.add("md5"));
         conversion.sha256Hex().ifPresent(m -> digests.add("sha256"));
@@ -141,19 +145,28 @@ public final class PackagingService {
                 conversion.virtualSize(), conversion.fileSize(), conversion.dataRanges().dataBytes(),
                 conversion.md5Hex(), conversion.md5Base64(), conversion.sha256Hex(), archive,
                 readHere, readHere > 0 ? conversion.dataBytesWritten() : 0,
-                Optional.of(conversion.integrity().hex()), digests);
+                Optional.of(conversion.integrity().hex()), digests, sbom);
         Files.write(partial.resolve("manifest.json"), manifest(job, result, report, conversion));
         StringBuilder sums = new StringBuilder();
         conversion.sha256Hex().ifPresent(h -> sums.append(h).append("  ").append(vhdName).append('\n'));
         sums.append(BackupService.sha256(partial.resolve("manifest.json"), new Throttle(0))).append("  manifest.json\n");
+        List<String> files = new ArrayList<>(List.of(vhdName, "manifest.json"));
+        if (sbom != null) {
+            // The packages verification found, as a CycloneDX SBOM beside the VHD it describes.
+            CycloneDxSbom.write(partial.resolve(sbom), CycloneDxSbom.bom(vhdName, report.software(), report.checkedAt()));
+            sums.append(BackupService.sha256(partial.resolve(sbom), new Throttle(0))).append("  ").append(sbom).append('\n');
+            files.add(sbom);
+        }
         Files.writeString(partial.resolve("SHA256SUMS"), sums, StandardCharsets.UTF_8);
         if (archive != null) {
-            writeArchive(partial, archive, List.of(vhdName, "manifest.json", "SHA256SUMS"));
+            List<String> archived = new ArrayList<>(files);
+            archived.add("SHA256SUMS");
+            writeArchive(partial, archive, archived);
             sums.append(BackupService.sha256(partial.resolve(archive), new Throttle(0))).append("  ").append(archive)
                     .append('\n');
             Files.writeString(partial.resolve("SHA256SUMS"), sums, StandardCharsets.UTF_8);
         }
-        for (String f : List.of("manifest.json", "SHA256SUMS")) {
+        for (String f : sbom == null ? List.of("manifest.json", "SHA256SUMS") : List.of("manifest.json", "SHA256SUMS", sbom)) {
             try (var ch = java.nio.channels.FileChannel.open(partial.resolve(f), java.nio.file.StandardOpenOption.WRITE)) {
                 ch.force(true);
             }

@@ -68,6 +68,11 @@ public final class RegisterStage implements StageWork {
         try {
             boolean now = catalog.register(job.metadata(), facts, record);
             result.put("registered", job.metadata().gallery() + "/" + job.imageName() + "/" + p.version());
+            if (p.sbom() != null && now) {
+                String sbom = java.nio.file.Path.of(p.directory()).resolve(p.sbom()).toString();
+                catalog.recordSbom(record.gallery(), record.image(), record.version(), sbom);
+                result.put("sbom", sbom);
+            }
             result.put("osState", facts.osState());
             result.put("alreadyRegistered", !now);
             if (settings.upload().enabled()) {

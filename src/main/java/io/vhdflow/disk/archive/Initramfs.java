@@ -455,6 +455,9 @@ public final class Initramfs {
 
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
+            if (len == 0) {
+                return 0;
+            }
             if (left == 0) {
                 return -1;
             }

@@ -123,6 +123,11 @@ public record LinuxOs(String location, String distroId, Optional<String> version
         return "Linux";
     }
 
+    @Override
+    public Optional<SoftwareInventory> inventory() {
+        return Optional.of(software);
+    }
+
     /** Readable name for reports, e.g. {@code Debian GNU/Linux 12 (bookworm)}. */
     @Override
     public String displayName() {

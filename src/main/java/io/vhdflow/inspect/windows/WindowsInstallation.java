@@ -1,6 +1,8 @@
 package io.vhdflow.inspect.windows;
 
 import io.vhdflow.inspect.InspectedOs;
+import io.vhdflow.inspect.packages.SoftwareInventory;
+import io.vhdflow.inspect.packages.WindowsPrograms;
 
 import java.util.Optional;
 
@@ -27,5 +29,11 @@ public record WindowsInstallation(WindowsSystem system, Optional<WindowsIdentity
     @Override
     public String location() {
         return system.location();
+    }
+
+    /** The programs of "Apps and features", from the SOFTWARE hive's uninstall keys. */
+    @Override
+    public Optional<SoftwareInventory> inventory() {
+        return system.software().map(h -> WindowsPrograms.read(h, location(), identity.flatMap(WindowsIdentity::build)));
     }
 }
