@@ -61,7 +61,7 @@ final class StableDeviceNamesCheck implements LinuxCheck {
             failing.add("root filesystem on a logical volume: " + ctx.os().location());
         }
         for (FstabMounts.FstabMount m : ctx.os().mounts()) {
-            if (m.outcome() == FstabMounts.Outcome.GUESSED && m.entry().optional()) {
+            if (FstabMounts.isKernelName(m.entry().spec()) && m.entry().optional()) {
                 failing.add(ctx.at("/etc/fstab") + " " + m.entry() + ": kernel device name (" + m.detail() + ")");
             }
         }

@@ -170,6 +170,11 @@ public final class FstabMounts {
         return new MountPlan(view, Optional.of(fstab), outcomes, Optional.empty());
     }
 
+    /** A kernel device name ({@code /dev/sdb1}, {@code /dev/nvme0n1p2}): not stable across VMs. */
+    public static boolean isKernelName(String spec) {
+        return SCSI_NAME.matcher(spec).matches() || NVME_NAME.matcher(spec).matches();
+    }
+
     private static int depth(String point) {
         return (int) point.chars().filter(c -> c == '/').count();
     }
