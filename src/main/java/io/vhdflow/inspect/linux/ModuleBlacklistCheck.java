@@ -25,8 +25,9 @@ import java.util.TreeMap;
 final class ModuleBlacklistCheck implements LinuxCheck {
 
     static final List<String> MODULES = List.of("udf", "vfat");
+    /** kmod's search order; a merged-/usr system sees /lib/modprobe.d through /usr/lib/modprobe.d. */
     static final List<String> DIRS = List.of("/etc/modprobe.d", "/run/modprobe.d", "/usr/local/lib/modprobe.d",
-            "/lib/modprobe.d", "/usr/lib/modprobe.d");
+            "/usr/lib/modprobe.d", "/lib/modprobe.d");
 
     @Override
     public String id() {

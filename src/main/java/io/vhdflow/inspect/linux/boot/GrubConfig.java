@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * The parts of a GRUB 2 {@code grub.cfg} (as {@code grub-mkconfig} writes it) that say what boots:
@@ -25,7 +23,6 @@ public final class GrubConfig {
         }
     }
 
-    private static final Pattern QUOTED = Pattern.compile("'([^']*)'|\"((?:[^\"\\\\]|\\\\.)*)\"|(\\S+)");
     /** Most menu items read; generated files have a few dozen. */
     static final int MAX_ITEMS = 1000;
 
@@ -199,13 +196,46 @@ public final class GrubConfig {
         return Optional.empty();
     }
 
-    /** Shell-like words: quotes removed, {@code {} kept as a word. */
+    /**
+     * Shell-like words: a word runs to unquoted white space, quotes are removed, a backslash in
+     * double quotes escapes the next character ({@code default="Advanced options>Debian"} is one word).
+     */
     static List<String> words(String line) {
         List<String> out = new ArrayList<>();
-        Matcher m = QUOTED.matcher(line);
-        while (m.find()) {
-            String w = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2).replaceAll("\\\\(.)", "$1") : m.group(3);
-            out.add(w);
+        StringBuilder w = new StringBuilder();
+        boolean inWord = false;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\'') {
+                int end = line.indexOf('\'', i + 1);
+                end = end < 0 ? line.length() : end;
+                w.append(line, i + 1, end);
+                i = end;
+                inWord = true;
+            } else if (c == '"') {
+                int j = i + 1;
+                while (j < line.length() && line.charAt(j) != '"') {
+                    if (line.charAt(j) == '\\' && j + 1 < line.length()) {
+                        j++;
+                    }
+                    w.append(line.charAt(j));
+                    j++;
+                }
+                i = j;
+                inWord = true;
+            } else if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    out.add(w.toString());
+                    w.setLength(0);
+                    inWord = false;
+                }
+            } else {
+                w.append(c);
+                inWord = true;
+            }
+        }
+        if (inWord) {
+            out.add(w.toString());
         }
         return out;
     }
