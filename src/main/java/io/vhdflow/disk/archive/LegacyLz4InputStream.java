@@ -2,16 +2,13 @@ package io.vhdflow.disk.archive;
 
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
-import org.apache.commons.compress.compressors.lz4.BlockLZ4CompressorInputStream;
-
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 
 /**
  * The LZ4 legacy framing ({@code lz4 -l}, read by the kernel's {@code lib/decompress_unlz4.c}): a
  * magic, then chunks of a little-endian compressed size and one LZ4 block of at most 8 MiB
- * decompressed. Each block is decoded by Commons Compress; this class only walks the framing.
+ * decompressed, each decoded by {@link Lz4Block}.
  * Offsets in errors count bytes of this stream from its magic.
  */
 final class LegacyLz4InputStream extends InputStream {
@@ -95,25 +92,8 @@ final class LegacyLz4InputStream extends InputStream {
             throw new DiskException(ErrorKind.TRUNCATED, "LZ4 legacy chunk", at,
                     "declares " + size + " bytes but the stream ends after " + got);
         }
-        blockLength = 0;
         blockPos = 0;
-        try (InputStream dec = new BlockLZ4CompressorInputStream(new ByteArrayInputStream(chunk, 0, size))) {
-            while (blockLength < block.length) {
-                int n = dec.read(block, blockLength, block.length - blockLength);
-                if (n < 0) {
-                    break;
-                }
-                blockLength += n;
-            }
-            if (blockLength == block.length && dec.read() >= 0) {
-                throw new DiskException(ErrorKind.CORRUPT, "LZ4 legacy chunk", at,
-                        "decompresses to more than the 8 MiB a legacy block holds");
-            }
-        } catch (DiskException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new DiskException(ErrorKind.CORRUPT, "LZ4 legacy chunk", at, "not a valid LZ4 block: " + e.getMessage(), e);
-        }
+        blockLength = Lz4Block.decode(chunk, size, block, at);
         return true;
     }
 
