@@ -41,7 +41,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # Wall seconds of a command (its output discarded); cpu() gives user + system seconds instead, which a
 # machine shared with other work inflates far less than wall time.
 secs() { local s e; s=$(date +%s.%N); "$@" >/dev/null 2>&1 || true; e=$(date +%s.%N); echo "$e - $s" | bc; }
-cpu() { /usr/bin/time -f '%U %S' -o "$work/time.txt" "$@" >/dev/null 2>&1 || true; awk '{print $1 + $2}' "$work/time.txt"; }
+cpu() { /usr/bin/time -f '%U %S' -o "$work/time.txt" "$@" >/dev/null 2>&1 || true; tail -1 "$work/time.txt" | awk '{print $1 + $2}'; }
 
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 printf '\n%-7s %12s %14s %12s %12s %16s %8s\n' comp "initrd bytes" "entries" "inspect (s)" "inspect cpu" "lsinitramfs (s)" ratio
@@ -59,13 +59,15 @@ for v in zstd:- gzip:- lz4:- lz4:1; do
   fi
   vhd="$work/bench-$c.vhd"
   if [ ! -f "$vhd" ]; then
-    OUTD="$work/disks" BOOT_MB=160 DISK_MB=384 BENCH_INITRD="$img" BENCH_NAME="bench-$c" WORK="$work/fixture-work" \
+    OUTD="$work/disks" BOOT_MB=160 DISK_MB=384 BENCH_INITRD="$img" BENCH_ROOT="$root" BENCH_KVER="$kver" BENCH_NAME="bench-$c" WORK="$work/fixture-work" \
       bash "$repo/fixtures/make-linux-boot.sh" bench >/dev/null 2>&1
     zstd -d -q -f "$work/disks/bench-$c.vhd.zst" -o "$vhd"
   fi
   # The report must have read this initramfs: L12's evidence names it with its entry count.
   report=$(java -Xmx512m -jar "$jar" inspect --json "$vhd" || true)
-  echo "$report" | grep -q "initrd.img-.*segment(s)" || { echo "inspect did not read the initramfs of $vhd" >&2; exit 1; }
+  # The default kernel is the generic one, its initramfs has the Hyper-V modules: L12 must pass having read it.
+  echo "$report" | python3 -c 'import json,sys; r=json.load(sys.stdin); l=[c for c in r["checks"] if c["id"]=="L12"][0]; sys.exit(0 if l["status"]=="pass" and any("segment(s)" in e for e in l["evidence"]) else 1)' \
+    || { echo "inspect did not read the initramfs of $vhd as expected:" >&2; echo "$report" | head -c 4000 >&2; exit 1; }
   unpacked=$(echo "$report" | python3 -c 'import json,sys; r=json.load(sys.stdin); l=[c for c in r["checks"] if c["id"]=="L12"][0]; print(" ".join(e for e in l["evidence"] if e.startswith("read ")))' | grep -o '[0-9]* entries' || true)
   t_inspect=$(for i in $(seq "$runs"); do secs java -Xmx512m -jar "$jar" inspect "$vhd"; done | median)
   c_inspect=$(for i in $(seq "$runs"); do cpu java -Xmx512m -jar "$jar" inspect "$vhd"; done | median)
@@ -76,6 +78,6 @@ for v in zstd:- gzip:- lz4:- lz4:1; do
     "$(echo "$t_inspect / $t_peer" | bc -l)"
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "(inspect: the whole verification of the disk image, JVM start included, wall and user+system CPU, median of"
-echo " $runs; lsinitramfs: Debian's"
-echo " tool listing the same initramfs, median of $runs; ratio = inspect / lsinitramfs)"
+echo "(inspect: the whole verification of the disk image, JVM start included: wall and user+system CPU seconds,"
+echo " median of $runs; lsinitramfs: Debian's tool listing the same initramfs, wall, median of $runs;"
+echo " ratio = inspect wall / lsinitramfs wall)"

@@ -202,4 +202,16 @@ class CatalogTest {
             }
         }
     }
+
+    @Test
+    void aVersionIsLinkedToTheSbomOfItsImage() throws Exception {
+        catalog.register(meta, linuxV1, version("1.0.0", "a", "j1"));
+        assertTrue(catalog.sbom("gal", "ubuntu-22", SemanticVersion.parse("1.0.0")).isEmpty());
+        catalog.recordSbom("gal", "ubuntu-22", SemanticVersion.parse("1.0.0"), "/home/packages/ubuntu-22/1.0.0/sbom.cdx.json");
+        assertEquals("/home/packages/ubuntu-22/1.0.0/sbom.cdx.json",
+                catalog.sbom("gal", "ubuntu-22", SemanticVersion.parse("1.0.0")).orElseThrow());
+        CatalogException e = assertThrows(CatalogException.class, () -> catalog.recordSbom("gal", "ubuntu-22",
+                SemanticVersion.parse("9.0.0"), "/x"));
+        assertEquals(CatalogException.Reason.NOT_FOUND, e.reason());
+    }
 }

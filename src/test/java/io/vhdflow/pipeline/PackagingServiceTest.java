@@ -88,8 +88,13 @@ class PackagingServiceTest {
                 entries.add(e.getName() + ":" + e.getSize());
             }
         }
+        // The installed programs verification found, as a CycloneDX SBOM beside the VHD, summed and archived.
+        assertEquals("sbom.cdx.json", r.sbom());
+        assertTrue(sums.lines().anyMatch(l -> l.endsWith("  sbom.cdx.json")), sums);
+        assertEquals(java.util.List.of(), new org.cyclonedx.parsers.JsonParser().validate(dir.resolve("sbom.cdx.json").toFile(),
+                org.cyclonedx.Version.VERSION_16));
         assertEquals(List.of("win-1.2.3.vhd:" + r.fileSize(), "manifest.json:" + Files.size(dir.resolve("manifest.json")),
-                "SHA256SUMS:" + (sums.length() - sums.lines().filter(l -> l.endsWith(".tar.zst")).findFirst()
+                "sbom.cdx.json:" + Files.size(dir.resolve("sbom.cdx.json")), "SHA256SUMS:" + (sums.length() - sums.lines().filter(l -> l.endsWith(".tar.zst")).findFirst()
                         .orElseThrow().length() - 1)), entries);
 
         // Built again by the same job (a crash after the rename): the package in place is accepted.

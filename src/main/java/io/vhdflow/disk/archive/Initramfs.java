@@ -3,7 +3,9 @@ package io.vhdflow.disk.archive;
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.container.ByteSource;
+import io.vhdflow.disk.container.SliceByteSource;
 import io.vhdflow.disk.fs.FileType;
+import io.vhdflow.disk.fs.PositionalInputStream;
 
 import java.io.BufferedInputStream;
 import java.io.EOFException;
@@ -131,7 +133,7 @@ public final class Initramfs {
             String where = "initramfs segment " + index + " (" + c.label() + ", at byte " + pos + ")";
             if (c == Compression.NONE) {
                 // Plain: positions are the file's, so the next segment starts where this archive ended.
-                CountingStream in = new CountingStream(new BufferedInputStream(new SourceStream(image, pos), 1 << 16),
+                CountingStream in = new CountingStream(new BufferedInputStream(from(image, pos), 1 << 16),
                         pos, budget, where, false);
                 Segment s = readArchives(in, index, pos, c, visitor, where, true);
                 segments.add(s);
@@ -139,7 +141,7 @@ public final class Initramfs {
             } else {
                 InputStream decoded;
                 try {
-                    decoded = c.open(new BufferedInputStream(new SourceStream(image, pos), 1 << 16));
+                    decoded = c.open(new BufferedInputStream(from(image, pos), 1 << 16));
                 } catch (DiskException e) {
                     throw e;
                 } catch (IOException e) {
@@ -240,6 +242,11 @@ public final class Initramfs {
         return s.equals(".") ? "" : s;
     }
 
+    /** A stream of {@code image} from {@code start} to its end. */
+    private static InputStream from(ByteSource image, long start) throws IOException {
+        return PositionalInputStream.of(new SliceByteSource(image, start, image.size() - start, image.describe()));
+    }
+
     /** The first offset at or after {@code from} holding a non-zero byte, or the size. */
     private static long skipZeros(ByteSource image, long from) throws IOException {
         long size = image.size();
@@ -278,38 +285,6 @@ public final class Initramfs {
 
         Budget(Limits limits) {
             this.limits = limits;
-        }
-    }
-
-    /** A stream over the source from {@code start} to its end. */
-    private static final class SourceStream extends InputStream {
-        private final ByteSource source;
-        private long pos;
-
-        SourceStream(ByteSource source, long start) {
-            this.source = source;
-            this.pos = start;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) < 0 ? -1 : one[0] & 0xFF;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (len == 0) {
-                return 0;
-            }
-            if (pos >= source.size()) {
-                return -1;
-            }
-            int n = source.read(pos, ByteBuffer.wrap(b, off, len));
-            if (n > 0) {
-                pos += n;
-            }
-            return n;
         }
     }
 
