@@ -134,6 +134,16 @@ class LinuxBootImagesTest {
         assertTrue(r.check("L15").orElseThrow().failed(), "a kernel device name is a warning: " + evidence(r, "L15"));
     }
 
+    @Test
+    void theSampleImageWithBootOnItsRootFilesystemPassesEveryCheck() throws Exception {
+        VerificationReport r = verify("gen1-ready");
+        assertEquals(Verdict.GENERALIZED, r.verdict(), r.reasons().toString());
+        assertEquals(List.of(), r.checks().stream().filter(CheckResult::failed).map(CheckResult::id).toList());
+        assertTrue(evidence(r, "L12").contains("missing") == false && evidence(r, "L12").contains("read mbr:p1/ext4:/boot/initrd.img-")
+                || evidence(r, "L12").contains("read /boot/initrd.img-" + KERNEL), evidence(r, "L12"));
+        assertEquals("V1", r.facts().hyperVGeneration().orElseThrow());
+    }
+
     /** Packages dpkg-query -W lists as installed on the chroot the images were made from. */
     static long installedInDpkgQuery() {
         return Fixtures.text("packages/dpkg-query.txt").lines().filter(l -> l.endsWith("\tinstalled")).count();

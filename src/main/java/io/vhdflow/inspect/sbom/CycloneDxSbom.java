@@ -138,7 +138,8 @@ public final class CycloneDxSbom {
     /** Writes the BOM to {@code file}, whole or not at all (a temporary file renamed into place). */
     public static void write(Path file, Bom bom) throws IOException {
         Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".partial");
+        // Beside the target, so the rename is atomic; created with the process's usual permissions.
+        Path tmp = dir.resolve("." + file.getFileName() + "." + UUID.randomUUID() + ".partial");
         try {
             Files.writeString(tmp, json(bom), StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
