@@ -38,7 +38,7 @@ class LinuxBootImagesTest {
         List<String> failedMust = r.checks().stream().filter(c -> c.failed() && c.severity() == Severity.MUST)
                 .map(c -> c.id() + " " + c.evidence()).toList();
         assertTrue(failedMust.isEmpty(), failedMust.toString());
-        assertEquals(Verdict.GENERALIZED, r.verdict(), r.reasons().toString());
+        assertEquals(Verdict.READY, r.verdict(), r.reasons().toString());
         assertEquals(CheckStatus.PASS, r.check("L11").orElseThrow().status(), evidence(r, "L11"));
         String l11 = evidence(r, "L11");
         assertTrue(l11.contains("default entry 'Debian GNU/Linux' (grub, gpt:p2/ext4:/boot/grub/grub.cfg): kernel " + KERNEL
@@ -84,7 +84,7 @@ class LinuxBootImagesTest {
     @Test
     void aProvisionedMarkerOnTheVarLogicalVolumeFailsL1() throws Exception {
         VerificationReport r = verify("gen2-lvm-provisioned");
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         String l1 = evidence(r, "L1");
         assertTrue(r.check("L1").orElseThrow().failed(), l1);
         assertTrue(l1.contains("lvm:rootvg/varlv/ext4:/var/lib/waagent/provisioned exists (37 bytes)"), l1);
@@ -93,7 +93,7 @@ class LinuxBootImagesTest {
     @Test
     void withoutTheHyperVModulesTheImageIsNotReadyAndTheInitramfsIsNamed() throws Exception {
         VerificationReport r = verify("gen2-lvm-nohv");
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         CheckResult l12 = r.check("L12").orElseThrow();
         assertTrue(l12.failed());
         assertEquals(Category.BOOT, l12.category());
@@ -106,7 +106,7 @@ class LinuxBootImagesTest {
     @Test
     void aGen2ImageWithoutTheFallbackLoaderBlocks() throws Exception {
         VerificationReport r = verify("gen2-lvm-nofallback");
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         assertTrue(r.blocking().contains("L16"), r.blocking().toString());
         assertTrue(evidence(r, "L16").contains("gpt:p1/fat32:/EFI/BOOT/BOOTX64.EFI absent; the ESP's /EFI holds debian"),
                 evidence(r, "L16"));
@@ -115,7 +115,7 @@ class LinuxBootImagesTest {
     @Test
     void aBlacklistedUdfBlocks() throws Exception {
         VerificationReport r = verify("gen2-lvm-udf-blacklisted");
-        assertEquals(Verdict.NOT_GENERALIZED, r.verdict());
+        assertEquals(Verdict.NOT_READY, r.verdict());
         assertTrue(r.blocking().contains("L13"), r.blocking().toString());
         assertTrue(evidence(r, "L13").contains("lvm:rootvg/rootlv/ext4:/etc/modprobe.d/cis-hardening.conf line 1: 'install udf /bin/true'"),
                 evidence(r, "L13"));
@@ -137,7 +137,7 @@ class LinuxBootImagesTest {
     @Test
     void theSampleImageWithBootOnItsRootFilesystemPassesEveryCheck() throws Exception {
         VerificationReport r = verify("gen1-ready");
-        assertEquals(Verdict.GENERALIZED, r.verdict(), r.reasons().toString());
+        assertEquals(Verdict.READY, r.verdict(), r.reasons().toString());
         assertEquals(List.of(), r.checks().stream().filter(CheckResult::failed).map(CheckResult::id).toList());
         assertTrue(evidence(r, "L12").contains("missing") == false && evidence(r, "L12").contains("read mbr:p1/ext4:/boot/initrd.img-")
                 || evidence(r, "L12").contains("read /boot/initrd.img-" + KERNEL), evidence(r, "L12"));

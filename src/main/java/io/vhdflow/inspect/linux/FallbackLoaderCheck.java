@@ -3,8 +3,6 @@ package io.vhdflow.inspect.linux;
 import io.vhdflow.disk.volume.HyperVGeneration;
 import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
-import io.vhdflow.inspect.Policy;
-import io.vhdflow.inspect.Severity;
 import io.vhdflow.inspect.linux.boot.BootConfiguration;
 
 import java.io.IOException;
@@ -34,10 +32,6 @@ final class FallbackLoaderCheck implements LinuxCheck {
         return Category.BOOT;
     }
 
-    @Override
-    public Severity severity(Policy policy) {
-        return Severity.MUST;
-    }
 
     @Override
     public String reads() {
@@ -46,7 +40,7 @@ final class FallbackLoaderCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "UEFI specification 3.5.1.1 (removable media boot path); Azure Ubuntu guide (Gen2 fallback); anchors §2.3 L16";
+        return "UEFI specification 3.5.1.1 (removable media boot path); Azure Ubuntu guide (Gen2 fallback) — docs/checks.md#l16";
     }
 
     @Override

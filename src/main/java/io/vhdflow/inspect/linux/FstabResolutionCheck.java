@@ -2,8 +2,6 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
-import io.vhdflow.inspect.Policy;
-import io.vhdflow.inspect.Severity;
 import io.vhdflow.inspect.linux.boot.FstabMounts;
 
 import java.io.IOException;
@@ -34,10 +32,6 @@ final class FstabResolutionCheck implements LinuxCheck {
         return Category.BOOT;
     }
 
-    @Override
-    public Severity severity(Policy policy) {
-        return Severity.MUST;
-    }
 
     @Override
     public String reads() {
@@ -48,7 +42,7 @@ final class FstabResolutionCheck implements LinuxCheck {
     @Override
     public String source() {
         return "systemd-fstab-generator / local-fs.target (a missing device without nofail fails the boot); "
-                + "Azure 'Prepare a generic Linux image' (use UUID in fstab); anchors §2.3 L15";
+                + "Azure 'Prepare a generic Linux image' (use UUID in fstab) — docs/checks.md#l15r";
     }
 
     @Override

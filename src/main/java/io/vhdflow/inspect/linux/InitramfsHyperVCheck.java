@@ -2,8 +2,6 @@ package io.vhdflow.inspect.linux;
 
 import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
-import io.vhdflow.inspect.Policy;
-import io.vhdflow.inspect.Severity;
 import io.vhdflow.inspect.linux.boot.BootConfiguration;
 import io.vhdflow.inspect.linux.boot.BootEntry;
 import io.vhdflow.inspect.linux.boot.InitramfsModules;
@@ -38,10 +36,6 @@ final class InitramfsHyperVCheck implements LinuxCheck {
         return Category.BOOT;
     }
 
-    @Override
-    public Severity severity(Policy policy) {
-        return Severity.MUST;
-    }
 
     @Override
     public String reads() {
@@ -52,7 +46,7 @@ final class InitramfsHyperVCheck implements LinuxCheck {
     @Override
     public String source() {
         return "Azure 'Prepare a generic Linux image' (Hyper-V drivers in the initramfs: dracut --add-drivers / "
-                + "/etc/initramfs-tools/modules); anchors §2.3 L12";
+                + "/etc/initramfs-tools/modules) — docs/checks.md#l12";
     }
 
     @Override

@@ -50,7 +50,7 @@ final class KernelCmdlineCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "Azure 'Prepare a generic Linux image' (kernel boot line); Azure Marketplace certification (serial console); anchors §2.3 L11";
+        return "Azure 'Prepare a generic Linux image' (kernel boot line); Azure Marketplace certification (serial console) — docs/checks.md#l11";
     }
 
     @Override

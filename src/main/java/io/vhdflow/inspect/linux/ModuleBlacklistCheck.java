@@ -3,8 +3,6 @@ package io.vhdflow.inspect.linux;
 import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
-import io.vhdflow.inspect.Policy;
-import io.vhdflow.inspect.Severity;
 import io.vhdflow.inspect.linux.boot.BootEntry;
 
 import java.io.IOException;
@@ -44,10 +42,6 @@ final class ModuleBlacklistCheck implements LinuxCheck {
         return Category.BOOT;
     }
 
-    @Override
-    public Severity severity(Policy policy) {
-        return Severity.MUST;
-    }
 
     @Override
     public String reads() {
@@ -56,7 +50,7 @@ final class ModuleBlacklistCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "Azure 'Prepare a generic Linux image' (UDF must be loadable for provisioning); anchors §2.3 L13";
+        return "Azure 'Prepare a generic Linux image' (UDF must be loadable for provisioning) — docs/checks.md#l13";
     }
 
     @Override

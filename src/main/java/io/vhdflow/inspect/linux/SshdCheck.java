@@ -56,7 +56,7 @@ final class SshdCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "Azure Marketplace certification FAQ (ClientAliveInterval 30-235, 180 recommended); RHEL on Azure guide; anchors §2.3 L18";
+        return "Azure Marketplace certification FAQ (ClientAliveInterval 30-235, 180 recommended); RHEL on Azure guide — docs/checks.md#l18";
     }
 
     @Override

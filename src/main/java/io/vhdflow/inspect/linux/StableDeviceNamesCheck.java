@@ -46,7 +46,7 @@ final class StableDeviceNamesCheck implements LinuxCheck {
 
     @Override
     public String source() {
-        return "Azure 'Prepare a generic Linux image' and Ubuntu guide (no LVM on the OS disk; UUID in fstab); anchors §2.3 L15";
+        return "Azure 'Prepare a generic Linux image' and Ubuntu guide (no LVM on the OS disk; UUID in fstab) — docs/checks.md#l15";
     }
 
     @Override

@@ -4,8 +4,6 @@ import io.vhdflow.disk.fs.DirEntry;
 import io.vhdflow.disk.fs.FileType;
 import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CheckResult;
-import io.vhdflow.inspect.Policy;
-import io.vhdflow.inspect.Severity;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,10 +37,6 @@ final class SubscriptionLeftoversCheck implements LinuxCheck {
         return Category.SECRETS;
     }
 
-    @Override
-    public Severity severity(Policy policy) {
-        return Severity.SHOULD;
-    }
 
     @Override
     public String reads() {
@@ -52,7 +46,7 @@ final class SubscriptionLeftoversCheck implements LinuxCheck {
     @Override
     public String source() {
         return "Azure 'Prepare a RHEL image' (subscription-manager unregister before capture); virt-sysprep "
-                + "rh-subscription-manager operation; anchors §2.3 L19";
+                + "rh-subscription-manager operation — docs/checks.md#l19";
     }
 
     @Override

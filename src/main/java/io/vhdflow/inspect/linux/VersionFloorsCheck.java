@@ -63,7 +63,7 @@ final class VersionFloorsCheck implements LinuxCheck {
     @Override
     public String source() {
         return "Azure Marketplace certification FAQ (minimum agent 2.2.41, Python, kernel patched for TCP SACK "
-                + "CVE-2019-11477); anchors §2.3 L21";
+                + "CVE-2019-11477) — docs/checks.md#l21";
     }
 
     @Override

@@ -16,7 +16,7 @@ import java.util.Map;
  * The secrets scan of a Linux installation: where it looks, in order (root's and every home, then
  * cloud-init's state, {@code /etc}, the agent's directory, {@code /srv}, {@code /opt}, and the
  * configuration of Docker containers), and what it leaves to other checks: SSH host keys (L5), the
- * account files' hashes (L6, L6B), and the agent's directory while its provisioning state is there
+ * account files' hashes (L6, L6B), RHEL subscription certificates and keys (L19), and the agent's directory while its provisioning state is there
  * (L1: the agent's keys go with that state); and the public data the distribution generates (DH moduli,
  * CA bundles), which is large and holds no secret. Run once per installation and shared by the checks.
  */
@@ -42,6 +42,9 @@ final class LinuxSecrets {
         excluded.put("/etc/ssh/ssh_host_*", "SSH host keys are judged by L5");
         for (String f : List.of("/etc/shadow", "/etc/shadow-", "/etc/gshadow", "/etc/gshadow-", "/etc/security/opasswd")) {
             excluded.put(f, "password hashes are judged by L6 and L6B");
+        }
+        for (String d : List.of("/etc/pki/consumer", "/etc/pki/entitlement")) {
+            excluded.put(d, "RHEL subscription certificates and keys are judged by L19");
         }
         // Public data the distribution generates, large and holding no secret: the DH moduli and the CA bundles
         // (a key someone put beside them in /etc/ssl/certs is still read).
