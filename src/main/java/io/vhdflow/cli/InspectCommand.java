@@ -1,5 +1,6 @@
 package io.vhdflow.cli;
 
+import io.vhdflow.inspect.Category;
 import io.vhdflow.inspect.CategoryReport;
 import io.vhdflow.inspect.CheckCatalog;
 import io.vhdflow.inspect.CheckResult;
@@ -148,7 +149,11 @@ public final class InspectCommand implements Callable<Integer> {
                 String status = c.status() == CheckStatus.FAIL && !cat.blocking().contains(id) ? "warn"
                         : c.status().label();
                 b.append(String.format("  %-4s %-15s %-6s %s%n", c.id(), status, c.severity(), c.title()));
-                if (c.status() != CheckStatus.PASS && c.status() != CheckStatus.NOT_APPLICABLE) {
+                // What boots (kernel, command line, Hyper-V drivers, fallback loader, mounts) is worth seeing
+                // when it passes too: it is what an operator checks first when a VM does not come up.
+                boolean shown = c.status() != CheckStatus.PASS && c.status() != CheckStatus.NOT_APPLICABLE
+                        || c.status() == CheckStatus.PASS && cat.category() == Category.BOOT;
+                if (shown) {
                     c.evidence().forEach(e -> b.append("         ").append(e).append('\n'));
                     if (!c.remediation().isEmpty() && c.status() == CheckStatus.FAIL) {
                         b.append("         fix: ").append(c.remediation()).append('\n');

@@ -24,8 +24,9 @@ class InspectReportTest {
     Path dir;
 
     VerificationReport verify(String image) throws Exception {
-        // A time limit no loaded test machine reaches: the results asserted must not depend on load.
-        return new VerificationService(io.vhdflow.inspect.CheckCatalog.standard(), io.vhdflow.inspect.ScanBudget.parse("seconds=60"))
+        // A time limit no loaded test machine reaches: the results asserted must not depend on load. These
+        // images keep the generalization checks' files only (no initramfs): the boot checks have their own.
+        return new VerificationService(Fixtures.generalizationChecks(), io.vhdflow.inspect.ScanBudget.parse("seconds=60"))
                 .verify(Fixtures.extract("linux-images/" + image + ".vhd.zst", dir), "azure-platform");
     }
 
@@ -63,5 +64,26 @@ class InspectReportTest {
         assertEquals("warns", hygiene.path("state").asText());
         assertEquals("passes", json.path("categories").get(3).path("state").asText(), "secrets");
         assertTrue(json.path("blockingCategories").isEmpty());
+    }
+
+    @Test
+    void aBootableImageShowsItsKernelCommandLineAndHyperVDrivers() throws Exception {
+        String kernel = "6.1.0-50-cloud-amd64";
+        VerificationReport r = new VerificationService(io.vhdflow.inspect.CheckCatalog.standard(),
+                io.vhdflow.inspect.ScanBudget.parse("seconds=60"))
+                .verify(Fixtures.extract("linux-boot/gen2-lvm-ready.vhd.zst", dir), "azure-platform");
+        String text = InspectCommand.text(r);
+        int boot = text.indexOf("\nBOOT ");
+        assertTrue(boot > 0, text);
+        String section = text.substring(boot, text.indexOf("\n\n", boot + 1) < 0 ? text.length() : text.indexOf("\n\n", boot + 1));
+        assertTrue(section.contains("kernel " + kernel + " (gpt:p2/ext4:/boot/vmlinuz-" + kernel + ")"), section);
+        assertTrue(section.contains("cmdline 'root=/dev/mapper/rootvg-rootlv ro console=tty0 console=ttyS0,115200n8 "
+                + "earlyprintk=ttyS0,115200 rootdelay=300'"), section);
+        for (String driver : List.of("hv_vmbus", "hv_storvsc", "hv_netvsc")) {
+            assertTrue(section.contains(driver + ": /boot/initrd.img-" + kernel + " usr/lib/modules/" + kernel), section);
+        }
+        assertTrue(section.contains("gpt:p1/fat32:/EFI/BOOT/BOOTX64.EFI present"), section);
+        // Passing checks of other categories keep their evidence to the JSON.
+        assertTrue(!text.contains("/var/lib/waagent/provisioned absent") || text.indexOf("/var/lib/waagent/provisioned") > boot, text);
     }
 }

@@ -44,7 +44,7 @@ class LeftoverAccessAndSecretsTest {
         TreeFilesystem fs = TreeFilesystem.fromResources("/fixtures/linux/" + base + ".tar.zst",
                 "/fixtures/linux-overlays/" + overlay + ".tar.zst");
         LinuxOs os = new LinuxOsDetector().detect(fs, LOC).orElseThrow();
-        Assessment a = VerdictRule.assess(policy, LinuxInspector.run(new LinuxContext(fs, os, policy, List.of(), budget)),
+        Assessment a = VerdictRule.assess(policy, LinuxInspector.run(new LinuxContext(fs, os, policy, List.of(), budget), io.vhdflow.testing.Fixtures.generalizationChecks()),
                 Set.of());
         StringBuilder shown = new StringBuilder("== " + overlay + " (" + policy.id() + "): " + a.verdict());
         a.checks().stream().filter(CheckResult::failed).forEach(r -> shown.append('\n').append(r.id()).append(' ')
@@ -187,7 +187,7 @@ class LeftoverAccessAndSecretsTest {
         // The provisioned tree keeps /var/lib/waagent with ovf-env.xml: the secrets scan leaves it to L1.
         TreeFilesystem fs = TreeFilesystem.fromResource("/fixtures/linux/provisioned.tar.zst");
         LinuxOs os = new LinuxOsDetector().detect(fs, LOC).orElseThrow();
-        Assessment a = VerdictRule.assess(LinuxInspector.run(LinuxContext.of(fs, os)), Set.of());
+        Assessment a = VerdictRule.assess(LinuxInspector.run(LinuxContext.of(fs, os), io.vhdflow.testing.Fixtures.generalizationChecks()), Set.of());
         assertEquals(CheckStatus.PASS, check(a, "LS1").status());
         assertEvidence(check(a, "LS5"), "left out: " + LOC + ":/var/lib/waagent: the agent's provisioning state, with "
                 + "its keys, is judged by L1");
