@@ -29,9 +29,17 @@ class LinuxFamiliesVerificationTest {
     /** Each image unpacked once for the class (they are 64-300 MiB sparse). */
     static final java.util.Map<String, Path> UNPACKED = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /**
+     * The family images carry no kernel, initramfs or ESP filesystem, and their fstab was written for the
+     * build machine's disk (RHEL: rootvg and an ESP UUID, where the image has vhdflowrootvg and an empty ESP;
+     * Azure Linux: another disk's PARTUUID): the boot checks run on their own images
+     * (fixtures/make-linux-boot.sh), and L15R's reading of these is tested below.
+     */
+    static final io.vhdflow.inspect.CheckCatalog FAMILY_CHECKS = Fixtures.generalizationChecks().without(Set.of("L15", "L15R"));
+
     static VerificationReport verify(String image, String policy) throws IOException {
         Path vhd = UNPACKED.computeIfAbsent(image, i -> Fixtures.extract("linux-families/" + i + ".vhd.zst", dir));
-        return new VerificationService().verify(vhd, policy, Set.of());
+        return new VerificationService(FAMILY_CHECKS, io.vhdflow.inspect.ScanBudget.DEFAULT).verify(vhd, policy, Set.of());
     }
 
     static VerificationReport verify(String image) throws IOException {
@@ -78,6 +86,30 @@ class LinuxFamiliesVerificationTest {
         assertEquals(family + ": " + distro + ", decided by " + r.checks().stream().filter(c -> c.id().equals("L1"))
                 .findFirst().orElseThrow().evidence().get(0).split(":/")[0] + ":/etc/os-release ID=" + distro.split(" ")[0],
                 l22.evidence().get(0));
+    }
+
+    @Test
+    void fstabEntriesForAnotherDiskAreFoundOutAndSuseSubvolumesAreMounted() throws IOException {
+        // Azure Linux: / named by a PARTUUID of the disk the tree was built for. The kernel mounts / from
+        // root=, so the boot goes on: a warning.
+        Path az = UNPACKED.computeIfAbsent("ext4-mbr-azurelinux-generalized", i -> Fixtures.extract("linux-families/" + i + ".vhd.zst", dir));
+        CheckResult root = check(new VerificationService().verify(az, "azure-platform", Set.of()), "L15R");
+        assertTrue(root.failed());
+        assertEquals(Severity.SHOULD, root.severity());
+        assertEvidence(root, "mbr:p1/ext4:/etc/fstab line 1: PARTUUID=4c0a2f1e-6b3d-4e8a-9f7c-1d2e3f4a5b6c / ext4: unresolved, "
+                + "no volume of this disk has partition UUID 4c0a2f1e-6b3d-4e8a-9f7c-1d2e3f4a5b6c");
+        // RHEL: /boot/efi names a FAT UUID no volume has (the image's ESP holds no filesystem): systemd would
+        // stop in emergency mode, so it blocks.
+        Path rhel = UNPACKED.computeIfAbsent("xfs-lvm-gpt-rhel-generalized", i -> Fixtures.extract("linux-families/" + i + ".vhd.zst", dir));
+        CheckResult esp = check(new VerificationService().verify(rhel, "azure-platform", Set.of()), "L15R");
+        assertEquals(Severity.MUST, esp.severity());
+        assertEvidence(esp, "/boot/efi vfat: unresolved, no volume of this disk has filesystem UUID 6f6a1c6e-2d1e-4b7f-9c3e-0a1b2c3d4e5f");
+        // SUSE: /home and /.snapshots are btrfs subvolumes of the root's filesystem, mounted as fstab says.
+        Path suse = UNPACKED.computeIfAbsent("btrfs-gpt-suse-generalized", i -> Fixtures.extract("linux-families/" + i + ".vhd.zst", dir));
+        CheckResult subvols = check(new VerificationService().verify(suse, "azure-platform", Set.of()), "L15R");
+        assertEquals(CheckStatus.PASS, subvols.status(), subvols.evidence().toString());
+        assertEvidence(subvols, "/home btrfs: mounted, filesystem UUID 2b7e5c1a-9d3f-4e6a-8b1c-0d2e3f4a5b6c is gpt:p2/btrfs, subvol=/@/home");
+        assertEvidence(subvols, "/.snapshots btrfs: mounted, filesystem UUID 2b7e5c1a-9d3f-4e6a-8b1c-0d2e3f4a5b6c is gpt:p2/btrfs, subvol=/@/.snapshots");
     }
 
     @Test

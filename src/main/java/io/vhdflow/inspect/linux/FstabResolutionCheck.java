@@ -61,22 +61,33 @@ final class FstabResolutionCheck implements LinuxCheck {
                     : ctx.at("/etc/fstab") + " absent");
         }
         List<String> failing = new ArrayList<>();
+        List<String> rootEntry = new ArrayList<>();
         List<String> evidence = new ArrayList<>();
         for (FstabMounts.FstabMount m : mounts) {
             String line = ctx.at("/etc/fstab") + " " + m.entry() + ": " + m.outcome().name().toLowerCase(java.util.Locale.ROOT)
                     + ", " + m.detail();
             boolean blocks = (m.outcome() == FstabMounts.Outcome.UNRESOLVED || m.outcome() == FstabMounts.Outcome.GUESSED)
                     && !m.entry().optional();
-            if (blocks) {
+            if (blocks && m.entry().mountPoint().equals("/")) {
+                // The kernel mounts / from root= on its command line; systemd only remounts it with these
+                // options, so the boot goes on, but this fstab was not written for this disk.
+                rootEntry.add(line + " (the root filesystem is mounted from the kernel's root=, so this does not stop "
+                        + "the boot; the fstab was written for another disk)");
+            } else if (blocks) {
                 failing.add(line);
             } else {
                 evidence.add(line + (m.entry().optional() && m.outcome() != FstabMounts.Outcome.MOUNTED
                         && m.outcome() != FstabMounts.Outcome.ROOT ? " (nofail/noauto: does not stop the boot)" : ""));
             }
         }
-        if (failing.isEmpty()) {
+        if (failing.isEmpty() && rootEntry.isEmpty()) {
             return pass(ctx, evidence);
         }
+        if (failing.isEmpty()) {
+            rootEntry.addAll(evidence);
+            return warn(ctx, rootEntry);
+        }
+        failing.addAll(rootEntry);
         failing.addAll(evidence);
         return fail(ctx, failing);
     }

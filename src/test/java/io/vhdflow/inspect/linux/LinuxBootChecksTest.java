@@ -133,4 +133,40 @@ class LinuxBootChecksTest {
         assertTrue(r.failed(), r.toString());
         assertTrue(r.evidence().get(0).startsWith("no kernel found"), r.evidence().toString());
     }
+
+    static CheckResult l15r(List<io.vhdflow.inspect.linux.boot.FstabMounts.FstabMount> mounts) throws IOException {
+        TreeFilesystem fs = tree();
+        LinuxOs os = new LinuxOsDetector().detect(fs, "mbr:p1/ext4").orElseThrow().withMounts(mounts);
+        return LinuxInspector.run(LinuxContext.of(fs, os), CheckCatalog.standard()).stream()
+                .filter(r -> r.id().equals("L15R")).findFirst().orElseThrow();
+    }
+
+    static io.vhdflow.inspect.linux.boot.FstabMounts.FstabMount mount(String line, io.vhdflow.inspect.linux.boot.FstabMounts.Outcome o,
+                                                                     String detail) {
+        io.vhdflow.inspect.linux.boot.Fstab.Entry e = io.vhdflow.inspect.linux.boot.Fstab.parse(line + "\n").entries().get(0);
+        return new io.vhdflow.inspect.linux.boot.FstabMounts.FstabMount(e, o, java.util.Optional.empty(), detail);
+    }
+
+    @Test
+    void l15rBlocksAnEntryOnNoVolumeUnlessNofailAndOnlyWarnsForTheRootEntry() throws IOException {
+        var root = mount("UUID=3f1c2a4e-7d5b-4c11-9e2a-6b7c8d9e0f10 / ext4 defaults 0 1",
+                io.vhdflow.inspect.linux.boot.FstabMounts.Outcome.ROOT, "root");
+        var unresolved = io.vhdflow.inspect.linux.boot.FstabMounts.Outcome.UNRESOLVED;
+        CheckResult var = l15r(List.of(root, mount("UUID=0b6c1d2e-0000-4000-8000-000000000001 /var ext4 defaults 0 2",
+                unresolved, "no volume of this disk has filesystem UUID 0b6c1d2e-0000-4000-8000-000000000001")));
+        assertTrue(var.failed());
+        assertEquals(io.vhdflow.inspect.Severity.MUST, var.severity());
+        assertTrue(var.evidence().get(0).contains("/var ext4: unresolved, no volume of this disk has filesystem UUID"), var.evidence().toString());
+
+        CheckResult nofail = l15r(List.of(root, mount("/dev/sdb1 /data ext4 defaults,nofail 0 2", unresolved,
+                "device /dev/sdb1 is another disk than the OS disk")));
+        assertEquals(CheckStatus.PASS, nofail.status(), nofail.evidence().toString());
+        assertTrue(nofail.evidence().get(1).endsWith("(nofail/noauto: does not stop the boot)"), nofail.evidence().toString());
+
+        CheckResult rootElsewhere = l15r(List.of(mount("/dev/mapper/rootvg-rootlv / xfs defaults 0 0", unresolved,
+                "no volume of this disk has logical volume rootvg/rootlv")));
+        assertTrue(rootElsewhere.failed());
+        assertEquals(io.vhdflow.inspect.Severity.SHOULD, rootElsewhere.severity());
+        assertTrue(rootElsewhere.evidence().get(0).contains("mounted from the kernel's root="), rootElsewhere.evidence().toString());
+    }
 }

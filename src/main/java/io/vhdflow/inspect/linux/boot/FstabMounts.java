@@ -1,9 +1,11 @@
 package io.vhdflow.inspect.linux.boot;
 
+import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.detect.DiskLayout;
 import io.vhdflow.disk.fs.Filesystem;
 import io.vhdflow.disk.fs.MountedView;
 import io.vhdflow.disk.fs.NodeFilesystem;
+import io.vhdflow.disk.fs.btrfs.BtrfsFilesystem;
 import io.vhdflow.disk.volume.PartitionScheme;
 import io.vhdflow.disk.volume.Volume;
 import io.vhdflow.disk.volume.VolumeRole;
@@ -25,7 +27,8 @@ import java.util.regex.Pattern;
  * {@code /etc/fstab} entry whose device is a volume of this disk ({@code UUID=}, {@code LABEL=},
  * {@code PARTUUID=}, {@code PARTLABEL=}, their {@code /dev/disk/by-*} links, {@code /dev/mapper/VG-LV},
  * {@code /dev/VG/LV}), each at its mount point. Checks then read {@code /var}, {@code /boot} or
- * {@code /usr} from the volume the system would read them from. Every entry's outcome is kept
+ * {@code /usr} from the volume the system would read them from; a btrfs {@code subvol=} or
+ * {@code subvolid=} entry mounts that subvolume of its filesystem. Every entry's outcome is kept
  * ({@link FstabMount}) so a check can report the ones that would not mount.
  */
 public final class FstabMounts {
@@ -108,7 +111,8 @@ public final class FstabMounts {
         NodeFilesystem<?> rootFs = root.mounts().get(root.mounts().size() - 1).filesystem();
         List<FstabMount> outcomes = new ArrayList<>();
         List<Fstab.Entry> toMount = new ArrayList<>();
-        List<ScannedVolume> resolvedVolumes = new ArrayList<>();
+        List<NodeFilesystem<?>> toMountFs = new ArrayList<>();
+        List<String> toMountLocation = new ArrayList<>();
         for (Fstab.Entry e : fstab.entries()) {
             if (e.isSwap() || e.isVirtual()) {
                 outcomes.add(new FstabMount(e, Outcome.SKIPPED, Optional.empty(),
@@ -141,14 +145,32 @@ public final class FstabMounts {
                 outcomes.add(new FstabMount(e, Outcome.SKIPPED, Optional.of(v.location()), r.how() + "; noauto: not mounted at boot"));
                 continue;
             }
-            if (e.options().stream().anyMatch(o -> o.startsWith("subvol=") || o.startsWith("subvolid="))) {
-                outcomes.add(new FstabMount(e, Outcome.SKIPPED, Optional.of(v.location()),
-                        r.how() + "; a subvolume mount, not assembled here"));
-                continue;
+            NodeFilesystem<?> fs = v.filesystem().get();
+            String location = v.location();
+            String how = r.how();
+            Optional<String> subvol = subvolume(e);
+            if (subvol.isPresent()) {
+                if (!(fs instanceof BtrfsFilesystem btrfs)) {
+                    outcomes.add(new FstabMount(e, Outcome.UNRESOLVED, Optional.of(v.location()),
+                            r.how() + ", but " + subvol.get() + " needs btrfs, and it holds " + fs.type()));
+                    continue;
+                }
+                try {
+                    fs = subvol.get().startsWith("subvolid=")
+                            ? btrfs.openSubvolume(Long.parseUnsignedLong(subvol.get().substring("subvolid=".length())))
+                            : btrfs.openSubvolume(subvol.get().substring("subvol=".length()));
+                } catch (DiskException | NumberFormatException ex) {
+                    outcomes.add(new FstabMount(e, Outcome.UNRESOLVED, Optional.of(v.location()),
+                            r.how() + ", but its " + subvol.get() + " cannot be opened: " + ex.getMessage()));
+                    continue;
+                }
+                location = v.location() + "[" + subvol.get() + "]";
+                how = r.how() + ", " + subvol.get();
             }
-            outcomes.add(new FstabMount(e, r.guessed() ? Outcome.GUESSED : Outcome.MOUNTED, Optional.of(v.location()), r.how()));
+            outcomes.add(new FstabMount(e, r.guessed() ? Outcome.GUESSED : Outcome.MOUNTED, Optional.of(location), how));
             toMount.add(e);
-            resolvedVolumes.add(v);
+            toMountFs.add(fs);
+            toMountLocation.add(location);
         }
         // Parents before children, as systemd orders mounts; equal points keep file order (the later hides the earlier).
         List<Integer> order = new ArrayList<>();
@@ -158,9 +180,8 @@ public final class FstabMounts {
         order.sort(Comparator.comparingInt(i -> depth(toMount.get(i).mountPoint())));
         MountedView view = root;
         for (int i : order) {
-            ScannedVolume v = resolvedVolumes.get(i);
             try {
-                view = view.mount(toMount.get(i).mountPoint(), v.filesystem().orElseThrow(), v.location());
+                view = view.mount(toMount.get(i).mountPoint(), toMountFs.get(i), toMountLocation.get(i));
             } catch (IllegalArgumentException ex) {
                 Fstab.Entry e = toMount.get(i);
                 outcomes.replaceAll(m -> m.entry() == e ? new FstabMount(e, Outcome.UNRESOLVED, m.location(),
@@ -168,6 +189,16 @@ public final class FstabMounts {
             }
         }
         return new MountPlan(view, Optional.of(fstab), outcomes, Optional.empty());
+    }
+
+    /**
+     * The btrfs subvolume an entry mounts ({@code subvol=/@/home} or {@code subvolid=257}, as the
+     * option is written), when it names one; {@code subvolid=} wins when both are given, as the kernel
+     * requires them to agree.
+     */
+    static Optional<String> subvolume(Fstab.Entry e) {
+        Optional<String> id = e.options().stream().filter(o -> o.startsWith("subvolid=")).findFirst();
+        return id.isPresent() ? id : e.options().stream().filter(o -> o.startsWith("subvol=")).findFirst();
     }
 
     /** A kernel device name ({@code /dev/sdb1}, {@code /dev/nvme0n1p2}): not stable across VMs. */
