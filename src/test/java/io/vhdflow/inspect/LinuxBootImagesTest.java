@@ -99,6 +99,7 @@ class LinuxBootImagesTest {
         assertEquals(Category.BOOT, l12.category());
         assertEquals(Severity.MUST, l12.severity());
         assertTrue(r.blocking().contains("L12"), r.blocking().toString());
+        assertEquals(List.of(Category.BOOT), r.blockingCategories());
         assertTrue(evidence(r, "L12").contains("missing from initramfs gpt:p2/ext4:/boot/initrd.img-" + KERNEL
                 + " and not built into kernel " + KERNEL + ": hv_vmbus, hv_storvsc, hv_netvsc"), evidence(r, "L12"));
     }
