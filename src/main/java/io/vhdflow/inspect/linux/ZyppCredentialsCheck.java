@@ -56,7 +56,7 @@ final class ZyppCredentialsCheck implements FamilyRule {
 
     @Override
     public Severity severity(Policy policy) {
-        return policy == Policy.MARKETPLACE ? Severity.MUST : Severity.SHOULD;
+        return Severity.MUST; // secrets block under every policy: the registration login would be in every VM
     }
 
     @Override
