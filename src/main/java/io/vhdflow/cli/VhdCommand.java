@@ -61,11 +61,12 @@ public final class VhdCommand implements java.util.concurrent.Callable<Integer> 
 
     /** {@code vhd info FILE [--json]}. */
     @Command(name = "info", mixinStandardHelpOptions = true,
-            description = "Show the container structures of a disk image (footer, dynamic header, BAT, parent chain).")
+            description = "Show the container structures of a disk image (VHD footer, dynamic header and BAT; VHDX"
+                    + " headers, metadata and log; qcow2 header; VMDK descriptor and extents; OVA disks; parent chain).")
     static final class Info implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
-        @Parameters(paramLabel = "FILE", description = "VHD or raw image")
+        @Parameters(paramLabel = "FILE", description = "VHD, VHDX, qcow2, VMDK, OVA or raw image")
         Path file;
         @Option(names = "--json", description = "print JSON")
         boolean asJson;
@@ -125,6 +126,7 @@ public final class VhdCommand implements java.util.concurrent.Callable<Integer> 
             img.footer().ifPresent(f -> m.put("footer", footer(f)));
             img.dynamicHeader().ifPresent(h -> m.put("dynamicHeader", header(h)));
             img.blockAllocationTable().ifPresent(b -> m.put("blockAllocationTable", bat(b)));
+            img.facts().ifPresent(f -> m.put(img.format().name().toLowerCase(java.util.Locale.ROOT), f.describe()));
             img.parent().ifPresent(p -> m.put("parent", describe(p)));
             List<Object> findings = new ArrayList<>();
             for (Finding f : img.findings()) {

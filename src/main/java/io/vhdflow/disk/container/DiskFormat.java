@@ -10,10 +10,19 @@ public enum DiskFormat {
     VHD_DIFFERENCING("differencing VHD", true),
     /** A raw image ({@code .raw}, {@code .img}): the virtual disk itself. */
     RAW("raw image", true),
-    /** Hyper-V VHDX (file identifier {@code vhdxfile}); recognised but not read. */
-    VHDX("VHDX", false),
-    /** QEMU copy-on-write v2/v3 (magic {@code QFI\xfb}); recognised but not read. */
-    QCOW2("qcow2", false);
+    /** Hyper-V VHDX (file identifier {@code vhdxfile} at 0), fixed, dynamic or differencing. */
+    VHDX("VHDX", true),
+    /** QEMU copy-on-write v2/v3 (magic {@code QFI\xfb} at 0). */
+    QCOW2("qcow2", true),
+    /**
+     * VMware VMDK: a hosted sparse extent (magic {@code KDMV} at 0: monolithicSparse,
+     * streamOptimized) or a text descriptor ({@code # Disk DescriptorFile}) naming its extents.
+     */
+    VMDK("VMDK", true),
+    /** An OVF package: a tar ({@code ustar} at 257) holding an {@code .ovf} descriptor and its disks. */
+    OVA("OVA", true),
+    /** VirtualBox VDI (signature {@code 0xbeda107f} at 64); recognised but not read. */
+    VDI("VDI", false);
 
     private final String displayName;
     private final boolean readable;

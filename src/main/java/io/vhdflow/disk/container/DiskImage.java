@@ -27,10 +27,35 @@ public final class DiskImage implements Closeable {
     private final ByteSource virtualDisk;
     private final List<Finding> findings;
     private final Supplier<Iterator<ByteRange>> allocated;
+    private final Optional<ContainerFacts> facts;
+    private final List<Closeable> resources;
 
     DiskImage(Path path, DiskFormat format, ByteSource file, ByteSource virtualDisk, Optional<VhdFooter> footer,
               Optional<VhdDynamicHeader> dynamicHeader, Optional<BlockAllocationTable> bat, Optional<DiskImage> parent,
               List<Finding> findings, Supplier<Iterator<ByteRange>> allocated) {
+        this(path, format, file, virtualDisk, footer, dynamicHeader, bat, parent, findings, allocated, Optional.empty(),
+                List.of());
+    }
+
+    /**
+     * An image of a format other than VHD.
+     *
+     * @param facts     the format's own structures, for reports
+     * @param resources closed with the image besides {@code file} and the parent (extent files, pools)
+     */
+    DiskImage(Path path, DiskFormat format, ByteSource file, ByteSource virtualDisk, Optional<DiskImage> parent,
+              List<Finding> findings, Supplier<Iterator<ByteRange>> allocated, ContainerFacts facts,
+              List<Closeable> resources) {
+        this(path, format, file, virtualDisk, Optional.empty(), Optional.empty(), Optional.empty(), parent, findings,
+                allocated, Optional.of(facts), resources);
+    }
+
+    private DiskImage(Path path, DiskFormat format, ByteSource file, ByteSource virtualDisk, Optional<VhdFooter> footer,
+                      Optional<VhdDynamicHeader> dynamicHeader, Optional<BlockAllocationTable> bat,
+                      Optional<DiskImage> parent, List<Finding> findings, Supplier<Iterator<ByteRange>> allocated,
+                      Optional<ContainerFacts> facts, List<Closeable> resources) {
+        this.facts = facts;
+        this.resources = List.copyOf(resources);
         this.path = path;
         this.format = format;
         this.file = file;
@@ -44,6 +69,14 @@ public final class DiskImage implements Closeable {
         this.allocated = allocated;
     }
 
+    /** This image, also closing {@code resource} when it closes (the archive a member image was opened from). */
+    DiskImage owning(Closeable resource) {
+        List<Closeable> all = new java.util.ArrayList<>(resources);
+        all.add(resource);
+        return new DiskImage(path, format, file, virtualDisk, footer, dynamicHeader, bat, parent, findings, allocated,
+                facts, all);
+    }
+
     /** The image file. */
     public Path path() {
         return path;
@@ -54,7 +87,10 @@ public final class DiskImage implements Closeable {
         return format;
     }
 
-    /** Size of the virtual disk in bytes (a VHD's footer current size; a raw file's length). */
+    /**
+     * Size of the virtual disk in bytes (a VHD's footer current size, a VHDX's or qcow2's virtual
+     * size, a VMDK's capacity; a raw file's length).
+     */
     public long virtualSize() {
         return virtualDisk.size();
     }
@@ -79,7 +115,12 @@ public final class DiskImage implements Closeable {
         return bat;
     }
 
-    /** The opened parent of a differencing VHD. */
+    /** The structures of a VHDX, qcow2, VMDK or OVA, for reports. */
+    public Optional<ContainerFacts> facts() {
+        return facts;
+    }
+
+    /** The opened parent of a differencing VHD or VHDX, or the backing file of a qcow2. */
     public Optional<DiskImage> parent() {
         return parent;
     }
@@ -101,8 +142,9 @@ public final class DiskImage implements Closeable {
 
     /**
      * Ranges of the virtual disk that may hold non-zero bytes, ascending and merged; everything
-     * else is known to read as zeros. Dynamic and differencing VHDs give their allocated blocks
-     * (of the whole chain); fixed VHDs and raw images give the whole disk. Cheap: no data is read.
+     * else is known to read as zeros. Sparse formats give their allocated blocks, clusters or
+     * grains (of the whole chain); fixed VHDs, flat extents and raw images give the whole disk.
+     * Cheap: no data is read.
      */
     public Iterator<ByteRange> allocatedRanges() {
         return allocated.get();
@@ -117,19 +159,28 @@ public final class DiskImage implements Closeable {
         return n;
     }
 
-    /** Depth of the parent chain: 0 for anything but a differencing VHD. */
+    /** Depth of the parent chain: 0 for an image without a parent. */
     public int chainDepth() {
         return parent.map(p -> 1 + p.chainDepth()).orElse(0);
     }
 
     @Override
     public void close() throws IOException {
-        try {
-            file.close();
-        } finally {
-            if (parent.isPresent()) {
-                parent.get().close();
+        IOException first = null;
+        List<Closeable> all = new java.util.ArrayList<>(resources);
+        all.add(file);
+        parent.ifPresent(all::add);
+        for (Closeable c : all) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                if (first == null) {
+                    first = e;
+                }
             }
+        }
+        if (first != null) {
+            throw first;
         }
     }
 

@@ -11,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -21,13 +20,16 @@ import java.util.Set;
 /**
  * Entry point of the container layer: recognises an image by magic and opens its virtual disk.
  *
- * <p>Recognised: VHD (footer cookie {@code conectix} in the last 512 bytes, or at offset 0 for a
- * dynamic disk whose tail is damaged), VHDX ({@code vhdxfile} at 0), qcow2 ({@code QFI\xfb} at
- * 0), and raw images by their extension {@code .raw}/{@code .img} when no magic matches.
+ * <p>Recognised, in this order: VHDX ({@code vhdxfile} at 0), qcow2 ({@code QFI\xfb} at 0), a
+ * VMDK sparse extent ({@code KDMV} at 0) or descriptor ({@code # Disk DescriptorFile} at 0), an
+ * OVA (a tar: {@code ustar} at 257), VDI (recognised, not read), VHD (footer cookie
+ * {@code conectix} in the last 512 bytes, or at offset 0 for a dynamic disk whose tail is
+ * damaged), and raw images by their extension {@code .raw}/{@code .img} when no magic matches.
+ * The file name never decides a format a magic number names; it only helps messages.
  */
 public final class DiskImages {
 
-    /** Deepest differencing chain followed (Hyper-V checkpoints rarely go past a handful). */
+    /** Deepest parent chain followed (Hyper-V checkpoints, qcow2 backing chains rarely go past a handful). */
     public static final int MAX_CHAIN_DEPTH = 16;
     /** Largest virtual size accepted: 64 TiB (Azure's largest disk is 32 TiB). */
     public static final long MAX_VIRTUAL_SIZE = 64L << 40;
@@ -35,7 +37,11 @@ public final class DiskImages {
     static final int MAX_LOCATOR_BYTES = 64 * 1024;
 
     private static final byte[] VHDX_MAGIC = "vhdxfile".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] QCOW2_MAGIC = {'Q', 'F', 'I', (byte) 0xFB};
+    private static final byte[] VMDK_SPARSE_MAGIC = "KDMV".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VMDK_ESX_MAGIC = "COWD".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] VMDK_DESCRIPTOR_MAGIC = "# Disk DescriptorFile".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] TAR_MAGIC = "ustar".getBytes(StandardCharsets.US_ASCII);
+    private static final int VDI_SIGNATURE = 0xBEDA107F;
 
     private DiskImages() {
     }
@@ -62,8 +68,23 @@ public final class DiskImages {
         if (startsWith(head, VHDX_MAGIC)) {
             return DiskFormat.VHDX;
         }
-        if (startsWith(head, QCOW2_MAGIC)) {
+        if (startsWith(head, Qcow2Header.MAGIC)) {
             return DiskFormat.QCOW2;
+        }
+        if (startsWith(head, VMDK_SPARSE_MAGIC) || startsWith(head, VMDK_DESCRIPTOR_MAGIC)) {
+            return DiskFormat.VMDK;
+        }
+        if (startsWith(head, VMDK_ESX_MAGIC)) {
+            throw new DiskException(ErrorKind.UNSUPPORTED, "VMDK header", 0, name + " is an ESX \"COWD\" sparse VMDK"
+                    + " (a VMFS snapshot delta), which vhdflow does not read; export the VM as OVA or convert the disk"
+                    + " with qemu-img convert -O vmdk -o subformat=streamOptimized");
+        }
+        if (head.length == 512 && Arrays.equals(head, 257, 262, TAR_MAGIC, 0, 5)) {
+            return DiskFormat.OVA;
+        }
+        if (head.length >= 72 && java.nio.ByteBuffer.wrap(head).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(64)
+                == VDI_SIGNATURE) {
+            return DiskFormat.VDI;
         }
         if (size >= VhdFooter.SIZE) {
             byte[] tail = f.readBytes(size - VhdFooter.SIZE, VhdFooter.SIZE, "VHD footer");
@@ -82,8 +103,9 @@ public final class DiskImages {
                 ? " The length " + size + " is not a multiple of 512, so a VHD may have been truncated."
                 : "";
         throw new DiskException(ErrorKind.CORRUPT, "VHD footer", size >= VhdFooter.SIZE ? size - VhdFooter.SIZE : 0,
-                name + " is not a VHD (no \"conectix\" footer cookie at its end or start), VHDX or qcow2."
-                        + hint + " A raw disk image must be named *.raw or *.img.");
+                name + " is not a disk image vhdflow recognises: no VHD footer cookie \"conectix\" at its end or"
+                        + " start, and no VHDX, qcow2, VMDK or OVA signature at its start." + hint
+                        + " A raw disk image must be named *.raw or *.img.");
     }
 
     private static DiskFormat vhdType(byte[] footer, long at) throws DiskException {
@@ -101,13 +123,14 @@ public final class DiskImages {
     }
 
     /**
-     * Opens the image at {@code path} and validates its container structures.
+     * Opens the image at {@code path} and validates its container structures (and those of its
+     * parents, looked for beside it).
      *
-     * @throws UnsupportedDiskFormatException for VHDX and qcow2
+     * @throws UnsupportedDiskFormatException for a format recognised but not read (VDI)
      * @throws DiskException            naming the structure and byte offset of any damage
      */
     public static DiskImage open(Path path) throws IOException {
-        return open(path, 0, new HashSet<>());
+        return open(path, ImageChain.start(), Optional.empty());
     }
 
     /**
@@ -116,25 +139,68 @@ public final class DiskImages {
      * Closing the image closes {@code file}.
      */
     public static DiskImage open(ByteSource file, Path path) throws IOException {
-        return open(file, path, 0, new HashSet<>());
+        return open(file, path, ImageChain.start(), Optional.empty());
     }
 
-    private static DiskImage open(Path path, int depth, Set<Path> chain) throws IOException {
+    /**
+     * The disks of the OVA at {@code path}, in boot order (the first is the OS disk, the one
+     * {@link #open(Path)} presents), each read in place from the archive.
+     */
+    public static List<OvaDisk> ovaDisks(Path path) throws IOException {
+        try (FileByteSource f = FileByteSource.open(path)) {
+            if (detect(f, path) != DiskFormat.OVA) {
+                throw new DiskException(ErrorKind.CORRUPT, "OVA", 257, path.getFileName() + " is not a tar archive");
+            }
+            return OvaImage.contents(f, path.getFileName().toString()).disks();
+        }
+    }
+
+    /** Opens disk {@code disk} of the OVA at {@code path} in place (see {@link #ovaDisks(Path)}). */
+    public static DiskImage openOvaDisk(Path path, OvaDisk disk) throws IOException {
+        FileByteSource f = FileByteSource.open(path);
+        try {
+            return OvaImage.openDisk(f, path, disk).owning(f);
+        } catch (IOException | RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    /** Opens a disk held inside an archive, as a slice of it; it may have no parent. */
+    static DiskImage openMember(ByteSource member, Path name) throws IOException {
+        return open(member, name, ImageChain.inArchive(), Optional.empty());
+    }
+
+    /** Opens {@code path} as part of {@code chain}; {@code forced} overrides detection (a raw backing file). */
+    static DiskImage open(Path path, ImageChain chain, Optional<DiskFormat> forced) throws IOException {
         FileByteSource file = FileByteSource.open(path);
         try {
-            return open(file, path, depth, chain);
+            return open(file, path, chain, forced);
         } catch (IOException | RuntimeException e) {
             file.close();
             throw e;
         }
     }
 
-    private static DiskImage open(ByteSource file, Path path, int depth, Set<Path> chain) throws IOException {
-        DiskFormat format = detect(file, path);
+    private static DiskImage open(ByteSource file, Path path, ImageChain chain, Optional<DiskFormat> forced)
+            throws IOException {
+        DiskFormat format = forced.isPresent() ? forced.get() : detect(file, path);
         String name = path.getFileName().toString();
         List<Finding> findings = new ArrayList<>();
         switch (format) {
-            case VHDX, QCOW2 -> throw new UnsupportedDiskFormatException(format, name);
+            case VDI -> throw new UnsupportedDiskFormatException(format, name);
+            case VHDX -> {
+                return VhdxImage.open(file, path, chain);
+            }
+            case QCOW2 -> {
+                return Qcow2Image.open(file, path, chain);
+            }
+            case VMDK -> {
+                return VmdkImage.open(file, path, chain.archive());
+            }
+            case OVA -> {
+                return OvaImage.open(file, path);
+            }
             case RAW -> {
                 if (file.size() % 512 != 0) {
                     findings.add(new Finding("raw.unaligned-size", -1, "the image is " + file.size()
@@ -173,7 +239,7 @@ public final class DiskImages {
         if (footer.diskType() == VhdDiskType.FIXED) {
             return openFixed(file, path, footer, findings);
         }
-        return openSparse(file, path, footer, findings, depth, chain);
+        return openSparse(file, path, footer, findings, chain);
     }
 
     private static void creatorFindings(VhdFooter footer, List<Finding> findings) {
@@ -213,7 +279,7 @@ public final class DiskImages {
     }
 
     private static DiskImage openSparse(ByteSource file, Path path, VhdFooter footer, List<Finding> findings,
-                                        int depth, Set<Path> chain) throws IOException {
+                                        ImageChain chain) throws IOException {
         long size = file.size();
         long footerAt = size - VhdFooter.SIZE;
         byte[] copy = file.readBytes(0, VhdFooter.SIZE, "VHD footer copy");
@@ -255,15 +321,8 @@ public final class DiskImages {
             return new DiskImage(path, DiskFormat.VHD_DYNAMIC, file, disk, Optional.of(footer), Optional.of(header),
                     Optional.of(bat), Optional.empty(), findings, () -> AllocatedRanges.ofBat(bat, virtual));
         }
-        if (depth >= MAX_CHAIN_DEPTH) {
-            throw new DiskException(ErrorKind.LIMIT_EXCEEDED, "VHD dynamic header", headerAt + 40, "differencing chain deeper than "
-                    + MAX_CHAIN_DEPTH + " disks at " + name);
-        }
-        Path real = path.toRealPath();
-        if (!chain.add(real)) {
-            throw new DiskException(ErrorKind.CORRUPT, "VHD parent locator", headerAt + 576, "the parent chain loops back to " + real);
-        }
-        DiskImage parent = openParent(path, header, headerAt, locatorData, depth, chain);
+        ImageChain next = chain.below(path, "VHD parent locator", headerAt + 576);
+        DiskImage parent = openParent(path, header, headerAt, locatorData, next);
         try {
             ByteSource disk = new VhdBlockSource(file, bat, virtual, Optional.of(parent.virtualDisk()), name);
             return new DiskImage(path, DiskFormat.VHD_DIFFERENCING, file, disk, Optional.of(footer),
@@ -276,7 +335,7 @@ public final class DiskImages {
     }
 
     private static DiskImage openParent(Path child, VhdDynamicHeader header, long headerAt, List<byte[]> locatorData,
-                                        int depth, Set<Path> chain) throws IOException {
+                                        ImageChain chain) throws IOException {
         Path folder = child.toAbsolutePath().getParent();
         Set<Path> candidates = new LinkedHashSet<>();
         List<String> tried = new ArrayList<>();
@@ -301,7 +360,7 @@ public final class DiskImages {
             if (!Files.isRegularFile(p)) {
                 continue;
             }
-            DiskImage parent = open(p, depth + 1, chain);
+            DiskImage parent = chain.open(p, Optional.empty());
             Optional<java.util.UUID> id = parent.footer().map(VhdFooter::uniqueId);
             if (id.isPresent() && id.get().equals(header.parentUniqueId())) {
                 return parent;

@@ -20,7 +20,7 @@ final class VhdFooterCheck implements DiskCheck {
     @Override public String reads() { return "the last 512 bytes of the file (VHD footer): cookie, checksum, creator"; }
     @Override public String source() { return "Virtual Hard Disk Image Format Specification (Microsoft), hard disk footer — docs/checks.md#g1"; }
     @Override public String remediation() { return CONVERT; }
-    /** In a verification G1 fails only for a raw image (an unreadable container stops earlier), which packaging converts. */
+    /** A VHDX, qcow2, VMDK, OVA or raw image has no footer; the package stage writes a fixed VHD with one. */
     @Override public boolean fixedByPackaging() { return true; }
 
     @Override
@@ -30,7 +30,8 @@ final class VhdFooterCheck implements DiskCheck {
         }
         Optional<VhdFooter> footer = ctx.disk().image().get().footer();
         if (footer.isEmpty()) {
-            return fail(ctx, List.of(ctx.disk().image().get().format().displayName() + ": no VHD footer"));
+            return fail(ctx, List.of(ctx.disk().image().get().format().displayName() + ": no VHD footer (the package"
+                    + " stage writes a fixed VHD with one)"));
         }
         VhdFooter f = footer.get();
         return pass(ctx, List.of(String.format("cookie \"conectix\", checksum 0x%08x valid, creator \"%s\"%s",

@@ -1,6 +1,7 @@
 package io.vhdflow.disk.container;
 
 import io.vhdflow.disk.DiskException;
+import io.vhdflow.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
@@ -292,19 +293,35 @@ class HostileVhdTest {
 
     @ParameterizedTest
     @CsvSource({"tiny.qcow2, QCOW2", "tiny.vhdx, VHDX"})
-    void otherFormatsRenamedVhdAreNamed(String name, DiskFormat format, @TempDir Path dir) throws Exception {
+    void otherFormatsRenamedVhdAreReadByTheirMagic(String name, DiskFormat format, @TempDir Path dir) throws Exception {
         Path p = VhdFixtures.extract(name, dir);
         Path renamed = Files.move(p, dir.resolve("disk.vhd"));
         assertEquals(format, DiskImages.detect(renamed));
-        DiskException e = rejected(renamed);
-        UnsupportedDiskFormatException u = assertInstanceOf(UnsupportedDiskFormatException.class, e);
-        assertEquals(format, u.format());
-        assertTrue(e.getMessage().contains(format.displayName()), e.getMessage());
+        try (DiskImage img = DiskImages.open(renamed)) {
+            assertEquals(format, img.format(), "the magic decides, never the name");
+            assertEquals(20L << 20, img.virtualSize());
+        }
         assertTrue(VhdFixtures.text(name + ".qemu-info.json").contains("\"" + format.name().toLowerCase() + "\""));
         io.vhdflow.inspect.VerificationService.Readiness v = new io.vhdflow.inspect.VerificationService().readiness(renamed, io.vhdflow.inspect.Policy.AZURE_PLATFORM.id());
-        assertTrue(!v.ready());
-        assertEquals(io.vhdflow.inspect.CheckStatus.FAIL, v.checks().get(4).status());
+        assertTrue(!v.ready(), "not a fixed VHD: Azure refuses it as it is");
+        assertEquals("G2", v.checks().get(1).id());
+        assertEquals(io.vhdflow.inspect.CheckStatus.FAIL, v.checks().get(1).status());
         assertEquals("G5", v.checks().get(4).id());
+        assertEquals(io.vhdflow.inspect.CheckStatus.PASS, v.checks().get(4).status(), "vhdflow reads it and packages it");
+    }
+
+    @Test
+    void aFormatRecognisedButNotReadIsNamed(@TempDir Path dir) throws Exception {
+        Path renamed = Files.move(Fixtures.extract("containers/tiny.vdi.zst", dir), dir.resolve("disk.vhd"));
+        assertEquals(DiskFormat.VDI, DiskImages.detect(renamed));
+        DiskException e = rejected(renamed);
+        UnsupportedDiskFormatException u = assertInstanceOf(UnsupportedDiskFormatException.class, e);
+        assertEquals(DiskFormat.VDI, u.format());
+        assertTrue(e.getMessage().contains("VDI"), e.getMessage());
+        io.vhdflow.inspect.VerificationService.Readiness v = new io.vhdflow.inspect.VerificationService().readiness(renamed, io.vhdflow.inspect.Policy.AZURE_PLATFORM.id());
+        assertTrue(!v.ready());
+        assertEquals("G5", v.checks().get(4).id());
+        assertEquals(io.vhdflow.inspect.CheckStatus.FAIL, v.checks().get(4).status());
     }
 
     @Test
