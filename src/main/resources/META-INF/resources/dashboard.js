@@ -4,7 +4,7 @@
 "use strict";
 
 const POLL_MS = 1500;
-const STAGES = ["backup", "verify", "package", "register"];
+const STAGES = ["fetch", "backup", "verify", "package", "register"];
 // Last bytesDone seen per job/stage, for a live rate between two polls.
 const lastSeen = new Map();
 
@@ -60,6 +60,7 @@ function inflightJob(job, now) {
   const byStage = new Map((job.stages || []).map(s => [s.stage, s]));
   const lines = [];
   for (const name of STAGES) {
+    if (name === "fetch" && !byStage.has(name)) continue; // only a job from a blob job file fetches
     const st = byStage.get(name) || { stage: name, state: "waiting" };
     lines.push(...stageLine(job, st, now));
   }

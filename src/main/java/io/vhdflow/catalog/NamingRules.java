@@ -70,7 +70,7 @@ public final class NamingRules {
      * leading and trailing non-alphanumerics are dropped, length capped at 80.
      */
     public static String imageNameFromFile(String fileName) {
-        String base = fileName.replaceFirst("(?i)\\.vhd$", "");
+        String base = fileName.replaceFirst("(?i)\\.(vhd|vhdx|qcow2|vmdk|ova|img|raw)$", "");
         String cleaned = base.replaceAll("[^A-Za-z0-9_.-]", "-")
                 .replaceAll("^[^A-Za-z0-9]+", "")
                 .replaceAll("[^A-Za-z0-9]+$", "");

@@ -9,6 +9,7 @@ import io.vhdflow.pipeline.JobState;
 import io.vhdflow.pipeline.Stage;
 import io.vhdflow.pipeline.StageRecord;
 import io.vhdflow.pipeline.StageState;
+import io.vhdflow.source.BlobJob;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -74,7 +75,8 @@ public final class JobRetry {
         }
         Path failed = home.jobFailed(jobId);
         Path work = home.jobWork(jobId);
-        if (!Files.isRegularFile(failed.resolve(job.sourceName()))) {
+        boolean blobJob = Files.isRegularFile(failed.resolve(job.sourceName() + BlobJob.SUFFIX));
+        if (!Files.isRegularFile(failed.resolve(job.sourceName())) && !blobJob) {
             return new Outcome.Conflict("the original " + job.sourceName() + " is not in " + failed
                     + "; put it back there to retry, or drop it again as a new job", Optional.of(job.state()));
         }
@@ -82,6 +84,10 @@ public final class JobRetry {
             return new Outcome.Conflict(work + " already exists; move it aside before retrying", Optional.of(job.state()));
         }
         boolean atIntake = failedAtIntake(job);
+        if (atIntake && BlobJob.isJobFile(failed.resolve(job.sourceName()))) {
+            return new Outcome.Conflict("the job file " + job.sourceName() + " could not be used at intake; correct it"
+                    + " and drop it again as a new job", Optional.of(job.state()));
+        }
         if (atIntake) {
             IntakeService.SidecarCheck check = intake.checkSidecar(failed, job.sourceName());
             if (!check.problems().isEmpty()) {
@@ -111,7 +117,8 @@ public final class JobRetry {
                 Files.move(f, work.resolve("previous-" + name), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        String resumesAt = atIntake ? Stage.BACKUP.id() : firstStageNotDone(jobId);
+        String resumesAt = atIntake ? (blobJob ? Stage.FETCH : Stage.BACKUP).id()
+                : firstStageNotDone(jobId, blobJob);
         LOG.log(System.Logger.Level.INFO, "job {0}: retried, back in {1}, resumes at {2}", jobId, work, resumesAt);
         return new Outcome.Queued(jobId, resumesAt);
     }
@@ -128,9 +135,12 @@ public final class JobRetry {
         }
     }
 
-    private String firstStageNotDone(String jobId) {
+    private String firstStageNotDone(String jobId, boolean fetches) {
         List<StageRecord> stages = journal.stages(jobId);
         for (Stage s : Stage.values()) {
+            if (s == Stage.FETCH && !fetches) {
+                continue;
+            }
             if (stages.stream().noneMatch(r -> r.stage() == s && r.state() == StageState.DONE)) {
                 return s.id();
             }

@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhdflow.catalog.ImageMetadata;
 import io.vhdflow.catalog.SidecarReader;
+import io.vhdflow.disk.container.DiskImages;
+import io.vhdflow.source.BlobJob;
+import io.vhdflow.source.BlobJobException;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,9 +26,12 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Turns a complete VHD in the drop or batch folder into a job: gives it a stable id, moves it
- * (rename, same filesystem) with its sidecar into {@code work/<job>/}, and records it. Bad sidecar
- * metadata fails the job at once with a clear error; the file is kept in {@code failed/<job>/}.
+ * Turns a complete disk image (or blob job file) in the drop or batch folder into a job: gives it
+ * a stable id, moves it (rename, same filesystem) with its sidecar into {@code work/<job>/}, and
+ * records it. Bad sidecar metadata or a bad job file fails the job at once with a clear error; the
+ * file is kept in {@code failed/<job>/}. Files are taken by their extension ({@link #DISK_EXTENSIONS},
+ * {@link BlobJob#SUFFIX}), so sidecars, markers and partial copies are never taken; the image's
+ * format is then told by its content alone.
  */
 public final class IntakeService {
     private static final System.Logger LOG = System.getLogger(IntakeService.class.getName());
@@ -35,20 +42,33 @@ public final class IntakeService {
     private final JobJournal journal;
     private final JobFailure failure;
     private final SidecarReader sidecars;
+    private final ObjectMapper json;
     private final SecureRandom random = new SecureRandom();
+
+    /** The extensions of the disk images taken in (any case). */
+    public static final List<String> DISK_EXTENSIONS = List.of(".vhd", ".vhdx", ".qcow2", ".vmdk", ".ova", ".img",
+            ".raw");
+    /** Files looked at beside a .vmdk to tell whether it is another descriptor's extent. */
+    private static final int MAX_SIBLINGS = 256;
 
     public IntakeService(Settings settings, JobJournal journal, JobFailure failure, ObjectMapper json) {
         this.settings = settings;
         this.journal = journal;
         this.failure = failure;
         this.sidecars = new SidecarReader(json.copy().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+        this.json = json;
     }
 
-    /** Why {@code file} may not be taken in, or empty when it is a regular {@code .vhd} file. */
+    /**
+     * Why {@code file} may not be taken in, or empty when it is a regular disk image file or blob job
+     * file (an extent of a split VMDK is not: it belongs to its descriptor).
+     */
     public static Optional<String> refusal(Path file) {
         String name = file.getFileName().toString();
-        if (!name.toLowerCase(Locale.ROOT).endsWith(".vhd")) {
-            return Optional.of("not a .vhd file");
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (DISK_EXTENSIONS.stream().noneMatch(lower::endsWith) && !BlobJob.isJobFile(file)) {
+            return Optional.of("not a disk image (" + String.join(" ", DISK_EXTENSIONS) + ") or blob job file ("
+                    + BlobJob.SUFFIX + ")");
         }
         BasicFileAttributes a;
         try {
@@ -64,6 +84,31 @@ public final class IntakeService {
         }
         if (!a.isRegularFile()) {
             return Optional.of("it is not a regular file (a FIFO, socket or device); it was not opened");
+        }
+        if (lower.endsWith(".vmdk")) {
+            return extentOf(file).map(d -> "it is an extent of the split VMDK " + d.getFileName() + ", which is not"
+                    + " taken from the drop folder in pieces: make it one file (qemu-img convert -O vmdk -o"
+                    + " subformat=streamOptimized " + d.getFileName() + " OUT.vmdk) or export the VM as OVA");
+        }
+        return Optional.empty();
+    }
+
+    /** The VMDK descriptor beside {@code file} that names it as an extent, if any. */
+    private static Optional<Path> extentOf(Path file) {
+        Path folder = file.toAbsolutePath().getParent();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(folder, "*.{vmdk,VMDK}")) {
+            int n = 0;
+            for (Path sibling : ds) {
+                if (++n > MAX_SIBLINGS) {
+                    break;
+                }
+                if (!sibling.equals(file.toAbsolutePath()) && Files.isRegularFile(sibling, LinkOption.NOFOLLOW_LINKS)
+                        && DiskImages.companions(sibling).contains(file.toAbsolutePath())) {
+                    return Optional.of(sibling);
+                }
+            }
+        } catch (IOException e) {
+            // Unreadable siblings name no extents.
         }
         return Optional.empty();
     }
@@ -85,6 +130,9 @@ public final class IntakeService {
         if (refused.isPresent()) {
             LOG.log(System.Logger.Level.WARNING, "refused {0}: {1}", file, refused.get());
             return Optional.empty();
+        }
+        if (BlobJob.isJobFile(file)) {
+            return takeInBlobJob(file, batchId);
         }
         String name = file.getFileName().toString();
         Path sidecar = file.resolveSibling(name + ".json");
@@ -127,6 +175,50 @@ public final class IntakeService {
                     "the sidecar " + name + ".json has invalid image metadata",
                     "correct the sidecar (Azure Compute Gallery naming rules are in the README) and drop the "
                             + "VHD and sidecar again from failed/" + jobId + "/", problems));
+        }
+        return Optional.of(jobId);
+    }
+
+    /**
+     * Takes a blob job file in: it moves to {@code work/<job>/<disk name>.blob.json}, where the fetch
+     * stage finds it; the disk's size is known once it is fetched. A job file that cannot be used
+     * fails the job at once, naming every problem.
+     */
+    private Optional<String> takeInBlobJob(Path file, Optional<String> batchId) throws IOException {
+        String fileName = file.getFileName().toString();
+        String jobId = newJobId();
+        Path work = settings.home().jobWork(jobId);
+        Files.createDirectories(work);
+        Path moved = work.resolve(fileName);
+        try {
+            Files.move(file, moved, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.delete(work);
+            throw new IOException("the drop folder and work/ must be on one filesystem; " + file + " was left where"
+                    + " it is", e);
+        }
+        Files.deleteIfExists(file.resolveSibling(fileName + ".ready"));
+        BlobJob job;
+        try {
+            job = BlobJob.read(moved, settings.home().home(), settings.fetch(), json);
+        } catch (BlobJobException e) {
+            ImageMetadata m = ImageMetadata.EMPTY.withDefaults(settings.defaultGallery(), settings.defaultPublisher(),
+                    fileName.substring(0, fileName.length() - BlobJob.SUFFIX.length()));
+            journal.createJob(jobId, batchId, fileName, 0, m);
+            failure.fail(jobId, JobError.of(e.code(), "intake", e.getMessage(), "correct the job file (README: pulling"
+                    + " from Azure Storage) and drop it again from failed/" + jobId + "/", e.problems()));
+            return Optional.of(jobId);
+        }
+        Files.move(moved, work.resolve(job.name() + BlobJob.SUFFIX), StandardCopyOption.ATOMIC_MOVE);
+        ImageMetadata effective = job.image().withDefaults(settings.defaultGallery(), settings.defaultPublisher(),
+                job.name());
+        journal.createJob(jobId, batchId, job.name(), 0, effective);
+        LOG.log(System.Logger.Level.INFO, "job {0}: took in {1} naming {2} as image {3}", jobId, fileName, job.where(),
+                effective.imageDefinition());
+        if (!effective.problems().isEmpty()) {
+            failure.fail(jobId, JobError.of("metadata.invalid", "intake", "the job file " + fileName
+                    + " has invalid image metadata", "correct its \"image\" (Azure Compute Gallery naming rules are in"
+                    + " the README) and drop it again from failed/" + jobId + "/", effective.problems()));
         }
         return Optional.of(jobId);
     }

@@ -56,8 +56,14 @@ public record JobError(
             }
             case ENCRYPTED -> {
                 code = "image.encrypted";
-                remedy = "decrypt the volume in the source VM (Windows: manage-bde -off C:), capture it again and drop "
-                        + "the new image";
+                remedy = "decrypt the volume in the source VM (Windows: manage-bde -off C:), or the image itself (an"
+                        + " encrypted qcow2: qemu-img convert with its secret), capture it again and drop the new image";
+            }
+            case NOT_FOUND -> {
+                code = "image.incomplete";
+                remedy = "the image needs a file it names (a parent, backing file or extent) that did not come with it;"
+                        + " make it one self-contained file (qemu-img convert -O qcow2 IN OUT.qcow2, or export the VM as"
+                        + " OVA) and drop that";
             }
             case LIMIT_EXCEEDED -> {
                 code = "image.limit-exceeded";

@@ -165,6 +165,12 @@ public final class JobJournal {
         setColumn(jobId, "source_sha256", sha256);
     }
 
+    /** The source's size, once a fetch has landed a blob whose size intake could not know. */
+    public void setSourceSize(String jobId, long size) {
+        db.read(c -> update(c, "UPDATE jobs SET source_size = ?, updated_at = ? WHERE id = ?", size,
+                Instant.now().toString(), jobId));
+    }
+
     public void setImageVersion(String jobId, String version) {
         setColumn(jobId, "image_version", version);
     }

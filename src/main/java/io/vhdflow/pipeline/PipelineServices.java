@@ -22,6 +22,7 @@ public final class PipelineServices implements AutoCloseable {
     private final JobFailure failure;
     private final IntakeService intake;
     private final StageRunner runner;
+    private final FetchStage fetchStage;
     private final BackupStage backupStage;
     private final DuplicateCheck duplicateCheck;
     private final VerifyStage verifyStage;
@@ -44,6 +45,8 @@ public final class PipelineServices implements AutoCloseable {
         BackupService backup = new BackupService(settings, json, budget);
         PackagingService packaging = new PackagingService(settings, json, budget);
         JobWorkFolder workFolder = new JobWorkFolder(settings.home(), journal);
+        this.fetchStage = new FetchStage(settings.home(), journal, new io.vhdflow.source.BlobFetcher(settings.fetch(),
+                json, System.getenv()), settings.fetch(), json);
         this.backupStage = new BackupStage(backup, workFolder, journal);
         this.duplicateCheck = new DuplicateCheck(journal, catalog, backup, workFolder, json);
         this.verifyStage = new VerifyStage(settings, journal, new VerificationService(), workFolder, json);
@@ -90,6 +93,10 @@ public final class PipelineServices implements AutoCloseable {
 
     public StageRunner runner() {
         return runner;
+    }
+
+    public FetchStage fetchStage() {
+        return fetchStage;
     }
 
     public BackupStage backupStage() {

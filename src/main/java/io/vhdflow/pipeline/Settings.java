@@ -25,6 +25,7 @@ import java.util.Properties;
  * @param verifyWaivers        ids of OS checks whose failure is accepted (reported as waived)
  * @param upload               page-blob upload after registration ({@code vhdflow.upload.*}; credentials masked)
  * @param dataPath             digests and the data-pass budget ({@link DataPathSettings})
+ * @param fetch                how blobs named by job files are fetched ({@code vhdflow.fetch.*})
  */
 public record Settings(
         HomeLayout home,
@@ -41,7 +42,8 @@ public record Settings(
         boolean registerSpecialized,
         java.util.Set<String> verifyWaivers,
         io.vhdflow.catalog.upload.UploadSettings upload,
-        DataPathSettings dataPath) {
+        DataPathSettings dataPath,
+        io.vhdflow.source.FetchSettings fetch) {
 
     public static Settings from(Properties p) {
         return new Settings(
@@ -59,7 +61,8 @@ public record Settings(
                 "specialized".equalsIgnoreCase(p.getProperty("vhdflow.verify.not-generalized", "fail")),
                 idList(p.getProperty("vhdflow.verify.waivers", "")),
                 io.vhdflow.catalog.upload.UploadSettings.from(p),
-                DataPathSettings.from(p));
+                DataPathSettings.from(p),
+                io.vhdflow.source.FetchSettings.from(p));
     }
 
     /** A comma-separated list of check ids ({@code L3, W5}), upper-cased, blanks dropped. */

@@ -39,7 +39,7 @@ public final class StageRunner {
 
     public void run(String jobId, Stage stage, StageWork work) throws IOException, JobRejectedException {
         JobRecord job = journal.job(jobId).orElseThrow(() -> new IllegalArgumentException("no job " + jobId));
-        if (job.state().isFinal() || journal.isStageDone(jobId, stage)) {
+        if (job.state().isFinal() || journal.isStageDone(jobId, stage) || !work.appliesTo(job)) {
             return;
         }
         journal.startStage(jobId, stage, work.bytesTotal(job));

@@ -13,6 +13,14 @@ public interface StageWork {
      */
     StageOutcome run(JobRecord job, Progress progress) throws IOException, JobRejectedException;
 
+    /**
+     * Whether the stage has work for this job at all; a stage that has none is not run and leaves
+     * no record (a dropped disk has nothing to fetch).
+     */
+    default boolean appliesTo(JobRecord job) {
+        return true;
+    }
+
     /** Bytes the stage will process, for progress; 0 when unknown. */
     default long bytesTotal(JobRecord job) {
         return job.sourceSize();

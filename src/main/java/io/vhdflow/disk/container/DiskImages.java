@@ -166,6 +166,34 @@ public final class DiskImages {
         }
     }
 
+    /**
+     * The other files an image reads beside it: the extents a VMDK descriptor names (those present).
+     * Empty for every other image, and for a descriptor that cannot be parsed.
+     */
+    public static List<Path> companions(Path image) throws IOException {
+        try (FileByteSource f = FileByteSource.open(image)) {
+            if (f.size() > VmdkDescriptor.MAX_BYTES || f.size() < VMDK_DESCRIPTOR_MAGIC.length
+                    || !startsWith(f.readBytes(0, VMDK_DESCRIPTOR_MAGIC.length, "VMDK descriptor"), VMDK_DESCRIPTOR_MAGIC)) {
+                return List.of();
+            }
+            VmdkDescriptor d = VmdkDescriptor.parse(new String(f.readBytes(0, (int) f.size(), "VMDK descriptor"),
+                    StandardCharsets.UTF_8), "VMDK descriptor", 0);
+            List<Path> out = new ArrayList<>();
+            for (VmdkDescriptor.Extent e : d.extents()) {
+                if (e.file().isPresent()) {
+                    for (Path p : ImageChain.candidates(image, e.file().get())) {
+                        if (!out.contains(p)) {
+                            out.add(p);
+                        }
+                    }
+                }
+            }
+            return out;
+        } catch (DiskException e) {
+            return List.of();
+        }
+    }
+
     /** Opens a disk held inside an archive, as a slice of it; it may have no parent. */
     static DiskImage openMember(ByteSource member, Path name) throws IOException {
         return open(member, name, ImageChain.inArchive(), Optional.empty());

@@ -39,6 +39,7 @@ public final class VhdflowConfiguration implements CamelConfiguration {
         r.bind("dropFolderErrors", new DropFolderErrors(settings.home().drop()));
         r.bind("intake", new IntakeProcessor(s.intake()));
         r.bind("batchCollector", new BatchCollector(settings, s.intake(), s.journal()));
+        r.bind("fetchStage", new StageProcessor(s.runner(), Stage.FETCH, s.fetchStage()));
         r.bind("backupStage", new StageProcessor(s.runner(), Stage.BACKUP, s.backupStage()));
         r.bind("duplicateCheck", new JobStepProcessor("duplicateCheck", s.duplicateCheck()::run));
         r.bind("verifyStage", new StageProcessor(s.runner(), Stage.VERIFY, s.verifyStage()));
