@@ -33,7 +33,8 @@ import java.util.stream.Collectors;
                 + "provision and boot, with no leftover access and no secrets.")
 public final class InspectCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE", description = "VHD (fixed, dynamic, differencing) or raw image")
+    @Parameters(paramLabel = "FILE", description = "VHD (fixed, dynamic, differencing), VHDX, qcow2, VMDK, OVA (its OS"
+            + " disk) or raw image; the format is told by the content")
     Path file;
 
     @Option(names = "--json", description = "Print the report as JSON (schema " + VerificationReport.SCHEMA + ").")

@@ -1,7 +1,7 @@
 package io.vhdflow.disk.container;
 
-import io.vhdflow.testing.ExternalTools;
 import io.vhdflow.testing.Fixtures;
+import io.vhdflow.testing.QemuImg;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,27 +45,12 @@ final class ContainerFixtures {
 
     /** qemu-img's raw reading of {@code image}, written to {@code out}; fails in CI when qemu-img is missing. */
     static Path qemuRaw(Path image, Path out) throws IOException, InterruptedException {
-        ExternalTools.require("qemu-img", "qemu-utils");
-        Process p = new ProcessBuilder("qemu-img", "convert", "-O", "raw", image.toString(), out.toString())
-                .redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            fail("qemu-img convert of " + image.getFileName() + " failed: " + text);
-        }
-        return out;
+        return QemuImg.raw(image, out);
     }
 
     /** Runs qemu-img with {@code args}, returning its output; fails the test when it fails. */
     static String qemuImg(String... args) throws IOException, InterruptedException {
-        ExternalTools.require("qemu-img", "qemu-utils");
-        List<String> cmd = new ArrayList<>(List.of("qemu-img"));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-            fail(String.join(" ", cmd) + " failed: " + text);
-        }
-        return text;
+        return QemuImg.run(args);
     }
 
     /**
