@@ -69,11 +69,20 @@ public final class BlobFetcher {
     private final FetchSettings settings;
     private final ObjectMapper json;
     private final Map<String, String> environment;
+    private final long checkpointBytes;
 
+    /**
+     * @param environment where a job file's {@code sasTokenEnv} is looked up (the service's environment)
+     */
     public BlobFetcher(FetchSettings settings, ObjectMapper json, Map<String, String> environment) {
+        this(settings, json, environment, CHECKPOINT);
+    }
+
+    BlobFetcher(FetchSettings settings, ObjectMapper json, Map<String, String> environment, long checkpointBytes) {
         this.settings = settings;
         this.json = json;
         this.environment = Map.copyOf(environment);
+        this.checkpointBytes = checkpointBytes;
     }
 
     /** Where a fetch keeps its progress, beside the file it fetches into. */
@@ -403,7 +412,7 @@ public final class BlobFetcher {
             written = p.start + b.length;
             fetched += b.length;
             done.accept(written);
-            if (written - lastCheckpoint >= CHECKPOINT) {
+            if (written - lastCheckpoint >= checkpointBytes) {
                 checkpoint();
             }
         }

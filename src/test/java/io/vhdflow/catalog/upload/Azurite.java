@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Azurite implements AutoCloseable {
     /** Azurite's well-known development account (public, documented; not a secret). */
-    static final String ACCOUNT = "devstoreaccount1";
+    public static final String ACCOUNT = "devstoreaccount1";
     public static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private final Process process;
@@ -96,6 +96,11 @@ public final class Azurite implements AutoCloseable {
     public String connectionString() {
         return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY
                 + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";";
+    }
+
+    /** The blob service's endpoint, {@code http://127.0.0.1:PORT/devstoreaccount1}. */
+    public String blobEndpoint() {
+        return "http://127.0.0.1:" + port + "/" + ACCOUNT;
     }
 
     public BlobContainerClient container(String name) {
