@@ -111,4 +111,68 @@ class IntakeServiceTest {
         assertTrue(IntakeService.refusal(fifo).orElseThrow().contains("not a regular file"));
         assertTrue(journal.jobs(JobJournal.JobFilter.all()).isEmpty());
     }
+
+    @Test
+    void everyDiskImageExtensionIsTakenAndNothingElse() throws Exception {
+        for (String name : new String[] {"a.VHDX", "b.qcow2", "c.vmdk", "d.ova", "e.IMG", "f.raw", "g.vhd"}) {
+            assertEquals(Optional.empty(), IntakeService.refusal(Files.write(settings.home().drop().resolve(name),
+                    new byte[] {1})), name);
+        }
+        for (String name : new String[] {"a.vhd.json", "a.vhd.ready", "a.vhdx.partial", "notes.txt", "x.json"}) {
+            assertTrue(IntakeService.refusal(Files.write(settings.home().drop().resolve(name), new byte[] {1}))
+                    .isPresent(), name);
+        }
+        String id = intake.takeIn(settings.home().drop().resolve("b.qcow2"), Optional.empty()).orElseThrow();
+        assertEquals("b", journal.job(id).orElseThrow().imageName(), "the extension is not part of the image name");
+    }
+
+    @Test
+    void theExtentsOfASplitVmdkAreRefusedAsPiecesOfTheirDescriptor() throws Exception {
+        Path drop = settings.home().drop();
+        Files.writeString(drop.resolve("vm.vmdk"), "# Disk DescriptorFile\nversion=1\nparentCID=ffffffff\n"
+                + "createType=\"twoGbMaxExtentSparse\"\nRW 8 SPARSE \"vm-s001.vmdk\"\nRW 8 SPARSE \"vm-s002.vmdk\"\n");
+        Path s1 = Files.write(drop.resolve("vm-s001.vmdk"), new byte[] {'K', 'D', 'M', 'V'});
+        Path other = Files.write(drop.resolve("other.vmdk"), new byte[] {'K', 'D', 'M', 'V'});
+        assertTrue(IntakeService.refusal(s1).orElseThrow().contains("extent of the split VMDK vm.vmdk"),
+                IntakeService.refusal(s1).toString());
+        assertEquals(Optional.empty(), IntakeService.refusal(other));
+        assertEquals(Optional.empty(), IntakeService.refusal(drop.resolve("vm.vmdk")));
+    }
+
+    @Test
+    void aBlobJobFileBecomesAJobWhoseDiskIsFetchedLater() throws Exception {
+        Path f = Files.writeString(settings.home().drop().resolve("web.blob.json"), "{\"url\":"
+                + " \"https://acct.blob.core.windows.net/vhds/web-01.vhdx\", \"sasTokenEnv\": \"VHDFLOW_WEB_SAS\","
+                + " \"image\": {\"version\": \"3.1.0\"}}");
+        String id = intake.takeIn(f, Optional.empty()).orElseThrow();
+        JobRecord job = journal.job(id).orElseThrow();
+        assertEquals(JobState.QUEUED, job.state());
+        assertEquals("web.vhdx", job.sourceName(), "the job file's name with the blob's extension");
+        assertEquals("web", job.imageName());
+        assertEquals("3.1.0", job.metadata().version());
+        assertEquals(0, job.sourceSize(), "known once fetched");
+        assertTrue(Files.isRegularFile(settings.home().jobWork(id).resolve("web.vhdx.blob.json")));
+        assertFalse(Files.exists(f));
+    }
+
+    @Test
+    void aBlobJobFileThatCannotBeUsedFailsAtIntakeNamingEveryProblem() throws Exception {
+        Path f = Files.writeString(settings.home().drop().resolve("bad.blob.json"), "{\"url\":"
+                + " \"http://evil.example.com/vhds/x.vhd?sv=2024&sig=SECRET\", \"sasTokenEnv\": \"HOME\"}");
+        String id = intake.takeIn(f, Optional.empty()).orElseThrow();
+        assertEquals(JobState.FAILED, journal.job(id).orElseThrow().state());
+        Path failed = settings.home().jobFailed(id);
+        assertTrue(Files.isRegularFile(failed.resolve("bad.blob.json")), "the job file is kept");
+        JsonNode error = Json.mapper().readTree(failed.resolve("error.json").toFile());
+        assertEquals("blob.invalid", error.get("code").asText());
+        String details = error.get("details").toString();
+        assertTrue(details.contains("query string") && details.contains("VHDFLOW_"), details);
+        assertFalse(error.toString().contains("SECRET"), "the token in the URL is not repeated: " + error);
+
+        Path g = Files.writeString(settings.home().drop().resolve("g.blob.json"), "{\"url\":"
+                + " \"http://somewhere.example.com/c/b.vhd\", \"typo\": 1}");
+        String id2 = intake.takeIn(g, Optional.empty()).orElseThrow();
+        String e2 = Files.readString(settings.home().jobFailed(id2).resolve("error.json"));
+        assertTrue(e2.contains("typo"), e2);
+    }
 }

@@ -7,7 +7,6 @@ import com.azure.storage.blob.models.PageRange;
 import com.azure.storage.blob.sas.BlobSasPermission;
 import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.blob.specialized.PageBlobClient;
-import com.azure.storage.common.StorageSharedKeyCredential;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhdflow.catalog.upload.Azurite;
 import io.vhdflow.pipeline.Json;
