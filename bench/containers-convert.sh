@@ -13,6 +13,10 @@
 # Goal: ours <= 1.15 x floor, heap <= 128 MiB. Every output is checked: qemu-img compare of ours
 # with qemu's, and our printed digests against md5sum/sha256sum.
 #
+# On a machine shared with other work the wall times swing with the load, so ours and the floor are
+# run alternately BENCH_REPEAT times (default 2) and the best of each is compared; the load average is
+# printed with every measure.
+#
 # Needs ~25 GB free under $BENCH_DIR (default /tmp), qemu-img, tar, Maven (offline) with the
 # project's dependencies. Usage: bash bench/containers-convert.sh   (BENCH_FORMATS="vhdx qcow2-zlib"
 # to run some; BENCH_KEEP=1 keeps the files)
@@ -21,6 +25,7 @@ set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 base="${BENCH_DIR:-/tmp}"
 formats="${BENCH_FORMATS:-vhdx qcow2-zlib qcow2-zstd vmdk ova}"
+repeat="${BENCH_REPEAT:-2}"
 MiB=$((1024 * 1024))
 GiB=$((1024 * MiB))
 virtual=$((8 * GiB))
@@ -71,20 +76,25 @@ for f in $formats; do
   sync; cat "$in" > /dev/null; cat "$qin" > /dev/null   # warm cache for everyone
   echo "   $(basename "$in"): ${in_size[$f]} bytes; load $(uptime | sed 's/.*load average: //')"
 
-  t0=$(now)
-  /usr/bin/time -f "%M %U %S" -o "$work/ours.rss" "${vhdflow[@]}" convert --no-progress "$in" "$work/ours.vhd" > "$work/ours.txt"
-  t1=$(now); ours[$f]=$(secs "$t0" "$t1")
-  ours_cpu[$f]=$(awk '{print $2 + $3}' "$work/ours.rss"); ours_rss[$f]=$(awk '{print $1}' "$work/ours.rss")
-  echo "   ours  ${ours[$f]} s wall, ${ours_cpu[$f]} s CPU, peak RSS ${ours_rss[$f]} KiB"
+  ours[$f]=999999; floor[$f]=999999
+  for ((r = 1; r <= repeat; r++)); do
+    rm -f "$work/ours.vhd"
+    t0=$(now)
+    /usr/bin/time -f "%M %U %S" -o "$work/ours.rss" "${vhdflow[@]}" convert --no-progress "$in" "$work/ours.vhd" > "$work/ours.txt"
+    t1=$(now); w=$(secs "$t0" "$t1")
+    if (( $(echo "$w < ${ours[$f]}" | bc -l) )); then
+      ours[$f]=$w; ours_cpu[$f]=$(awk '{print $2 + $3}' "$work/ours.rss"); ours_rss[$f]=$(awk '{print $1}' "$work/ours.rss")
+    fi
+    echo "   ours  $w s wall, $(awk '{print $2 + $3}' "$work/ours.rss") s CPU, peak RSS $(awk '{print $1}' "$work/ours.rss") KiB; load $(cut -d' ' -f1 /proc/loadavg)"
+    t0=$(now); cat "$in" > /dev/null; md5sum "$work/ours.vhd" > "$work/ours.md5"; t1=$(now); w=$(secs "$t0" "$t1")
+    if (( $(echo "$w < ${floor[$f]}" | bc -l) )); then floor[$f]=$w; fi
+    echo "   floor $w s (cat input + md5sum output); load $(cut -d' ' -f1 /proc/loadavg)"
+  done
 
   t0=$(now)
   bash -c 'qemu-img convert -O vpc -o subformat=fixed,force_size=on "$1" "$2/qemu.vhd"; md5sum "$2/qemu.vhd" > /dev/null; sha256sum "$2/qemu.vhd" > /dev/null' _ "$qin" "$work"
   t1=$(now); qemu[$f]=$(secs "$t0" "$t1")
-  echo "   qemu  ${qemu[$f]} s"
-
-  t0=$(now); cat "$in" > /dev/null; md5sum "$work/ours.vhd" > "$work/ours.md5"; t1=$(now)
-  floor[$f]=$(secs "$t0" "$t1")
-  echo "   floor ${floor[$f]} s (cat input + md5sum output)"
+  echo "   qemu  ${qemu[$f]} s; load $(cut -d' ' -f1 /proc/loadavg)"
 
   [ "$(awk '/md5 /{print $2}' "$work/ours.txt")" = "$(cut -d' ' -f1 "$work/ours.md5")" ] || { echo "MD5 MISMATCH" >&2; exit 1; }
   [ "$(awk '/sha256 /{print $2}' "$work/ours.txt")" = "$(sha256sum < "$work/ours.vhd" | cut -d' ' -f1)" ] || { echo "SHA-256 MISMATCH" >&2; exit 1; }
@@ -103,4 +113,5 @@ for f in $formats; do
     "${floor[$f]}" "$(echo "${ours[$f]} / ${floor[$f]}" | bc -l)" "${qemu[$f]}" "$(echo "${ours[$f]} / ${qemu[$f]}" | bc -l)" \
     $((${ours_rss[$f]} / 1024))
 done
-echo "goal: ours/floor <= 1.15; CPU (user+sys) of ours: $(for f in $formats; do printf '%s %.1f s; ' "$f" "${ours_cpu[$f]}"; done)"
+echo "best of $repeat for ours and the floor; goal: ours/floor <= 1.15"
+echo "CPU (user+sys, all threads) of ours: $(for f in $formats; do printf '%s %.1f s; ' "$f" "${ours_cpu[$f]}"; done)"
