@@ -2,12 +2,24 @@
  * The container layer: disk image files in, a flat virtual disk ({@link io.vhdflow.disk.container.ByteSource}) out.
  *
  * <p>{@link io.vhdflow.disk.container.DiskImages#open(java.nio.file.Path)} recognises the format by magic
- * (VHD footer cookie, VHDX {@code vhdxfile}, qcow2 {@code QFI\xfb}; raw by extension), validates every
- * container structure, and returns a {@link io.vhdflow.disk.container.DiskImage} whose
+ * (VHD footer cookie, VHDX {@code vhdxfile}, qcow2 {@code QFI\xfb}, VMDK {@code KDMV} or a text descriptor,
+ * OVA by its tar header, VDI recognised only; raw by extension), validates every container structure, and
+ * returns a {@link io.vhdflow.disk.container.DiskImage} whose
  * {@link io.vhdflow.disk.container.DiskImage#virtualDisk()} is the single read path of every later layer
- * (partitions, LVM, filesystems). On-disk structures, each with its fields documented by offset and size
- * in one place: {@link io.vhdflow.disk.container.VhdFooter}, {@link io.vhdflow.disk.container.VhdDynamicHeader},
- * {@link io.vhdflow.disk.container.ParentLocator}, {@link io.vhdflow.disk.container.BlockAllocationTable}.
+ * (partitions, LVM, filesystems) and whose {@link io.vhdflow.disk.container.DiskImage#allocatedRanges()} lets
+ * converters and scanners skip what is known to be zero. On-disk structures, each with its fields documented by
+ * offset and size in one place: {@link io.vhdflow.disk.container.VhdFooter},
+ * {@link io.vhdflow.disk.container.VhdDynamicHeader}, {@link io.vhdflow.disk.container.ParentLocator},
+ * {@link io.vhdflow.disk.container.BlockAllocationTable} (VHD); {@link io.vhdflow.disk.container.VhdxHeader},
+ * {@link io.vhdflow.disk.container.VhdxRegionTable}, {@link io.vhdflow.disk.container.VhdxMetadata},
+ * {@code VhdxBat}, {@code VhdxLog} (VHDX); {@link io.vhdflow.disk.container.Qcow2Header},
+ * {@code Qcow2DiskSource} (qcow2 L1/L2 entries); {@link io.vhdflow.disk.container.VmdkSparseHeader},
+ * {@link io.vhdflow.disk.container.VmdkDescriptor} (VMDK); {@code OvaArchive}, {@code OvfDescriptor} (OVA).
+ *
+ * <p>Every reader is read-only (a VHDX log is replayed into memory, never into the file), bounded (tables held
+ * in memory are capped, caches are byte-bounded, walks over tables are limited by the file's size) and fails with
+ * a typed {@link io.vhdflow.disk.DiskException} naming the structure and byte. A parent (differencing VHD or
+ * VHDX, qcow2 backing file) or VMDK extent is only looked for beside the image that names it.
  *
  * <p>Sizes: a VHD's size is always its footer's <em>current size</em>, as Azure, Hyper-V and modern qemu
  * read it; the CHS geometry is kept only for the spec and reported when it differs for the creators
