@@ -82,6 +82,8 @@ public final class SettingsSchema {
         r.put("vhdflow.verify.policy", oneOf(Arrays.stream(Policy.values()).map(Policy::id).toList()));
         r.put("vhdflow.verify.waivers", SettingsSchema::checkIds);
         r.put("vhdflow.verify.not-generalized", oneOf(List.of("fail", "specialized")));
+        r.put("vhdflow.fetch.parallelism", whole(1, 64));
+        r.put("vhdflow.fetch.allowed-hosts", SettingsSchema::hostSuffixes);
         r.put("vhdflow.upload.enabled", bool());
         r.put("vhdflow.upload.connection-string", any());
         r.put("vhdflow.upload.sas-url", v -> v.isBlank() ? Optional.empty() : httpsUrl(v));
@@ -207,6 +209,18 @@ public final class SettingsSchema {
             // reported below
         }
         return Optional.of("must be an https URL (a container SAS URL)");
+    }
+
+    /** Comma-separated host names or suffixes ({@code .example.com}), as job files may name besides Azure's. */
+    private static Optional<String> hostSuffixes(String v) {
+        for (String h : v.split(",")) {
+            String host = h.strip().replaceFirst("^\\.", "");
+            if (!h.isBlank() && !HOST.matcher(host).matches()) {
+                return Optional.of("must be host names or suffixes separated by commas, e.g. .blob.example.com; \""
+                        + h.strip() + "\" is not one");
+            }
+        }
+        return Optional.empty();
     }
 
     private static Optional<String> checkIds(String v) {

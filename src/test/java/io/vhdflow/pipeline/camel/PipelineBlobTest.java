@@ -141,7 +141,7 @@ class PipelineBlobTest extends CamelMainTestSupport {
 
         String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(disk));
         assertEquals(sha, job.sourceSha256().orElseThrow(), "the backup is the blob as it is");
-        Path pkg = home.resolve("packages/web/2.0.0");
+        Path pkg = home.resolve("packages/vhdflow/web/2.0.0");
         assertTrue(Files.isRegularFile(pkg.resolve("web-2.0.0.vhd")));
 
         String sig = token.replaceFirst(".*sig=([^&]+).*", "$1");

@@ -97,7 +97,7 @@ class PipelineFormatsTest extends CamelMainTestSupport {
         for (JobRecord job : jobs) {
             assertEquals(JobState.DONE, job.state(), () -> job.sourceName() + ": " + job.errorJson().orElse(""));
             String image = job.imageName();
-            Path pkg = home.resolve("packages").resolve(image).resolve("1.0.0");
+            Path pkg = home.resolve("packages").resolve("vhdflow").resolve(image).resolve("1.0.0");
             Path vhd = pkg.resolve(image + "-1.0.0.vhd");
             byte[] want = expected.get(job.sourceName());
             long virtual = Files.size(vhd) - 512;
@@ -109,7 +109,7 @@ class PipelineFormatsTest extends CamelMainTestSupport {
             }
             assertArrayEquals(want, payload, job.sourceName() + ": the package's payload is qemu-img's reading");
             JsonNode manifest = Json.mapper().readTree(pkg.resolve("manifest.json").toFile());
-            assertEquals("generalized", manifest.path("verdict").asText(), job.sourceName());
+            assertEquals("ready", manifest.path("verdict").asText(), job.sourceName());
             String format = manifest.at("/source/format").asText();
             assertTrue(job.sourceName().endsWith("." + format), job.sourceName() + " read as " + format);
             Path backup = home.resolve("backup").resolve(image).resolve(job.id()).resolve(job.sourceName());
