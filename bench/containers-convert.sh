@@ -40,7 +40,9 @@ trap cleanup EXIT
 
 echo "== building classes and class path"
 (cd "$repo" && mvn -B -o -q -DskipTests compile && mvn -B -o -q dependency:build-classpath -Dmdep.outputFile="$work/cp.txt" >/dev/null)
-cp="$repo/target/classes:$(cat "$work/cp.txt")"
+# A private copy of the classes: a build in the worktree during the run cannot change what is measured.
+cp -r "$repo/target/classes" "$work/classes"
+cp="$work/classes:$(cat "$work/cp.txt")"
 vhdflow=(java -Xmx128m -cp "$cp" io.vhdflow.cli.VhdflowCommand vhd)
 
 echo "== making the input: 8 GiB virtual, $chunks x 32 MiB of data (half random, half base64 text)"

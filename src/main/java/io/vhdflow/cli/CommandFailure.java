@@ -183,7 +183,7 @@ public final class CommandFailure extends RuntimeException {
 
     private static String diskHint(DiskException d) {
         return switch (d.kind()) {
-            case UNSUPPORTED -> "convert it to a fixed VHD first (qemu-img convert -O vpc -o subformat=fixed)";
+            case UNSUPPORTED -> "convert it to a fixed VHD first (qemu-img convert -O vpc -o subformat=fixed,force_size=on)";
             case ENCRYPTED -> "decrypt the volume in the source VM and capture the disk again";
             case LIMIT_EXCEEDED -> "check how the image was exported; report it if the image is genuine";
             case NOT_FOUND -> "check the path";

@@ -51,6 +51,12 @@ final class OvaArchive {
             if (e instanceof DiskException d) {
                 throw d;
             }
+            if (ch.endReached || runsPastEnd(file, ch.lastHeader)) {
+                // A header was looked for where the file had already ended: the archive was cut short.
+                throw new DiskException(ErrorKind.TRUNCATED, "OVA tar headers", ch.lastHeader, "the archive ends ("
+                        + file.size() + " bytes) inside a member or before the header that should follow it;"
+                        + " it was cut short");
+            }
             throw new DiskException(ErrorKind.CORRUPT, "OVA tar headers", ch.lastHeader, "the tar archive is damaged: "
                     + e.getMessage());
         }
@@ -64,6 +70,38 @@ final class OvaArchive {
             out.add(new Member(e.getName(), e.getDataOffset(), size, e.isFile(), e.isSparse() || !e.isStreamContiguous()));
         }
         return out;
+    }
+
+    /**
+     * Whether the ustar header at {@code at} gives its member more data than the file has left.
+     * Header fields (POSIX ustar): name at 0 (100 bytes), size at 124 (12 bytes, octal digits, or
+     * base-256 when the first byte has its high bit set); the data follows the 512-byte header.
+     */
+    private static boolean runsPastEnd(ByteSource file, long at) {
+        if (at < 0 || at > file.size() - 512) {
+            return false;
+        }
+        try {
+            byte[] h = file.readBytes(at, 512, "tar header");
+            long size = 0;
+            boolean base256 = (h[124] & 0x80) != 0;
+            for (int i = base256 ? 125 : 124; i < 136; i++) {
+                int c = h[i] & 0xFF;
+                if (!base256 && c == ' ' && size == 0) {
+                    continue;
+                }
+                if (!base256 && (c < '0' || c > '7')) {
+                    break;
+                }
+                if (size > Long.MAX_VALUE >> 8) {
+                    return true;
+                }
+                size = base256 ? size << 8 | c : size * 8 + (c - '0');
+            }
+            return size < 0 || size > file.size() - at - 512;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Thrown inside the listing when the header budget is spent. */
@@ -81,6 +119,7 @@ final class OvaArchive {
         private long position;
         private long readBytes;
         private long lastHeader;
+        private boolean endReached;
         private boolean open = true;
 
         Channel(ByteSource source) {
@@ -96,7 +135,11 @@ final class OvaArchive {
                 throw new LimitReached();
             }
             lastHeader = position;
+            int wanted = dst.remaining();
             int n = source.read(position, dst);
+            if (n < wanted && position + Math.max(n, 0) >= source.size()) {
+                endReached = true;
+            }
             if (n > 0) {
                 position += n;
                 readBytes += n;

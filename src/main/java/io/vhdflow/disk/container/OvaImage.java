@@ -82,18 +82,25 @@ final class OvaImage {
                     + " descriptor is " + ovf.size() + " bytes; OVF descriptors are a few KiB");
         }
         byte[] xml = file.readBytes(ovf.dataOffset(), (int) ovf.size(), "OVF descriptor " + ovf.name());
-        List<OvfDescriptor.Disk> described = OvfDescriptor.disks(xml, ovf.name());
+        List<OvfDescriptor.Disk> described;
+        try {
+            described = OvfDescriptor.disks(xml, ovf.name());
+        } catch (DiskException e) {
+            // The XML has no byte offsets of its own: the operator is pointed at the descriptor in the archive.
+            throw new DiskException(e.kind(), e.structure(), e.offset() >= 0 ? e.offset() : ovf.dataOffset(),
+                    problemOf(e), e);
+        }
         List<OvaDisk> disks = new ArrayList<>();
         for (OvfDescriptor.Disk d : described) {
             String where = "OVF disk " + d.diskId();
             if (d.compression().isPresent() || d.chunked()) {
-                throw new DiskException(ErrorKind.UNSUPPORTED, where, -1, "its file " + d.href() + " is "
+                throw new DiskException(ErrorKind.UNSUPPORTED, where, ovf.dataOffset(), "its file " + d.href() + " is "
                         + (d.chunked() ? "split in chunks" : d.compression().get() + "-compressed")
                         + ", which cannot be read in place; re-export the OVA without compression or chunking");
             }
             OvaArchive.Member m = members.stream().filter(x -> x.name().equals(d.href())
                     || x.name().equals("./" + d.href())).findFirst().orElseThrow(() -> new DiskException(
-                    ErrorKind.CORRUPT, where, -1, "its file " + d.href() + " is not in the archive (members: "
+                    ErrorKind.CORRUPT, where, ovf.dataOffset(), "its file " + d.href() + " is not in the archive (members: "
                     + names(members) + ")"));
             if (!m.regular() || m.sparse()) {
                 throw new DiskException(ErrorKind.UNSUPPORTED, "OVA member " + m.name(), m.dataOffset(), "the disk's"
@@ -103,6 +110,12 @@ final class OvaImage {
                     d.format(), d.controller(), d.address()));
         }
         return new Contents(ovf.name(), disks);
+    }
+
+    /** The problem alone, without the structure the message starts with. */
+    private static String problemOf(DiskException e) {
+        String prefix = e.structure() + ": ";
+        return e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
     }
 
     private static String names(List<OvaArchive.Member> members) {

@@ -232,7 +232,7 @@ final class Qcow2Image {
             forced = switch (h.backingFormat().get()) {
                 case "raw" -> Optional.of(DiskFormat.RAW);
                 case "qcow2", "vpc", "vhdx", "vmdk" -> Optional.empty();
-                default -> throw new DiskException(ErrorKind.UNSUPPORTED, "qcow2 backing file format extension", -1,
+                default -> throw new DiskException(ErrorKind.UNSUPPORTED, "qcow2 header extensions", h.headerLength(),
                         "backing file format \"" + h.backingFormat().get() + "\" is not one vhdflow reads");
             };
         }

@@ -198,7 +198,7 @@ final class VhdxImage {
         m.linkage("parent_linkage").ifPresent(linkage::add);
         m.linkage("parent_linkage2").ifPresent(linkage::add);
         if (linkage.isEmpty()) {
-            throw new DiskException(ErrorKind.CORRUPT, "VHDX parent locator", -1, "parent_linkage \""
+            throw new DiskException(ErrorKind.CORRUPT, "VHDX parent locator", m.parentLocatorAt(), "parent_linkage \""
                     + m.parentLocator().get("parent_linkage") + "\" is not a GUID");
         }
         List<String> tried = new ArrayList<>();
@@ -224,7 +224,7 @@ final class VhdxImage {
                 int parentSector = ((VhdxFacts) parent.facts().get()).metadata().logicalSectorSize();
                 if (childSector != parentSector) {
                     parent.close();
-                    throw new DiskException(ErrorKind.CORRUPT, "VHDX logical sector size", -1, "the child has "
+                    throw new DiskException(ErrorKind.CORRUPT, "VHDX parent locator", m.parentLocatorAt(), "the child has "
                             + childSector + "-byte sectors, its parent " + p.getFileName() + " " + parentSector);
                 }
                 return parent;
@@ -233,11 +233,11 @@ final class VhdxImage {
             parent.close();
         }
         if (!mismatched.isEmpty()) {
-            throw new DiskException(ErrorKind.CORRUPT, "VHDX parent locator", -1, "parent_linkage " + linkage.get(0)
+            throw new DiskException(ErrorKind.CORRUPT, "VHDX parent locator", m.parentLocatorAt(), "parent_linkage " + linkage.get(0)
                     + " but " + String.join(", ", mismatched) + ": the parent was modified after the child was made,"
                     + " or is another disk; reconnect the right parent");
         }
-        throw new DiskException(ErrorKind.NOT_FOUND, "VHDX parent locator", -1, "the parent of " + child.getFileName()
+        throw new DiskException(ErrorKind.NOT_FOUND, "VHDX parent locator", m.parentLocatorAt(), "the parent of " + child.getFileName()
                 + " is not beside it: tried " + (tried.isEmpty() ? "no path (the locator names none)"
                 : String.join(", ", tried)) + " in " + child.toAbsolutePath().getParent()
                 + "; put the parent VHDX next to the child (only that folder is searched)");

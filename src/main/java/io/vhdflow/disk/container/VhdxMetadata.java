@@ -53,10 +53,11 @@ import java.util.UUID;
  * @param logicalSectorSize    logical sector size
  * @param physicalSectorSize   physical sector size
  * @param parentLocator        the parent locator's keys and values (differencing only)
+ * @param parentLocatorAt      file offset of the parent locator item (-1 without one), for errors about the parent
  */
 public record VhdxMetadata(long blockSize, boolean leaveBlocksAllocated, boolean hasParent, long virtualSize,
                            UUID virtualDiskId, int logicalSectorSize, int physicalSectorSize,
-                           Map<String, String> parentLocator) {
+                           Map<String, String> parentLocator, long parentLocatorAt) {
 
     static final UUID FILE_PARAMETERS = UUID.fromString("CAA16737-FA36-4D43-B3B6-33F0AA44E76B");
     static final UUID VIRTUAL_DISK_SIZE = UUID.fromString("2FA54224-CD1B-4876-B211-5DBED83BF4B8");
@@ -92,7 +93,7 @@ public record VhdxMetadata(long blockSize, boolean leaveBlocksAllocated, boolean
         if (count > 2047) {
             throw new DiskException(ErrorKind.CORRUPT, s, at + 10, "entry count " + count + " is above 2047");
         }
-        Map<UUID, byte[]> items = new LinkedHashMap<>();
+        Map<UUID, Item> items = new LinkedHashMap<>();
         for (int i = 0; i < count; i++) {
             int e = 32 + 32 * i;
             UUID id = VhdxHeader.guid(t, e);
@@ -118,70 +119,80 @@ public record VhdxMetadata(long blockSize, boolean leaveBlocksAllocated, boolean
                 if (items.containsKey(id)) {
                     throw new DiskException(ErrorKind.CORRUPT, what, at + e, "metadata item " + id + " listed twice");
                 }
-                items.put(id, file.readBytes(at + offset, (int) len, "VHDX metadata item " + id));
+                items.put(id, new Item(file.readBytes(at + offset, (int) len, "VHDX metadata item " + id), at + offset));
             }
         }
-        byte[] fp = item(items, FILE_PARAMETERS, 8, "file parameters", at);
-        ByteBuffer f = ByteBuffer.wrap(fp).order(ByteOrder.LITTLE_ENDIAN);
+        Item fp = item(items, FILE_PARAMETERS, 8, "file parameters", at);
+        ByteBuffer f = ByteBuffer.wrap(fp.bytes()).order(ByteOrder.LITTLE_ENDIAN);
         long blockSize = Integer.toUnsignedLong(f.getInt(0));
         int fpFlags = f.getInt(4);
         if (blockSize < VhdxHeader.MiB || blockSize > 256 * VhdxHeader.MiB || Long.bitCount(blockSize) != 1) {
-            throw new DiskException(ErrorKind.CORRUPT, "VHDX file parameters", -1, "block size " + blockSize
+            throw new DiskException(ErrorKind.CORRUPT, "VHDX file parameters", fp.at(), "block size " + blockSize
                     + " is not a power of 2 between 1 MiB and 256 MiB");
         }
         boolean hasParent = (fpFlags & 2) != 0;
-        long virtualSize = ByteBuffer.wrap(item(items, VIRTUAL_DISK_SIZE, 8, "virtual disk size", at))
-                .order(ByteOrder.LITTLE_ENDIAN).getLong(0);
-        UUID diskId = VhdxHeader.guid(item(items, VIRTUAL_DISK_ID, 16, "virtual disk id", at), 0);
-        int logical = ByteBuffer.wrap(item(items, LOGICAL_SECTOR_SIZE, 4, "logical sector size", at))
-                .order(ByteOrder.LITTLE_ENDIAN).getInt(0);
-        int physical = ByteBuffer.wrap(item(items, PHYSICAL_SECTOR_SIZE, 4, "physical sector size", at))
-                .order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+        Item vs = item(items, VIRTUAL_DISK_SIZE, 8, "virtual disk size", at);
+        long virtualSize = ByteBuffer.wrap(vs.bytes()).order(ByteOrder.LITTLE_ENDIAN).getLong(0);
+        UUID diskId = VhdxHeader.guid(item(items, VIRTUAL_DISK_ID, 16, "virtual disk id", at).bytes(), 0);
+        Item ls = item(items, LOGICAL_SECTOR_SIZE, 4, "logical sector size", at);
+        int logical = ByteBuffer.wrap(ls.bytes()).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
+        Item ps = item(items, PHYSICAL_SECTOR_SIZE, 4, "physical sector size", at);
+        int physical = ByteBuffer.wrap(ps.bytes()).order(ByteOrder.LITTLE_ENDIAN).getInt(0);
         if (logical != 512 && logical != 4096) {
-            throw new DiskException(ErrorKind.CORRUPT, "VHDX logical sector size", -1, "logical sector size " + logical
+            throw new DiskException(ErrorKind.CORRUPT, "VHDX logical sector size", ls.at(), "logical sector size " + logical
                     + " is neither 512 nor 4096");
         }
         if (physical != 512 && physical != 4096) {
-            throw new DiskException(ErrorKind.CORRUPT, "VHDX physical sector size", -1, "physical sector size "
+            throw new DiskException(ErrorKind.CORRUPT, "VHDX physical sector size", ps.at(), "physical sector size "
                     + physical + " is neither 512 nor 4096");
         }
         if (virtualSize <= 0 || virtualSize % logical != 0 || virtualSize > DiskImages.MAX_VIRTUAL_SIZE) {
             throw new DiskException(virtualSize > DiskImages.MAX_VIRTUAL_SIZE ? ErrorKind.LIMIT_EXCEEDED : ErrorKind.CORRUPT,
-                    "VHDX virtual disk size", -1, "virtual disk size " + Long.toUnsignedString(virtualSize)
+                    "VHDX virtual disk size", vs.at(), "virtual disk size " + Long.toUnsignedString(virtualSize)
                     + " is not a positive multiple of the " + logical + "-byte logical sector of at most "
                     + (DiskImages.MAX_VIRTUAL_SIZE >> 40) + " TiB");
         }
         Map<String, String> locator = Map.of();
+        long locatorAt = -1;
         if (hasParent) {
-            locator = parentLocator(item(items, PARENT_LOCATOR, 20, "parent locator", at));
+            Item pl = item(items, PARENT_LOCATOR, 20, "parent locator", at);
+            locator = parentLocator(pl);
+            locatorAt = pl.at();
         }
-        return new VhdxMetadata(blockSize, (fpFlags & 1) != 0, hasParent, virtualSize, diskId, logical, physical, locator);
+        return new VhdxMetadata(blockSize, (fpFlags & 1) != 0, hasParent, virtualSize, diskId, logical, physical, locator,
+                locatorAt);
     }
 
-    private static byte[] item(Map<UUID, byte[]> items, UUID id, int minimum, String name, long at) throws DiskException {
-        byte[] b = items.get(id);
+    /** A metadata item's bytes and where they are in the file. */
+    private record Item(byte[] bytes, long at) {
+    }
+
+    private static Item item(Map<UUID, Item> items, UUID id, int minimum, String name, long at) throws DiskException {
+        Item b = items.get(id);
         if (b == null) {
             throw new DiskException(ErrorKind.CORRUPT, "VHDX metadata table", at, "the required " + name
                     + " item is missing");
         }
-        if (b.length < minimum) {
-            throw new DiskException(ErrorKind.CORRUPT, "VHDX " + name, -1, "the item is " + b.length + " bytes, needs "
+        if (b.bytes().length < minimum) {
+            throw new DiskException(ErrorKind.CORRUPT, "VHDX " + name, b.at(), "the item is " + b.bytes().length + " bytes, needs "
                     + minimum);
         }
         return b;
     }
 
-    private static Map<String, String> parentLocator(byte[] p) throws DiskException {
+    private static Map<String, String> parentLocator(Item item) throws DiskException {
         String s = "VHDX parent locator";
+        byte[] p = item.bytes();
+        long at = item.at();
         UUID type = VhdxHeader.guid(p, 0);
         if (!type.equals(VHDX_LOCATOR_TYPE)) {
-            throw new DiskException(ErrorKind.UNSUPPORTED, s, -1, "parent locator type " + type + " is not a VHDX"
+            throw new DiskException(ErrorKind.UNSUPPORTED, s, at, "parent locator type " + type + " is not a VHDX"
                     + " parent; only VHDX parents are read");
         }
         ByteBuffer bb = ByteBuffer.wrap(p).order(ByteOrder.LITTLE_ENDIAN);
         int count = Short.toUnsignedInt(bb.getShort(18));
         if (20L + 12L * count > p.length) {
-            throw new DiskException(ErrorKind.CORRUPT, s, -1, count + " key/value entries do not fit in the "
+            throw new DiskException(ErrorKind.CORRUPT, s, at + 18, count + " key/value entries do not fit in the "
                     + p.length + "-byte item");
         }
         Map<String, String> out = new LinkedHashMap<>();
@@ -192,17 +203,17 @@ public record VhdxMetadata(long blockSize, boolean leaveBlocksAllocated, boolean
             int kl = Short.toUnsignedInt(bb.getShort(e + 8));
             int vl = Short.toUnsignedInt(bb.getShort(e + 10));
             if (ko == 0 || vo == 0 || kl == 0 || vl == 0 || ko + kl > p.length || vo + vl > p.length) {
-                throw new DiskException(ErrorKind.CORRUPT, s + " entry " + i, -1, "key or value lies outside the item"
+                throw new DiskException(ErrorKind.CORRUPT, s + " entry " + i, at + e, "key or value lies outside the item"
                         + " or is empty");
             }
             String key = new String(p, (int) ko, kl, StandardCharsets.UTF_16LE);
             String value = new String(p, (int) vo, vl, StandardCharsets.UTF_16LE);
             if (out.put(key, value) != null) {
-                throw new DiskException(ErrorKind.CORRUPT, s + " entry " + i, -1, "key \"" + key + "\" appears twice");
+                throw new DiskException(ErrorKind.CORRUPT, s + " entry " + i, at + e, "key \"" + key + "\" appears twice");
             }
         }
         if (!out.containsKey("parent_linkage")) {
-            throw new DiskException(ErrorKind.CORRUPT, s, -1, "no parent_linkage key: the parent cannot be identified");
+            throw new DiskException(ErrorKind.CORRUPT, s, at, "no parent_linkage key: the parent cannot be identified");
         }
         return out;
     }

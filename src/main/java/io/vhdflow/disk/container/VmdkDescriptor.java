@@ -52,8 +52,10 @@ public record VmdkDescriptor(String createType, String parentCid, List<Extent> e
      * @param file    the extent file (none for ZERO)
      * @param offset  sectors to skip at the start of a flat file
      * @param line    line number in the descriptor
+     * @param at      byte offset of the line in the file holding the descriptor
      */
-    public record Extent(String access, long sectors, String type, Optional<String> file, long offset, int line) {
+    public record Extent(String access, long sectors, String type, Optional<String> file, long offset, int line,
+                         long at) {
     }
 
     public VmdkDescriptor {
@@ -71,13 +73,15 @@ public record VmdkDescriptor(String createType, String parentCid, List<Extent> e
         return extents.stream().mapToLong(Extent::sectors).sum();
     }
 
-    /** Parses descriptor text found at {@code at} of {@code structure}. */
+    /** Parses descriptor text found at byte {@code at} of its file; errors name the byte of their line. */
     static VmdkDescriptor parse(String text, String structure, long at) throws DiskException {
         List<Extent> extents = new ArrayList<>();
         Map<String, String> fields = new LinkedHashMap<>();
-        String[] lines = text.split("\r?\n", -1);
+        String[] lines = text.split("\n", -1);
         long total = 0;
-        for (int i = 0; i < lines.length; i++) {
+        long lineAt = at;
+        for (int i = 0; i < lines.length; lineAt += lines[i].getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1,
+                i++) {
             String line = lines[i].strip();
             int nul = line.indexOf('\0');
             if (nul >= 0) {
@@ -97,12 +101,12 @@ public record VmdkDescriptor(String createType, String parentCid, List<Extent> e
                     sectors = Long.parseLong(e.group(2));
                     offset = e.group(5) == null ? 0 : Long.parseLong(e.group(5));
                 } catch (NumberFormatException x) {
-                    throw new DiskException(ErrorKind.CORRUPT, structure, at, "line " + (i + 1) + ": extent size or"
+                    throw new DiskException(ErrorKind.CORRUPT, structure, lineAt, "line " + (i + 1) + ": extent size or"
                             + " offset is not a number: " + line);
                 }
                 total += sectors;
                 if (sectors <= 0 || total > DiskImages.MAX_VIRTUAL_SIZE / 512 || offset > DiskImages.MAX_VIRTUAL_SIZE / 512) {
-                    throw new DiskException(sectors <= 0 ? ErrorKind.CORRUPT : ErrorKind.LIMIT_EXCEEDED, structure, at,
+                    throw new DiskException(sectors <= 0 ? ErrorKind.CORRUPT : ErrorKind.LIMIT_EXCEEDED, structure, lineAt,
                             "line " + (i + 1) + ": extent of " + sectors + " sectors (disk of " + total
                                     + " sectors so far) is empty or beyond the " + (DiskImages.MAX_VIRTUAL_SIZE >> 40)
                                     + " TiB this reader accepts");
@@ -110,10 +114,10 @@ public record VmdkDescriptor(String createType, String parentCid, List<Extent> e
                 String type = e.group(3).toUpperCase(Locale.ROOT);
                 Optional<String> file = Optional.ofNullable(e.group(4));
                 if (file.isEmpty() && !type.equals("ZERO")) {
-                    throw new DiskException(ErrorKind.CORRUPT, structure, at, "line " + (i + 1) + ": a " + type
+                    throw new DiskException(ErrorKind.CORRUPT, structure, lineAt, "line " + (i + 1) + ": a " + type
                             + " extent names no file: " + line);
                 }
-                extents.add(new Extent(e.group(1), sectors, type, file, offset, i + 1));
+                extents.add(new Extent(e.group(1), sectors, type, file, offset, i + 1, lineAt));
                 continue;
             }
             Matcher f = FIELD.matcher(line);
@@ -121,7 +125,7 @@ public record VmdkDescriptor(String createType, String parentCid, List<Extent> e
                 fields.put(f.group(1), f.group(2));
                 continue;
             }
-            throw new DiskException(ErrorKind.CORRUPT, structure, at, "line " + (i + 1) + " is neither an extent nor a"
+            throw new DiskException(ErrorKind.CORRUPT, structure, lineAt, "line " + (i + 1) + " is neither an extent nor a"
                     + " key=value line: " + (line.length() > 80 ? line.substring(0, 80) + "…" : line));
         }
         String createType = fields.getOrDefault("createType", "");

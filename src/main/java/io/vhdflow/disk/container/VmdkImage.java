@@ -137,7 +137,7 @@ final class VmdkImage {
             String where = s + " line " + e.line();
             long bytes = e.sectors() * 512;
             if (e.access().equals("NOACCESS")) {
-                throw new DiskException(ErrorKind.UNSUPPORTED, where, -1, "extent " + e.file().orElse("ZERO")
+                throw new DiskException(ErrorKind.UNSUPPORTED, where, e.at(), "extent " + e.file().orElse("ZERO")
                         + " is marked NOACCESS: its data cannot be read");
             }
             switch (e.type()) {
@@ -149,7 +149,7 @@ final class VmdkImage {
                     FileByteSource f = extentFile(path, e, where, resources);
                     long at = e.offset() * 512;
                     if (at > f.size() || bytes > f.size() - at) {
-                        throw new DiskException(ErrorKind.TRUNCATED, where, -1, "flat extent " + e.file().get() + " is "
+                        throw new DiskException(ErrorKind.TRUNCATED, where, e.at(), "flat extent " + e.file().get() + " is "
                                 + f.size() + " bytes, shorter than the " + bytes + " bytes at offset " + at
                                 + " the descriptor gives it");
                     }
@@ -166,7 +166,7 @@ final class VmdkImage {
                     FileByteSource f = extentFile(path, e, where, resources);
                     VmdkSparseExtent x = VmdkSparseExtent.open(f, inflation, e.file().get(), findings);
                     if (x.header().capacity() < e.sectors()) {
-                        throw new DiskException(ErrorKind.CORRUPT, where, -1, "sparse extent " + e.file().get()
+                        throw new DiskException(ErrorKind.CORRUPT, where, e.at(), "sparse extent " + e.file().get()
                                 + " holds " + x.header().capacity() + " sectors, the descriptor gives it "
                                 + e.sectors());
                     }
@@ -177,7 +177,7 @@ final class VmdkImage {
                     }
                     described.add(describe(e.file().get(), "SPARSE", x));
                 }
-                default -> throw new DiskException(ErrorKind.UNSUPPORTED, where, -1, "extent type " + e.type() + " ("
+                default -> throw new DiskException(ErrorKind.UNSUPPORTED, where, e.at(), "extent type " + e.type() + " ("
                         + e.file().orElse("") + ") is not read by vhdflow (ESX sparse, SE sparse and raw-device extents"
                         + " are not); export the VM as OVA or convert the disk with qemu-img");
             }
@@ -208,7 +208,7 @@ final class VmdkImage {
         List<Path> found = ImageChain.candidates(descriptor, name);
         if (found.isEmpty()) {
             Path folder = descriptor.toAbsolutePath().getParent();
-            throw new DiskException(ErrorKind.NOT_FOUND, where, -1, "extent file \"" + name + "\" is not beside the"
+            throw new DiskException(ErrorKind.NOT_FOUND, where, e.at(), "extent file \"" + name + "\" is not beside the"
                     + " descriptor in " + folder + (Files.exists(folder.resolve(name), LinkOption.NOFOLLOW_LINKS)
                     ? " as a regular file" : "") + "; a VMDK's extents must stay with its descriptor (or pack the disk"
                     + " as one file: qemu-img convert -O vmdk -o subformat=streamOptimized)");

@@ -111,4 +111,28 @@ class OvaHostileTest {
         m.put("x.ovf", "not xml at all <".getBytes(StandardCharsets.UTF_8));
         assertEquals(ErrorKind.CORRUPT, rejected(tar("notxml.ova", m)).kind());
     }
+
+    @Test
+    void ovfProblemsNameTheDescriptorsByteInTheArchive() throws Exception {
+        byte[] disk = Files.readAllBytes(ContainerFixtures.extract("stream.vmdk", dir));
+        String secret = Files.writeString(dir.resolve("host-secret.txt"), "never read").toUri().toString();
+        Map<String, byte[]> cases = new LinkedHashMap<>();
+        cases.put("dtd", ("<?xml version=\"1.0\"?><!DOCTYPE Envelope [<!ENTITY x SYSTEM \"" + secret + "\">]>"
+                + "<Envelope>&x;</Envelope>").getBytes(StandardCharsets.UTF_8));
+        cases.put("gzip", new String(ovf("d.vmdk"), StandardCharsets.UTF_8).replace("ovf:href=\"d.vmdk\"",
+                "ovf:href=\"d.vmdk\" ovf:compression=\"gzip\"").getBytes(StandardCharsets.UTF_8));
+        cases.put("absent", ovf("elsewhere.vmdk"));
+        Map<String, ErrorKind> kinds = Map.of("dtd", ErrorKind.CORRUPT, "gzip", ErrorKind.UNSUPPORTED,
+                "absent", ErrorKind.CORRUPT);
+        for (Map.Entry<String, byte[]> c : cases.entrySet()) {
+            Map<String, byte[]> m = new LinkedHashMap<>();
+            m.put("x.ovf", c.getValue());
+            m.put("d.vmdk", disk);
+            DiskException e = rejected(tar(c.getKey() + ".ova", m));
+            assertEquals(kinds.get(c.getKey()), e.kind(), c.getKey() + ": " + e);
+            assertEquals(512, e.offset(), c.getKey() + ": the descriptor's data follows its 512-byte tar header: " + e);
+            assertTrue(e.getMessage().contains(" at byte 512: "), e.getMessage());
+            assertTrue(!e.getMessage().contains("never read"), "no entity was expanded: " + e.getMessage());
+        }
+    }
 }
