@@ -79,6 +79,21 @@ class SettingsLoaderTest {
     }
 
     @Test
+    void theBlobFetchSettingsAreCheckedLikeEveryOther() throws Exception {
+        EffectiveSettings s = read(String.join("\n",
+                "vhdflow.fetch.parallelism=0",
+                "vhdflow.fetch.allowed-hosts=.blob.example.com, bad host!",
+                ""), Map.of(), List.of());
+        assertEquals(2, s.problems().size(), s.problems().toString());
+        assertEquals("must be a whole number from 1 to 64", problem(s, "vhdflow.fetch.parallelism").problem());
+        assertTrue(problem(s, "vhdflow.fetch.allowed-hosts").problem().contains("\"bad host!\" is not one"),
+                problem(s, "vhdflow.fetch.allowed-hosts").problem());
+        EffectiveSettings ok = read("vhdflow.fetch.parallelism=8\nvhdflow.fetch.allowed-hosts=.blob.example.com,"
+                + "storage.contoso.net\n", Map.of(), List.of());
+        assertEquals(List.of(), ok.problems());
+    }
+
+    @Test
     void eachValueKeepsItsOriginAndLaterSourcesWin() throws Exception {
         EffectiveSettings s = read("vhdflow.pipeline.concurrency=3\nvhdflow.backup.retention=5\n",
                 Map.of("VHDFLOW_BACKUP_RETENTION", "7", "VHDFLOW_CI", "1", "PATH", "/bin"),
