@@ -135,6 +135,14 @@ abstract class MappedDiskSource implements ByteSource {
     }
 
     private void fromParent(long pos, ByteBuffer dst, int len) throws IOException {
+        fromParentOrZero(parent, pos, dst, len, name);
+    }
+
+    /**
+     * Puts {@code len} bytes at {@code pos} of {@code parent} into {@code dst}, as far as the parent
+     * reaches, and zeros for the rest (all of it when {@code parent} is null: no parent).
+     */
+    static void fromParentOrZero(ByteSource parent, long pos, ByteBuffer dst, int len, String name) throws IOException {
         int fromParent = 0;
         if (parent != null && pos < parent.size()) {
             fromParent = (int) Math.min(len, parent.size() - pos);

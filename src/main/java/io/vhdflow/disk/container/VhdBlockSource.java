@@ -14,7 +14,6 @@ import java.util.Optional;
  * Thread-safe: no shared position, the BAT is immutable.
  */
 final class VhdBlockSource implements ByteSource {
-    private static final byte[] ZEROS = new byte[64 * 1024];
 
     private final ByteSource file;
     private final BlockAllocationTable bat;
@@ -105,22 +104,6 @@ final class VhdBlockSource implements ByteSource {
     }
 
     private void fromParentOrZero(long pos, ByteBuffer dst, int len) throws IOException {
-        int fromParent = 0;
-        if (parent != null && pos < parent.size()) {
-            fromParent = (int) Math.min(len, parent.size() - pos);
-            ByteBuffer view = dst.duplicate();
-            view.limit(view.position() + fromParent);
-            parent.readFully(pos, view, "parent of " + name);
-            dst.position(dst.position() + fromParent);
-        }
-        zero(dst, len - fromParent);
-    }
-
-    static void zero(ByteBuffer dst, int len) {
-        while (len > 0) {
-            int n = Math.min(len, ZEROS.length);
-            dst.put(ZEROS, 0, n);
-            len -= n;
-        }
+        MappedDiskSource.fromParentOrZero(parent, pos, dst, len, name);
     }
 }

@@ -43,6 +43,19 @@ final class ContainerFixtures {
         return Fixtures.text("containers/" + name);
     }
 
+    /**
+     * Opens {@code image} and reads its whole virtual disk, which must fail with a typed
+     * {@link io.vhdflow.disk.DiskException} within 10 seconds (never hang, never another exception).
+     */
+    static io.vhdflow.disk.DiskException rejected(Path image) {
+        return org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(10),
+                () -> org.junit.jupiter.api.Assertions.assertThrows(io.vhdflow.disk.DiskException.class, () -> {
+                    try (DiskImage img = DiskImages.open(image)) {
+                        VhdFixtures.sha256(img.virtualDisk());
+                    }
+                }));
+    }
+
     /** qemu-img's raw reading of {@code image}, written to {@code out}; fails in CI when qemu-img is missing. */
     static Path qemuRaw(Path image, Path out) throws IOException, InterruptedException {
         return QemuImg.raw(image, out);
