@@ -16,8 +16,8 @@ import java.util.Optional;
  * Reads ext2/3/4 directories: inline (in i_block and the {@code system.data} attribute) or in
  * blocks through the directory's block map, hashed (htree) directories read linearly like the
  * others. With metadata_csum every directory block is checked once, when first read: leaf blocks
- * by their 12-byte tail, htree nodes by their {@code dx_tail}; mismatches and missing tails are
- * findings.
+ * by their 12-byte tail, htree nodes by their {@code dx_tail}; a mismatch fails the read (and is a
+ * finding), a missing tail is a finding.
  *
  * <p>Bounded: a directory may hold at most {@value #MAX_DIR_ENTRIES} entries and
  * {@value #MAX_DIR_BYTES} bytes.
@@ -123,7 +123,7 @@ final class Ext4Directories implements NodeFilesystem.DirectoryTree<Inode> {
     }
 
     /** metadata_csum of a directory block: the 12-byte leaf tail, or the dx_tail of an htree node. */
-    private void verifyBlock(Inode dir, long logical, byte[] blk, long offset) {
+    private void verifyBlock(Inode dir, long logical, byte[] blk, long offset) throws DiskException {
         if (!sb.hasMetadataCsum()) {
             return;
         }
@@ -148,7 +148,7 @@ final class Ext4Directories implements NodeFilesystem.DirectoryTree<Inode> {
             c = Checksums.crc32c(c, new byte[4], 0, 4);
             int stored = ExtentTree.u32(blk, tail + 4);
             if (c != stored) {
-                meta.addFinding(Ext4Metadata.mismatch(what + " (htree node)", offset, stored, c));
+                meta.damaged(Ext4Metadata.mismatch(what + " (htree node)", offset, stored, c), "ext4 " + what);
             }
             return;
         }
@@ -163,7 +163,7 @@ final class Ext4Directories implements NodeFilesystem.DirectoryTree<Inode> {
         int c = Checksums.crc32c(seed, blk, 0, t);
         int stored = ExtentTree.u32(blk, bs - 4);
         if (c != stored) {
-            meta.addFinding(Ext4Metadata.mismatch(what, offset, stored, c));
+            meta.damaged(Ext4Metadata.mismatch(what, offset, stored, c), "ext4 " + what);
         }
     }
 }

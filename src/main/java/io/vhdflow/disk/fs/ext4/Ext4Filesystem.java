@@ -22,9 +22,11 @@ import java.util.Optional;
  * <p>Supports 32- and 64-bit group descriptors, flex_bg and meta_bg layouts, extent trees and
  * indirect block maps, inline data, hashed directories (read linearly), fast and slow symlinks,
  * sparse and huge files. With metadata_csum (or the older gdt_csum) the superblock, group
- * descriptors, inodes, extent tree blocks and directory blocks are verified as they are read;
- * mismatches, an unclean state and a journal needing recovery are reported by {@link #findings()}
- * rather than failing, because an image captured from a running VM is still worth reading.
+ * descriptors, inodes, extent tree blocks and directory blocks are verified as they are read: a
+ * structure that fails its checksum fails the read that needed it (a superblock, the open) with a
+ * {@link DiskException} naming it and its offset, and is listed by {@link #findings()}, so what
+ * depends on damaged metadata is never answered from it. An unclean state and a journal needing
+ * recovery are findings only, because an image captured from a running VM is still worth reading.
  * Everything read from the image is bounds-checked; corrupt structures fail with a
  * {@link DiskException} naming the structure and its absolute byte offset.
  *
@@ -72,8 +74,19 @@ public final class Ext4Filesystem extends NodeFilesystem<Inode> {
      * @throws DiskException when the superblock or root inode is corrupt
      */
     public static Ext4Filesystem open(ByteSource source) throws IOException {
+        return open(source, true);
+    }
+
+    /**
+     * {@link #open(ByteSource)}, where a structure failing its checksum is only a finding when not
+     * {@code failOnDamage}: the structural bounds are tested this way, as a forger who recomputed
+     * the checksums would meet them.
+     */
+    static Ext4Filesystem open(ByteSource source, boolean failOnDamage) throws IOException {
         Superblock sb = Superblock.read(source);
-        Ext4Filesystem fs = new Ext4Filesystem(new Ext4Metadata(source, sb));
+        Ext4Metadata meta = new Ext4Metadata(source, sb, failOnDamage);
+        meta.requireIntactSuperblock();
+        Ext4Filesystem fs = new Ext4Filesystem(meta);
         Inode root = fs.inode(ROOT_INODE);
         if (root.type() != FileType.DIRECTORY) {
             throw new DiskException(ErrorKind.CORRUPT, Inode.structure(ROOT_INODE), root.offset,

@@ -13,9 +13,12 @@ import java.util.Map;
 /**
  * The on-disk side of an ext2/3/4 filesystem: the superblock, group descriptors (classic GDT or
  * meta_bg), inode tables and metadata blocks, each read once into a bounded LRU cache and checked
- * against its checksum when metadata_csum (or gdt_csum) is on. Mismatches do not stop reading:
- * they are collected here as findings, from every part of the reader, at most
- * {@value #MAX_FINDINGS} of them.
+ * against its checksum when metadata_csum (or gdt_csum) is on. A structure that fails its
+ * checksum is recorded here as a finding (from every part of the reader, at most
+ * {@value #MAX_FINDINGS} of them) and its read fails with a {@link DiskException} naming it and its
+ * offset: nothing is built on metadata known to be damaged, so a check that depends on it cannot
+ * determine its answer rather than passing silently. The structure is not cached, so every read of
+ * it fails the same way.
  *
  * <p>Safe for concurrent use: the caches and the findings are synchronized.
  */
@@ -26,10 +29,11 @@ final class Ext4Metadata {
 
     /** Checks a metadata block once, when it is first read from the image. */
     interface BlockVerifier {
-        void verify(byte[] block, long offset);
+        void verify(byte[] block, long offset) throws DiskException;
     }
 
     private final ByteSource source;
+    private final boolean failOnDamage;
     private final Superblock sb;
     private final int csumSeed;
     private final BoundedCache<Long, byte[]> blocks;
@@ -37,13 +41,28 @@ final class Ext4Metadata {
     private final BoundedCache<Long, GroupDescriptor> groups = new BoundedCache<>(INODE_CACHE);
     private final Map<String, Finding> findings = new LinkedHashMap<>();
 
-    Ext4Metadata(ByteSource source, Superblock sb) {
+    /**
+     * @param failOnDamage whether a structure failing its checksum fails its read (what every
+     *                     caller wants) or is only reported (for tests of the structural bounds, which
+     *                     must hold even when a forger recomputed the checksums)
+     */
+    Ext4Metadata(ByteSource source, Superblock sb, boolean failOnDamage) {
         this.source = source;
+        this.failOnDamage = failOnDamage;
         this.sb = sb;
         this.csumSeed = sb.csumSeed();
         this.blocks = new BoundedCache<>((int) Math.max(16, BLOCK_CACHE_BYTES / sb.blockSize));
         for (Finding f : sb.findings()) {
             addFinding(f);
+        }
+    }
+
+    /** Fails when the superblock fails its checksum: every structure is found through it. */
+    void requireIntactSuperblock() throws DiskException {
+        for (Finding f : sb.findings()) {
+            if (failOnDamage && f.code().equals("ext4.checksum-mismatch")) {
+                throw new DiskException(ErrorKind.CORRUPT, "ext4 superblock", f.offset(), f.detail());
+            }
         }
     }
 
@@ -76,6 +95,17 @@ final class Ext4Metadata {
     List<Finding> findings() {
         synchronized (findings) {
             return List.copyOf(findings.values());
+        }
+    }
+
+    /**
+     * Records {@code f}, a checksum failure of {@code structure}, and fails the read with an error
+     * naming both, unless this reader only reports damage.
+     */
+    void damaged(Finding f, String structure) throws DiskException {
+        addFinding(f);
+        if (failOnDamage) {
+            throw new DiskException(ErrorKind.CORRUPT, structure, f.offset(), f.detail());
         }
     }
 
@@ -112,8 +142,8 @@ final class Ext4Metadata {
         if (sb.hasMetadataCsum()) {
             String problem = inode.checksumProblem(csumSeed);
             if (problem != null) {
-                addFinding(new Finding("ext4.checksum-mismatch", inode.offset,
-                        Inode.structure(number) + " checksum mismatch: " + problem));
+                damaged(new Finding("ext4.checksum-mismatch", inode.offset,
+                        Inode.structure(number) + " checksum mismatch: " + problem), Inode.structure(number));
             }
         }
         inodes.put(number, inode);
@@ -152,8 +182,8 @@ final class Ext4Metadata {
         long offset = block * sb.blockSize + at;
         String problem = GroupDescriptor.checksumProblem(group, data, at, sb);
         if (problem != null) {
-            addFinding(new Finding("ext4.checksum-mismatch", offset, "ext4 group descriptor " + group
-                    + " checksum mismatch: " + problem));
+            damaged(new Finding("ext4.checksum-mismatch", offset, "ext4 group descriptor " + group
+                    + " checksum mismatch: " + problem), "ext4 group descriptor " + group);
         }
         GroupDescriptor gd = GroupDescriptor.parse(group, data, at, offset, sb);
         groups.put(group, gd);

@@ -116,7 +116,7 @@ final class ExtentTree implements BlockMap {
     }
 
     /** The crc32c tail after eh_max entries of a tree block, when metadata_csum is on. */
-    private void verifyTail(byte[] blk, long offset) {
+    private void verifyTail(byte[] blk, long offset) throws DiskException {
         if (!fs.superblock().hasMetadataCsum() || u16(blk, 0) != MAGIC) {
             return;
         }
@@ -127,7 +127,8 @@ final class ExtentTree implements BlockMap {
         int actual = Checksums.crc32c(inode.checksumSeed(fs.csumSeed()), blk, 0, tail);
         int stored = u32(blk, tail);
         if (actual != stored) {
-            fs.addFinding(Ext4Metadata.mismatch(Inode.structure(inode.number) + " extent tree block", offset, stored, actual));
+            fs.damaged(Ext4Metadata.mismatch(Inode.structure(inode.number) + " extent tree block", offset, stored,
+                    actual), Inode.structure(inode.number) + " extent tree block");
         }
     }
 

@@ -113,8 +113,8 @@ final class XfsBmbtBlock {
                         + ", but lies at sector " + off / 512);
             }
             if (!XfsChecksum.verify(b.array(), sb.blockSize(), 64)) {
-                findings.accept(new Finding("xfs.crc-mismatch", off,
-                        "bmbt block of inode " + inode.ino + " fails its CRC32c check"));
+                XfsFindings.damaged(findings, new Finding("xfs.crc-mismatch", off,
+                        "bmbt block of inode " + inode.ino + " fails its CRC32c check"), s);
             }
         }
         return new XfsBmbtBlock(b, off, s, expected, n, header, header + 8 * maxrecs);

@@ -252,8 +252,8 @@ final class XfsDirectory {
                 throw new DiskException(ErrorKind.CORRUPT, s, off + 40, "block belongs to inode " + owner + ", not " + dir.ino);
             }
             if (!XfsChecksum.verify(raw, raw.length, 4)) {
-                findings.accept(new Finding("xfs.crc-mismatch", off,
-                        "directory block of inode " + dir.ino + " fails its CRC32c check"));
+                XfsFindings.damaged(findings, new Finding("xfs.crc-mismatch", off,
+                        "directory block of inode " + dir.ino + " fails its CRC32c check"), s);
             }
         }
         int end = raw.length;

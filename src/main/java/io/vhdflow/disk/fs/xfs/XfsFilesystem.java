@@ -58,15 +58,26 @@ public final class XfsFilesystem extends NodeFilesystem<XfsInode> {
      *                             reader does not know (they are named in the message)
      */
     public static XfsFilesystem open(ByteSource source) throws IOException {
+        return open(source, true);
+    }
+
+    /**
+     * {@link #open(ByteSource)}, where a structure failing its CRC is only a finding when not
+     * {@code failOnDamage}: the structural bounds are tested this way, as a forger who recomputed
+     * the CRCs would meet them.
+     */
+    static XfsFilesystem open(ByteSource source, boolean failOnDamage) throws IOException {
         byte[] first = source.readBytes(0, (int) Math.min(512, source.size()), "xfs superblock");
         XfsSuperblock pre = XfsSuperblock.parse(first, 0);
         byte[] raw = pre.sectorSize() > 512 ? source.readBytes(0, pre.sectorSize(), "xfs superblock") : first;
         XfsSuperblock sb = raw == first ? pre : XfsSuperblock.parse(raw, 0);
-        XfsFindings findings = new XfsFindings();
+        XfsFindings findings = new XfsFindings(failOnDamage);
         XfsFilesystem fs = new XfsFilesystem(source, sb, findings, new XfsInodes(sb, source, findings),
                 new XfsDirectory(sb, source, findings));
         if (!sb.crcValid()) {
-            findings.accept(new Finding("xfs.crc-mismatch", 0, "the primary superblock fails its CRC32c check"));
+            // Every structure is found through the superblock's geometry: nothing is read past it.
+            XfsFindings.damaged(findings, new Finding("xfs.crc-mismatch", 0, "the primary superblock fails its CRC32c check"),
+                    "xfs superblock");
         }
         if (sb.inProgress()) {
             findings.accept(new Finding("xfs.mkfs-in-progress", 126,

@@ -44,7 +44,7 @@ final class XfsInodes {
         byte[] raw = source.readBytes(off, sb.inodeSize(), s);
         XfsInode parsed = XfsInode.parse(sb, ino, off, raw);
         if (!parsed.crcValid) {
-            findings.accept(new Finding("xfs.crc-mismatch", off, "inode " + ino + " fails its CRC32c check"));
+            XfsFindings.damaged(findings, new Finding("xfs.crc-mismatch", off, "inode " + ino + " fails its CRC32c check"), s);
         }
         synchronized (cache) {
             cache.put(ino, parsed);

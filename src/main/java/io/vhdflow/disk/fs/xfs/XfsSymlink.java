@@ -86,8 +86,8 @@ final class XfsSymlink {
                             + h.getLong(32) + ", not " + link.ino);
                 }
                 if (!XfsChecksum.verify(buf, buf.length, 12)) {
-                    findings.accept(new Finding("xfs.crc-mismatch", off, "remote symlink block of inode " + link.ino
-                            + " fails its CRC32c check"));
+                    XfsFindings.damaged(findings, new Finding("xfs.crc-mismatch", off, "remote symlink block of inode "
+                            + link.ino + " fails its CRC32c check"), s);
                 }
                 dataAt = SYMLINK_HDR_V5;
                 n = bytes;

@@ -13,9 +13,11 @@
  * {@code XfsDirectoryTree} answers lookups and listings for the node API, keeping listings between
  * lookups.
  *
- * <p>What is checked and reported rather than refused ({@link io.vhdflow.disk.Finding} codes):
- * {@code xfs.crc-mismatch} (superblock, inodes, directory data blocks, bmbt blocks, remote symlink
- * buffers), {@code xfs.log-dirty} (the newest log record is not an unmount record),
+ * <p>V5 CRCs are verified on every structure read (superblock, inodes, directory data blocks, bmbt
+ * blocks, remote symlink buffers): a mismatch is the finding {@code xfs.crc-mismatch} and fails the
+ * read with a {@link io.vhdflow.disk.DiskException} naming the structure and offset (the superblock's
+ * fails the open), so nothing is answered from damaged metadata. Reported rather than refused
+ * ({@link io.vhdflow.disk.Finding} codes): {@code xfs.log-dirty} (the newest log record is not an unmount record),
  * {@code xfs.log-unreadable}, {@code xfs.log-incompat}, {@code xfs.log-external}, {@code xfs.needs-repair},
  * {@code xfs.mkfs-in-progress}, {@code xfs.truncated}. The log is not replayed: after an unclean
  * shutdown the files read are what reached their home location.

@@ -44,6 +44,11 @@ class XfsHostileInputTest {
         base.close();
     }
 
+
+    /** Opens with CRC failures as findings only: the structural bounds must hold on their own. */
+    private static XfsFilesystem tolerant(io.vhdflow.disk.container.ByteSource src) throws IOException {
+        return XfsFilesystem.open(src, false);
+    }
     static PatchedByteSource patched() {
         return new PatchedByteSource(base);
     }
@@ -64,7 +69,7 @@ class XfsHostileInputTest {
         PatchedByteSource src = patched().patchBE(0, 0x12345678, 4);
         assertFalse(XfsFilesystem.probe(src));
         assertTrue(XfsFilesystem.probe(base));
-        DiskException e = assertThrows(DiskException.class, () -> XfsFilesystem.open(src));
+        DiskException e = assertThrows(DiskException.class, () -> tolerant(src));
         assertEquals("xfs superblock", e.structure());
         assertEquals(0, e.offset());
     }
@@ -72,7 +77,7 @@ class XfsHostileInputTest {
     @Test
     void absurdAgCount() {
         PatchedByteSource src = patched().patchBE(88, 0x7FFFFFFF, 4);
-        DiskException e = assertThrows(DiskException.class, () -> XfsFilesystem.open(src));
+        DiskException e = assertThrows(DiskException.class, () -> tolerant(src));
         assertEquals(88, e.offset());
         assertTrue(e.getMessage().contains("AG count"), e.getMessage());
     }
@@ -80,18 +85,19 @@ class XfsHostileInputTest {
     @Test
     void unknownIncompatFeatureIsNamed() throws IOException {
         PatchedByteSource src = patched().patchBE(216, (int) (sb.incompat() | 0x100 | 0x4000), 4);
-        DiskException e = assertThrows(DiskException.class, () -> XfsFilesystem.open(src));
+        DiskException e = assertThrows(DiskException.class, () -> tolerant(src));
         assertEquals(216, e.offset());
         assertTrue(e.getMessage().contains("metadir (0x100)") && e.getMessage().contains("unknown 0x4000"),
                 e.getMessage());
     }
 
     @Test
-    void superblockCrcMismatchAndNeedsRepairAreFindings() throws IOException {
+    void superblockCrcMismatchFailsTheOpenAndNeedsRepairIsAFinding() throws IOException {
         PatchedByteSource src = patched().patch(108, (byte) 'X');
-        XfsFilesystem fs = XfsFilesystem.open(src);
-        assertTrue(fs.findings().contains(new Finding("xfs.crc-mismatch", 0,
-                "the primary superblock fails its CRC32c check")), fs.findings().toString());
+        DiskException bad = assertThrows(DiskException.class, () -> XfsFilesystem.open(src));
+        assertEquals("xfs superblock", bad.structure());
+        assertEquals(0, bad.offset());
+        assertTrue(bad.getMessage().contains("CRC32c"), bad.getMessage());
         PatchedByteSource repair = patched().patchBE(216, (int) (sb.incompat() | 0x10), 4);
         resignSuperblock(repair);
         XfsFilesystem fs2 = XfsFilesystem.open(repair);
@@ -100,11 +106,16 @@ class XfsHostileInputTest {
     }
 
     @Test
-    void inodeCrcMismatchIsAFinding() throws IOException {
+    void inodeCrcMismatchFailsEveryReadOfItAndIsAFinding() throws IOException {
         long off = inodeOffset("/etc/os-release");
         PatchedByteSource src = patched().patch(off + 92, (byte) 0x5A); // di_gen: not used by a reader
         XfsFilesystem fs = XfsFilesystem.open(src);
-        assertEquals(fs.readString("/etc/os-release", 1000), clean.readString("/etc/os-release", 1000));
+        for (int i = 0; i < 2; i++) {  // not cached: the second read fails too
+            DiskException e = assertThrows(DiskException.class, () -> fs.readString("/etc/os-release", 1000));
+            assertEquals(off, e.offset());
+            assertTrue(e.structure().startsWith("xfs inode"), e.structure());
+        }
+        assertEquals(clean.list("/etc").size(), fs.list("/etc").size());
         assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == off),
                 fs.findings().toString());
     }
@@ -120,7 +131,7 @@ class XfsHostileInputTest {
         long l0 = (b.getLong(0) & ~0x1FFL) | (fsb >>> 43);
         long l1 = (b.getLong(8) & 0x1FFFFFL) | (fsb << 21);
         PatchedByteSource src = patched().patchBE(rec, l0, 8).patchBE(rec + 8, l1, 8);
-        XfsFilesystem fs = XfsFilesystem.open(src);
+        XfsFilesystem fs = tolerant(src);
         DiskException e = assertThrows(DiskException.class, () -> fs.readAllBytes("/frag-small", 1 << 20));
         assertEquals("xfs inode " + ino.ino + " data fork", e.structure());
         assertEquals(rec, e.offset());
@@ -133,7 +144,7 @@ class XfsHostileInputTest {
         // copy extent 0 over extent 1: same logical range twice
         PatchedByteSource src = patched().patch(rec + 16, base.readBytes(rec, 16, "t"));
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readAllBytes("/frag-small", 1 << 20));
+                () -> tolerant(src).readAllBytes("/frag-small", 1 << 20));
         assertEquals(rec + 16, e.offset());
         assertTrue(e.getMessage().contains("overlaps"), e.getMessage());
     }
@@ -143,7 +154,7 @@ class XfsHostileInputTest {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-small"));
         PatchedByteSource src = patched().patchBE(ino.offset + 76, 0x7FFFFFF0, 4);
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readAllBytes("/frag-small", 1 << 20));
+                () -> tolerant(src).readAllBytes("/frag-small", 1 << 20));
         assertEquals(ino.forkByteOffset(), e.offset());
     }
 
@@ -160,7 +171,7 @@ class XfsHostileInputTest {
         assertEquals(XfsInode.FMT_BTREE, ino.format);
         PatchedByteSource src = patched().patchBE(ino.forkByteOffset(), 50, 2);
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
+                () -> tolerant(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals("xfs inode " + ino.ino + " bmbt root", e.structure());
         assertEquals(ino.forkByteOffset(), e.offset());
     }
@@ -176,7 +187,7 @@ class XfsHostileInputTest {
         long ptrAt = nodeOff + 72 + 8L * maxrecs;
         PatchedByteSource src = patched().patchBE(ptrAt, node, 8); // child pointer loops to the node itself
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
+                () -> tolerant(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals("xfs inode " + ino.ino + " bmbt block", e.structure());
         assertEquals(nodeOff + 4, e.offset());
     }
@@ -190,7 +201,7 @@ class XfsHostileInputTest {
         long firstLeaf = base.readBuffer(ptrAt, 8, "t").order(ByteOrder.BIG_ENDIAN).getLong();
         PatchedByteSource src = patched().patchBE(ptrAt + 8, firstLeaf, 8); // second child = first child
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
+                () -> tolerant(src).readAllBytes("/frag-btree", 64 << 20));
         assertTrue(e.getMessage().contains("looping"), e.getMessage());
         assertEquals(sb.fsbToByte(firstLeaf, 1, "t", -1) + 72, e.offset());
     }
@@ -201,7 +212,7 @@ class XfsHostileInputTest {
         long nodeOff = sb.fsbToByte(rootPointer(ino)[0], 1, "t", -1);
         PatchedByteSource src = patched().patchBE(nodeOff, 0x41414141, 4);
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
+                () -> tolerant(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals(nodeOff, e.offset());
         assertTrue(e.getMessage().contains("BMA3"));
     }
@@ -218,7 +229,7 @@ class XfsHostileInputTest {
         long blk = firstDirBlock("/dir40");
         // entries start at 64: "." (16 bytes), ".." (16 bytes), then the first real entry's namelen
         PatchedByteSource src = patched().patch(blk + 64 + 32 + 8, (byte) 0); // name length 0
-        DiskException e = assertThrows(DiskException.class, () -> XfsFilesystem.open(src).list("/dir40"));
+        DiskException e = assertThrows(DiskException.class, () -> tolerant(src).list("/dir40"));
         assertEquals(blk + 96, e.offset());
         assertTrue(e.structure().endsWith("directory block"), e.structure());
     }
@@ -227,11 +238,12 @@ class XfsHostileInputTest {
     void directoryBlockWithBadMagicAndCrc() throws IOException {
         long blk = firstDirBlock("/dir400");
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(patched().patchBE(blk, 0, 4)).list("/dir400"));
+                () -> tolerant(patched().patchBE(blk, 0, 4)).list("/dir400"));
         assertEquals(blk, e.offset());
-        // A changed name keeps the structure valid: listed, but the CRC mismatch is reported.
+        // A changed name keeps the structure valid, but the CRC fails: not listed from damaged metadata.
         XfsFilesystem fs = XfsFilesystem.open(patched().patch(blk + 64 + 32 + 9, (byte) 'Z'));
-        assertTrue(fs.list("/dir400").stream().anyMatch(d -> d.name().startsWith("Z")));
+        DiskException crc = assertThrows(DiskException.class, () -> fs.list("/dir400"));
+        assertEquals(blk, crc.offset());
         assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == blk));
     }
 
@@ -239,7 +251,7 @@ class XfsHostileInputTest {
     void shortFormDirectoryRunningPastItsFork() throws IOException {
         XfsInode d = clean.inode(clean.inodeNumber("/dir3"));
         PatchedByteSource src = patched().patch(d.forkByteOffset(), (byte) 200); // count = 200 entries
-        DiskException e = assertThrows(DiskException.class, () -> XfsFilesystem.open(src).list("/dir3"));
+        DiskException e = assertThrows(DiskException.class, () -> tolerant(src).list("/dir3"));
         assertTrue(e.structure().contains("short-form"), e.structure());
         assertTrue(e.offset() > d.forkByteOffset() && e.offset() < d.forkByteOffset() + d.forkSize());
     }
@@ -251,7 +263,7 @@ class XfsHostileInputTest {
         long inoAt = d.forkByteOffset() + 6 + 3 + 5 + 1;
         PatchedByteSource src = patched().patchBE(inoAt, 0x7FFFFFFF, 4);
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).stat("/dir3/file1"));
+                () -> tolerant(src).stat("/dir3/file1"));
         assertEquals("xfs inode " + 0x7FFFFFFFL, e.structure());
     }
 
@@ -260,7 +272,7 @@ class XfsHostileInputTest {
         long off = inodeOffset("/etc/os-release");
         PatchedByteSource src = patched().patchBE(off + 152, 999, 8);
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readString("/etc/os-release", 100));
+                () -> tolerant(src).readString("/etc/os-release", 100));
         assertEquals(off + 152, e.offset());
     }
 
@@ -269,7 +281,7 @@ class XfsHostileInputTest {
         long off = inodeOffset("/link-remote");
         PatchedByteSource src = patched().patchBE(off + 56, 1L << 40, 8);
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readlink("/link-remote"));
+                () -> tolerant(src).readlink("/link-remote"));
         assertEquals(off + 56, e.offset());
     }
 
@@ -278,7 +290,7 @@ class XfsHostileInputTest {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-btree"));
         PatchedByteSource src = patched().patchBE(ino.forkByteOffset() + 2, 5000, 2);
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readAllBytes("/frag-btree", 64 << 20));
+                () -> tolerant(src).readAllBytes("/frag-btree", 64 << 20));
         assertEquals(ino.forkByteOffset() + 2, e.offset());
     }
 
@@ -291,23 +303,25 @@ class XfsHostileInputTest {
         // what mkfs.xfs 6.1 -p writes for a v5 remote symlink: the target with no XSLM header
         PatchedByteSource src = patched().patch(blk, "../../".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
         DiskException e = assertThrows(DiskException.class,
-                () -> XfsFilesystem.open(src).readlink("/link-remote"));
+                () -> tolerant(src).readlink("/link-remote"));
         assertEquals(blk, e.offset());
         assertTrue(e.getMessage().contains("XSLM"), e.getMessage());
-        // a flipped target byte keeps the structure: read, with a CRC finding
+        // a flipped target byte keeps the structure but fails the CRC: the target is not trusted
         XfsFilesystem fs = XfsFilesystem.open(patched().patch(blk + 56, (byte) 'Q'));
-        assertTrue(fs.readlink("/link-remote").startsWith("Q./"));
+        assertEquals(blk, assertThrows(DiskException.class, () -> fs.readlink("/link-remote")).offset());
         assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == blk),
                 fs.findings().toString());
     }
 
     @Test
-    void bmbtBlockCrcMismatchIsAFinding() throws IOException {
+    void bmbtBlockCrcMismatchFailsTheReadAndIsAFinding() throws IOException {
         XfsInode ino = clean.inode(clean.inodeNumber("/frag-btree"));
         long nodeOff = sb.fsbToByte(rootPointer(ino)[0], 1, "t", -1);
         PatchedByteSource src = patched().patch(nodeOff + 68, (byte) 1); // bb_pad
         XfsFilesystem fs = XfsFilesystem.open(src);
-        assertEquals(clean.stat("/frag-btree").size(), fs.readAllBytes("/frag-btree", 64 << 20).length);
+        DiskException e = assertThrows(DiskException.class, () -> fs.readAllBytes("/frag-btree", 64 << 20));
+        assertEquals(nodeOff, e.offset());
+        assertEquals(clean.stat("/frag-btree").size(), fs.stat("/frag-btree").size());
         assertTrue(fs.findings().stream().anyMatch(f -> f.code().equals("xfs.crc-mismatch") && f.offset() == nodeOff),
                 fs.findings().toString());
     }
@@ -324,7 +338,7 @@ class XfsHostileInputTest {
         // sb_logstart pointing past the last AG: the log cannot be inspected, files still can
         PatchedByteSource src = patched().patchBE(48, (sb.agCount() + 5) << sb.agBlockLog(), 8);
         resignSuperblock(src);
-        XfsFilesystem fs = XfsFilesystem.open(src);
+        XfsFilesystem fs = tolerant(src);
         assertEquals(1, fs.findings().size(), fs.findings().toString());
         assertEquals("xfs.log-unreadable", fs.findings().get(0).code());
         assertEquals(48, fs.findings().get(0).offset());
