@@ -85,6 +85,7 @@ public final class VerificationService {
                     unreadable.add(v.volume().id());
                 }
             }
+            addReadFindings(inspected, findings);
             List<CheckResult> results = new ArrayList<>(runDiskChecks(inspected, policy, systems));
             results.addAll(osResults);
             Assessment a = VerdictRule.decide(policy, sorted(results), waivers, fixedByPackaging(), systems,
@@ -245,6 +246,18 @@ public final class VerificationService {
         systems.add(os.get());
         results.addAll(inspector.assess(os.get(), disk, policy.rules(), budget, catalog));
         return true;
+    }
+
+    /** What the filesystems noticed while the checks read them (checksum failures), after the scan's. */
+    private static void addReadFindings(InspectedDisk disk, List<Finding> findings) {
+        for (ScannedVolume v : disk.volumes()) {
+            for (Finding f : v.filesystem().map(fs -> fs.findings()).orElse(List.of())) {
+                Finding located = new Finding(f.code(), f.offset(), v.location() + ": " + f.detail());
+                if (!findings.contains(located)) {
+                    findings.add(located);
+                }
+            }
+        }
     }
 
     private List<CheckResult> runDiskChecks(InspectedDisk disk, Policy policy, List<InspectedOs> systems) {
