@@ -86,7 +86,7 @@ public final class ControlApi {
 
     /** The 400/401/403 answer unless the caller carries the configured token. */
     private Optional<ApiReply> refusal(ApiCaller caller) {
-        if (caller.query().map(q -> q.toLowerCase(Locale.ROOT).contains("authorization")).orElse(false)) {
+        if (caller.credentialsInQuery()) {
             // Camel turns query parameters into headers; a token in a URL ends up in logs and histories.
             return Optional.of(ApiReply.error(400, "send the token in the Authorization header, never in the URL"));
         }

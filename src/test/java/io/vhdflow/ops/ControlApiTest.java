@@ -49,6 +49,14 @@ class ControlApiTest {
                 "needs the header");
         assertError(api.route(caller(Optional.empty(), Optional.of("Authorization=Bearer%20" + TOKEN)), "intake",
                 "stop"), 400, "never in the URL");
+        // Percent-encoded names (Camel decodes them into headers), in one or two layers, and malformed encodings.
+        for (String q : List.of("%41uthorization=Bearer%20" + TOKEN, "a=1&%61UTHORIZATION=Bearer%20" + TOKEN,
+                "%2541uthorization=Bearer%20" + TOKEN, "x=%zz", "Auth%6Frization=x")) {
+            assertError(api.route(caller(Optional.of("Bearer " + TOKEN), Optional.of(q)), "intake", "stop"), 400,
+                    "never in the URL");
+        }
+        assertEquals(200, api.route(caller(Optional.of("Bearer " + TOKEN), Optional.of("state=a%20b")), "intake",
+                "resume").status(), "an ordinary query still passes");
         assertError(api.retry(caller(Optional.of("Bearer nope"), Optional.empty()), "any-job"), 401, "not the configured");
 
         ControlApi off = api("");
@@ -56,7 +64,7 @@ class ControlApiTest {
             assertError(off.route(caller(auth, Optional.empty()), "intake", "stop"), 403, "VHDFLOW_API_TOKEN");
             assertError(off.retry(caller(auth, Optional.empty()), "any-job"), 403, "vhdflow.api.token");
         }
-        assertEquals(List.of(), routes.actions, "refused calls change nothing");
+        assertEquals(List.of("intake resume"), routes.actions, "refused calls change nothing");
         assertEquals(List.of(), queued);
     }
 

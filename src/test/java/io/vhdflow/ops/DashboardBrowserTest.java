@@ -96,7 +96,7 @@ class DashboardBrowserTest extends OpsTestBase {
         assertTrue(text(By.cssSelector("[data-route-id='intake']")).contains("started"), "route state as text");
         assertTrue(driver.findElements(By.cssSelector("#routes [data-route-id^='api-']")).isEmpty(),
                 "the API's own routes are not listed one by one");
-        assertTrue(text(By.cssSelector("#routes [data-route-id='api']")).matches("API \\(12 routes\\) 12 started.*"),
+        assertTrue(text(By.cssSelector("#routes [data-route-id='api']")).matches("API \\(14 routes\\) 14 started.*"),
                 text(By.cssSelector("#routes [data-route-id='api']")));
         assertTrue(text(By.cssSelector("[data-route-id='batch']")).contains("disabled"),
                 "a disabled batch reads disabled: " + text(By.cssSelector("[data-route-id='batch']")));

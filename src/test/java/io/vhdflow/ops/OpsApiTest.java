@@ -40,6 +40,8 @@ class OpsApiTest extends OpsTestBase {
         call("POST", "/api/routes/intake/stop", "Bearer wrong-token", 401);
         call("POST", "/api/routes/intake/stop", "Basic " + TOKEN, 401);
         call("POST", "/api/routes/intake/stop?authorization=" + AUTH.replace(" ", "%20"), null, 400);
+        // Camel decodes a parameter's name into a header: an encoded name must not smuggle the token in.
+        call("POST", "/api/routes/intake/stop?%41uthorization=" + AUTH.replace(" ", "%20"), null, 400);
         assertEquals("Started", context.getRouteController().getRouteStatus("intake").name(), "refused calls change nothing");
 
         HttpResponse<String> suspended = send("POST", "/api/routes/intake/suspend", AUTH);
@@ -66,6 +68,28 @@ class OpsApiTest extends OpsTestBase {
         call("POST", "/api/routes/intake/explode", AUTH, 400);
         call("POST", "/api/routes/api-jobs/stop", AUTH, 409);
         assertEquals("Started", context.getRouteController().getRouteStatus("api-jobs").name());
+    }
+
+    @Test
+    void onlyTheApiTheDashboardAndMetricsAreServed() throws Exception {
+        HttpResponse<String> index = send("GET", "/", null);
+        assertEquals(200, index.statusCode());
+        assertTrue(index.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
+        assertTrue(index.body().contains("<html") || index.body().contains("<!doctype"), index.body());
+        HttpResponse<String> script = send("GET", "/dashboard.js", null);
+        assertEquals(200, script.statusCode());
+        assertTrue(script.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+        assertEquals(200, send("GET", "/job.html?id=none", null).statusCode());
+        assertEquals(200, send("GET", "/api/metrics", null).statusCode());
+        // What the jar, the class path and the working directory hold is not served (issue 22, item 5).
+        for (String path : List.of("/io/vhdflow/cli/RunCommand.class", "/vhdflow-defaults.properties",
+                "/META-INF/maven/io.vhdflow/vhdflow/pom.xml", "/META-INF/resources/index.html", "/routes/api.yaml",
+                "/db/migration", "/pom.xml", "/etc/passwd", "/..%2fpom.xml", "/%2e%2e/pom.xml", "/INDEX.HTML",
+                "/samples/sample.vhd.zst")) {
+            HttpResponse<String> r = send("GET", path, null);
+            assertEquals(404, r.statusCode(), path + " answered " + r.statusCode());
+            assertFalse(r.body().contains("<project") || r.body().contains("root:x:0:0"), path);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vhdflow.ops.ApiToken;
 import io.vhdflow.ops.ControlApi;
+import io.vhdflow.ops.DashboardAssets;
 import io.vhdflow.ops.Health;
 import io.vhdflow.ops.JobQueue;
 import io.vhdflow.ops.JobRetry;
@@ -73,6 +74,9 @@ public final class OpsBeans {
                 () -> queueDepth(context));
         s.runner().addObserver(metrics);
         bind(r, "scrapeMetrics", q -> metrics.scrape(), json);
+
+        DashboardAssets dashboard = new DashboardAssets(OpsBeans.class.getClassLoader());
+        bind(r, "dashboardAsset", q -> dashboard.get(q.param("asset")), json);
     }
 
     private static void bind(Registry r, String name, ApiProcessor.Endpoint endpoint, ObjectMapper json) {

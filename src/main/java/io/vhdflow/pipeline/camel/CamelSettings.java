@@ -32,7 +32,9 @@ public final class CamelSettings {
         p.setProperty("camel.server.enabled", String.valueOf(http));
         p.setProperty("camel.server.host", p.getProperty("vhdflow.http.host"));
         p.setProperty("camel.server.port", p.getProperty("vhdflow.http.port"));
-        p.setProperty("camel.server.staticEnabled", "true");
+        // Camel's static handler answers any path from the working directory and the class path; the
+        // dashboard's files are served by the 'dashboard' routes (ops.DashboardAssets) instead.
+        p.setProperty("camel.server.staticEnabled", "false");
         p.setProperty("camel.rest.component", "platform-http");
         p.setProperty("camel.rest.bindingMode", "off");
         // Camel's route metrics (camel-micrometer-prometheus) in the registry /api/metrics serves.
