@@ -61,6 +61,7 @@ class ErrorMatrixTest {
         m.put("directory", new Object[] {ExitCode.INPUT_INVALID, "vhd", "info", folder.toString()});
         m.put("FIFO", new Object[] {ExitCode.INPUT_INVALID, "inspect", fifo.toString()});
         m.put("FIFO to vhd check", new Object[] {ExitCode.INPUT_INVALID, "vhd", "check", fifo.toString()});
+        m.put("FIFO to vhd info", new Object[] {ExitCode.INPUT_INVALID, "vhd", "info", fifo.toString()});
         m.put("existing output", new Object[] {ExitCode.ENVIRONMENT, "vhd", "convert", image.toString(),
                 existing.toString()});
         m.put("bad flag", new Object[] {ExitCode.USAGE, "inspect", "--jsn", image.toString()});
