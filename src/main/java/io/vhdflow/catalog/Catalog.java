@@ -135,6 +135,9 @@ public final class Catalog {
                 }
                 Optional<ImageVersionRecord> sameContent = query(c, "SELECT * FROM image_versions WHERE source_sha256 = ?",
                         version.sourceSha256()).stream().findFirst();
+                if (sameContent.isPresent() && sameContent.get().sourceJob().equals(version.sourceJob())) {
+                    return false;  // this job registered it before a crash; registering again is a no-op
+                }
                 if (sameContent.isPresent()) {
                     ImageVersionRecord s = sameContent.get();
                     throw new Refusal(new CatalogException(CatalogException.Reason.DUPLICATE_CONTENT,

@@ -39,7 +39,9 @@ public final class DuplicateCheck {
             return;
         }
         Optional<ImageVersionRecord> existing = catalog.findBySourceSha256(job.sourceSha256().get());
-        if (existing.isPresent()) {
+        // A row of this very job is its own registration, met again when it resumes after a crash
+        // that followed the catalog write: the register stage finishes it, it is no duplicate.
+        if (existing.isPresent() && !existing.get().sourceJob().equals(jobId)) {
             finishAsDuplicate(job, existing.get());
         }
     }

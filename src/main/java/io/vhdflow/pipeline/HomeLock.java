@@ -3,6 +3,9 @@ package io.vhdflow.pipeline;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -36,7 +39,33 @@ public final class HomeLock implements AutoCloseable {
             ch.close();
             throw new HeldException(home.home());
         }
+        clearStaleReadLocks(home);
         return new HomeLock(ch, l);
+    }
+
+    /** The suffix of the marker Camel's file consumer writes beside a file it is reading. */
+    static final String READ_LOCK_SUFFIX = ".camelLock";
+
+    /**
+     * Deletes the drop folder's read-lock markers. Called with the home lock just taken: only the
+     * service holding it reads drop/, and the operating system released it when its owner died, so
+     * every marker present now was left by a process that ended without cleaning up (kill -9, power
+     * loss). Left in place, the file beside it would be ignored silently until deleted by hand.
+     */
+    static void clearStaleReadLocks(HomeLayout home) throws IOException {
+        if (!Files.isDirectory(home.drop(), LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        try (DirectoryStream<Path> markers = Files.newDirectoryStream(home.drop(), "*" + READ_LOCK_SUFFIX)) {
+            for (Path m : markers) {
+                if (Files.isRegularFile(m, LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(m)) {
+                    String name = m.getFileName().toString();
+                    System.getLogger(HomeLock.class.getName()).log(System.Logger.Level.INFO,
+                            "removed {0}: a read lock left by a vhdflow process that ended without cleaning up; "
+                                    + "{1} will be taken in", m, name.substring(0, name.length() - READ_LOCK_SUFFIX.length()));
+                }
+            }
+        }
     }
 
     /** The home is locked by another running service. */

@@ -27,10 +27,22 @@ public final class JobJournal {
 
     private final Database db;
     private final ObjectMapper json;
+    private final CrashPoints crashPoints;
 
     public JobJournal(Database db, ObjectMapper json) {
+        this(db, json, CrashPoints.none());
+    }
+
+    /** @param crashPoints where the crash tests stop the service (off outside them) */
+    public JobJournal(Database db, ObjectMapper json, CrashPoints crashPoints) {
         this.db = db;
         this.json = json;
+        this.crashPoints = crashPoints;
+    }
+
+    /** Marks a committed transition of a job a crash test may stop at ({@link CrashPoints}). */
+    public void reached(String jobId, String point) {
+        crashPoints.reached(jobId, point);
     }
 
     /** Filter for {@link #jobs}; empty fields match everything. */
@@ -107,6 +119,7 @@ public final class JobJournal {
                         + " state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 id, batchId.orElse(null), sourceName, sourceSize, metadata.imageDefinition(), write(metadata),
                 JobState.QUEUED.name(), now, now));
+        crashPoints.created(id);
     }
 
     /** Marks the stage running (a new attempt) and the job as running it. */
@@ -121,6 +134,7 @@ public final class JobJournal {
             return update(c, "UPDATE jobs SET state = ?, current_stage = ?, updated_at = ? WHERE id = ?",
                     JobState.RUNNING.name(), stage.name(), now, jobId);
         });
+        crashPoints.reached(jobId, stage.name() + ".started");
     }
 
     /** Progress of a long stage, for the status API. */
@@ -137,9 +151,10 @@ public final class JobJournal {
 
     public void completeStage(String jobId, Stage stage, StageOutcome outcome) {
         db.read(c -> update(c, "UPDATE stages SET state = ?, finished_at = ?, bytes_done = MAX(bytes_done, bytes_total),"
-                        + " bytes_read = ?, bytes_written = ?, result_json = ? WHERE job_id = ? AND stage = ?",
+                        + " bytes_read = ?, bytes_written = ?, result_json = ?, error = NULL WHERE job_id = ? AND stage = ?",
                 StageState.DONE.name(), Instant.now().toString(), outcome.bytesRead(), outcome.bytesWritten(),
                 outcome.resultJson().orElse(null), jobId, stage.name()));
+        crashPoints.reached(jobId, stage.name() + ".done");
     }
 
     /**
@@ -190,8 +205,17 @@ public final class JobJournal {
             throw new IllegalArgumentException(state + " is not a final state");
         }
         String now = Instant.now().toString();
-        db.read(c -> update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ?, error_json = ? WHERE id = ?",
-                state.name(), now, now, errorJson.orElse(null), jobId));
+        db.transaction(c -> {
+            update(c, "UPDATE jobs SET state = ?, finished_at = ?, updated_at = ?, error_json = ? WHERE id = ?",
+                    state.name(), now, now, errorJson.orElse(null), jobId);
+            // A finished job has no stage in progress: one left RUNNING by a crash ends with the job.
+            update(c, "UPDATE stages SET state = ?, finished_at = ?, error = COALESCE(error, ?) WHERE job_id = ? AND state = ?",
+                    state == JobState.FAILED ? StageState.FAILED.name() : StageState.SKIPPED.name(), now,
+                    "interrupted; the job ended " + state.name().toLowerCase(java.util.Locale.ROOT), jobId,
+                    StageState.RUNNING.name());
+            return null;
+        });
+        crashPoints.reached(jobId, "job." + state.name());
     }
 
     /**

@@ -35,7 +35,7 @@ public final class PipelineServices implements AutoCloseable {
         this.lock = lock;
         this.db = db;
         this.json = Json.mapper();
-        this.journal = new JobJournal(db, json);
+        this.journal = new JobJournal(db, json, CrashPoints.fromSystemProperty(settings.home()));
         this.catalog = new Catalog(db, json);
         this.failure = new JobFailure(settings.home(), journal, json);
         this.intake = new IntakeService(settings, journal, failure, json);

@@ -67,6 +67,7 @@ public final class RegisterStage implements StageWork {
         long sent = 0;
         try {
             boolean now = catalog.register(job.metadata(), facts, record);
+            journal.reached(job.id(), "REGISTER.registered");
             result.put("registered", job.metadata().gallery() + "/" + job.imageName() + "/" + p.version());
             if (p.sbom() != null && now) {
                 String sbom = java.nio.file.Path.of(p.directory()).resolve(p.sbom()).toString();
