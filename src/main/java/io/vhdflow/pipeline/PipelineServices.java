@@ -37,7 +37,7 @@ public final class PipelineServices implements AutoCloseable {
         this.json = Json.mapper();
         this.journal = new JobJournal(db, json, CrashPoints.fromSystemProperty(settings.home()));
         this.catalog = new Catalog(db, json);
-        this.failure = new JobFailure(settings.home(), journal, json);
+        this.failure = new JobFailure(settings.home(), journal, json, SpaceReserve.ensure(settings.home()));
         this.intake = new IntakeService(settings, journal, failure, json);
         this.runner = new StageRunner(journal);
         // One budget for every data pass of every job: backup passes and packaging re-conversions.
