@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Fuzzing campaign of issue 22, for N minutes (default 10): the readers of the build's bounded
+# properties (src/test/java/io/vhdflow/fuzz: VHD dynamic and fixed, MBR, GPT + LVM, ext4, XFS, NTFS,
+# FAT32, regf, and whole verifications of the two Linux images), round-robin, each mutant a real
+# fixture with 1-16 bytes overwritten (mostly in its first KiB and MiB). Prints, per reader, how many
+# mutants ended in each outcome (read, clean-error, ready, not-ready, cannot-determine, timeout, crash,
+# oom) and exits 1 when any timed out, crashed or ran out of memory.
+#
+# Needs: Java 17, Maven (offline, dependencies cached). No root.
+# Usage: bash bench/fuzz.sh [minutes] [seed]        (FUZZ_HEAP=512m by default)
+set -euo pipefail
+repo="$(cd "$(dirname "$0")/.." && pwd)"
+minutes="${1:-10}"
+cd "$repo"
+mvn -B -q -o test-compile
+cp_file="$(mktemp)"
+trap 'rm -f "$cp_file"' EXIT
+mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
+exec java -Xmx"${FUZZ_HEAP:-512m}" -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
+  io.vhdflow.fuzz.FuzzMain "$minutes" ${2:+"$2"}
