@@ -13,8 +13,11 @@ repo="$(cd "$(dirname "$0")/.." && pwd)"
 minutes="${1:-10}"
 cd "$repo"
 mvn -B -q -o test-compile
-cp_file="$(mktemp)"
-trap 'rm -f "$cp_file"' EXIT
-mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$cp_file" >/dev/null
-exec java -Xmx"${FUZZ_HEAP:-512m}" -cp "target/test-classes:target/classes:$(cat "$cp_file")" \
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+mvn -B -q -o dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$work/cp.txt" >/dev/null
+# A copy of the classes: the worktree may be rebuilt while the campaign runs.
+cp -r target/classes "$work/classes"
+cp -r target/test-classes "$work/test-classes"
+java -Xmx"${FUZZ_HEAP:-512m}" -cp "$work/test-classes:$work/classes:$(cat "$work/cp.txt")" \
   io.vhdflow.fuzz.FuzzMain "$minutes" ${2:+"$2"}
