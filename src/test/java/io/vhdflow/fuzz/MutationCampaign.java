@@ -45,7 +45,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The fuzzing campaign shared by the build's properties ({@link ReaderMutationProperties}) and
  * {@code bench/fuzz.sh} ({@link FuzzMain}): a real image per reader, a few of its bytes overwritten
- * (mostly where the metadata is: the first KiB and MiB), then the reader made to read all it can
+ * (mostly where the metadata is: the first KiB and MiB, the last sector), then the reader made to read all it can
  * (every directory, file and link of a filesystem within bounds, every key of a hive, every volume
  * of a layout, the whole virtual disk of a VHD), or the whole verification of the two Linux images.
  * Each mutant ends in one {@link Outcome}; a timeout, a crash (an untyped exception or error) or an
@@ -131,6 +131,7 @@ final class MutationCampaign implements AutoCloseable {
                 filesystem("xfs", Fixtures.extract("xfs/v5.img.zst", dir)),
                 filesystem("ntfs", Fixtures.extract("ntfs/ntfs-main.img.zst", dir)),
                 filesystem("fat32", Fixtures.extract("fat/fat32.img.zst", dir)),
+                filesystem("btrfs", Fixtures.extract("btrfs/csum-xxhash.img.zst", dir)),
                 hive("regf", Fixtures.extract("registry/system.hive.zst", dir)),
                 verification("verify-ext4-mbr", Fixtures.extract("linux-images/ext4-mbr-generalized.vhd.zst", dir)),
                 verification("verify-xfs-lvm-gpt", Fixtures.extract("linux-images/xfs-lvm-gpt-generalized.vhd.zst", dir)));

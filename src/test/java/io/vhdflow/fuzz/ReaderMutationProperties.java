@@ -91,6 +91,11 @@ class ReaderMutationProperties {
     }
 
     @Property(tries = 40)
+    void btrfs(@ForAll long seed) {
+        survives("btrfs", seed);
+    }
+
+    @Property(tries = 40)
     void registryHive(@ForAll long seed) {
         survives("regf", seed);
     }
