@@ -16,6 +16,14 @@ public record DiskContext(InspectedDisk disk, Policy policy, List<InspectedOs> s
         systems = List.copyOf(systems);
     }
 
+    /** Evidence for a check that needs the partition table when there is none to read. */
+    String layoutUnread() {
+        return disk.layoutError().map(e -> "the partition table cannot be read: " + e.getMessage())
+                .orElseGet(() -> disk.image().isPresent()
+                        ? "the partition table is read by 'vhdflow inspect', not by the container checks"
+                        : containerUnreadable());
+    }
+
     /** Evidence for a check that needs the container when it could not be read. */
     String containerUnreadable() {
         return disk.containerError().map(e -> "container unreadable: " + e.getMessage())

@@ -40,10 +40,7 @@ final class PartitionTableConsistencyCheck implements DiskCheck {
     @Override
     public CheckResult run(DiskContext ctx) {
         if (ctx.disk().layout().isEmpty()) {
-            return notRun(ctx, List.of(ctx.disk().layoutError().map(e -> "the partition table cannot be read: "
-                    + e.getMessage()).orElseGet(() -> ctx.disk().image().isPresent()
-                    ? "the partition table is read by 'vhdflow inspect', not by the container checks"
-                    : ctx.containerUnreadable())));
+            return notRun(ctx, List.of(ctx.layoutUnread()));
         }
         List<Finding> damage = ctx.disk().layout().get().findings().stream()
                 .filter(f -> INCONSISTENT.contains(f.code())).toList();
