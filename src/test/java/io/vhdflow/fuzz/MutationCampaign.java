@@ -25,10 +25,9 @@ import io.vhdflow.testing.PatchedByteSource;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
-import java.nio.file.FileSystemLoopException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -186,10 +185,13 @@ final class MutationCampaign implements AutoCloseable {
         }
     }
 
-    /** The errors a reader may answer damaged input with: each names what it could not read. */
+    /**
+     * The errors a reader may answer damaged input with, each naming what it could not read: a
+     * {@link DiskException}, a limit, and java.nio's file errors (no such file, not a directory, a
+     * link loop, "is a directory" when an index entry's type contradicts its record).
+     */
     static boolean typed(Throwable t) {
-        return t instanceof DiskException || t instanceof NoSuchFileException || t instanceof NotDirectoryException
-                || t instanceof FileSystemLoopException || t instanceof FileTooLargeException;
+        return t instanceof DiskException || t instanceof FileSystemException || t instanceof FileTooLargeException;
     }
 
     @Override
