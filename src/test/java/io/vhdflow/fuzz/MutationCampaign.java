@@ -268,7 +268,10 @@ final class MutationCampaign implements AutoCloseable {
         return new OnFile(name, image) {
             @Override
             Outcome exercise(Path mutant) throws IOException {
-                VerificationReport r = new VerificationService().verify(mutant, "azure-platform");
+                // The generalization fixtures carry no kernel: their boot checks are left out, so the
+                // undamaged image is ready and damage shows in the verdict.
+                VerificationReport r = new VerificationService(Fixtures.generalizationChecks())
+                        .verify(mutant, "azure-platform");
                 return r.verdict() == Verdict.READY ? Outcome.READY
                         : r.verdict() == Verdict.NOT_READY ? Outcome.NOT_READY : Outcome.CANNOT_DETERMINE;
             }
