@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzing campaign of issue 22, for N minutes (default 10): the readers of the build's bounded
-# properties (src/test/java/io/vhdflow/fuzz: VHD dynamic and fixed, MBR, GPT + LVM, ext4, XFS, NTFS, btrfs,
+# properties (src/test/java/io/vhdflow/fuzz: VHD dynamic and fixed, VHDX, qcow2, VMDK sparse and stream, MBR, GPT + LVM, ext4, XFS, NTFS, btrfs,
 # FAT32, regf, and whole verifications of the two Linux images), round-robin, each mutant a real
 # fixture with 1-16 bytes overwritten (mostly in its first KiB and MiB). Prints, per reader, how many
 # mutants ended in each outcome (read, clean-error, ready, not-ready, cannot-determine, timeout, crash,

@@ -124,6 +124,10 @@ final class MutationCampaign implements AutoCloseable {
         return List.of(
                 container("vhd-dynamic", Fixtures.extract("vhd/dynamic.vhd.zst", dir)),
                 container("vhd-fixed", Fixtures.extract("vhd/fixed-chs.vhd.zst", dir)),
+                container("vhdx", Fixtures.extract("containers/dynamic.vhdx.zst", dir)),
+                container("qcow2", Fixtures.extract("containers/zlib.qcow2.zst", dir)),
+                container("vmdk-sparse", Fixtures.extract("containers/sparse.vmdk.zst", dir)),
+                container("vmdk-stream", Fixtures.extract("containers/stream.vmdk.zst", dir)),
                 layout("mbr", Fixtures.extract("volume/mbr-logical.img.zst", dir)),
                 layout("gpt-lvm", Fixtures.extract("volume/gpt-esp-lvm.img.zst", dir)),
                 filesystem("ext4", Fixtures.extract("ext4/ext4.img.zst", dir)),

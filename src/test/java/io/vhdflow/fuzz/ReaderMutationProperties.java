@@ -60,6 +60,26 @@ class ReaderMutationProperties {
         survives("vhd-fixed", seed);
     }
 
+    @Property(tries = 20)
+    void vhdx(@ForAll long seed) {
+        survives("vhdx", seed);
+    }
+
+    @Property(tries = 20)
+    void qcow2(@ForAll long seed) {
+        survives("qcow2", seed);
+    }
+
+    @Property(tries = 20)
+    void vmdkSparse(@ForAll long seed) {
+        survives("vmdk-sparse", seed);
+    }
+
+    @Property(tries = 20)
+    void vmdkStream(@ForAll long seed) {
+        survives("vmdk-stream", seed);
+    }
+
     @Property(tries = 30)
     void mbr(@ForAll long seed) {
         survives("mbr", seed);
