@@ -61,9 +61,25 @@ public final class SidecarReader {
     }
 
     private final ObjectMapper json;
+    private final Set<String> otherFields;
 
     public SidecarReader(ObjectMapper json) {
+        this(json, Set.of());
+    }
+
+    /**
+     * @param otherFields fields of a larger document that another reader takes (the disks of a VM
+     *                    image's {@code image.json}): neither metadata nor a problem here
+     */
+    public SidecarReader(ObjectMapper json, Set<String> otherFields) {
         this.json = json;
+        this.otherFields = Set.copyOf(otherFields);
+    }
+
+    private Set<String> knownFields() {
+        Set<String> all = new java.util.TreeSet<>(FIELDS.keySet());
+        all.addAll(otherFields);
+        return all;
     }
 
     /** Reads {@code bytes} (the sidecar's content) and checks every field. */
@@ -94,9 +110,12 @@ public final class SidecarReader {
             Map.Entry<String, JsonNode> f = it.next();
             String at = at(lines, f.getKey());
             JsonType type = FIELDS.get(f.getKey());
+            if (otherFields.contains(f.getKey())) {
+                continue;
+            }
             if (type == null) {
                 problems.add(at + "'" + f.getKey() + "' is not an image metadata field"
-                        + NearestName.of(f.getKey(), FIELDS.keySet()).map(c -> " (did you mean '" + c + "'?)").orElse(""));
+                        + NearestName.of(f.getKey(), knownFields()).map(c -> " (did you mean '" + c + "'?)").orElse(""));
                 continue;
             }
             if (f.getValue().isNull()) {

@@ -156,6 +156,37 @@ public final class VerificationService {
     }
 
     /**
+     * The disk read down to its filesystems, no OS inspected and no check run: what the checks of a
+     * data disk of a VM image start from ({@code inspect.data}).
+     */
+    public static InspectedDisk readVolumes(Path image, DiskImage img, List<Finding> findings) throws IOException {
+        return scan(image, Optional.of(img.format()), img, img.virtualDisk(), findings, true);
+    }
+
+    /**
+     * Every operating system on {@code disk}: each registered inspector's {@code detect} on every
+     * readable volume, nothing assessed. A data disk must have none; of a VM image's disks, the one
+     * that has one is its OS disk.
+     */
+    public List<InspectedOs> operatingSystems(InspectedDisk disk) throws IOException {
+        List<InspectedOs> found = new ArrayList<>();
+        for (ScannedVolume v : disk.volumes()) {
+            if (v.filesystem().isEmpty()) {
+                continue;
+            }
+            MountedView view = MountedView.of(v.filesystem().get(), v.location());
+            for (OsInspector<?> inspector : catalog.inspectors()) {
+                Optional<? extends InspectedOs> os = inspector.detect(view, disk);
+                if (os.isPresent()) {
+                    found.add(os.get());
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /**
      * Reads the container and, when {@code volumes}, the layout and every volume's filesystem
      * (the container checks alone do not need them).
      */
