@@ -59,8 +59,13 @@ public final class BackupService {
 
     /** Where the backup of {@code job} lives. */
     public Path backupFile(JobRecord job) {
+        return backupFile(job, job.sourceName());
+    }
+
+    /** Where the backup of the job's disk {@code fileName} lives (a VM image's disks share the job's folder). */
+    public Path backupFile(JobRecord job, String fileName) {
         Path imageDir = HomeLayout.within(settings.home().backup(), job.imageName());
-        return HomeLayout.within(imageDir, job.id()).resolve(job.sourceName());
+        return HomeLayout.within(HomeLayout.within(imageDir, job.id()), fileName);
     }
 
     /**
@@ -71,7 +76,12 @@ public final class BackupService {
      */
     public BackupResult backup(JobRecord job, Path source, Path staged, Progress progress)
             throws IOException, JobRejectedException {
-        Path target = backupFile(job);
+        return backup(job, source, backupFile(job), staged, progress);
+    }
+
+    /** Backs up {@code source} to {@code target} (one disk of a VM image); idempotent as above. */
+    public BackupResult backup(JobRecord job, Path source, Path target, Path staged, Progress progress)
+            throws IOException, JobRejectedException {
         Files.createDirectories(target.getParent());
         long size = Files.size(source);
         ensureSpace(job, target.getParent(), size);

@@ -95,6 +95,12 @@ public final class DiskJournal {
                 stage.name()));
     }
 
+    /** Keeps a disk's stage result now, whatever the stage's outcome (a data disk's report when it blocks). */
+    public void recordResult(String jobId, int diskNo, Stage stage, String resultJson) {
+        db.read(c -> update(c, "UPDATE job_disk_stages SET result_json = ? WHERE job_id = ? AND disk_no = ? AND stage = ?",
+                resultJson, jobId, diskNo, stage.name()));
+    }
+
     public boolean isDone(String jobId, int diskNo, Stage stage) {
         return stage(jobId, diskNo, stage).map(s -> s.state() == StageState.DONE).orElse(false);
     }

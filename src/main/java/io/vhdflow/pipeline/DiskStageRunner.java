@@ -109,6 +109,35 @@ public final class DiskStageRunner {
         }
     }
 
+    /**
+     * The stage's one decision over its disks: nothing when every disk passed; else one rejection
+     * naming the first failed disk, with every failed disk's reason in its details.
+     */
+    public static void decide(List<? extends DiskOutcome<?>> outcomes) throws JobRejectedException {
+        List<DiskOutcome<?>> failed = new ArrayList<>();
+        for (DiskOutcome<?> o : outcomes) {
+            if (o.rejected()) {
+                failed.add(o);
+            }
+        }
+        if (failed.isEmpty()) {
+            return;
+        }
+        JobError first = failed.get(0).rejection().error();
+        List<String> details = new ArrayList<>();
+        for (DiskOutcome<?> f : failed) {
+            JobError e = f.rejection().error();
+            details.add(f.disk().describe() + ": " + e.message());
+            e.details().forEach(d -> details.add("  " + f.disk().fileName() + ": " + d));
+        }
+        String message = failed.size() == 1
+                ? "disk " + failed.get(0).disk().describe() + ": " + first.message()
+                : failed.size() + " disks failed, first " + failed.get(0).disk().describe() + ": " + first.message();
+        throw new JobRejectedException(new JobError(first.code(), first.kind(), first.stage(), message,
+                first.structure().map(s -> failed.get(0).disk().fileName() + ": " + s), first.offset(), first.remedy(),
+                details), failed.get(0).rejection());
+    }
+
     private <R> DiskOutcome<R> runOne(String jobId, Stage stage, JobDisk disk, Class<R> type, long total,
                                       DiskWork<R> work, Progress toJob) throws IOException {
         if (disks.isDone(jobId, disk.diskNo(), stage)) {

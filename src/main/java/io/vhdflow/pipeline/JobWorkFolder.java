@@ -20,10 +20,15 @@ public final class JobWorkFolder {
 
     /** The original as dropped, in the job's work folder. */
     public Path original(JobRecord job) throws JobRejectedException {
-        Path p = home.jobWork(job.id()).resolve(job.sourceName());
-        if (!Files.isRegularFile(p)) {
+        return original(job, job.sourceName());
+    }
+
+    /** One disk of a VM image as dropped, in the job's work folder. */
+    public Path original(JobRecord job, String fileName) throws JobRejectedException {
+        Path p = HomeLayout.within(home.jobWork(job.id()), fileName);
+        if (!Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             throw new JobRejectedException(JobError.of("job.original-missing", "pipeline",
-                    "the original " + job.sourceName() + " is no longer in " + p.getParent(),
+                    "the original " + fileName + " is no longer in " + p.getParent(),
                     "the job cannot continue; its backup (if any) is in backup/" + job.imageName() + "/" + job.id()
                             + "/. Drop the VHD again.", List.of()));
         }
@@ -36,6 +41,11 @@ public final class JobWorkFolder {
      */
     public Path staged(JobRecord job) {
         return stagedIn(home.jobWork(job.id()));
+    }
+
+    /** Where the pass of one disk of a VM image stages its conversion: the OS disk's as above, a data disk's beside it. */
+    public Path staged(JobRecord job, JobDisk disk) {
+        return disk.isOs() ? staged(job) : home.jobWork(job.id()).resolve(".package-lun" + disk.lun().orElseThrow());
     }
 
     /** The staged conversion folder inside a job's work folder. */

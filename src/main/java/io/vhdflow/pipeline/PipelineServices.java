@@ -2,7 +2,9 @@ package io.vhdflow.pipeline;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhdflow.catalog.Catalog;
+import io.vhdflow.inspect.ScanBudget;
 import io.vhdflow.inspect.VerificationService;
+import io.vhdflow.inspect.data.DataDiskVerification;
 import io.vhdflow.store.Database;
 
 import java.io.IOException;
@@ -29,6 +31,8 @@ public final class PipelineServices implements AutoCloseable {
     private final PackageStage packageStage;
     private final RegisterStage registerStage;
     private final JobCompletion completion;
+    private final DiskJournal diskJournal;
+    private final FolderIntake folderIntake;
 
     private PipelineServices(Settings settings, HomeLock lock, Database db) {
         this.settings = settings;
@@ -47,9 +51,16 @@ public final class PipelineServices implements AutoCloseable {
         JobWorkFolder workFolder = new JobWorkFolder(settings.home(), journal);
         this.fetchStage = new FetchStage(settings.home(), journal, new io.vhdflow.source.BlobFetcher(settings.fetch(),
                 json, System.getenv()), settings.fetch(), json);
-        this.backupStage = new BackupStage(backup, workFolder, journal);
+        this.diskJournal = new DiskJournal(db);
+        DiskStageRunner diskRunner = new DiskStageRunner(diskJournal, json, settings.diskParallelism());
+        VerificationService verification = new VerificationService();
+        DataDiskVerification dataDisks = new DataDiskVerification(verification, ScanBudget.DEFAULT);
+        this.folderIntake = new FolderIntake(settings, journal, diskJournal, failure, intake,
+                dataDisks::operatingSystems, json, settings.folderGrowthLimit());
+        this.backupStage = new BackupStage(backup, workFolder, journal, diskJournal, diskRunner, json);
         this.duplicateCheck = new DuplicateCheck(journal, catalog, backup, workFolder, json);
-        this.verifyStage = new VerifyStage(settings, journal, new VerificationService(), workFolder, json);
+        this.verifyStage = new VerifyStage(settings, journal, verification, workFolder, json, diskJournal, diskRunner,
+                dataDisks);
         this.packageStage = new PackageStage(journal, catalog, packaging, workFolder, json);
         this.registerStage = new RegisterStage(settings, journal, catalog, packaging, duplicateCheck, json);
         this.completion = new JobCompletion(journal, workFolder, new BackupRetention(settings, journal));
@@ -89,6 +100,14 @@ public final class PipelineServices implements AutoCloseable {
 
     public IntakeService intake() {
         return intake;
+    }
+
+    public DiskJournal diskJournal() {
+        return diskJournal;
+    }
+
+    public FolderIntake folderIntake() {
+        return folderIntake;
     }
 
     public StageRunner runner() {

@@ -26,6 +26,8 @@ import java.util.Properties;
  * @param upload               page-blob upload after registration ({@code vhdflow.upload.*}; credentials masked)
  * @param dataPath             digests and the data-pass budget ({@link DataPathSettings})
  * @param fetch                how blobs named by job files are fetched ({@code vhdflow.fetch.*})
+ * @param diskParallelism      disks of one VM image backed up, verified or packaged at once
+ * @param folderGrowthLimit    how long a VM image's folder in the drop folder may keep changing before its job fails
  */
 public record Settings(
         HomeLayout home,
@@ -43,7 +45,9 @@ public record Settings(
         java.util.Set<String> verifyWaivers,
         io.vhdflow.catalog.upload.UploadSettings upload,
         DataPathSettings dataPath,
-        io.vhdflow.source.FetchSettings fetch) {
+        io.vhdflow.source.FetchSettings fetch,
+        int diskParallelism,
+        Duration folderGrowthLimit) {
 
     public static Settings from(Properties p) {
         return new Settings(
@@ -62,7 +66,9 @@ public record Settings(
                 idList(p.getProperty("vhdflow.verify.waivers", "")),
                 io.vhdflow.catalog.upload.UploadSettings.from(p),
                 DataPathSettings.from(p),
-                io.vhdflow.source.FetchSettings.from(p));
+                io.vhdflow.source.FetchSettings.from(p),
+                positive(p, "vhdflow.pipeline.disk-parallelism", 2),
+                Duration.ofMillis(nonNegative(p, "vhdflow.intake.folder-growth-limit-ms", 600_000)));
     }
 
     /** A comma-separated list of check ids ({@code L3, W5}), upper-cased, blanks dropped. */

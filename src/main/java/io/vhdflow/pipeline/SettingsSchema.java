@@ -69,6 +69,8 @@ public final class SettingsSchema {
         r.put("vhdflow.pipeline.bandwidth-bytes-per-second", whole(0, Long.MAX_VALUE));
         r.put("vhdflow.package.md5", bool());
         r.put("vhdflow.package.sha256", bool());
+        r.put("vhdflow.pipeline.disk-parallelism", whole(1, 1024));
+        r.put("vhdflow.intake.folder-growth-limit-ms", whole(0, 86_400_000));
         r.put("vhdflow.retry.max-redeliveries", whole(0, 100));
         r.put("vhdflow.retry.delay-ms", whole(0, 3_600_000));
         r.put("vhdflow.backup.retention", whole(0, 100_000));

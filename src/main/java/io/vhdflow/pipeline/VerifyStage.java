@@ -7,11 +7,16 @@ import io.vhdflow.inspect.VerdictRule;
 import io.vhdflow.inspect.VerificationReport;
 import io.vhdflow.inspect.VerificationService;
 import io.vhdflow.inspect.Verdict;
+import io.vhdflow.inspect.data.DataDiskReport;
+import io.vhdflow.inspect.data.DataDiskVerification;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -28,18 +33,32 @@ public final class VerifyStage implements StageWork {
     private final VerificationService verification;
     private final JobWorkFolder workFolder;
     private final ObjectMapper json;
+    private final DiskJournal disks;
+    private final DiskStageRunner diskRunner;
+    private final DataDiskVerification dataDisks;
 
     public VerifyStage(Settings settings, JobJournal journal, VerificationService verification,
-                       JobWorkFolder workFolder, ObjectMapper json) {
+                       JobWorkFolder workFolder, ObjectMapper json, DiskJournal disks, DiskStageRunner diskRunner,
+                       DataDiskVerification dataDisks) {
         this.settings = settings;
         this.journal = journal;
         this.verification = verification;
         this.workFolder = workFolder;
         this.json = json;
+        this.disks = disks;
+        this.diskRunner = diskRunner;
+        this.dataDisks = dataDisks;
     }
 
+    /**
+     * Verifies the OS disk fully and, for a VM image, each data disk with its own checks; then the
+     * one decision: the job goes on only when the OS disk may be published and every data disk passed.
+     */
     @Override
     public StageOutcome run(JobRecord job, Progress progress) throws IOException, JobRejectedException {
+        List<JobDisk> all = disks.disks(job.id());
+        Optional<JobDisk> osDisk = all.stream().filter(JobDisk::isOs).findFirst();
+        osDisk.ifPresent(d -> disks.start(job.id(), d.diskNo(), Stage.VERIFY, 0));
         VerificationReport report = verification.verify(workFolder.original(job), settings.verifyPolicy(),
                 settings.verifyWaivers());
         String reportJson = json.writeValueAsString(report);
@@ -48,10 +67,57 @@ public final class VerifyStage implements StageWork {
         journal.recordResult(job.id(), Stage.VERIFY, reportJson);
         VerdictRule.Publication publication = VerdictRule.publication(report.verdict(), report.blockingCategories(),
                 settings.registerSpecialized());
+        Map<String, Object> osSummary = new LinkedHashMap<>();
+        osSummary.put("verdict", report.verdict().label());
+        osSummary.put("blocking", report.blockingChecks().stream().map(CheckResult::id).toList());
+        osDisk.ifPresent(d -> {
+            if (publication == VerdictRule.Publication.REFUSED) {
+                disks.fail(job.id(), d.diskNo(), Stage.VERIFY, "not ready: " + report.verdict().label(),
+                        Optional.of(write(osSummary)));
+            } else {
+                disks.complete(job.id(), d.diskNo(), Stage.VERIFY, write(osSummary));
+            }
+        });
+        List<JobDisk> data = all.stream().filter(d -> !d.isOs()).toList();
+        List<DiskStageRunner.DiskOutcome<DataDiskReport>> outcomes = data.isEmpty() ? List.of()
+                : diskRunner.run(job.id(), Stage.VERIFY, data, DataDiskReport.class, d -> 0, Progress.NONE,
+                (disk, p) -> checkDataDisk(job, disk));
         if (publication == VerdictRule.Publication.REFUSED) {
-            throw new JobRejectedException(refusal(job, report));
+            JobError os = refusal(job, report);
+            List<String> details = new ArrayList<>(os.details());
+            outcomes.stream().filter(DiskStageRunner.DiskOutcome::rejected).forEach(o -> details.add(
+                    o.disk().describe() + " also fails: " + o.rejection().error().message()));
+            throw new JobRejectedException(new JobError(os.code(), os.kind(), os.stage(), osDisk.map(d -> "disk "
+                    + d.describe() + ": ").orElse("") + os.message(), os.structure(), os.offset(), os.remedy(), details));
         }
+        DiskStageRunner.decide(outcomes);
         return StageOutcome.of(report.bytesRead(), 0, reportJson);
+    }
+
+    /** One data disk's checks; its report is kept whatever the outcome. */
+    private DataDiskReport checkDataDisk(JobRecord job, JobDisk disk) throws IOException, JobRejectedException {
+        DataDiskReport r = dataDisks.verify(workFolder.original(job, disk.fileName()));
+        disks.recordResult(job.id(), disk.diskNo(), Stage.VERIFY, write(r));
+        if (!r.passed()) {
+            List<String> details = new ArrayList<>();
+            for (CheckResult c : r.blocking()) {
+                details.add(c.id() + " " + c.title() + ": " + String.join("; ", c.evidence())
+                        + (c.remediation().isEmpty() ? "" : " — fix: " + c.remediation()));
+            }
+            throw new JobRejectedException(JobError.of("data-disk.not-ready", Stage.VERIFY.id(),
+                    disk.fileName() + " is not ready to publish as a data disk: " + String.join(", ",
+                            r.blocking().stream().map(CheckResult::id).toList()) + " block",
+                    r.blocking().get(0).remediation(), details));
+        }
+        return r;
+    }
+
+    private String write(Object o) {
+        try {
+            return json.writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Verification reads what it needs, not the whole image: no byte total to show progress against. */

@@ -81,6 +81,15 @@ public final class DataDiskVerification {
         }
     }
 
+    /** The operating systems on {@code image}, each with its volume: how the OS disk of a VM image is found. */
+    public List<String> operatingSystems(Path image) throws IOException {
+        try (DiskImage img = DiskImages.open(image)) {
+            InspectedDisk disk = VerificationService.readVolumes(image, img, new ArrayList<>());
+            return verification.operatingSystems(disk).stream().map(o -> o.displayName() + " on " + o.location())
+                    .toList();
+        }
+    }
+
     private static CheckResult size(long size) {
         List<String> evidence = new ArrayList<>();
         if (size < DiskSizeCheck.MIN_SIZE || size > DiskSizeCheck.MAX_DATA_DISK) {
