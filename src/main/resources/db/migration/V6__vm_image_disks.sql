@@ -43,8 +43,10 @@ CREATE TABLE image_version_data_disks (
     virtual_size   BIGINT NOT NULL,
     file_size      BIGINT NOT NULL,
     data_bytes     BIGINT,
+    -- Whole-file digests, '' when not computed (vhdflow.package.md5/.sha256); the data tree digest always.
     md5            VARCHAR(32) NOT NULL,
     sha256         VARCHAR(64) NOT NULL,
+    integrity      VARCHAR(64),
     source_sha256  VARCHAR(64) NOT NULL,
     blob_uri       VARCHAR(2048),
     PRIMARY KEY (gallery, image, version, lun),

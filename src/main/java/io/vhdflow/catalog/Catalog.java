@@ -105,6 +105,15 @@ public final class Catalog {
      *         (a re-run of the stage after a crash)
      */
     public boolean register(ImageMetadata meta, ImageFacts facts, ImageVersionRecord version) throws CatalogException {
+        return register(meta, facts, version, List.of());
+    }
+
+    /**
+     * Registers a VM image version: the OS disk image as above and its data disk images, in one
+     * transaction (a version never holds part of its disks).
+     */
+    public boolean register(ImageMetadata meta, ImageFacts facts, ImageVersionRecord version,
+                            List<DataDiskImage> dataDisks) throws CatalogException {
         List<String> problems = new ArrayList<>(meta.problems());
         if (!version.gallery().equals(meta.gallery()) || !version.image().equals(meta.imageDefinition())) {
             problems.add("the version names " + version.gallery() + "/" + version.image() + " but the metadata "
@@ -159,6 +168,14 @@ public final class Catalog {
                         version.sourceJob(), version.dataBytes().orElse(null), version.blobUri().orElse(null),
                         version.uploadedAt().orElse(null), String.join(" ", version.digests()),
                         version.integrity().orElse(null));
+                for (DataDiskImage d : dataDisks) {
+                    update(c, "INSERT INTO image_version_data_disks(gallery, image, version, lun, host_caching, vhd,"
+                                    + " virtual_size, file_size, data_bytes, md5, sha256, source_sha256, blob_uri,"
+                                    + " integrity) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            version.gallery(), version.image(), version.version().toString(), d.lun(), d.hostCaching(),
+                            d.vhd(), d.virtualSize(), d.fileSize(), d.dataBytes().orElse(null), d.md5(), d.sha256(),
+                            d.sourceSha256(), d.blobUri().orElse(null), d.integrity().orElse(null));
+                }
                 return true;
             });
         } catch (Refusal r) {
@@ -209,6 +226,42 @@ public final class Catalog {
                 }
             }
         });
+    }
+
+    /** The data disk images of a version, by LUN; none for an OS image. */
+    public List<DataDiskImage> dataDisks(String gallery, String image, SemanticVersion version) {
+        return db.read(c -> {
+            List<DataDiskImage> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM image_version_data_disks WHERE gallery = ?"
+                    + " AND image = ? AND version = ? ORDER BY lun")) {
+                bind(ps, gallery, image, version.toString());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long dataBytes = rs.getLong("data_bytes");
+                        Optional<Long> data = rs.wasNull() ? Optional.empty() : Optional.of(dataBytes);
+                        out.add(new DataDiskImage(rs.getInt("lun"), rs.getString("host_caching"), rs.getString("vhd"),
+                                rs.getLong("virtual_size"), rs.getLong("file_size"), data, rs.getString("md5"),
+                                rs.getString("sha256"), rs.getString("source_sha256"), opt(rs, "blob_uri"),
+                                opt(rs, "integrity")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Records that a data disk of {@code version} is in the page blob {@code blobUri}, its MD5 verified. */
+    public void recordDataDiskUpload(String gallery, String image, SemanticVersion version, int lun, String blobUri)
+            throws CatalogException {
+        if (blobUri.contains("?")) {
+            throw new IllegalArgumentException("a blob URI with a query (SAS token) must not be stored");
+        }
+        int n = db.read(c -> update(c, "UPDATE image_version_data_disks SET blob_uri = ? WHERE gallery = ? AND image = ?"
+                + " AND version = ? AND lun = ?", blobUri, gallery, image, version.toString(), lun));
+        if (n == 0) {
+            throw new CatalogException(CatalogException.Reason.NOT_FOUND,
+                    "version " + version + " of " + gallery + "/" + image + " has no data disk at LUN " + lun);
+        }
     }
 
     private void ensureDefinition(Connection c, ImageMetadata meta, ImageFacts facts, String now) throws SQLException {

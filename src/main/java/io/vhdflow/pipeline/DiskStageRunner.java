@@ -57,6 +57,16 @@ public final class DiskStageRunner {
     public <R> List<DiskOutcome<R>> run(String jobId, Stage stage, List<JobDisk> targets, Class<R> type,
                                         java.util.function.ToLongFunction<JobDisk> bytesTotal, Progress jobProgress,
                                         DiskWork<R> work) throws IOException {
+        return run(jobId, stage, targets, type, bytesTotal, jobProgress, true, work);
+    }
+
+    /**
+     * @param resume false when a disk's earlier result does not survive a new attempt (the package
+     *               stage rebuilds its folder): every disk runs again
+     */
+    public <R> List<DiskOutcome<R>> run(String jobId, Stage stage, List<JobDisk> targets, Class<R> type,
+                                        java.util.function.ToLongFunction<JobDisk> bytesTotal, Progress jobProgress,
+                                        boolean resume, DiskWork<R> work) throws IOException {
         AtomicLongArray done = new AtomicLongArray(targets.size());
         long total = targets.stream().mapToLong(bytesTotal).sum();
         jobProgress.bytesTotal(total);
@@ -71,7 +81,7 @@ public final class DiskStageRunner {
             for (int i = 0; i < targets.size(); i++) {
                 int index = i;
                 JobDisk disk = targets.get(i);
-                futures.add(pool.submit(() -> runOne(jobId, stage, disk, type, bytesTotal.applyAsLong(disk), work,
+                futures.add(pool.submit(() -> runOne(jobId, stage, disk, type, bytesTotal.applyAsLong(disk), resume, work,
                         d -> {
                             done.set(index, d);
                             long sum = 0;
@@ -139,8 +149,8 @@ public final class DiskStageRunner {
     }
 
     private <R> DiskOutcome<R> runOne(String jobId, Stage stage, JobDisk disk, Class<R> type, long total,
-                                      DiskWork<R> work, Progress toJob) throws IOException {
-        if (disks.isDone(jobId, disk.diskNo(), stage)) {
+                                      boolean resume, DiskWork<R> work, Progress toJob) throws IOException {
+        if (resume && disks.isDone(jobId, disk.diskNo(), stage)) {
             String recorded = disks.result(jobId, disk.diskNo(), stage).orElse("null");
             toJob.bytesDone(total);
             return new DiskOutcome<>(disk, json.readValue(recorded, type), null);

@@ -257,6 +257,14 @@ public final class FolderIntake {
         ImageMetadata effective = metadata.withDefaults(settings.defaultGallery(), settings.defaultPublisher(), name);
         effective.problems().stream().filter(p -> !problems.contains(IMAGE_JSON + ": " + p))
                 .forEach(p -> problems.add("image metadata: " + p));
+        layout.osDisk().filter(f -> !files.containsKey(f)).ifPresent(f -> problems.add(IMAGE_JSON
+                + " names the OS disk " + f + ", which is not in the folder"));
+        for (VmImageLayout.DataDisk d : layout.dataDisks().orElse(List.of())) {
+            if (!files.containsKey(d.file())) {
+                problems.add(IMAGE_JSON + " names the data disk " + d.file() + " (LUN " + d.lun()
+                        + "), which is not in the folder");
+            }
+        }
         if (files.isEmpty()) {
             problems.add("the folder holds no disk file");
         } else if (files.size() > MAX_DISKS) {
@@ -287,18 +295,7 @@ public final class FolderIntake {
             throws IOException {
         List<String> problems = new ArrayList<>();
         Optional<String> os = layout.osDisk();
-        os.filter(f -> !files.containsKey(f)).ifPresent(f -> problems.add(IMAGE_JSON + " names the OS disk " + f
-                + ", which is not in the folder"));
         List<VmImageLayout.DataDisk> named = layout.dataDisks().orElse(List.of());
-        for (VmImageLayout.DataDisk d : named) {
-            if (!files.containsKey(d.file())) {
-                problems.add(IMAGE_JSON + " names the data disk " + d.file() + " (LUN " + d.lun()
-                        + "), which is not in the folder");
-            }
-        }
-        if (!problems.isEmpty()) {
-            return new Plan(List.of(), problems, Optional.empty());
-        }
         Set<String> namedFiles = new java.util.HashSet<>();
         named.forEach(d -> namedFiles.add(d.file()));
         if (os.isEmpty()) {

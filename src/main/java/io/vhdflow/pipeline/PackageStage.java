@@ -7,7 +7,9 @@ import io.vhdflow.inspect.VerificationReport;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -21,11 +23,15 @@ public final class PackageStage implements StageWork {
     private final PackagingService packaging;
     private final JobWorkFolder workFolder;
     private final ObjectMapper json;
+    private final DiskJournal disks;
+    private final DiskStageRunner diskRunner;
     /** Two jobs of one image packaged at once must not take the same next version. */
     private final Object versionLock = new Object();
 
     public PackageStage(JobJournal journal, Catalog catalog, PackagingService packaging, JobWorkFolder workFolder,
-                        ObjectMapper json) {
+                        ObjectMapper json, DiskJournal disks, DiskStageRunner diskRunner) {
+        this.disks = disks;
+        this.diskRunner = diskRunner;
         this.journal = journal;
         this.catalog = catalog;
         this.packaging = packaging;
@@ -38,10 +44,48 @@ public final class PackageStage implements StageWork {
         SemanticVersion version = assignVersion(job);
         String reportJson = journal.stageResult(job.id(), Stage.VERIFY)
                 .orElseThrow(() -> new IOException("no verification report recorded for job " + job.id()));
+        List<JobDisk> all = disks.disks(job.id());
+        Optional<JobDisk> os = all.stream().filter(JobDisk::isOs).findFirst();
+        os.ifPresent(d -> disks.start(job.id(), d.diskNo(), Stage.PACKAGE, d.size()));
         PackagingService.PackageResult p = packaging.build(job, workFolder.original(job),
                 java.util.Optional.of(workFolder.staged(job)), version,
-                json.readValue(reportJson, VerificationReport.class), progress);
-        return StageOutcome.of(p.bytesRead(), p.bytesWritten(), json.writeValueAsString(p));
+                json.readValue(reportJson, VerificationReport.class), progress, dataDisks(job, all));
+        if (os.isPresent()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("vhd", p.vhd());
+            r.put("virtualSize", p.virtualSize());
+            p.integrity().ifPresent(i -> r.put("integrity", i));
+            disks.complete(job.id(), os.get().diskNo(), Stage.PACKAGE, json.writeValueAsString(r));
+        }
+        return StageOutcome.of(p.bytesRead(), p.bytesWritten() + p.dataDisks().stream()
+                .mapToLong(PackagingService.PackagedDataDisk::bytesWritten).sum(), json.writeValueAsString(p));
+    }
+
+    /**
+     * A VM image's data disks put into the package being built (each disk's staged conversion
+     * linked, or converted again), up to the disk parallelism at once; every one is done again when
+     * the stage runs again (the package folder is rebuilt).
+     */
+    private PackagingService.DataDisks dataDisks(JobRecord job, List<JobDisk> all) {
+        List<JobDisk> data = all.stream().filter(d -> !d.isOs()).toList();
+        if (data.isEmpty()) {
+            return PackagingService.DataDisks.NONE;
+        }
+        return (dir, base) -> {
+            List<DiskStageRunner.DiskOutcome<PackagingService.PackagedDataDisk>> outcomes = diskRunner.run(job.id(),
+                    Stage.PACKAGE, data, PackagingService.PackagedDataDisk.class, JobDisk::size, Progress.NONE, false,
+                    (disk, p) -> {
+                        String vhd = base + "-lun" + disk.lun().orElseThrow() + ".vhd";
+                        String sha = disks.disks(job.id()).stream().filter(x -> x.diskNo() == disk.diskNo())
+                                .findFirst().flatMap(JobDisk::sourceSha256).orElse("");
+                        return PackagingService.PackagedDataDisk.of(disk.lun().orElseThrow(),
+                                disk.hostCaching().orElse("None"), disk.fileName(), sha, vhd,
+                                packaging.packageDisk(job, workFolder.original(job, disk.fileName()),
+                                        Optional.of(workFolder.staged(job, disk)), dir, vhd, p));
+                    });
+            DiskStageRunner.decide(outcomes);
+            return outcomes.stream().map(DiskStageRunner.DiskOutcome::result).toList();
+        };
     }
 
     /**

@@ -84,12 +84,15 @@ public final class PackagingService {
      *                    empty only for a package made before it existed
      * @param digests     names of the digests the package has, for the catalog
      * @param sbom        name of the CycloneDX SBOM of the installed packages, or null when no OS was found
+     * @param dataDisks   a VM image's data disks, in LUN order (none for an OS image)
      */
     public record PackageResult(String directory, String vhd, String version, long virtualSize, long fileSize,
                                 long dataBytes, Optional<String> md5, Optional<String> md5Base64,
                                 Optional<String> sha256, String archive, long bytesRead, long bytesWritten,
-                                Optional<String> integrity, List<String> digests, String sbom) {
+                                Optional<String> integrity, List<String> digests, String sbom,
+                                List<PackagedDataDisk> dataDisks) {
         public PackageResult {
+            dataDisks = dataDisks == null ? List.of() : List.copyOf(dataDisks);
             // Absent in journals written before these fields existed.
             md5 = md5 == null ? Optional.empty() : md5;
             md5Base64 = md5Base64 == null ? Optional.empty() : md5Base64;
@@ -105,6 +108,13 @@ public final class PackagingService {
      */
     public PackageResult build(JobRecord job, Path original, Optional<Path> staged, SemanticVersion version,
                                VerificationReport report, Progress progress) throws IOException, JobRejectedException {
+        return build(job, original, staged, version, report, progress, DataDisks.NONE);
+    }
+
+    /** Builds the package of a VM image: the OS disk as above, and its data disks beside it. */
+    public PackageResult build(JobRecord job, Path original, Optional<Path> staged, SemanticVersion version,
+                               VerificationReport report, Progress progress, DataDisks dataDisks)
+            throws IOException, JobRejectedException {
         Path imageDir = packageFolder(job);
         Path target = HomeLayout.within(imageDir, version.toString());
         Path manifestFile = target.resolve("manifest.json");
@@ -135,6 +145,7 @@ public final class PackagingService {
             conversion = convert(job, original, partial, vhdName, progress);
             readHere = conversion.inputSize();
         }
+        List<PackagedDataDisk> data = dataDisks.write(partial, job.imageName() + "-" + version);
         // The archive's name is known up front so the manifest inside and beside it are the same.
         String archive = settings.archive() ? job.imageName() + "-" + version + ".tar.zst" : null;
         String sbom = report.software().isEmpty() ? null : CycloneDxSbom.FILE_NAME;
@@ -145,12 +156,16 @@ public final class PackagingService {
                 conversion.virtualSize(), conversion.fileSize(), conversion.dataRanges().dataBytes(),
                 conversion.md5Hex(), conversion.md5Base64(), conversion.sha256Hex(), archive,
                 readHere, readHere > 0 ? conversion.dataBytesWritten() : 0,
-                Optional.of(conversion.integrity().hex()), digests, sbom);
+                Optional.of(conversion.integrity().hex()), digests, sbom, data);
         Files.write(partial.resolve("manifest.json"), manifest(job, result, report, conversion));
         StringBuilder sums = new StringBuilder();
         conversion.sha256Hex().ifPresent(h -> sums.append(h).append("  ").append(vhdName).append('\n'));
+        for (PackagedDataDisk d : data) {
+            d.sha256().ifPresent(h -> sums.append(h).append("  ").append(d.vhd()).append('\n'));
+        }
         sums.append(BackupService.sha256(partial.resolve("manifest.json"), new Throttle(0))).append("  manifest.json\n");
         List<String> files = new ArrayList<>(List.of(vhdName, "manifest.json"));
+        data.forEach(d -> files.add(d.vhd()));
         if (sbom != null) {
             // The packages verification found, as a CycloneDX SBOM beside the VHD it describes.
             CycloneDxSbom.write(partial.resolve(sbom), CycloneDxSbom.bom(vhdName, report.software(), report.checkedAt()));
@@ -177,6 +192,60 @@ public final class PackagingService {
                 target.resolve(vhdName), DataTreeDigest.ALGORITHM, conversion.integrity().hex(),
                 readHere > 0 ? ", converted again from the original" : "");
         return result;
+    }
+
+    /**
+     * Puts one data disk of a VM image into the package being built as {@code vhdName}: its staged
+     * conversion linked when complete, else converted here from the original.
+     */
+    public ConversionResult packageDisk(JobRecord job, Path original, Optional<Path> staged, Path partial,
+                                        String vhdName, Progress progress) throws IOException, JobRejectedException {
+        Optional<ConversionResult> fromStage = staged.flatMap(this::stagedConversion);
+        if (fromStage.isPresent() && link(fromStage.get().output(), partial.resolve(vhdName))) {
+            return fromStage.get();
+        }
+        return convert(job, original, partial, vhdName, progress);
+    }
+
+    /**
+     * A data disk of a VM image in its package, as recorded in the journal, the manifest and the catalog.
+     *
+     * @param lun          its LUN
+     * @param hostCaching  its host caching
+     * @param source       the file as dropped
+     * @param sourceSha256 SHA-256 of the file as dropped
+     * @param vhd          the fixed VHD's file name in the package
+     * @param integrity    the data tree digest of its virtual disk, hex
+     */
+    public record PackagedDataDisk(int lun, String hostCaching, String source, String sourceSha256, String vhd,
+                                   long virtualSize, long fileSize, long dataBytes, Optional<String> md5,
+                                   Optional<String> md5Base64, Optional<String> sha256, String integrity,
+                                   long bytesWritten) {
+        public PackagedDataDisk {
+            md5 = md5 == null ? Optional.empty() : md5;
+            md5Base64 = md5Base64 == null ? Optional.empty() : md5Base64;
+            sha256 = sha256 == null ? Optional.empty() : sha256;
+        }
+
+        /** What packaging one data disk gave. */
+        public static PackagedDataDisk of(int lun, String hostCaching, String source, String sourceSha256, String vhd,
+                                          ConversionResult c) {
+            return new PackagedDataDisk(lun, hostCaching, source, sourceSha256, vhd, c.virtualSize(), c.fileSize(),
+                    c.dataRanges().dataBytes(), c.md5Hex(), c.md5Base64(), c.sha256Hex(), c.integrity().hex(),
+                    c.dataBytesWritten());
+        }
+    }
+
+    /** Writes a VM image's data disks into the package folder being built (none for an OS image). */
+    @FunctionalInterface
+    public interface DataDisks {
+        DataDisks NONE = (dir, base) -> List.of();
+
+        /**
+         * @param partialDir the package folder being built
+         * @param baseName   {@code <image>-<version>}: each data disk becomes {@code <baseName>-lun<N>.vhd}
+         */
+        List<PackagedDataDisk> write(Path partialDir, String baseName) throws IOException, JobRejectedException;
     }
 
     /** The conversion the backup stage staged, when it is complete. */

@@ -61,8 +61,9 @@ public final class PipelineServices implements AutoCloseable {
         this.duplicateCheck = new DuplicateCheck(journal, catalog, backup, workFolder, json);
         this.verifyStage = new VerifyStage(settings, journal, verification, workFolder, json, diskJournal, diskRunner,
                 dataDisks);
-        this.packageStage = new PackageStage(journal, catalog, packaging, workFolder, json);
-        this.registerStage = new RegisterStage(settings, journal, catalog, packaging, duplicateCheck, json);
+        this.packageStage = new PackageStage(journal, catalog, packaging, workFolder, json, diskJournal, diskRunner);
+        this.registerStage = new RegisterStage(settings, journal, catalog, packaging, duplicateCheck, json,
+                diskJournal, diskRunner);
         this.completion = new JobCompletion(journal, workFolder, new BackupRetention(settings, journal));
     }
 

@@ -39,7 +39,10 @@ class JobsShowTest {
         String id = home.takeIn("running.vhd", Files.readAllBytes(image), Optional.empty());
         Files.delete(image);
         VerifyStage verify = new VerifyStage(home.settings(), home.journal(), new VerificationService(),
-                new JobWorkFolder(home.settings().home(), home.journal()), Json.mapper());
+                new JobWorkFolder(home.settings().home(), home.journal()), Json.mapper(), home.disks(),
+                new io.vhdflow.pipeline.DiskStageRunner(home.disks(), Json.mapper(), 1),
+                new io.vhdflow.inspect.data.DataDiskVerification(new VerificationService(),
+                        io.vhdflow.inspect.ScanBudget.DEFAULT));
         JobRejectedException e = assertThrows(JobRejectedException.class,
                 () -> new StageRunner(home.journal()).run(id, Stage.VERIFY, verify));
         new JobFailure(home.settings().home(), home.journal(), Json.mapper()).fail(id, e.error());

@@ -31,7 +31,7 @@ class PipelineStagesTest {
         journal = home.journal();
         workFolder = new JobWorkFolder(settings.home(), journal);
         packageStage = new PackageStage(journal, home.catalog(), new PackagingService(settings, Json.mapper()),
-                workFolder, Json.mapper());
+                workFolder, Json.mapper(), home.disks(), new DiskStageRunner(home.disks(), Json.mapper(), 1));
         completion = new JobCompletion(journal, workFolder, new BackupRetention(settings, journal));
     }
 

@@ -53,6 +53,11 @@ public final class TestHome implements BeforeEachCallback, AfterEachCallback {
         }
     }
 
+    /** The journal of multi-disk jobs' disks, on the same database. */
+    public io.vhdflow.pipeline.DiskJournal disks() {
+        return new io.vhdflow.pipeline.DiskJournal(db);
+    }
+
     /** The home folder itself. */
     public Path dir() {
         return dir;

@@ -27,10 +27,32 @@ import java.util.Optional;
  * @param resourceGroup    resource group of the gallery, or a placeholder
  * @param excludeFromLatest publishingProfile.excludeFromLatest
  * @param endOfLife        publishingProfile.endOfLifeDate, ISO-8601, if any
+ * @param dataDisks        a VM image's data disks ({@code storageProfile.dataDiskImages}), by LUN; none for an OS image
  */
 public record GalleryVersionRequest(String gallery, String image, String version, String blobUri,
                                     String storageAccountId, String resourceGroup, boolean excludeFromLatest,
-                                    Optional<String> endOfLife) {
+                                    Optional<String> endOfLife, List<DataDiskSource> dataDisks) {
+
+    /** A data disk image's source: its LUN, host caching and page blob (same storage account as the OS disk). */
+    public record DataDiskSource(int lun, String hostCaching, String blobUri) {
+        public DataDiskSource {
+            if (blobUri.contains("?")) {
+                throw new IllegalArgumentException("the blob URI must not carry a query (SAS token)");
+            }
+        }
+    }
+
+    /** An OS image's request: no data disks. */
+    public GalleryVersionRequest(String gallery, String image, String version, String blobUri, String storageAccountId,
+                                 String resourceGroup, boolean excludeFromLatest, Optional<String> endOfLife) {
+        this(gallery, image, version, blobUri, storageAccountId, resourceGroup, excludeFromLatest, endOfLife, List.of());
+    }
+
+    /** The same request for a VM image with these data disks. */
+    public GalleryVersionRequest withDataDisks(List<DataDiskSource> disks) {
+        return new GalleryVersionRequest(gallery, image, version, blobUri, storageAccountId, resourceGroup,
+                excludeFromLatest, endOfLife, disks);
+    }
 
     /** The file written into the package folder. */
     public static final String FILE_NAME = "gallery-image-version.json";
@@ -38,6 +60,7 @@ public record GalleryVersionRequest(String gallery, String image, String version
     public static final String API_VERSION = "2023-07-03";
 
     public GalleryVersionRequest {
+        dataDisks = List.copyOf(dataDisks);
         if (blobUri.contains("?")) {
             throw new IllegalArgumentException("the blob URI must not carry a query (SAS token)");
         }
@@ -76,10 +99,17 @@ public record GalleryVersionRequest(String gallery, String image, String version
         ObjectNode publishing = props.putObject("publishingProfile");
         publishing.put("excludeFromLatest", excludeFromLatest);
         endOfLife.ifPresent(e -> publishing.put("endOfLifeDate", e.length() == 10 ? e + "T00:00:00Z" : e));
-        ObjectNode source = props.putObject("storageProfile").putObject("osDiskImage")
-                .put("hostCaching", "ReadOnly").putObject("source");
+        ObjectNode storage = props.putObject("storageProfile");
+        ObjectNode source = storage.putObject("osDiskImage").put("hostCaching", "ReadOnly").putObject("source");
         source.put("uri", blobUri);
         source.put("storageAccountId", storageAccountId);
+        if (!dataDisks.isEmpty()) {
+            com.fasterxml.jackson.databind.node.ArrayNode data = storage.putArray("dataDiskImages");
+            for (DataDiskSource d : dataDisks) {
+                ObjectNode disk = data.addObject().put("lun", d.lun()).put("hostCaching", d.hostCaching());
+                disk.putObject("source").put("uri", d.blobUri()).put("storageAccountId", storageAccountId);
+            }
+        }
         return root;
     }
 
@@ -109,6 +139,15 @@ public record GalleryVersionRequest(String gallery, String image, String version
                 "--resource-group", resourceGroup, "--gallery-name", gallery,
                 "--gallery-image-definition", image, "--gallery-image-version", version,
                 "--os-vhd-uri", blobUri, "--os-vhd-storage-account", storageAccountId));
+        if (!dataDisks.isEmpty()) {
+            // az takes the data disks as parallel lists, in the same order.
+            a.add("--data-vhds-uris");
+            dataDisks.forEach(d -> a.add(d.blobUri()));
+            a.add("--data-vhds-luns");
+            dataDisks.forEach(d -> a.add(String.valueOf(d.lun())));
+            a.add("--data-vhds-storage-accounts");
+            dataDisks.forEach(d -> a.add(storageAccountId));
+        }
         if (excludeFromLatest) {
             a.add("--exclude-from-latest");
             a.add("true");

@@ -38,6 +38,7 @@ public final class VhdflowConfiguration implements CamelConfiguration {
         r.bind("dropFileFilter", new DropFileFilter(settings.readyMarker()));
         r.bind("dropFolderErrors", new DropFolderErrors(settings.home().drop()));
         r.bind("intake", new IntakeProcessor(s.intake()));
+        r.bind("folderIntake", s.folderIntake());
         r.bind("batchCollector", new BatchCollector(settings, s.intake(), s.journal()));
         r.bind("fetchStage", new StageProcessor(s.runner(), Stage.FETCH, s.fetchStage()));
         r.bind("backupStage", new StageProcessor(s.runner(), Stage.BACKUP, s.backupStage()));
