@@ -209,7 +209,7 @@ public final class CatalogCommand implements java.util.concurrent.Callable<Integ
                     all.addAll(catalog.versions(d.gallery(), d.name()));
                 }
                 if (common.json) {
-                    printJson(out, all.stream().map(CatalogView::version).toList());
+                    printJson(out, all.stream().map(v -> CatalogView.version(catalog, v)).toList());
                 } else {
                     Table t = new Table("GALLERY", "IMAGE", "VERSION", "PUBLISHED", "VIRTUAL", "DATA", "VERDICT",
                             "LATEST?", "UPLOADED");
@@ -274,9 +274,9 @@ public final class CatalogCommand implements java.util.concurrent.Callable<Integ
                     return notFound("version " + v + " of " + gi[0] + "/" + gi[1]);
                 }
                 if (common.json) {
-                    printJson(out, CatalogView.version(r.get()));
+                    printJson(out, CatalogView.version(catalog, r.get()));
                 } else {
-                    printFields(out, CatalogView.version(r.get()));
+                    printFields(out, CatalogView.version(catalog, r.get()));
                 }
                 return 0;
             }
@@ -284,7 +284,7 @@ public final class CatalogCommand implements java.util.concurrent.Callable<Integ
             if (common.json) {
                 Map<String, Object> m = CatalogView.definition(def.get());
                 m.put("latest", catalog.latest(gi[0], gi[1], false).map(Object::toString).orElse(null));
-                m.put("versions", versions.stream().map(CatalogView::version).toList());
+                m.put("versions", versions.stream().map(v -> CatalogView.version(catalog, v)).toList());
                 printJson(out, m);
                 return 0;
             }
@@ -319,7 +319,7 @@ public final class CatalogCommand implements java.util.concurrent.Callable<Integ
                 return notFound("a version of " + gi[0] + "/" + gi[1]);
             }
             if (common.json) {
-                printJson(out, CatalogView.version(v.get()));
+                printJson(out, CatalogView.version(catalog, v.get()));
             } else {
                 out.println(v.get().version());
             }
@@ -358,7 +358,7 @@ public final class CatalogCommand implements java.util.concurrent.Callable<Integ
                         continue;
                     }
                     Map<String, Object> dm = CatalogView.definition(d);
-                    dm.put("versions", catalog.versions(g, d.name()).stream().map(CatalogView::version).toList());
+                    dm.put("versions", catalog.versions(g, d.name()).stream().map(v -> CatalogView.version(catalog, v)).toList());
                     defs.add(dm);
                 }
                 gm.put("images", defs);

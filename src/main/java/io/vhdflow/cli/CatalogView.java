@@ -5,6 +5,7 @@ import io.vhdflow.catalog.ImageMetadata;
 import io.vhdflow.catalog.ImageVersionRecord;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -51,6 +52,31 @@ final class CatalogView {
         mem.put("max", r.memoryGbMax());
         m.put("vCPUs", cpu);
         m.put("memory", mem);
+        return m;
+    }
+
+    /** A version with its data disk images (a VM image's {@code dataDiskImages}, by LUN), when it has any. */
+    static Map<String, Object> version(io.vhdflow.catalog.Catalog catalog, ImageVersionRecord v) {
+        Map<String, Object> m = version(v);
+        List<io.vhdflow.catalog.DataDiskImage> data = catalog.dataDisks(v.gallery(), v.image(), v.version());
+        if (!data.isEmpty()) {
+            m.put("dataDiskImages", data.stream().map(CatalogView::dataDisk).toList());
+        }
+        return m;
+    }
+
+    static Map<String, Object> dataDisk(io.vhdflow.catalog.DataDiskImage d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("lun", d.lun());
+        m.put("hostCaching", d.hostCaching());
+        m.put("vhd", d.vhd());
+        m.put("virtualSize", d.virtualSize());
+        m.put("fileSize", d.fileSize());
+        m.put("dataBytes", d.dataBytes().orElse(null));
+        m.put("md5", d.md5());
+        m.put("sha256", d.sha256());
+        m.put("sourceSha256", d.sourceSha256());
+        m.put("blobUri", d.blobUri().orElse(null));
         return m;
     }
 

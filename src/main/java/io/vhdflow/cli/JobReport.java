@@ -30,7 +30,8 @@ final class JobReport {
     static ApiReply of(Database db, ObjectMapper json, String id) {
         JobJournal journal = new JobJournal(db, json);
         Health health = new Health(new HomeLayout(db.file().toAbsolutePath().getParent()), journal, 0);
-        return new StatusApi(journal, new Catalog(db, json), health, NO_ROUTES, json).job(id);
+        return new StatusApi(journal, new Catalog(db, json), health, NO_ROUTES, json,
+                java.util.Optional.of(new io.vhdflow.pipeline.DiskJournal(db))).job(id);
     }
 
     /** The command line runs no routes. */
@@ -102,6 +103,28 @@ final class JobReport {
                         + " (" + Units.bytes(r.path("fileSize").asLong()) + ", MD5 " + r.path("md5").asText() + ")");
             }
         });
+
+        JsonNode disks = job.path("disks");
+        if (disks.isArray() && !disks.isEmpty()) {
+            b.append(nl).append("Disks (one VM image)").append(nl);
+            b.append(String.format("  %-4s %-30s %-5s %-4s %-10s %-9s %-9s %-9s %s%n", "DISK", "FILE", "ROLE", "LUN",
+                    "SIZE", "BACKUP", "VERIFY", "PACKAGE", "REGISTER"));
+            for (JsonNode d : disks) {
+                Map<String, String> state = new java.util.HashMap<>();
+                d.path("stages").forEach(s -> state.put(s.path("stage").asText(), s.path("state").asText()));
+                b.append(String.format("  %-4s %-30s %-5s %-4s %-10s %-9s %-9s %-9s %s%n", d.path("disk").asText(),
+                        d.path("file").asText(), d.path("role").asText(), d.path("lun").asText("-"),
+                        Units.bytes(d.path("size").asLong()), state.getOrDefault("backup", "-"),
+                        state.getOrDefault("verify", "-"), state.getOrDefault("package", "-"),
+                        state.getOrDefault("register", "-")));
+                d.path("stages").forEach(s -> {
+                    if (s.has("error")) {
+                        b.append("       ").append(s.path("stage").asText()).append(" error: ")
+                                .append(s.path("error").asText()).append(nl);
+                    }
+                });
+            }
+        }
 
         JsonNode findings = job.path("findings");
         if (findings.isObject()) {

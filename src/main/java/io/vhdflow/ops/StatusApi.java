@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhdflow.catalog.Catalog;
 import io.vhdflow.catalog.ImageMetadata;
+import io.vhdflow.catalog.DataDiskImage;
+import io.vhdflow.pipeline.DiskJournal;
+import io.vhdflow.pipeline.JobDisk;
 import io.vhdflow.catalog.ImageVersionRecord;
 import io.vhdflow.catalog.NamingRules;
 import io.vhdflow.catalog.SemanticVersion;
@@ -52,7 +55,23 @@ public final class StatusApi {
                           Optional<String> verdict, Optional<String> sourceSha256, Optional<JsonNode> error,
                           Instant createdAt, Instant updatedAt, Optional<Instant> finishedAt,
                           Optional<Double> seconds, Optional<ImageMetadata> metadata,
-                          Optional<List<StageView>> stages, Optional<Map<String, List<JsonNode>>> findings) {
+                          Optional<List<StageView>> stages, Optional<Map<String, List<JsonNode>>> findings,
+                          Optional<List<DiskView>> disks) {
+    }
+
+    /**
+     * One disk of a VM image's job (none for a single-disk job): its role, LUN and its own
+     * progress through the stages; {@code result} of each stage in the single-job view only.
+     */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record DiskView(int disk, String file, String role, Optional<Integer> lun, Optional<String> hostCaching,
+                           long size, Optional<String> sha256, List<DiskStageView> stages) {
+    }
+
+    /** One disk's record of one stage. */
+    @JsonInclude(JsonInclude.Include.NON_ABSENT)
+    public record DiskStageView(String stage, String state, long bytesTotal, long bytesDone, Optional<String> error,
+                                Optional<JsonNode> result) {
     }
 
     /** One stage of a job; {@code result} (e.g. the verification report) in the single-job view only. */
@@ -85,7 +104,8 @@ public final class StatusApi {
     public record VersionView(String version, boolean excludeFromLatest, Optional<String> endOfLife,
                               String publishedAt, String verdict, long virtualSize, long fileSize, Optional<String> md5,
                               Optional<String> sha256, String sourceSha256, String packagePath, String sourceJob,
-                              List<String> digests, Optional<String> integrity) {
+                              List<String> digests, Optional<String> integrity,
+                              List<DataDiskImage> dataDiskImages) {
     }
 
     /** Liveness: the process answers. */
@@ -105,7 +125,16 @@ public final class StatusApi {
     private final ObjectMapper json;
     private final Instant started = Instant.now();
 
+    private final Optional<DiskJournal> disks;
+
     public StatusApi(JobJournal journal, Catalog catalog, Health health, RouteTable routes, ObjectMapper json) {
+        this(journal, catalog, health, routes, json, Optional.empty());
+    }
+
+    /** @param disks the journal of VM images' disks, to show each disk of a multi-disk job */
+    public StatusApi(JobJournal journal, Catalog catalog, Health health, RouteTable routes, ObjectMapper json,
+                     Optional<DiskJournal> disks) {
+        this.disks = disks;
         this.journal = journal;
         this.catalog = catalog;
         this.health = health;
@@ -209,7 +238,8 @@ public final class StatusApi {
             out.add(new VersionView(v.version().toString(), v.excludeFromLatest(), Optional.ofNullable(v.endOfLife()),
                     v.publishedAt(), v.verdict(), v.virtualSize(), v.fileSize(),
                     Optional.of(v.md5()).filter(m -> !m.isEmpty()), Optional.of(v.sha256()).filter(m -> !m.isEmpty()),
-                    v.sourceSha256(), v.packagePath(), v.sourceJob(), v.digests(), v.integrity()));
+                    v.sourceSha256(), v.packagePath(), v.sourceJob(), v.digests(), v.integrity(),
+                    catalog.dataDisks(gallery, image, v.version())));
         }
         return ApiReply.ok(new ImageVersions(gallery, image, latest(gallery, image), out));
     }
@@ -244,7 +274,28 @@ public final class StatusApi {
                 j.state().name().toLowerCase(Locale.ROOT), j.currentStage().map(Stage::id), j.imageVersion(),
                 j.verdict(), j.sourceSha256(), j.errorJson().map(this::readTree), j.createdAt(), j.updatedAt(),
                 j.finishedAt(), j.finishedAt().map(f -> seconds(Duration.between(j.createdAt(), f))), metadata,
-                stages, findings);
+                stages, findings, disks(j.id(), metadata.isPresent()));
+    }
+
+    private Optional<List<DiskView>> disks(String jobId, boolean withResult) {
+        if (disks.isEmpty()) {
+            return Optional.empty();
+        }
+        List<JobDisk> all = disks.get().disks(jobId);
+        if (all.isEmpty()) {
+            return Optional.empty();
+        }
+        List<DiskJournal.DiskStage> stages = disks.get().stages(jobId);
+        List<DiskView> out = new ArrayList<>();
+        for (JobDisk d : all) {
+            List<DiskStageView> sv = stages.stream().filter(s -> s.diskNo() == d.diskNo())
+                    .map(s -> new DiskStageView(s.stage().id(), s.state().name().toLowerCase(Locale.ROOT), s.bytesTotal(),
+                            s.bytesDone(), s.error(), withResult ? s.resultJson().map(this::readTree) : Optional.empty()))
+                    .toList();
+            out.add(new DiskView(d.diskNo(), d.fileName(), d.role().label(), d.lun(), d.hostCaching(), d.size(),
+                    d.sourceSha256(), sv));
+        }
+        return Optional.of(out);
     }
 
     private List<StageView> stages(String jobId, boolean withResult) {

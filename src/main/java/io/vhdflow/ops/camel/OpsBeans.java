@@ -48,7 +48,8 @@ public final class OpsBeans {
         context.addStartupListener(new StartupSummary(routes, props));
 
         Health health = new Health(settings.home(), s.journal(), settings.minFreeBytes());
-        StatusApi status = new StatusApi(s.journal(), s.catalog(), health, routes, json);
+        StatusApi status = new StatusApi(s.journal(), s.catalog(), health, routes, json,
+                java.util.Optional.of(s.diskJournal()));
         bind(r, "listJobs", q -> status.jobs(new StatusApi.JobQuery(q.param("state"), q.param("batch"),
                 q.param("image"), q.param("limit"), q.param("stages"))), json);
         bind(r, "showJob", q -> status.job(q.path("id")), json);
