@@ -160,9 +160,8 @@ public final class PageBlobUploader {
             List<long[]> present = new ArrayList<>();
             boolean resumed = false;
             try {
-                if (!container.exists()) {
-                    container.create();
-                }
+                // If-not-exists in one call: the disks of a VM image are uploaded at once, racing to create it.
+                container.createIfNotExists();
                 BlobProperties props = properties(blob);
                 if (props != null) {
                     boolean sameFile = props.getBlobType() == BlobType.PAGE_BLOB && props.getBlobSize() == size
