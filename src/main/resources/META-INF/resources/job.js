@@ -25,6 +25,24 @@ function stageRow(st) {
     el("td", { class: "num" }, st.bytesPerSecond ? bytes(st.bytesPerSecond) + "/s" : ""), el("td", {}, detail));
 }
 
+// One disk of a VM image: each stage's state, with its progress or error.
+function diskRow(d) {
+  const cell = name => {
+    const st = (d.stages || []).find(x => x.stage === name);
+    if (!st) return el("td", {}, "");
+    const td = stateCell(st.state);
+    if (st.error) td.append(el("div", { class: "reason" }, st.error));
+    else if (st.state === "running" && st.bytesTotal > 0) {
+      td.append(" " + Math.floor(100 * st.bytesDone / st.bytesTotal) + "%");
+    }
+    return td;
+  };
+  return el("tr", { "data-disk": d.disk },
+    el("td", { class: "num" }, d.disk), el("td", { class: "mono" }, d.file), el("td", {}, d.role),
+    el("td", { class: "num" }, d.lun === undefined ? "" : d.lun), el("td", { class: "num" }, bytes(d.size)),
+    cell("backup"), cell("verify"), cell("package"), cell("register"));
+}
+
 function findingRow(group, c) {
   const evidence = el("ul", { class: "evidence" }, ...(c.evidence || []).map(e => el("li", {}, e)));
   const remedy = group === "passed" || group === "not-applicable" ? "" : (c.remediation || "");
@@ -93,6 +111,10 @@ function render(job) {
     error.replaceChildren();
   }
   document.querySelector("#stages tbody").replaceChildren(...(job.stages || []).map(stageRow));
+  const disks = job.disks || [];
+  document.querySelector("#disks").hidden = disks.length === 0;
+  document.querySelector("#disks-empty").hidden = disks.length > 0;
+  document.querySelector("#disks tbody").replaceChildren(...disks.map(diskRow));
 
   const report = resultOf(job, "verify") || {};
   findings(job, report);
