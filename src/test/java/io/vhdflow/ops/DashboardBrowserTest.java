@@ -205,6 +205,26 @@ class DashboardBrowserTest extends OpsTestBase {
         assertTrue(Files.size(screenshot("dashboard-job.png")) > 10_000, "a real screenshot");
     }
 
+    @Test
+    void theJobPageOfAVmImageShowsEachDiskWithItsStages() throws Exception {
+        Path folder = Files.createDirectories(home.resolve("drop").resolve("vm"));
+        Files.move(io.vhdflow.testing.Fixtures.extract("linux-images/ext4-mbr-generalized.vhd.zst", scratch),
+                folder.resolve("vm-os.vhd"));
+        Files.move(io.vhdflow.testing.Fixtures.extract("data-disks/data-ext4-key.vhd.zst", scratch),
+                folder.resolve("keys.vhd"));
+        Files.createFile(folder.resolve(".ready"));
+        JobRecord job = awaitJob("vm-os.vhd", io.vhdflow.pipeline.JobState.FAILED);
+
+        driver.get(url("/job.html?id=" + job.id()));
+        waitFor("the job page", () -> text(By.id("status")).contains("Job failed"));
+        String os = text(By.cssSelector("#disks tr[data-disk='0']"));
+        assertTrue(os.startsWith("0 vm-os.vhd os") && os.contains("done"), os);
+        String data = text(By.cssSelector("#disks tr[data-disk='1']"));
+        assertTrue(data.startsWith("1 keys.vhd data 0 32.0 MiB done failed"), data);
+        assertTrue(data.contains("DATA-SECRETS"), "the disk's error: " + data);
+        assertTrue(text(By.id("error")).contains("keys.vhd (data disk, LUN 0)"), text(By.id("error")));
+    }
+
     /** Saves what the browser shows as {@code target/<name>}. */
     private Path screenshot(String name) throws java.io.IOException {
         File shot = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);

@@ -187,6 +187,10 @@ class VmImagePipelineTest extends CamelMainTestSupport {
         }
         assertEquals(v.blobUri().orElseThrow(), body.at("/properties/storageProfile/osDiskImage/source/uri").asText());
         assertTrue(Files.readString(dir.resolve("SHA256SUMS")).contains("appserver-1.0.0-lun1.vhd"));
+        String az = Json.mapper().readTree(journal.stageResult(vm.id(), Stage.REGISTER).orElseThrow())
+                .at("/upload/azCommand").asText();
+        assertTrue(az.contains(" --data-vhds-uris " + data.get(0).blobUri().orElseThrow() + " "
+                + data.get(1).blobUri().orElseThrow() + " --data-vhds-luns 0 1 --data-vhds-storage-accounts "), az);
 
         // The API: the catalog image's version and the job's disks, each with its stages.
         JsonNode api = get("/api/catalog/vhdflow/appserver");
@@ -195,7 +199,7 @@ class VmImagePipelineTest extends CamelMainTestSupport {
         JsonNode jobView = get("/api/jobs/" + vm.id());
         assertEquals(3, jobView.path("disks").size());
         for (JsonNode d : jobView.path("disks")) {
-            for (String stage : List.of("backup", "verify", "package")) {
+            for (String stage : List.of("backup", "verify", "package", "register")) {
                 assertTrue(d.path("stages").toString().contains("\"stage\":\"" + stage + "\",\"state\":\"done\""),
                         d.toString());
             }
