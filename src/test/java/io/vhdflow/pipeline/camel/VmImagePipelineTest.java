@@ -164,14 +164,14 @@ class VmImagePipelineTest extends CamelMainTestSupport {
         assertEquals(320L << 20, data.get(1).virtualSize(), "LUN 1: db-data.vhd");
         assertTrue(v.blobUri().isPresent(), "the version is uploaded once every disk is");
 
-        // Every disk is its own page blob with the package's Content-MD5.
+        // Every disk is its own page blob, marked complete with its data tree digest once verified.
         for (DataDiskImage d : data) {
             String uri = d.blobUri().orElseThrow();
             assertTrue(uri.endsWith("/vhds/vhdflow/appserver/1.0.0/appserver-1.0.0-lun" + d.lun() + ".vhd"), uri);
             PageBlobClient blob = azurite.container("vhds").getBlobClient("vhdflow/appserver/1.0.0/" + d.vhd())
                     .getPageBlobClient();
             assertEquals(d.fileSize(), blob.getProperties().getBlobSize());
-            assertEquals(d.md5(), java.util.HexFormat.of().formatHex(blob.getProperties().getContentMd5()));
+            assertEquals(d.integrity().orElseThrow(), blob.getProperties().getMetadata().get("vhdflowcomplete"));
         }
         assertTrue(azurite.container("vhds").getBlobClient("vhdflow/appserver/1.0.0/appserver-1.0.0.vhd").exists());
 
@@ -186,7 +186,8 @@ class VmImagePipelineTest extends CamelMainTestSupport {
             assertEquals(data.get(i).blobUri().orElseThrow(), images.get(i).at("/source/uri").asText());
         }
         assertEquals(v.blobUri().orElseThrow(), body.at("/properties/storageProfile/osDiskImage/source/uri").asText());
-        assertTrue(Files.readString(dir.resolve("SHA256SUMS")).contains("appserver-1.0.0-lun1.vhd"));
+        assertTrue(Files.isRegularFile(dir.resolve("appserver-1.0.0-lun1.vhd")), "the data disks are in the package");
+        assertEquals(2, Json.mapper().readTree(dir.resolve("manifest.json").toFile()).at("/package/dataDisks").size());
         String az = Json.mapper().readTree(journal.stageResult(vm.id(), Stage.REGISTER).orElseThrow())
                 .at("/upload/azCommand").asText();
         assertTrue(az.contains(" --data-vhds-uris " + data.get(0).blobUri().orElseThrow() + " "
