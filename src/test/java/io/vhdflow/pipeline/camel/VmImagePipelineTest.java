@@ -45,8 +45,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Issue 19 end to end, through the routes: VM image folders dropped in drop/ (an OS disk made by the
- * Linux fixtures' tools plus data disks made by mke2fs, mkfs.xfs and ssh-keygen) become one image
+ * Issue 19 end to end, through the routes: VM image folders dropped in drop/ (the bundled sample VHD, a
+ * generalized OS disk that boots on Azure, plus data disks made by mke2fs, mkfs.xfs and ssh-keygen) become one image
  * version with dataDiskImages at LUN 0 and 1, every disk uploaded to Azurite, shown by the API,
  * {@code catalog export} and the gallery request; a private key on a data disk, or two OS disks,
  * reject the folder naming the disk.
@@ -110,11 +110,15 @@ class VmImagePipelineTest extends CamelMainTestSupport {
         }
     }
 
+    /** The bundled sample VHD: a generalized Linux OS disk that is ready to publish (it boots on Azure). */
+    private static final String SAMPLE = "sample";
+
     /** A folder written in scratch (same filesystem), its files made old, then moved into drop/ in one rename. */
     private Path dropFolder(String name, Map<String, String> disks) throws IOException {
         Path f = Files.createDirectories(scratch.resolve(name));
         for (Map.Entry<String, String> d : disks.entrySet()) {
-            Path x = Fixtures.extract(d.getValue(), scratch);
+            Path x = d.getValue().equals(SAMPLE) ? PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"))
+                    : Fixtures.extract(d.getValue(), scratch);
             Files.move(x, f.resolve(d.getKey()));
             Files.setLastModifiedTime(f.resolve(d.getKey()), FileTime.from(Instant.now().minusSeconds(60)));
         }
@@ -140,11 +144,11 @@ class VmImagePipelineTest extends CamelMainTestSupport {
         JobJournal journal = context.getRegistry().lookupByNameAndType("journal", JobJournal.class);
         Catalog catalog = context.getRegistry().lookupByNameAndType("catalog", Catalog.class);
 
-        dropFolder("appserver", Map.of("os.vhd", "linux-images/ext4-mbr-generalized.vhd.zst",
+        dropFolder("appserver", Map.of("os.vhd", SAMPLE,
                 "app-data.vhd", "data-disks/data-ext4-gpt.vhd.zst", "db-data.vhd", "data-disks/data-xfs-mbr.vhd.zst"));
         // The same OS disk with a data disk holding a private key, marked complete with .ready instead.
         Path leaky = Files.createDirectories(home.resolve("drop").resolve("leaky"));
-        Files.move(Fixtures.extract("linux-images/ext4-mbr-generalized.vhd.zst", scratch), leaky.resolve("os.vhd"));
+        PipelineTestSupport.sampleVhd(leaky.resolve("os.vhd"));
         Files.move(Fixtures.extract("data-disks/data-ext4-key.vhd.zst", scratch), leaky.resolve("keys.vhd"));
         Files.createFile(leaky.resolve(".ready"));
         dropFolder("twoos", Map.of("a.vhd", "linux-images/ext4-mbr-generalized.vhd.zst",
