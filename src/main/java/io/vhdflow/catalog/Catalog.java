@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vhdflow.store.Database;
+import io.vhdflow.store.StoreException;
 
 import static io.vhdflow.store.Database.bind;
 import static io.vhdflow.store.Database.update;
@@ -131,7 +132,27 @@ public final class Catalog {
                     + meta.gallery() + "/" + meta.imageDefinition() + ": " + contradiction.get());
         }
         try {
+            return registerOnce(meta, facts, version);
+        } catch (StoreException e) {
+            if (!e.isConstraintViolation()) {
+                throw e;
+            }
+            // Another worker registered the same gallery, definition, version or content between this
+            // transaction's reads and its insert (PostgreSQL, READ COMMITTED): the unique keys refused
+            // the second row. Read again: now the committed row answers (this job's own: done; another's:
+            // the duplicate refusal).
+            return registerOnce(meta, facts, version);
+        }
+    }
+
+    private boolean registerOnce(ImageMetadata meta, ImageFacts facts, ImageVersionRecord version)
+            throws CatalogException {
+        try {
             return db.transaction(c -> {
+                // Idempotent by job: this job's version, whichever worker's run of the stage wrote it.
+                if (!query(c, "SELECT * FROM image_versions WHERE source_job = ?", version.sourceJob()).isEmpty()) {
+                    return false;
+                }
                 Optional<ImageVersionRecord> existing = find(c, version.gallery(), version.image(),
                         version.version().toString());
                 if (existing.isPresent()) {

@@ -115,10 +115,14 @@ public final class JobJournal {
     public void createJob(String id, Optional<String> batchId, String sourceName, long sourceSize,
                           ImageMetadata metadata) {
         String now = Instant.now().toString();
-        db.read(c -> update(c, "INSERT INTO jobs(id, batch_id, source_name, source_size, image_name, metadata_json,"
-                        + " state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                id, batchId.orElse(null), sourceName, sourceSize, metadata.imageDefinition(), write(metadata),
-                JobState.QUEUED.name(), now, now));
+        db.transaction(c -> {
+            update(c, "INSERT INTO jobs(id, batch_id, source_name, source_size, image_name, metadata_json,"
+                            + " state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    id, batchId.orElse(null), sourceName, sourceSize, metadata.imageDefinition(), write(metadata),
+                    JobState.QUEUED.name(), now, now);
+            // The row a worker locks to claim the job (JobClaims).
+            return update(c, "INSERT INTO job_claims(job_id) VALUES (?)", id);
+        });
         crashPoints.created(id);
     }
 
@@ -150,7 +154,8 @@ public final class JobJournal {
     }
 
     public void completeStage(String jobId, Stage stage, StageOutcome outcome) {
-        db.read(c -> update(c, "UPDATE stages SET state = ?, finished_at = ?, bytes_done = MAX(bytes_done, bytes_total),"
+        db.read(c -> update(c, "UPDATE stages SET state = ?, finished_at = ?, bytes_done = CASE WHEN bytes_done > bytes_total"
+                        + " THEN bytes_done ELSE bytes_total END,"
                         + " bytes_read = ?, bytes_written = ?, result_json = ?, error = NULL WHERE job_id = ? AND stage = ?",
                 StageState.DONE.name(), Instant.now().toString(), outcome.bytesRead(), outcome.bytesWritten(),
                 outcome.resultJson().orElse(null), jobId, stage.name()));
@@ -341,7 +346,7 @@ public final class JobJournal {
                 Optional.ofNullable(rs.getString("source_sha256")), Optional.ofNullable(rs.getString("image_version")),
                 Optional.ofNullable(rs.getString("verdict")), Instant.parse(rs.getString("created_at")),
                 Instant.parse(rs.getString("updated_at")), instant(rs, "finished_at"),
-                Optional.ofNullable(rs.getString("error_json")));
+                Optional.ofNullable(rs.getString("error_json")), Optional.ofNullable(rs.getString("node_id")));
     }
 
     private static Optional<Instant> instant(ResultSet rs, String column) throws SQLException {

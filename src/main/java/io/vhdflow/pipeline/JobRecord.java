@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param imageVersion the version assigned to the image
  * @param verdict      the verification verdict
  * @param errorJson    the error, as written to {@code error.json}, when failed
+ * @param nodeId       the node that runs (or last ran) the job, once a worker claimed it
  */
 public record JobRecord(
         String id,
@@ -34,7 +35,17 @@ public record JobRecord(
         Instant createdAt,
         Instant updatedAt,
         Optional<Instant> finishedAt,
-        Optional<String> errorJson) {
+        Optional<String> errorJson,
+        Optional<String> nodeId) {
+
+    /** A job no worker has claimed yet. */
+    public JobRecord(String id, Optional<String> batchId, String sourceName, long sourceSize, ImageMetadata metadata,
+                     JobState state, Optional<Stage> currentStage, Optional<String> sourceSha256,
+                     Optional<String> imageVersion, Optional<String> verdict, Instant createdAt, Instant updatedAt,
+                     Optional<Instant> finishedAt, Optional<String> errorJson) {
+        this(id, batchId, sourceName, sourceSize, metadata, state, currentStage, sourceSha256, imageVersion, verdict,
+                createdAt, updatedAt, finishedAt, errorJson, Optional.empty());
+    }
 
     public String imageName() {
         return metadata.imageDefinition();

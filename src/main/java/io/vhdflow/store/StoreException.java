@@ -14,9 +14,12 @@ public class StoreException extends RuntimeException {
         super(message);
     }
 
-    /** True when the cause is a unique or primary-key constraint violation. */
+    /**
+     * True when the cause is a unique, primary-key or foreign-key constraint violation: SQLite says
+     * so in its message, PostgreSQL with SQLSTATE class 23 (integrity constraint violation).
+     */
     public boolean isConstraintViolation() {
-        return getCause() instanceof SQLException s && s.getMessage() != null
-                && s.getMessage().contains("CONSTRAINT");
+        return getCause() instanceof SQLException s && ((s.getSQLState() != null && s.getSQLState().startsWith("23"))
+                || (s.getMessage() != null && s.getMessage().contains("CONSTRAINT")));
     }
 }
