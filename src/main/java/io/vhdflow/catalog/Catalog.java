@@ -132,7 +132,7 @@ public final class Catalog {
                     + meta.gallery() + "/" + meta.imageDefinition() + ": " + contradiction.get());
         }
         try {
-            return registerOnce(meta, facts, version);
+            return registerOnce(meta, facts, version, dataDisks);
         } catch (StoreException e) {
             if (!e.isConstraintViolation()) {
                 throw e;
@@ -141,12 +141,12 @@ public final class Catalog {
             // transaction's reads and its insert (PostgreSQL, READ COMMITTED): the unique keys refused
             // the second row. Read again: now the committed row answers (this job's own: done; another's:
             // the duplicate refusal).
-            return registerOnce(meta, facts, version);
+            return registerOnce(meta, facts, version, dataDisks);
         }
     }
 
-    private boolean registerOnce(ImageMetadata meta, ImageFacts facts, ImageVersionRecord version)
-            throws CatalogException {
+    private boolean registerOnce(ImageMetadata meta, ImageFacts facts, ImageVersionRecord version,
+                                 List<DataDiskImage> dataDisks) throws CatalogException {
         try {
             return db.transaction(c -> {
                 // Idempotent by job: this job's version, whichever worker's run of the stage wrote it.

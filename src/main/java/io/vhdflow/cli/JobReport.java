@@ -31,7 +31,7 @@ final class JobReport {
         JobJournal journal = new JobJournal(db, json);
         Health health = new Health(new HomeLayout(db.file().toAbsolutePath().getParent()), journal, 0);
         return new StatusApi(journal, new Catalog(db, json), health, NO_ROUTES, json,
-                java.util.Optional.of(new io.vhdflow.pipeline.DiskJournal(db))).job(id);
+                java.util.Optional.of(new io.vhdflow.pipeline.DiskJournal(db)), java.util.Optional.empty()).job(id);
     }
 
     /** The command line runs no routes. */

@@ -50,13 +50,13 @@ public final class Health {
         }
         long free = -1;
         try {
-            free = Files.getFileStore(home.home()).getUsableSpace();
+            free = Files.getFileStore(home.data()).getUsableSpace();
             if (free < minFreeBytes) {
-                reasons.add("free disk space in " + home.home() + " is " + free + " bytes, under the "
+                reasons.add("free disk space in " + home.data() + " is " + free + " bytes, under the "
                         + minFreeBytes + "-byte threshold (vhdflow.health.min-free-bytes)");
             }
         } catch (IOException e) {
-            reasons.add("cannot read free space of " + home.home() + ": " + e.getMessage());
+            reasons.add("cannot read free space of " + home.data() + ": " + e.getMessage());
         }
         try {
             journal.countByState();

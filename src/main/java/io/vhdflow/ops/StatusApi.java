@@ -14,6 +14,8 @@ import io.vhdflow.catalog.SemanticVersion;
 import io.vhdflow.pipeline.JobJournal;
 import io.vhdflow.pipeline.JobRecord;
 import io.vhdflow.pipeline.JobState;
+import io.vhdflow.pipeline.Nodes;
+import io.vhdflow.store.Database;
 import io.vhdflow.pipeline.Stage;
 import io.vhdflow.pipeline.StageRecord;
 
@@ -56,7 +58,7 @@ public final class StatusApi {
                           Instant createdAt, Instant updatedAt, Optional<Instant> finishedAt,
                           Optional<Double> seconds, Optional<ImageMetadata> metadata,
                           Optional<List<StageView>> stages, Optional<Map<String, List<JsonNode>>> findings,
-                          Optional<List<DiskView>> disks) {
+                          Optional<List<DiskView>> disks, Optional<String> node) {
     }
 
     /**
@@ -115,7 +117,16 @@ public final class StatusApi {
     /** Readiness with its reasons; {@code jobs} (counts per state) in {@code GET /api/health} only. */
     @JsonInclude(JsonInclude.Include.NON_ABSENT)
     public record Readiness(String status, long freeBytes, List<String> reasons,
-                            Optional<Map<JobState, Integer>> jobs) {
+                            Optional<Map<JobState, Integer>> jobs, Optional<StoreView> database,
+                            Optional<List<Nodes.Node>> nodes) {
+    }
+
+    /** The database journal and catalog live in: {@code sqlite} (this node's file) or the shared {@code postgresql}. */
+    public record StoreView(String kind, String location, boolean up) {
+    }
+
+    /** Where the store and the nodes sharing it are seen from, for {@code GET /api/health}. */
+    public record Cluster(Database database, Nodes nodes) {
     }
 
     private final JobJournal journal;
@@ -124,17 +135,22 @@ public final class StatusApi {
     private final RouteTable routes;
     private final ObjectMapper json;
     private final Instant started = Instant.now();
+    private final Optional<Cluster> cluster;
 
     private final Optional<DiskJournal> disks;
 
     public StatusApi(JobJournal journal, Catalog catalog, Health health, RouteTable routes, ObjectMapper json) {
-        this(journal, catalog, health, routes, json, Optional.empty());
+        this(journal, catalog, health, routes, json, Optional.empty(), Optional.empty());
     }
 
-    /** @param disks the journal of VM images' disks, to show each disk of a multi-disk job */
+    /**
+     * @param disks   the journal of VM images' disks, to show each disk of a multi-disk job
+     * @param cluster with it, {@code GET /api/health} also shows the database and the nodes sharing it
+     */
     public StatusApi(JobJournal journal, Catalog catalog, Health health, RouteTable routes, ObjectMapper json,
-                     Optional<DiskJournal> disks) {
+                     Optional<DiskJournal> disks, Optional<Cluster> cluster) {
         this.disks = disks;
+        this.cluster = cluster;
         this.journal = journal;
         this.catalog = catalog;
         this.health = health;
@@ -256,12 +272,25 @@ public final class StatusApi {
 
     /** {@code GET /api/health}: readiness plus job counts per state. */
     public ApiReply health() {
-        return readiness(Optional.of(journal.countByState()));
+        Health.Status s = health.check();
+        Optional<Map<JobState, Integer>> jobs = Optional.empty();
+        Optional<List<Nodes.Node>> nodes = Optional.empty();
+        try {
+            jobs = Optional.of(journal.countByState());
+            nodes = cluster.map(c -> c.nodes().list());
+        } catch (RuntimeException e) {
+            // The database does not answer: health says so in its reasons (Health.check) and still replies.
+        }
+        Optional<StoreView> db = cluster.map(c -> new StoreView(c.database().kind().name().toLowerCase(Locale.ROOT),
+                c.database().location(), c.database().reachable()));
+        return ApiReply.of(s.up() ? 200 : 503, new Readiness(s.up() ? "UP" : "DOWN", s.freeBytes(), s.reasons(), jobs,
+                db, nodes));
     }
 
     private ApiReply readiness(Optional<Map<JobState, Integer>> jobs) {
         Health.Status s = health.check();
-        return ApiReply.of(s.up() ? 200 : 503, new Readiness(s.up() ? "UP" : "DOWN", s.freeBytes(), s.reasons(), jobs));
+        return ApiReply.of(s.up() ? 200 : 503, new Readiness(s.up() ? "UP" : "DOWN", s.freeBytes(), s.reasons(), jobs,
+                Optional.empty(), Optional.empty()));
     }
 
     private Optional<String> latest(String gallery, String image) {
@@ -274,7 +303,7 @@ public final class StatusApi {
                 j.state().name().toLowerCase(Locale.ROOT), j.currentStage().map(Stage::id), j.imageVersion(),
                 j.verdict(), j.sourceSha256(), j.errorJson().map(this::readTree), j.createdAt(), j.updatedAt(),
                 j.finishedAt(), j.finishedAt().map(f -> seconds(Duration.between(j.createdAt(), f))), metadata,
-                stages, findings, disks(j.id(), metadata.isPresent()));
+                stages, findings, disks(j.id(), metadata.isPresent()), j.nodeId());
     }
 
     private Optional<List<DiskView>> disks(String jobId, boolean withResult) {

@@ -6,40 +6,52 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The folders of a vhdflow home. All of them live on one filesystem so that taking a file in,
- * failing a job and finishing one are renames, never copies that could lose data half-way.
+ * The folders of a vhdflow home. The data folders (drop, batch, work, backup, packages, failed)
+ * all live on one filesystem so that taking a file in, failing a job and finishing one are renames,
+ * never copies that could lose data half-way. They are in the home itself, or, when several
+ * workers share them, in the shared {@code data} folder, while each node keeps its own home
+ * (configuration, home lock, embedded database).
+ *
+ * @param home the node's own folder
+ * @param data the folder holding the data folders: the home, or the shared data folder
  */
-public record HomeLayout(Path home) {
+public record HomeLayout(Path home, Path data) {
 
     public HomeLayout {
         home = home.toAbsolutePath().normalize();
+        data = data.toAbsolutePath().normalize();
+    }
+
+    /** A home holding its own data folders (one node). */
+    public HomeLayout(Path home) {
+        this(home, home);
     }
 
     /** Where ops drop VHDs to be processed as soon as they are complete. */
     public Path drop() {
-        return home.resolve("drop");
+        return data.resolve("drop");
     }
 
     /** Where VHDs wait for the scheduled batch run. */
     public Path batch() {
-        return home.resolve("batch");
+        return data.resolve("batch");
     }
 
     /** One folder per job in progress, holding the original until its backup is verified. */
     public Path work() {
-        return home.resolve("work");
+        return data.resolve("work");
     }
 
     public Path backup() {
-        return home.resolve("backup");
+        return data.resolve("backup");
     }
 
     public Path packages() {
-        return home.resolve("packages");
+        return data.resolve("packages");
     }
 
     public Path failed() {
-        return home.resolve("failed");
+        return data.resolve("failed");
     }
 
     public Path database() {
@@ -60,6 +72,7 @@ public record HomeLayout(Path home) {
     }
 
     public HomeLayout create() throws IOException {
+        Files.createDirectories(home);
         for (Path p : folders()) {
             Files.createDirectories(p);
         }

@@ -144,6 +144,11 @@ public final class IntakeService {
         Files.createDirectories(work);
         try {
             Files.move(file, work.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+        } catch (java.nio.file.NoSuchFileException e) {
+            // Another node sharing the drop folder took the file first: it is that node's job.
+            Files.deleteIfExists(work);
+            LOG.log(System.Logger.Level.DEBUG, "{0} was taken in by another node", file);
+            return Optional.empty();
         } catch (AtomicMoveNotSupportedException e) {
             Files.delete(work);
             throw new IOException("the drop folder and work/ must be on one filesystem (a VHD is moved, never "

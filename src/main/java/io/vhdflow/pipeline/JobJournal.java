@@ -27,16 +27,21 @@ public final class JobJournal {
 
     private final Database db;
     private final ObjectMapper json;
+    private final Optional<String> node;
     private final CrashPoints crashPoints;
 
     public JobJournal(Database db, ObjectMapper json) {
-        this(db, json, CrashPoints.none());
+        this(db, json, Optional.empty(), CrashPoints.none());
     }
 
-    /** @param crashPoints where the crash tests stop the service (off outside them) */
-    public JobJournal(Database db, ObjectMapper json, CrashPoints crashPoints) {
+    /**
+     * @param node the node new jobs are assigned to (the node taking them in runs them)
+     * @param crashPoints where the crash tests stop the service (off outside them)
+     */
+    public JobJournal(Database db, ObjectMapper json, Optional<String> node, CrashPoints crashPoints) {
         this.db = db;
         this.json = json;
+        this.node = node;
         this.crashPoints = crashPoints;
     }
 
@@ -117,9 +122,9 @@ public final class JobJournal {
         String now = Instant.now().toString();
         db.transaction(c -> {
             update(c, "INSERT INTO jobs(id, batch_id, source_name, source_size, image_name, metadata_json,"
-                            + " state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                            + " state, created_at, updated_at, node_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     id, batchId.orElse(null), sourceName, sourceSize, metadata.imageDefinition(), write(metadata),
-                    JobState.QUEUED.name(), now, now);
+                    JobState.QUEUED.name(), now, now, node.orElse(null));
             // The row a worker locks to claim the job (JobClaims).
             return update(c, "INSERT INTO job_claims(job_id) VALUES (?)", id);
         });

@@ -8,6 +8,7 @@ import io.vhdflow.inspect.data.DataDiskVerification;
 import io.vhdflow.store.Database;
 
 import java.io.IOException;
+import java.util.Optional;
 
 /**
  * The plain-Java services of one running pipeline, opened for one home: database, journal,
@@ -33,13 +34,18 @@ public final class PipelineServices implements AutoCloseable {
     private final JobCompletion completion;
     private final DiskJournal diskJournal;
     private final FolderIntake folderIntake;
+    private final JobClaims claims;
+    private final Nodes nodes;
 
     private PipelineServices(Settings settings, HomeLock lock, Database db) {
         this.settings = settings;
         this.lock = lock;
         this.db = db;
         this.json = Json.mapper();
-        this.journal = new JobJournal(db, json, CrashPoints.fromSystemProperty(settings.home()));
+        String node = settings.scaleOut().nodeId();
+        this.journal = new JobJournal(db, json, Optional.of(node), CrashPoints.fromSystemProperty(settings.home()));
+        this.claims = new JobClaims(db, node);
+        this.nodes = new Nodes(db, node, settings.scaleOut().resumePeriod());
         this.catalog = new Catalog(db, json);
         this.failure = new JobFailure(settings.home(), journal, json, SpaceReserve.ensure(settings.home()));
         this.intake = new IntakeService(settings, journal, failure, json);
@@ -67,12 +73,21 @@ public final class PipelineServices implements AutoCloseable {
         this.completion = new JobCompletion(journal, workFolder, new BackupRetention(settings, journal));
     }
 
-    /** Creates the home's folders, locks the home, and opens the database. */
+    /**
+     * Creates the home's folders, locks the home (this node's; several nodes share the data folder
+     * and the database, never a home), and opens the database: the shared PostgreSQL one when
+     * configured, else the embedded file in the home.
+     */
     public static PipelineServices open(Settings settings) throws IOException {
         settings.home().create();
         HomeLock lock = HomeLock.acquire(settings.home());
         try {
-            return new PipelineServices(settings, lock, Database.open(settings.home().database()));
+            Optional<ScaleOut.SharedDatabase> shared = settings.scaleOut().database();
+            Database db = shared.isPresent()
+                    ? Database.connect(shared.get().url(), shared.get().user(), shared.get().password(),
+                    settings.concurrency() + 4)
+                    : Database.open(settings.home().database());
+            return new PipelineServices(settings, lock, db);
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e;
@@ -141,6 +156,19 @@ public final class PipelineServices implements AutoCloseable {
 
     public JobCompletion completion() {
         return completion;
+    }
+
+    public JobClaims claims() {
+        return claims;
+    }
+
+    public Nodes nodes() {
+        return nodes;
+    }
+
+    /** The journal's and catalog's database: for health. */
+    public Database database() {
+        return db;
     }
 
     @Override

@@ -28,6 +28,7 @@ import java.util.Properties;
  * @param fetch                how blobs named by job files are fetched ({@code vhdflow.fetch.*})
  * @param diskParallelism      disks of one VM image backed up, verified or packaged at once
  * @param folderGrowthLimit    how long a VM image's folder in the drop folder may keep changing before its job fails
+ * @param scaleOut             the shared database and this node's name, when several workers share the work
  */
 public record Settings(
         HomeLayout home,
@@ -47,11 +48,12 @@ public record Settings(
         DataPathSettings dataPath,
         io.vhdflow.source.FetchSettings fetch,
         int diskParallelism,
-        Duration folderGrowthLimit) {
+        Duration folderGrowthLimit,
+        ScaleOut scaleOut) {
 
     public static Settings from(Properties p) {
         return new Settings(
-                new HomeLayout(Path.of(p.getProperty("vhdflow.home", "vhdflow-home"))),
+                layout(p),
                 positive(p, "vhdflow.pipeline.concurrency", 2),
                 Duration.ofMillis(nonNegative(p, "vhdflow.intake.settle-ms", 5000)),
                 Boolean.parseBoolean(p.getProperty("vhdflow.intake.ready-marker", "false")),
@@ -68,7 +70,15 @@ public record Settings(
                 DataPathSettings.from(p),
                 io.vhdflow.source.FetchSettings.from(p),
                 positive(p, "vhdflow.pipeline.disk-parallelism", 2),
-                Duration.ofMillis(nonNegative(p, "vhdflow.intake.folder-growth-limit-ms", 600_000)));
+                Duration.ofMillis(nonNegative(p, "vhdflow.intake.folder-growth-limit-ms", 600_000)),
+                ScaleOut.from(p));
+    }
+
+    /** The home, with the shared data folder when {@code vhdflow.data} names one. */
+    private static HomeLayout layout(Properties p) {
+        Path home = Path.of(p.getProperty("vhdflow.home", "vhdflow-home"));
+        String data = p.getProperty("vhdflow.data", "").strip();
+        return data.isEmpty() ? new HomeLayout(home) : new HomeLayout(home, Path.of(data));
     }
 
     /** A comma-separated list of check ids ({@code L3, W5}), upper-cased, blanks dropped. */

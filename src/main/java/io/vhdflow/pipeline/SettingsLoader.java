@@ -92,8 +92,13 @@ public final class SettingsLoader {
         if (!h.value().isBlank()) {
             Path abs = Path.of(h.value()).toAbsolutePath().normalize();
             values.put("vhdflow.home", new Setting("vhdflow.home", abs.toString(), h.origin()));
-            HomeLayout layout = new HomeLayout(abs);
-            Origin derived = new Origin(EffectiveSettings.Source.DERIVED, "vhdflow.home", 0);
+            Setting d = values.get("vhdflow.data");
+            boolean shared = d != null && !d.value().isBlank();
+            HomeLayout layout = shared ? new HomeLayout(abs, Path.of(d.value())) : new HomeLayout(abs);
+            if (shared) {
+                values.put("vhdflow.data", new Setting("vhdflow.data", layout.data().toString(), d.origin()));
+            }
+            Origin derived = new Origin(EffectiveSettings.Source.DERIVED, shared ? "vhdflow.data" : "vhdflow.home", 0);
             // Derived locations for the routes' placeholders.
             values.put("vhdflow.dir.drop", new Setting("vhdflow.dir.drop", layout.drop().toString(), derived));
             values.put("vhdflow.dir.batch", new Setting("vhdflow.dir.batch", layout.batch().toString(), derived));

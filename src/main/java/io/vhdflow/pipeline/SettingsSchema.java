@@ -30,7 +30,7 @@ import java.util.stream.Collectors;
 public final class SettingsSchema {
     /** Settings whose values are credentials: never printed by {@code config show}. */
     public static final Set<String> SECRETS = Set.of("vhdflow.api.token", "vhdflow.upload.connection-string",
-            "vhdflow.upload.sas-url");
+            "vhdflow.upload.sas-url", "vhdflow.database.password");
     /** Settings computed from others (placeholders the routes use); setting them is an error. */
     public static final Map<String, String> DERIVED = Map.of("vhdflow.dir.drop", "vhdflow.home",
             "vhdflow.dir.batch", "vhdflow.home");
@@ -54,6 +54,15 @@ public final class SettingsSchema {
     private static Map<String, Rule> rules() {
         Map<String, Rule> r = new LinkedHashMap<>();
         r.put("vhdflow.home", nonBlank());
+        r.put("vhdflow.data", any());
+        r.put("vhdflow.database.url", v -> v.isBlank() || v.strip().startsWith("jdbc:postgresql://") ? Optional.empty()
+                : Optional.of("must be a PostgreSQL JDBC URL, jdbc:postgresql://host:port/database, or empty for the "
+                        + "embedded database"));
+        r.put("vhdflow.database.user", any());
+        r.put("vhdflow.database.password", any());
+        r.put("vhdflow.node.id", v -> v.isBlank() || v.strip().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+                ? Optional.empty() : Optional.of("must be 1-64 letters, digits, '.', '_' or '-'"));
+        r.put("vhdflow.resume.period-ms", whole(1000, 86_400_000));
         r.put("vhdflow.http.enabled", bool());
         r.put("vhdflow.http.host", v -> HOST.matcher(v.strip()).matches() ? Optional.empty()
                 : Optional.of("must be a host name or IP address, e.g. 127.0.0.1 or 0.0.0.0"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Optional;
 import io.vhdflow.ops.ApiToken;
 import io.vhdflow.ops.ControlApi;
 import io.vhdflow.ops.DashboardAssets;
@@ -49,7 +50,7 @@ public final class OpsBeans {
 
         Health health = new Health(settings.home(), s.journal(), settings.minFreeBytes());
         StatusApi status = new StatusApi(s.journal(), s.catalog(), health, routes, json,
-                java.util.Optional.of(s.diskJournal()));
+                java.util.Optional.of(s.diskJournal()), Optional.of(new StatusApi.Cluster(s.database(), s.nodes())));
         bind(r, "listJobs", q -> status.jobs(new StatusApi.JobQuery(q.param("state"), q.param("batch"),
                 q.param("image"), q.param("limit"), q.param("stages"))), json);
         bind(r, "showJob", q -> status.job(q.path("id")), json);

@@ -48,7 +48,8 @@ public final class VhdflowConfiguration implements CamelConfiguration {
         r.bind("registerStage", new StageProcessor(s.runner(), Stage.REGISTER, s.registerStage()));
         r.bind("jobCompletion", new JobStepProcessor("jobCompletion", s.completion()::run));
         r.bind("jobFailure", new JobFailureProcessor(s.failure(), s.journal()));
-        r.bind("jobResumer", new JobResumer(s.journal()));
+        r.bind("claimJob", new JobClaimProcessor(s.claims(), s.journal()));
+        r.bind("jobResumer", new JobResumer(s.journal(), s.nodes(), s.claims(), settings.scaleOut().shared()));
         OpsBeans.bind(context, s, settings, props);
     }
 }
