@@ -166,7 +166,7 @@ public final class Catalog {
                 Optional<ImageVersionRecord> sameContent = query(c, "SELECT * FROM image_versions WHERE source_sha256 = ?",
                         version.sourceSha256()).stream().findFirst();
                 if (sameContent.isPresent() && sameContent.get().sourceJob().equals(version.sourceJob())) {
-                    return false;  // this job registered it before a crash; registering again is a no-op
+                    return false;  // this job registered it before a crash or on another worker: a no-op
                 }
                 if (sameContent.isPresent()) {
                     ImageVersionRecord s = sameContent.get();

@@ -11,10 +11,12 @@ import java.util.Properties;
  * {@code vhdflow.resume.period-ms}; the shared data folder is in {@link HomeLayout}).
  *
  * @param database     the shared PostgreSQL database, or empty for the embedded SQLite file of one node
+ * @param broker       the Artemis broker's URL carrying the work, or empty for the in-process queue
  * @param nodeId       this node's name in the journal and the status API
  * @param resumePeriod how often a node on the shared database looks for jobs no live worker holds
  */
-public record ScaleOut(Optional<SharedDatabase> database, String nodeId, Duration resumePeriod) {
+public record ScaleOut(Optional<SharedDatabase> database, Optional<String> broker, String nodeId,
+                       Duration resumePeriod) {
 
     /** The shared database's address and login. The password is never part of {@link #toString()}. */
     public record SharedDatabase(String url, String user, String password) {
@@ -31,7 +33,9 @@ public record ScaleOut(Optional<SharedDatabase> database, String nodeId, Duratio
                 p.getProperty("vhdflow.database.user", "").strip(), p.getProperty("vhdflow.database.password", "")));
         String node = p.getProperty("vhdflow.node.id", "").strip();
         long period = Long.parseLong(p.getProperty("vhdflow.resume.period-ms", "10000").strip());
-        return new ScaleOut(db, node.isEmpty() ? hostName() : node, Duration.ofMillis(period));
+        String broker = p.getProperty("vhdflow.broker.url", "").strip();
+        return new ScaleOut(db, broker.isEmpty() ? Optional.empty() : Optional.of(broker),
+                node.isEmpty() ? hostName() : node, Duration.ofMillis(period));
     }
 
     /** Whether several nodes may share this node's work (a shared database is configured). */

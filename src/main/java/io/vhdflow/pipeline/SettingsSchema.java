@@ -60,6 +60,8 @@ public final class SettingsSchema {
                         + "embedded database"));
         r.put("vhdflow.database.user", any());
         r.put("vhdflow.database.password", any());
+        r.put("vhdflow.broker.url", v -> v.isBlank() || v.strip().matches("\\(?(tcp|ssl)://.+") ? Optional.empty()
+                : Optional.of("must be an Artemis core URL, tcp://host:port (or empty for the in-process queue)"));
         r.put("vhdflow.node.id", v -> v.isBlank() || v.strip().matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
                 ? Optional.empty() : Optional.of("must be 1-64 letters, digits, '.', '_' or '-'"));
         r.put("vhdflow.resume.period-ms", whole(1000, 86_400_000));

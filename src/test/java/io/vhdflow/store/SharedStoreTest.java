@@ -190,10 +190,11 @@ class SharedStoreTest {
             JobClaims claims = new JobClaims(db, "survivor");
             // Another process takes the claim the way a worker does, then is killed with SIGKILL.
             String conn = "postgresql://" + cluster.user() + "@" + url.substring("jdbc:postgresql://".length());
-            Process worker = new ProcessBuilder(cluster.psql().toString(), "-q", "-v", "ON_ERROR_STOP=1", conn)
+            Process worker = new ProcessBuilder(cluster.psql().toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", conn)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("psql.log").toFile()).start();
             try (Writer in = new OutputStreamWriter(worker.getOutputStream(), StandardCharsets.UTF_8)) {
-                in.write("BEGIN;\nSELECT job_id FROM job_claims WHERE job_id = 'j1' FOR UPDATE SKIP LOCKED;\n");
+                // FOR UPDATE without SKIP LOCKED: it waits while this test's own probing claim holds the row.
+                in.write("BEGIN;\nSELECT job_id FROM job_claims WHERE job_id = 'j1' FOR UPDATE;\n");
                 in.flush();
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
                 boolean heldElsewhere = false;
@@ -205,7 +206,7 @@ class SharedStoreTest {
                         Thread.sleep(50);
                     }
                 }
-                assertTrue(heldElsewhere, "the other process holds the claim");
+                assertTrue(heldElsewhere, () -> "the other process holds the claim: " + read(dir.resolve("psql.log")));
                 worker.destroyForcibly();
                 assertTrue(worker.waitFor(10, TimeUnit.SECONDS));
             }
@@ -280,6 +281,14 @@ class SharedStoreTest {
             out.add(each.get(30, TimeUnit.SECONDS));
         }
         return out;
+    }
+
+    private static String read(Path p) {
+        try {
+            return java.nio.file.Files.readString(p);
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     private static List<String> strings(ResultSet rs) throws java.sql.SQLException {

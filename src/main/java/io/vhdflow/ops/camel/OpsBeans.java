@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.util.Optional;
 import io.vhdflow.ops.ApiToken;
 import io.vhdflow.ops.ControlApi;
 import io.vhdflow.ops.DashboardAssets;
@@ -21,6 +20,7 @@ import org.apache.camel.ProducerTemplate;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.apache.camel.spi.Registry;
 
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -89,7 +89,8 @@ public final class OpsBeans {
         return jobId -> {
             ProducerTemplate template = context.createProducerTemplate();
             try {
-                template.sendBody(PIPELINE_QUEUE, jobId);
+                // The in-process queue, or the broker's queue when one is configured (CamelSettings).
+                template.sendBody(context.resolvePropertyPlaceholders("{{vhdflow.queue.to}}"), jobId);
             } finally {
                 template.stop();
             }

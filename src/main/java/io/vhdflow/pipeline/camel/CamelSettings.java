@@ -24,9 +24,29 @@ public final class CamelSettings {
         String routes = routesPattern(vhdflow);
         p.setProperty("camel.main.routesIncludePattern", routes);
         boolean http = Boolean.parseBoolean(p.getProperty("vhdflow.http.enabled", "true"));
+        java.util.List<String> excluded = new java.util.ArrayList<>();
         if (!http) {
             // Without the HTTP server the REST routes cannot start; leave them out.
-            p.setProperty("camel.main.routesExcludePattern", "**/api.yaml");
+            excluded.add("**/api.yaml");
+        }
+        String broker = p.getProperty("vhdflow.broker.url", "").strip();
+        int concurrency = Integer.parseInt(p.getProperty("vhdflow.pipeline.concurrency", "2").strip());
+        if (broker.isEmpty()) {
+            // One node: the work queue is in the process; the broker's dead-letter route has nothing to read.
+            excluded.add("**/broker.yaml");
+            p.setProperty("vhdflow.queue.to", "seda:jobs");
+            p.setProperty("vhdflow.queue.from", "seda:jobs?concurrentConsumers=" + concurrency);
+        } else {
+            // Several nodes: the queue is on the broker, each message consumed in a transaction that commits
+            // when the job leaves the pipeline (done or failed) and is lost with a worker that dies, so the
+            // broker delivers the job again to another worker (JmsWorkQueue binds the component).
+            p.setProperty("vhdflow.queue.to", "jms:queue:" + JmsWorkQueue.QUEUE);
+            p.setProperty("vhdflow.queue.from", "jms:queue:" + JmsWorkQueue.QUEUE + "?transacted=true"
+                    + "&concurrentConsumers=" + concurrency + "&maxConcurrentConsumers=" + concurrency
+                    + "&cacheLevelName=CACHE_CONSUMER");
+        }
+        if (!excluded.isEmpty()) {
+            p.setProperty("camel.main.routesExcludePattern", String.join(",", excluded));
         }
         p.setProperty("camel.main.shutdownTimeout", p.getProperty("vhdflow.shutdown-timeout-s", "30").strip());
         p.setProperty("camel.server.enabled", String.valueOf(http));

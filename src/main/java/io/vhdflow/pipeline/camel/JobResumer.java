@@ -15,9 +15,10 @@ import java.util.stream.Collectors;
 /**
  * Lists the jobs to send back to the pipeline, on every tick of the resume route. At start-up: the
  * jobs a crash or kill interrupted on this node (with the embedded database, every unfinished job).
- * Later, with the shared database only: the unfinished jobs of nodes that stopped saying they are
- * alive ({@link Nodes#deadAfter()}), each handed over once; the pipeline's claim step makes sure
- * no two workers run one job even if a node thought dead is not.
+ * Later, with the shared database and no broker ({@code takeOver}): the unfinished jobs of nodes that
+ * stopped saying they are alive ({@link Nodes#deadAfter()}), each handed over once; the pipeline's
+ * claim step makes sure no two workers run one job even if a node thought dead is not. (With a
+ * broker, the broker delivers a dead worker's uncommitted jobs again.)
  */
 public final class JobResumer {
     private static final System.Logger LOG = System.getLogger(JobResumer.class.getName());
@@ -26,46 +27,46 @@ public final class JobResumer {
     private final Nodes nodes;
     private final JobClaims claims;
     private final boolean shared;
+    private final boolean takeOver;
     private final Set<String> handedOver = ConcurrentHashMap.newKeySet();
     private volatile boolean started;
 
-    public JobResumer(JobJournal journal, Nodes nodes, JobClaims claims, boolean shared) {
+    /**
+     * @param shared   the database is shared: at start-up only this node's own jobs are resumed
+     * @param takeOver also take over the jobs of dead nodes on later ticks
+     */
+    public JobResumer(JobJournal journal, Nodes nodes, JobClaims claims, boolean shared, boolean takeOver) {
         this.journal = journal;
         this.nodes = nodes;
         this.claims = claims;
         this.shared = shared;
+        this.takeOver = takeOver;
     }
 
     public List<String> unfinishedJobs() {
         nodes.heartbeat();
         boolean first = !started;
         started = true;
-        if (!shared && !first) {
+        if (!first && !takeOver) {
             return List.of();
         }
-        List<JobRecord> unfinished = journal.unfinishedJobs();
+        Set<String> alive = takeOver ? nodes.list().stream().filter(Nodes.Node::alive).map(Nodes.Node::id)
+                .collect(Collectors.toSet()) : Set.of();
         List<String> ids = new ArrayList<>();
-        if (!shared) {
-            unfinished.forEach(j -> ids.add(j.id()));
-        } else {
-            Set<String> alive = nodes.list().stream().filter(Nodes.Node::alive).map(Nodes.Node::id)
-                    .collect(Collectors.toSet());
-            Set<String> orphans = new java.util.HashSet<>();
-            for (JobRecord j : unfinished) {
-                Optional<String> owner = j.nodeId();
-                boolean mine = owner.isEmpty() || owner.get().equals(nodes.self());
-                boolean ownerDead = owner.isPresent() && !alive.contains(owner.get());
-                if (first && mine) {
+        Set<String> orphans = new java.util.HashSet<>();
+        for (JobRecord j : journal.unfinishedJobs()) {
+            Optional<String> owner = j.nodeId();
+            boolean mine = owner.isEmpty() || owner.get().equals(nodes.self());
+            if (first && (!shared || mine)) {
+                ids.add(j.id());
+            } else if (takeOver && owner.isPresent() && !alive.contains(owner.get()) && !claims.heldHere(j.id())) {
+                orphans.add(j.id());
+                if (handedOver.add(j.id())) {
                     ids.add(j.id());
-                } else if (ownerDead && !claims.heldHere(j.id())) {
-                    orphans.add(j.id());
-                    if (handedOver.add(j.id())) {
-                        ids.add(j.id());
-                    }
                 }
             }
-            handedOver.retainAll(orphans);
         }
+        handedOver.retainAll(orphans);
         if (!ids.isEmpty()) {
             LOG.log(System.Logger.Level.INFO, "resuming {0} interrupted job(s): {1}", ids.size(), ids);
         }

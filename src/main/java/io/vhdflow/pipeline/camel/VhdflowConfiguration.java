@@ -49,7 +49,15 @@ public final class VhdflowConfiguration implements CamelConfiguration {
         r.bind("jobCompletion", new JobStepProcessor("jobCompletion", s.completion()::run));
         r.bind("jobFailure", new JobFailureProcessor(s.failure(), s.journal()));
         r.bind("claimJob", new JobClaimProcessor(s.claims(), s.journal()));
-        r.bind("jobResumer", new JobResumer(s.journal(), s.nodes(), s.claims(), settings.scaleOut().shared()));
+        // Without a broker, a dead node's jobs are taken over by the resume route; with one, the broker
+        // delivers them again (the dead worker never committed their messages).
+        boolean takeOver = settings.scaleOut().shared() && settings.scaleOut().broker().isEmpty();
+        r.bind("jobResumer", new JobResumer(s.journal(), s.nodes(), s.claims(),
+                settings.scaleOut().shared(), takeOver));
+        settings.scaleOut().broker().ifPresent(url -> {
+            JmsWorkQueue.bind(context, url);
+            r.bind("deadLetter", new DeadLetterProcessor(s.failure(), s.journal()));
+        });
         OpsBeans.bind(context, s, settings, props);
     }
 }
