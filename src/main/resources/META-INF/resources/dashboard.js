@@ -144,7 +144,7 @@ async function refresh() {
       getJson("api/routes"),
       getJson("api/batches"),
       getJson("api/catalog"),
-      getJson("api/health/ready"),
+      getJson("api/health"),
     ]);
     const inflight = running.concat(queued);
     // Forget rate samples of jobs that left the pipeline.
@@ -168,6 +168,16 @@ async function refresh() {
     const health = ready.status === "UP" ? "ready" : "NOT READY: " + (ready.reasons || []).join("; ");
     document.getElementById("status").textContent = "Service " + health + ". " + inflight.length
       + " job(s) in flight. Updated " + time(new Date().toISOString()) + ".";
+    // Several workers: the store, the nodes sharing it and the leader (one node shows only itself).
+    const cluster = document.getElementById("cluster");
+    const nodes = ready.nodes || [];
+    cluster.hidden = !ready.database;
+    if (ready.database) {
+      cluster.textContent = "Database " + ready.database.kind + " (" + ready.database.location + ") "
+        + (ready.database.up ? "up" : "NOT ANSWERING") + ". Nodes: "
+        + (nodes.map(n => n.id + (n.alive ? " (alive)" : " (not seen since " + time(n.seenAt) + ")")).join(", ") || "none")
+        + ". Leader: " + (ready.leader || (nodes.length > 1 ? "none" : "this node (one node)")) + ".";
+    }
   } catch (err) {
     document.getElementById("status").textContent = "Cannot reach the vhdflow API (" + err.message
       + "); retrying every " + POLL_MS / 1000 + " s.";

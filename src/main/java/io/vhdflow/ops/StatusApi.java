@@ -118,15 +118,19 @@ public final class StatusApi {
     @JsonInclude(JsonInclude.Include.NON_ABSENT)
     public record Readiness(String status, long freeBytes, List<String> reasons,
                             Optional<Map<JobState, Integer>> jobs, Optional<StoreView> database,
-                            Optional<List<Nodes.Node>> nodes) {
+                            Optional<List<Nodes.Node>> nodes, Optional<String> leader) {
     }
 
     /** The database journal and catalog live in: {@code sqlite} (this node's file) or the shared {@code postgresql}. */
     public record StoreView(String kind, String location, boolean up) {
     }
 
-    /** Where the store and the nodes sharing it are seen from, for {@code GET /api/health}. */
-    public record Cluster(Database database, Nodes nodes) {
+    /**
+     * Where the store and the nodes sharing it are seen from, for {@code GET /api/health}.
+     *
+     * @param leader the node holding the leader role (drop-folder scan, batch schedule) now, if any
+     */
+    public record Cluster(Database database, Nodes nodes, java.util.function.Supplier<Optional<String>> leader) {
     }
 
     private final JobJournal journal;
@@ -284,13 +288,13 @@ public final class StatusApi {
         Optional<StoreView> db = cluster.map(c -> new StoreView(c.database().kind().name().toLowerCase(Locale.ROOT),
                 c.database().location(), c.database().reachable()));
         return ApiReply.of(s.up() ? 200 : 503, new Readiness(s.up() ? "UP" : "DOWN", s.freeBytes(), s.reasons(), jobs,
-                db, nodes));
+                db, nodes, cluster.flatMap(c -> c.leader().get())));
     }
 
     private ApiReply readiness(Optional<Map<JobState, Integer>> jobs) {
         Health.Status s = health.check();
         return ApiReply.of(s.up() ? 200 : 503, new Readiness(s.up() ? "UP" : "DOWN", s.freeBytes(), s.reasons(), jobs,
-                Optional.empty(), Optional.empty()));
+                Optional.empty(), Optional.empty(), Optional.empty()));
     }
 
     private Optional<String> latest(String gallery, String image) {

@@ -40,6 +40,12 @@ public final class OpsBeans {
 
     public static void bind(CamelContext context, PipelineServices s, Settings settings, Properties props)
             throws Exception {
+        bind(context, s, settings, props, Optional.empty());
+    }
+
+    /** @param leader who holds the leader role now, when several nodes share the work */
+    public static void bind(CamelContext context, PipelineServices s, Settings settings, Properties props,
+                            Optional<java.util.function.Supplier<Optional<String>>> leader) throws Exception {
         Registry r = context.getRegistry();
         ObjectMapper json = s.json();
         RouteCounters counters = new RouteCounters();
@@ -50,7 +56,8 @@ public final class OpsBeans {
 
         Health health = new Health(settings.home(), s.journal(), settings.minFreeBytes());
         StatusApi status = new StatusApi(s.journal(), s.catalog(), health, routes, json,
-                java.util.Optional.of(s.diskJournal()), Optional.of(new StatusApi.Cluster(s.database(), s.nodes())));
+                java.util.Optional.of(s.diskJournal()),
+                Optional.of(new StatusApi.Cluster(s.database(), s.nodes(), leader.orElse(Optional::empty))));
         bind(r, "listJobs", q -> status.jobs(new StatusApi.JobQuery(q.param("state"), q.param("batch"),
                 q.param("image"), q.param("limit"), q.param("stages"))), json);
         bind(r, "showJob", q -> status.job(q.path("id")), json);

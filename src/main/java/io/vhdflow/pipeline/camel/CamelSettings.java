@@ -45,6 +45,14 @@ public final class CamelSettings {
                     + "&concurrentConsumers=" + concurrency + "&maxConcurrentConsumers=" + concurrency
                     + "&cacheLevelName=CACHE_CONSUMER");
         }
+        // The things that must run once: with the shared database several nodes run, and only the one
+        // holding the leader role (a file lock in the shared data folder, LeaderRole) scans the drop
+        // folder and runs the batch schedule.
+        boolean shared = !p.getProperty("vhdflow.database.url", "").isBlank();
+        String drop = "file:" + p.getProperty("vhdflow.dir.drop", "");
+        String batch = "quartz:vhdflow/batch";
+        p.setProperty("vhdflow.intake.from", shared ? "master:" + LeaderRole.INTAKE + ":" + drop : drop);
+        p.setProperty("vhdflow.batch.from", shared ? "master:" + LeaderRole.BATCH + ":" + batch : batch);
         if (!excluded.isEmpty()) {
             p.setProperty("camel.main.routesExcludePattern", String.join(",", excluded));
         }

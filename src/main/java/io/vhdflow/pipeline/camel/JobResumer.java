@@ -15,10 +15,10 @@ import java.util.stream.Collectors;
 /**
  * Lists the jobs to send back to the pipeline, on every tick of the resume route. At start-up: the
  * jobs a crash or kill interrupted on this node (with the embedded database, every unfinished job).
- * Later, with the shared database and no broker ({@code takeOver}): the unfinished jobs of nodes that
- * stopped saying they are alive ({@link Nodes#deadAfter()}), each handed over once; the pipeline's
- * claim step makes sure no two workers run one job even if a node thought dead is not. (With a
- * broker, the broker delivers a dead worker's uncommitted jobs again.)
+ * Later, with the shared database ({@code takeOver}): the unfinished jobs of nodes that stopped
+ * saying they are alive ({@link Nodes#deadAfter()}), each handed over once; the pipeline's claim step
+ * makes sure no two workers run one job even if a node thought dead is not, or the broker delivers
+ * the same job again.
  */
 public final class JobResumer {
     private static final System.Logger LOG = System.getLogger(JobResumer.class.getName());

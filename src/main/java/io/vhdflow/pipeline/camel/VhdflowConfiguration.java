@@ -10,6 +10,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Registry;
 import org.apache.camel.support.service.ServiceSupport;
 
+import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -49,15 +50,19 @@ public final class VhdflowConfiguration implements CamelConfiguration {
         r.bind("jobCompletion", new JobStepProcessor("jobCompletion", s.completion()::run));
         r.bind("jobFailure", new JobFailureProcessor(s.failure(), s.journal()));
         r.bind("claimJob", new JobClaimProcessor(s.claims(), s.journal()));
-        // Without a broker, a dead node's jobs are taken over by the resume route; with one, the broker
-        // delivers them again (the dead worker never committed their messages).
-        boolean takeOver = settings.scaleOut().shared() && settings.scaleOut().broker().isEmpty();
-        r.bind("jobResumer", new JobResumer(s.journal(), s.nodes(), s.claims(),
-                settings.scaleOut().shared(), takeOver));
+        // With the shared database a live node takes over a dead node's unfinished jobs. With a broker, the
+        // broker also delivers the dead worker's uncommitted message again; the take-over still matters for a
+        // job whose node died between recording it and publishing its message. Claims keep either from
+        // running a job twice.
+        boolean shared = settings.scaleOut().shared();
+        r.bind("jobResumer", new JobResumer(s.journal(), s.nodes(), s.claims(), shared, shared));
         settings.scaleOut().broker().ifPresent(url -> {
             JmsWorkQueue.bind(context, url);
             r.bind("deadLetter", new DeadLetterProcessor(s.failure(), s.journal()));
         });
-        OpsBeans.bind(context, s, settings, props);
+        Optional<LeaderRole> leader = settings.scaleOut().shared()
+                ? Optional.of(LeaderRole.join(context, settings.home().data(), settings.scaleOut().nodeId()))
+                : Optional.empty();
+        OpsBeans.bind(context, s, settings, props, leader.map(l -> l::intakeLeader));
     }
 }

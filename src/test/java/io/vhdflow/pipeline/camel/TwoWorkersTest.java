@@ -1,5 +1,6 @@
 package io.vhdflow.pipeline.camel;
 
+import io.vhdflow.testing.ArtemisBroker;
 import io.vhdflow.testing.PostgresCluster;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import static io.vhdflow.pipeline.camel.PipelineTestSupport.await;
@@ -22,18 +24,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Two workers (separate JVMs) share a drop folder, a data folder and a PostgreSQL database; one is
- * killed with SIGKILL while it holds a job. The other finishes every job: each registered once, no
+ * Two workers (separate JVMs) share a drop folder, a data folder and a PostgreSQL database, and
+ * in the deployment the README describes an Artemis broker carrying the work; one worker is killed
+ * with SIGKILL while it holds a job. The other finishes every job: each registered once, no
  * duplicate, no job lost, no finished stage redone (bench/two-workers.sh does the same with 20
- * images and a restart).
+ * images and a restart). With the broker, the dead worker's uncommitted message is delivered to
+ * the survivor; without one, the survivor takes over the dead node's jobs once it stops saying it
+ * is alive.
  */
 class TwoWorkersTest {
-    private static final int IMAGES = 4;
 
     @TempDir
     Path dir;
 
-    private Process start(String node, String url, Path shared) throws Exception {
+    private Process start(String node, String url, Path shared, Optional<String> broker) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"), "io.vhdflow.cli.VhdflowCommand", "run",
@@ -54,6 +58,7 @@ class TwoWorkersTest {
         env.put("VHDFLOW_DATABASE_USER", "vhdflow");
         env.put("VHDFLOW_DATA", shared.toString());
         env.put("VHDFLOW_NODE_ID", node);
+        broker.ifPresent(b -> env.put("VHDFLOW_BROKER_URL", b));
         return pb.start();
     }
 
@@ -63,6 +68,15 @@ class TwoWorkersTest {
         try (RandomAccessFile f = new RandomAccessFile(out.toFile(), "rw")) {
             f.seek(f.length() - 512 - 8192);
             f.write(("vhdflow-variant-" + n).getBytes(StandardCharsets.US_ASCII));
+        }
+    }
+
+    private static String text(String url, String sql) {
+        try (Connection c = DriverManager.getConnection(url, "vhdflow", "");
+             ResultSet rs = c.createStatement().executeQuery(sql)) {
+            return rs.next() ? rs.getString(1) : "";
+        } catch (Exception e) {
+            return e.toString();
         }
     }
 
@@ -76,46 +90,70 @@ class TwoWorkersTest {
     }
 
     @Test
-    void aWorkerKilledWhileItHoldsAJobLosesNothingAndNothingIsDoneTwice() throws Exception {
+    void withTheBrokerAWorkerKilledWhileItHoldsAJobLosesNothingAndNothingIsDoneTwice() throws Exception {
+        try (PostgresCluster pg = PostgresCluster.start(); ArtemisBroker broker = ArtemisBroker.start()) {
+            killOneOfTwo(pg, Optional.of(broker.url()), 4);
+        }
+    }
+
+    @Test
+    void onTheDatabaseAloneTheSurvivorTakesOverADeadNodesJobs() throws Exception {
         try (PostgresCluster pg = PostgresCluster.start()) {
-            String url = pg.newDatabase();
-            Path shared = dir.resolve("shared");
-            Files.createDirectories(shared.resolve("drop"));
-            Path sample = PipelineTestSupport.sampleVhd(dir.resolve("sample.vhd"));
-            Process a = start("a", url, shared);
-            Process b = start("b", url, shared);
-            try {
-                await("both workers up", Duration.ofSeconds(90),
-                        () -> count(url, "SELECT COUNT(*) FROM nodes") == 2);
-                for (int i = 0; i < IMAGES; i++) {
-                    Path v = dir.resolve("v" + i + ".vhd");
-                    variant(sample, v, i);
-                    PipelineTestSupport.drop(v, shared.resolve("drop"), "img" + i + ".vhd");
-                }
-                await("worker a holding a job mid-stage", Duration.ofSeconds(120), () -> count(url,
-                        "SELECT COUNT(*) FROM stages s JOIN jobs j ON j.id = s.job_id WHERE j.node_id = 'a'"
-                                + " AND s.state = 'RUNNING' AND s.bytes_done > 0") > 0);
-                a.destroyForcibly(); // SIGKILL: no shutdown hook, its database sessions die with it
-                assertTrue(a.waitFor(30, TimeUnit.SECONDS));
-                await("every job final", Duration.ofSeconds(240), () -> count(url,
-                        "SELECT COUNT(*) FROM jobs WHERE state IN ('DONE', 'FAILED', 'DUPLICATE')") == IMAGES);
-            } finally {
-                a.destroyForcibly();
+            killOneOfTwo(pg, Optional.empty(), 2);
+        }
+    }
+
+    private void killOneOfTwo(PostgresCluster pg, Optional<String> brokerUrl, int images) throws Exception {
+        String url = pg.newDatabase();
+        Path shared = dir.resolve("shared");
+        Files.createDirectories(shared.resolve("drop"));
+        Path sample = PipelineTestSupport.sampleVhd(dir.resolve("sample.vhd"));
+        String killed = "";
+        // a starts first and takes the leader role (drop-folder scan); killing it must hand the role to b.
+        Process a = start("a", url, shared, brokerUrl);
+        Process b = null;
+        try {
+            await("worker a leading", Duration.ofSeconds(90), () -> logs().contains("node a took the leader role"));
+            b = start("b", url, shared, brokerUrl);
+            await("both workers up", Duration.ofSeconds(90), () -> count(url, "SELECT COUNT(*) FROM nodes") == 2);
+            for (int i = 0; i < images; i++) {
+                Path v = dir.resolve("v" + i + ".vhd");
+                variant(sample, v, i);
+                PipelineTestSupport.drop(v, shared.resolve("drop"), "img" + i + ".vhd");
+            }
+            await("worker a holding a job mid-stage", Duration.ofSeconds(120), () -> count(url,
+                    "SELECT COUNT(*) FROM stages s JOIN jobs j ON j.id = s.job_id WHERE j.node_id = 'a'"
+                            + " AND s.state = 'RUNNING' AND s.bytes_done > 0") > 0);
+            killed = text(url, "SELECT s.job_id FROM stages s JOIN jobs j ON j.id = s.job_id"
+                    + " WHERE j.node_id = 'a' AND s.state = 'RUNNING'");
+            a.destroyForcibly(); // SIGKILL: no shutdown hook, its database sessions and broker session die with it
+            assertTrue(a.waitFor(30, TimeUnit.SECONDS));
+            // A file dropped after the leader died is taken in by the new leader.
+            Path late = dir.resolve("late.vhd");
+            variant(sample, late, images);
+            PipelineTestSupport.drop(late, shared.resolve("drop"), "late.vhd");
+            await("b leading", Duration.ofSeconds(60), () -> logs().contains("node b took the leader role"));
+            await("every job final", Duration.ofSeconds(240), () -> count(url,
+                    "SELECT COUNT(*) FROM jobs WHERE state IN ('DONE', 'FAILED', 'DUPLICATE')") == images + 1);
+        } finally {
+            a.destroyForcibly();
+            if (b != null) {
                 b.destroy();
                 b.waitFor(60, TimeUnit.SECONDS);
                 b.destroyForcibly();
             }
-            String logs = logs();
-            assertEquals(IMAGES, count(url, "SELECT COUNT(*) FROM jobs"), logs);
-            assertEquals(IMAGES, count(url, "SELECT COUNT(*) FROM jobs WHERE state = 'DONE'"), logs);
-            assertEquals(IMAGES, count(url, "SELECT COUNT(*) FROM image_versions"), logs);
-            assertEquals(IMAGES, count(url, "SELECT COUNT(DISTINCT source_sha256) FROM image_versions"));
-            assertTrue(count(url, "SELECT COUNT(*) FROM jobs WHERE node_id = 'b'") == IMAGES,
-                    "the survivor finished the killed worker's job: " + logs);
-            // Only the stage the kill cut off ran twice; every stage that had finished was not redone.
-            assertEquals(1, count(url, "SELECT SUM(attempts - 1) FROM stages"), logs);
-            assertEquals(0, count(url, "SELECT COUNT(*) FROM stages WHERE state <> 'DONE'"), logs);
         }
+        String logs = logs();
+        int all = images + 1;
+        assertEquals(all, count(url, "SELECT COUNT(*) FROM jobs"), logs);
+        assertEquals(all, count(url, "SELECT COUNT(*) FROM jobs WHERE state = 'DONE'"), logs);
+        assertEquals(all, count(url, "SELECT COUNT(*) FROM image_versions"), logs);
+        assertEquals(all, count(url, "SELECT COUNT(DISTINCT source_sha256) FROM image_versions"));
+        assertEquals("b", text(url, "SELECT node_id FROM jobs WHERE id = '" + killed + "'"),
+                "the survivor finished the killed worker's job: " + logs);
+        // Only the stage the kill cut off ran twice; every stage that had finished was not redone.
+        assertEquals(1, count(url, "SELECT SUM(attempts - 1) FROM stages"), logs);
+        assertEquals(0, count(url, "SELECT COUNT(*) FROM stages WHERE state <> 'DONE'"), logs);
     }
 
     private String logs() {
