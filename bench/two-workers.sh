@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Scale-out demo and measurement: two workers share one data folder (drop/, work/, packages/, ...) and
-# one PostgreSQL database; IMAGES distinct sample images are dropped; one worker is killed with
-# SIGKILL while it holds a job, then restarted; when every job is final a JSON summary counted from
-# the database is printed. PostgreSQL is a throwaway cluster started by .ci/postgres.sh (Debian's
-# postgresql package, fresh cluster in a temp folder, free port), as in the tests.
+# Scale-out demo and measurement: two workers share one data folder (drop/, work/, packages/, ...), one
+# PostgreSQL database and one Artemis broker; IMAGES distinct sample images are dropped; one worker is
+# killed with SIGKILL while it holds a job, then restarted; when every job is final a JSON summary
+# counted from the database is printed. PostgreSQL and Artemis are throwaway instances started by
+# .ci/postgres.sh (Debian's postgresql package, fresh cluster in a temp folder, free port) and
+# .ci/artemis.sh (the Artemis distribution from Maven Central, fresh broker, free port), as in the tests.
 # Usage: bench/two-workers.sh [IMAGES] [THROTTLE_BYTES_PER_SECOND]   (defaults: 20, 33554432)
+# The run's folder (shared data, both homes, worker logs; about 70 MiB per image) is kept for inspection
+# and named in the summary: remove it when done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 images=${1:-20}
@@ -15,6 +18,9 @@ repo=$(pwd)
 pg=$(.ci/postgres.sh start)
 pgdir=${pg%% *}
 url=${pg#* }
+mq=$(.ci/artemis.sh start | tail -1)
+mqdir=${mq%% *}
+broker=${mq#* }
 work=$(mktemp -d "${TMPDIR:-/tmp}/vhdflow-two-workers.XXXXXX")
 shared=$work/shared
 mkdir -p "$shared/drop"
@@ -22,6 +28,7 @@ declare -A pid=()
 cleanup() {
   for p in "${pid[@]}"; do kill "$p" 2>/dev/null || true; done
   for p in "${pid[@]}"; do wait "$p" 2>/dev/null || true; done
+  "$repo/.ci/artemis.sh" stop "$mqdir"
   "$repo/.ci/postgres.sh" stop "$pgdir"
 }
 trap cleanup EXIT
@@ -32,6 +39,7 @@ sql() { "$psql_bin" -qtA "postgresql://vhdflow@${url#jdbc:postgresql://}" -c "$1
 start() {
   local node=$1
   VHDFLOW_DATABASE_URL=$url VHDFLOW_DATABASE_USER=vhdflow VHDFLOW_DATA=$shared VHDFLOW_NODE_ID=$node \
+  VHDFLOW_BROKER_URL=$broker \
     ./vhdflow run --home "$work/home-$node" \
       --set vhdflow.http.enabled=false \
       --set vhdflow.intake.poll-ms=200 --set vhdflow.intake.settle-ms=500 \

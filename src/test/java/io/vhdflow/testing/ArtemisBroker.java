@@ -1,10 +1,8 @@
 package io.vhdflow.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A throwaway Apache Artemis broker for a test, started by {@code .ci/artemis.sh} (the same script
@@ -34,7 +32,7 @@ public final class ArtemisBroker implements AutoCloseable {
     /** Starts a broker; skips the calling test where Artemis is not installed (fails it in CI). */
     public static ArtemisBroker start() throws IOException, InterruptedException {
         ExternalTools.require(installed(), MISSING);
-        String out = run(script().toString(), "start").strip();
+        String out = ScriptCommand.run(180, script().toString(), "start").strip();
         String last = out.substring(out.lastIndexOf('\n') + 1);
         int space = last.lastIndexOf(' ');
         if (space < 0) {
@@ -52,22 +50,8 @@ public final class ArtemisBroker implements AutoCloseable {
         return url;
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(180, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish within 180 s");
-        }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + ": " + text);
-        }
-        return text;
-    }
-
     @Override
     public void close() throws IOException, InterruptedException {
-        run(script().toString(), "stop", folder.toString());
+        ScriptCommand.run(180, script().toString(), "stop", folder.toString());
     }
 }

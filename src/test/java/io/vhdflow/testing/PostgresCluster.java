@@ -1,14 +1,12 @@
 package io.vhdflow.testing;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -41,7 +39,7 @@ public final class PostgresCluster implements AutoCloseable {
     /** Starts a cluster; skips the calling test where PostgreSQL is missing (fails it in CI). */
     public static PostgresCluster start() throws IOException, InterruptedException {
         ExternalTools.require(installed(), MISSING);
-        String out = run(script().toString(), "start").strip();
+        String out = ScriptCommand.run(120, script().toString(), "start").strip();
         int space = out.lastIndexOf(' ');
         if (space < 0) {
             throw new IOException(".ci/postgres.sh start printed no cluster: " + out);
@@ -81,22 +79,8 @@ public final class PostgresCluster implements AutoCloseable {
         }
     }
 
-    private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = p.getInputStream().readAllBytes();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new IOException(String.join(" ", command) + " did not finish within 120 s");
-        }
-        String text = new String(out, StandardCharsets.UTF_8);
-        if (p.exitValue() != 0) {
-            throw new IOException(String.join(" ", command) + " exited with " + p.exitValue() + ": " + text);
-        }
-        return text;
-    }
-
     @Override
     public void close() throws IOException, InterruptedException {
-        run(script().toString(), "stop", folder.toString());
+        ScriptCommand.run(120, script().toString(), "stop", folder.toString());
     }
 }
