@@ -53,6 +53,10 @@ public final class CamelSettings {
         String batch = "quartz:vhdflow/batch";
         p.setProperty("vhdflow.intake.from", shared ? "master:" + LeaderRole.INTAKE + ":" + drop : drop);
         p.setProperty("vhdflow.batch.from", shared ? "master:" + LeaderRole.BATCH + ":" + batch : batch);
+        // VM image folders are scanned by the same leader as the drop folder: two nodes must not both
+        // take one folder in.
+        String folders = "timer:intakeFolders";
+        p.setProperty("vhdflow.intake.folders.from", shared ? "master:" + LeaderRole.INTAKE + ":" + folders : folders);
         if (!excluded.isEmpty()) {
             p.setProperty("camel.main.routesExcludePattern", String.join(",", excluded));
         }
