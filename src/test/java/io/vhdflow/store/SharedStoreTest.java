@@ -93,10 +93,11 @@ class SharedStoreTest {
                  Database b = opened.get(1).get(60, TimeUnit.SECONDS);
                  Database sqlite = Database.open(dir.resolve("v.db"))) {
                 assertEquals(Database.Kind.POSTGRESQL, a.kind());
-                assertEquals(List.of("1", "2", "3", "4", "5", "6"), a.read(c -> strings(c.createStatement().executeQuery(
+                // Every migration of the build, each once, in order (V1..V7 today).
+                assertEquals(migrationVersions(), a.read(c -> strings(c.createStatement().executeQuery(
                         "SELECT version FROM flyway_schema_history WHERE success ORDER BY installed_rank"))));
                 for (String table : List.of("batches", "jobs", "stages", "job_claims", "nodes", "galleries",
-                        "image_definitions", "image_versions")) {
+                        "image_definitions", "image_versions", "job_disks", "job_disk_stages", "image_version_data_disks")) {
                     List<String> pg = b.read(c -> strings(c.createStatement().executeQuery(
                             "SELECT column_name FROM information_schema.columns WHERE table_schema = 'public'"
                                     + " AND table_name = '" + table + "'")));
@@ -299,5 +300,16 @@ class SharedStoreTest {
             }
         }
         return out;
+    }
+
+    /** The versions of the migration files the build ships (db/migration/V<n>__*.sql), in order. */
+    private static List<String> migrationVersions() throws java.io.IOException {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("src/main/resources/db/migration"))) {
+            return files.map(f -> f.getFileName().toString())
+                    .filter(n -> n.matches("V\\d+__.*\\.sql"))
+                    .map(n -> n.substring(1, n.indexOf("__")))
+                    .sorted(java.util.Comparator.comparingInt(Integer::parseInt))
+                    .toList();
+        }
     }
 }
