@@ -45,11 +45,24 @@ public final class BackupService {
     private final Settings settings;
     private final ObjectMapper json;
     private final DataPassBudget budget;
+    private final FreeSpace freeSpace;
 
     public BackupService(Settings settings, ObjectMapper json, DataPassBudget budget) {
+        this(settings, json, budget, dir -> Files.getFileStore(dir).getUsableSpace());
+    }
+
+    /** @param freeSpace how the free space of the backup's filesystem is read (tests give a disk of their own) */
+    BackupService(Settings settings, ObjectMapper json, DataPassBudget budget, FreeSpace freeSpace) {
         this.settings = settings;
         this.json = json;
         this.budget = budget;
+        this.freeSpace = freeSpace;
+    }
+
+    /** The usable bytes of the filesystem holding {@code dir}. */
+    @FunctionalInterface
+    interface FreeSpace {
+        long usable(Path dir) throws IOException;
     }
 
     /** A service with a budget of its own (tests, tools). */
@@ -84,18 +97,25 @@ public final class BackupService {
             throws IOException, JobRejectedException {
         Files.createDirectories(target.getParent());
         long size = Files.size(source);
-        ensureSpace(job, target.getParent(), size);
+        long needed = knownNeed(source, size);
+        ensureSpace(job, target.getParent(), needed);
         Path partial = target.resolveSibling("." + target.getFileName() + ".partial");
         if (Files.isDirectory(staged)) {
             deleteTree(staged);
         }
         Pass pass;
         try (DataPassBudget.Permit permit = budget.acquire(job.id(), size)) {
-            pass = onePass(source, partial, staged, progress, permit);
+            pass = onePass(source, partial, staged, progress, permit, target.getParent());
         } catch (IOException e) {
             Files.deleteIfExists(partial);
             if (Files.isDirectory(staged)) {
                 deleteTree(staged);
+            }
+            Optional<ReserveReached> reached = reserveReached(e);
+            if (reached.isPresent()) {
+                ReserveReached r = reached.get();
+                throw diskFull(job, target.getParent(), Math.max(needed, r.read()), r.usable(),
+                        "needed more than " + r.read() + " bytes: the reserve was reached after reading that much");
             }
             throw asDiskFull(job, e);
         }
@@ -142,14 +162,16 @@ public final class BackupService {
                         Optional<String> notConverted) {
     }
 
-    private Pass onePass(Path source, Path partial, Path staged, Progress progress, DataPassBudget.Permit permit)
-            throws IOException {
+    private Pass onePass(Path source, Path partial, Path staged, Progress progress, DataPassBudget.Permit permit,
+                         Path dir) throws IOException {
         Throttle throttle = new Throttle(settings.throttleBytesPerSecond());
+        ReserveGuard guard = new ReserveGuard(dir);
         try (FileChannel out = FileChannel.open(partial, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING);
              BackupTee tee = new BackupTee(FileByteSource.open(source), out, n -> {
                  throttle.acquire(n);
                  permit.read(n);
+                 guard.read(n);
              }, progress)) {
             long size = tee.size();
             Optional<ConversionResult> conversion = Optional.empty();
@@ -233,20 +255,103 @@ public final class BackupService {
         return HexFormat.of().formatHex(sha.digest());
     }
 
-    private void ensureSpace(JobRecord job, Path dir, long needed) throws IOException, JobRejectedException {
-        long usable = Files.getFileStore(dir).getUsableSpace();
-        if (usable < needed + settings.minFreeBytes()) {
-            throw diskFull(job, dir, needed, usable);
+    /**
+     * What the one read is known to write before it starts, from the container's map rather than the virtual size: a
+     * sparse container (dynamic VHD, VHDX, qcow2, sparse VMDK) writes its file (its allocated data and metadata) to the
+     * backup and its allocated ranges plus a footer to the staged fixed VHD. A fixed or raw image, or a file that is no
+     * disk image, has no map telling data from zeros before the read, and both copies skip zero blocks, so nothing is
+     * counted up front; {@link ReserveGuard} keeps the reserve while it is read. Cheap: headers and block map only.
+     */
+    static long knownNeed(Path source, long fileSize) throws IOException {
+        try (DiskImage image = DiskImages.open(FileByteSource.open(source), source)) {
+            long mapped = image.allocatedBytes();
+            if (mapped >= image.virtualSize()) {
+                return 0;
+            }
+            long n = fileSize + mapped + FOOTER;
+            return n < 0 ? Long.MAX_VALUE : n;
+        } catch (DiskException e) {
+            return 0; // not converted: the verify stage reports why
         }
     }
 
-    private JobRejectedException diskFull(JobRecord job, Path dir, long needed, long usable) {
+    /** The staged fixed VHD's footer. */
+    private static final int FOOTER = 512;
+    /** How often the free space is read during the pass: up to this much is read between two looks. */
+    private static final long GUARD_EVERY = 4L << 20;
+
+    /**
+     * Keeps the reserve during the read: every {@value #GUARD_EVERY} bytes read, the free space must still be above
+     * the reserve, else the pass stops (the caller deletes what it wrote; the original is never touched).
+     */
+    private final class ReserveGuard {
+        private final Path dir;
+        private long read;
+        private long sinceLook;
+
+        ReserveGuard(Path dir) {
+            this.dir = dir;
+        }
+
+        void read(long n) throws IOException {
+            read += n;
+            sinceLook += n;
+            if (sinceLook < GUARD_EVERY) {
+                return;
+            }
+            sinceLook = 0;
+            long usable = freeSpace.usable(dir);
+            if (usable < settings.spaceReserveBytes()) {
+                throw new ReserveReached(read, usable);
+            }
+        }
+    }
+
+    /** The guard's stop, however deep a reader wrapped it. */
+    private static Optional<ReserveReached> reserveReached(Throwable e) {
+        for (int depth = 0; e != null && depth < 16; depth++, e = e.getCause()) {
+            if (e instanceof ReserveReached r) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** The pass stopped because the free space fell to the reserve after {@code read} bytes were read. */
+    private static final class ReserveReached extends IOException {
+        private final long read;
+        private final long usable;
+
+        ReserveReached(long read, long usable) {
+            super("free space fell below the reserve");
+            this.read = read;
+            this.usable = usable;
+        }
+
+        long read() {
+            return read;
+        }
+
+        long usable() {
+            return usable;
+        }
+    }
+
+    private void ensureSpace(JobRecord job, Path dir, long needed) throws IOException, JobRejectedException {
+        long usable = freeSpace.usable(dir);
+        if (usable < needed || usable - needed < settings.spaceReserveBytes()) {
+            throw diskFull(job, dir, needed, usable, "needed " + needed + " bytes (the allocated data of the "
+                    + "original and of its virtual disk; zero ranges are not counted)");
+        }
+    }
+
+    private JobRejectedException diskFull(JobRecord job, Path dir, long needed, long usable, String need) {
         return new JobRejectedException(JobError.of("disk.full", Stage.BACKUP.id(),
                 "not enough free space for the backup of " + job.sourceName(),
-                "free space on the filesystem of " + dir + " (or lower vhdflow.backup.retention), then drop the VHD "
-                        + "again from failed/" + job.id() + "/",
-                List.of("needed " + needed + " bytes plus the " + settings.minFreeBytes() + "-byte reserve",
-                        "usable " + usable + " bytes")));
+                "free space on the filesystem of " + dir + " (or lower vhdflow.backup.retention or "
+                        + "vhdflow.backup.reserve-bytes), then drop the VHD again from failed/" + job.id() + "/",
+                List.of(need, "free " + usable + " bytes",
+                        "reserve " + settings.spaceReserveBytes() + " bytes (vhdflow.backup.reserve-bytes)")));
     }
 
     private IOException asDiskFull(JobRecord job, IOException e) throws JobRejectedException {

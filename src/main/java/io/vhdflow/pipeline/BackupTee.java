@@ -52,10 +52,10 @@ final class BackupTee implements ByteSource {
     private record Piece(long at, ByteBuffer bytes) {
     }
 
-    /** Accounts for bytes read, sleeping while a rate cap needs it. */
+    /** Accounts for bytes read, sleeping while a rate cap needs it, failing when the disk's reserve is reached. */
     @FunctionalInterface
     interface ReadBudget {
-        void acquire(long n) throws java.io.InterruptedIOException;
+        void acquire(long n) throws IOException;
     }
 
     BackupTee(ByteSource file, FileChannel backup, ReadBudget throttle, Progress progress) {

@@ -19,6 +19,7 @@ import java.util.Properties;
  * @param archive              also write {@code <image>-<version>.tar.zst} of the package
  * @param throttleBytesPerSecond cap on the read rate of data-copying stages, 0 for none
  * @param minFreeBytes         free space below which health is DOWN and new work waits
+ * @param spaceReserveBytes    free space a backup must leave beside what it writes
  * @param verifyPolicy         verification policy: {@code azure-platform}, {@code marketplace} or {@code strict}
  * @param registerSpecialized  register an image blocked only by provisioning or access checks as Specialized
  *                             instead of failing it (VerdictRule.publication)
@@ -41,6 +42,7 @@ public record Settings(
         boolean archive,
         long throttleBytesPerSecond,
         long minFreeBytes,
+        long spaceReserveBytes,
         String verifyPolicy,
         boolean registerSpecialized,
         java.util.Set<String> verifyWaivers,
@@ -63,6 +65,7 @@ public record Settings(
                 Boolean.parseBoolean(p.getProperty("vhdflow.package.archive", "false")),
                 nonNegative(p, "vhdflow.throttle.bytes-per-second", 0),
                 nonNegative(p, "vhdflow.health.min-free-bytes", 1L << 30),
+                nonNegative(p, "vhdflow.backup.reserve-bytes", 64L << 20),
                 p.getProperty("vhdflow.verify.policy", "azure-platform"),
                 "specialized".equalsIgnoreCase(p.getProperty("vhdflow.verify.not-generalized", "fail")),
                 idList(p.getProperty("vhdflow.verify.waivers", "")),

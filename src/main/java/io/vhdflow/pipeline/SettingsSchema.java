@@ -85,6 +85,7 @@ public final class SettingsSchema {
         r.put("vhdflow.retry.max-redeliveries", whole(0, 100));
         r.put("vhdflow.retry.delay-ms", whole(0, 3_600_000));
         r.put("vhdflow.backup.retention", whole(0, 100_000));
+        r.put("vhdflow.backup.reserve-bytes", whole(0, Long.MAX_VALUE));
         r.put("vhdflow.batch.enabled", bool());
         r.put("vhdflow.batch.cron", SettingsSchema::cron);
         r.put("vhdflow.catalog.gallery", NamingRules::galleryProblem);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -22,11 +23,11 @@ class BackupServiceTest {
     @TempDir
     Path home;
 
-    private Settings settings(String retention, String minFree) {
+    private Settings settings(String retention, String reserve) {
         Properties p = new Properties();
         p.setProperty("vhdflow.home", home.toString());
         p.setProperty("vhdflow.backup.retention", retention);
-        p.setProperty("vhdflow.health.min-free-bytes", minFree);
+        p.setProperty("vhdflow.backup.reserve-bytes", reserve);
         return Settings.from(p);
     }
 
@@ -65,6 +66,104 @@ class BackupServiceTest {
         // Read once; the container detection's peek at the head and tail (1 KiB) is all that is read twice.
         assertEquals(Files.size(src) + 1024, r.outcome().bytesRead(), "read once");
         assertFalse(Files.list(r.path().getParent()).anyMatch(p -> p.getFileName().toString().endsWith(".partial")));
+    }
+
+    /** A backup service on a disk whose free space {@code free} says. */
+    private static BackupService onDisk(Settings s, BackupService.FreeSpace free) {
+        return new BackupService(s, Json.mapper(), new DataPassBudget(s.dataPath()), free);
+    }
+
+    /**
+     * Issue 22, item 4: a 64 MiB sparse fixed VHD holding 1 MiB was refused because its apparent size was taken as the
+     * need. With 100 MiB free and a 64 MiB reserve, apparent size plus reserve (128 MiB) does not fit, the data does.
+     */
+    @Test
+    void sparseFixedImageIsTakenWhenItsDataFitsBesideTheReserve() throws Exception {
+        Settings s = settings("3", String.valueOf(64L << 20));
+        s.home().create();
+        Path src = home.resolve("sparse-fixed.vhd");
+        long virtual = 64L << 20;
+        try (FileChannel ch = FileChannel.open(src, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            byte[] data = new byte[1 << 20];
+            new java.util.Random(22).nextBytes(data);
+            ch.write(ByteBuffer.wrap(data), 0);
+            ch.write(ByteBuffer.wrap(io.vhdflow.disk.container.VhdFooter.newFixed(virtual, java.util.UUID.randomUUID(),
+                    Instant.now()).encode()), virtual);
+        }
+        assertEquals(0, BackupService.knownNeed(src, Files.size(src)), "a fixed image has no map: nothing known");
+        BackupService.BackupResult r = onDisk(s, dir -> 100L << 20).backup(
+                job("20260101-000000-000000000022", "sparse-fixed.vhd", Files.size(src)), src, home.resolve("staged"),
+                Progress.NONE);
+        assertEquals(-1, Files.mismatch(src, r.path()));
+        assertTrue(r.outcome().bytesWritten() < (3L << 20), "wrote " + r.outcome().bytesWritten());
+    }
+
+    /** A dynamic VHD's need is its file plus its allocated blocks (the staged fixed VHD), far below its virtual size. */
+    @Test
+    void sparseContainerNeedsItsAllocatedDataAndTheReserve() throws Exception {
+        long reserve = 64L << 20;
+        Settings s = settings("3", String.valueOf(reserve));
+        s.home().create();
+        Path src = io.vhdflow.testing.Fixtures.extract("vhd/dynamic.vhd.zst", home);
+        long file = Files.size(src);
+        long allocated;
+        long virtual;
+        try (io.vhdflow.disk.container.DiskImage in = io.vhdflow.disk.container.DiskImages.open(src)) {
+            allocated = in.allocatedBytes();
+            virtual = in.virtualSize();
+        }
+        long need = BackupService.knownNeed(src, file);
+        assertEquals(file + allocated + 512, need);
+        assertTrue(allocated < virtual, allocated + " of " + virtual);
+
+        JobRejectedException e = assertThrows(JobRejectedException.class, () -> onDisk(s, dir -> need + reserve - 1)
+                .backup(job("20260101-000000-000000000001", "dynamic.vhd", file), src, home.resolve("staged"),
+                        Progress.NONE));
+        assertEquals("disk.full", e.error().code());
+        String detail = String.join("; ", e.error().details());
+        assertTrue(detail.contains("needed " + need + " bytes"), detail);
+        assertTrue(detail.contains("free " + (need + reserve - 1) + " bytes"), detail);
+        assertTrue(detail.contains("reserve " + reserve + " bytes (vhdflow.backup.reserve-bytes)"), detail);
+        assertTrue(Files.exists(src));
+
+        BackupService.BackupResult r = onDisk(s, dir -> need + reserve).backup(
+                job("20260101-000000-000000000002", "dynamic.vhd", file), src, home.resolve("staged"), Progress.NONE);
+        assertEquals(-1, Files.mismatch(src, r.path()));
+    }
+
+    /** An image whose data is known only as it is read (raw, fixed, no image at all): the reserve is kept while copying. */
+    @Test
+    void copyStopsWhenFreeSpaceReachesTheReserve() throws Exception {
+        long reserve = 16L << 20;
+        Settings s = settings("3", String.valueOf(reserve));
+        s.home().create();
+        Path src = home.resolve("dense.img");
+        byte[] data = new byte[48 << 20];
+        new java.util.Random(4).nextBytes(data);
+        Files.write(src, data);
+        JobRecord job = job("20260101-000000-000000000003", "dense.img", data.length);
+        BackupService service = onDisk(s, dir -> (40L << 20) - bytesUnder(dir));
+        Path staged = home.resolve("staged");
+        JobRejectedException e = assertThrows(JobRejectedException.class,
+                () -> service.backup(job, src, staged, Progress.NONE));
+        assertEquals("disk.full", e.error().code());
+        String detail = String.join("; ", e.error().details());
+        assertTrue(detail.contains("needed more than") && detail.contains("reserve " + reserve), detail);
+        try (var left = Files.list(service.backupFile(job).getParent())) {
+            assertEquals(List.of(), left.toList(), "nothing left of the copy");
+        }
+        assertFalse(Files.exists(staged));
+        assertTrue(java.util.Arrays.equals(data, Files.readAllBytes(src)), "the original is untouched");
+    }
+
+    private static long bytesUnder(Path dir) throws java.io.IOException {
+        try (var files = Files.list(dir)) {
+            long n = 0;
+            for (Path p : files.toList()) {
+                n += Files.size(p);
+            }
+            return n;
+        }
     }
 
     @Test

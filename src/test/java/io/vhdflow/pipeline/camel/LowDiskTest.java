@@ -40,7 +40,7 @@ class LowDiskTest extends CamelMainTestSupport {
         port = PipelineTestSupport.freePort();
         // A reserve far above any real disk stands in for a full disk.
         return PipelineTestSupport.properties(home, port, Map.of("vhdflow.health.min-free-bytes",
-                String.valueOf(1L << 60)));
+                String.valueOf(1L << 60), "vhdflow.backup.reserve-bytes", String.valueOf(1L << 60)));
     }
 
     @Override
