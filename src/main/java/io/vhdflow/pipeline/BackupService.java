@@ -114,7 +114,7 @@ public final class BackupService {
             Optional<ReserveReached> reached = reserveReached(e);
             if (reached.isPresent()) {
                 ReserveReached r = reached.get();
-                throw diskFull(job, target.getParent(), Math.max(needed, r.read()), r.usable(),
+                throw diskFull(job, target.getParent(), r.usable(),
                         "needed more than " + r.read() + " bytes: the reserve was reached after reading that much");
             }
             throw asDiskFull(job, e);
@@ -340,12 +340,12 @@ public final class BackupService {
     private void ensureSpace(JobRecord job, Path dir, long needed) throws IOException, JobRejectedException {
         long usable = freeSpace.usable(dir);
         if (usable < needed || usable - needed < settings.spaceReserveBytes()) {
-            throw diskFull(job, dir, needed, usable, "needed " + needed + " bytes (the allocated data of the "
+            throw diskFull(job, dir, usable, "needed " + needed + " bytes (the allocated data of the "
                     + "original and of its virtual disk; zero ranges are not counted)");
         }
     }
 
-    private JobRejectedException diskFull(JobRecord job, Path dir, long needed, long usable, String need) {
+    private JobRejectedException diskFull(JobRecord job, Path dir, long usable, String need) {
         return new JobRejectedException(JobError.of("disk.full", Stage.BACKUP.id(),
                 "not enough free space for the backup of " + job.sourceName(),
                 "free space on the filesystem of " + dir + " (or lower vhdflow.backup.retention or "

@@ -299,6 +299,35 @@ public final class JobJournal {
         return out;
     }
 
+    /**
+     * Jobs in progress (queued or running) whose completed backup found the content {@code sha256}, in the order their
+     * backups completed, then by id: the first holds the content, any other is its duplicate. The order is the same
+     * whichever job asks, so of two copies that finish their backups together exactly one goes on.
+     */
+    public List<String> inProgressWithContent(String sha256) {
+        record Holder(String id, Instant backedUp) {
+        }
+        List<Holder> holders = db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT j.id, s.finished_at FROM jobs j JOIN stages s"
+                    + " ON s.job_id = j.id WHERE j.source_sha256 = ? AND j.state IN (?, ?) AND s.stage = ?"
+                    + " AND s.state = ?")) {
+                bind(ps, sha256, JobState.QUEUED.name(), JobState.RUNNING.name(), Stage.BACKUP.name(),
+                        StageState.DONE.name());
+                List<Holder> out = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String at = rs.getString("finished_at");
+                        out.add(new Holder(rs.getString("id"), at == null ? Instant.MAX : Instant.parse(at)));
+                    }
+                }
+                return out;
+            }
+        });
+        // Compared as instants: ISO strings of varying precision do not sort as text.
+        return holders.stream().sorted(java.util.Comparator.comparing(Holder::backedUp).thenComparing(Holder::id))
+                .map(Holder::id).toList();
+    }
+
     /** The recorded result of a completed stage. */
     public Optional<String> stageResult(String jobId, Stage stage) {
         return stages(jobId).stream().filter(s -> s.stage() == stage && s.state() == StageState.DONE)

@@ -156,6 +156,33 @@ class PipelineRoutesTest extends CamelMainTestSupport {
                 .findFirst().orElseThrow().attempts(), "verify ran once");
     }
 
+    /** Issue 22, item 8: two copies dropped together; the second is known as a duplicate before it is packaged. */
+    @Test
+    void twoCopiesAtOnceArePackagedOnceAndLeaveNoEmptyFolder() throws Exception {
+        Path source = PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"));
+        drop(source, home.resolve("drop"), "left.vhd");
+        drop(source, home.resolve("drop"), "right.vhd");
+        await("both jobs", Duration.ofSeconds(90), () -> PipelineTestSupport.finishedJobs(journal()).size() == 2);
+        List<JobRecord> jobs = journal().jobs(JobJournal.JobFilter.all());
+        assertEquals(java.util.Set.of(JobState.DUPLICATE, JobState.DONE),
+                jobs.stream().map(JobRecord::state).collect(java.util.stream.Collectors.toSet()));
+        JobRecord duplicate = jobs.stream().filter(j -> j.state() == JobState.DUPLICATE).findFirst().orElseThrow();
+        assertTrue(journal().stages(duplicate.id()).stream().noneMatch(st -> st.stage() == Stage.PACKAGE),
+                () -> "the duplicate was never packaged: " + journal().stages(duplicate.id()).stream()
+                        .map(st -> st.stage() + " " + st.state()).toList());
+        assertEquals(1, catalog().allVersions().size());
+        try (var tree = Files.walk(home.resolve("packages"))) {
+            assertEquals(List.of(), tree.filter(d -> !d.equals(home.resolve("packages")) && Files.isDirectory(d))
+                    .filter(d -> {
+                        try (var in = Files.list(d)) {
+                            return in.findAny().isEmpty();
+                        } catch (java.io.IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }).toList(), "no empty folder in packages/");
+        }
+    }
+
     @Test
     void theSameVhdDroppedTwiceIsRegisteredOnce() throws Exception {
         Path source = PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd"));
