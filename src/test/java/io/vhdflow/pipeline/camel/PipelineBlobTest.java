@@ -9,6 +9,8 @@ import com.azure.storage.blob.sas.BlobServiceSasSignatureValues;
 import com.azure.storage.blob.specialized.PageBlobClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vhdflow.catalog.upload.Azurite;
+import io.vhdflow.catalog.upload.AzuriteForClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.vhdflow.pipeline.JobJournal;
 import io.vhdflow.pipeline.JobRecord;
 import io.vhdflow.pipeline.JobState;
@@ -18,9 +20,7 @@ import io.vhdflow.pipeline.StageRecord;
 import io.vhdflow.testing.ExternalTools;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -45,26 +45,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the SAS token is in nothing the pipeline wrote.
  */
 class PipelineBlobTest extends CamelMainTestSupport {
-    private static Path azuriteDir;
-    private static Azurite azurite;
+    @RegisterExtension
+    static final AzuriteForClass AZURITE = new AzuriteForClass();
     private Path home;
     private Path scratch;
-
-    @BeforeAll
-    static void startAzurite() throws Exception {
-        azuriteDir = Files.createTempDirectory("vhdflow-azurite");
-        if (Azurite.executable().isPresent()) {
-            azurite = Azurite.start(azuriteDir);
-        }
-    }
-
-    @AfterAll
-    static void stopAzurite() throws IOException {
-        if (azurite != null) {
-            azurite.close();
-        }
-        delete(azuriteDir);
-    }
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
@@ -101,10 +85,10 @@ class PipelineBlobTest extends CamelMainTestSupport {
 
     @Test
     void aPageBlobNamedByUrlIsFetchedByItsAllocatedPagesAndRegistered() throws Exception {
-        ExternalTools.require(azurite != null, Azurite.MISSING);
+        ExternalTools.require(AZURITE.running(), Azurite.MISSING);
         JobJournal journal = context.getRegistry().lookupByNameAndType("journal", JobJournal.class);
         byte[] disk = Files.readAllBytes(PipelineTestSupport.sampleVhd(scratch.resolve("sample.vhd")));
-        BlobContainerClient c = azurite.container("exports");
+        BlobContainerClient c = AZURITE.get().container("exports");
         c.create();
         PageBlobClient blob = c.getBlobClient("disks/web-01.vhd").getPageBlobClient();
         blob.create(disk.length);
@@ -122,7 +106,7 @@ class PipelineBlobTest extends CamelMainTestSupport {
                 new BlobSasPermission().setReadPermission(true)));
         Path tokenFile = Files.writeString(scratch.resolve("web-01.sas"), token);
         Path jobFile = Files.writeString(scratch.resolve("web-01.blob.json"), "{\n  \"url\": \""
-                + azurite.blobEndpoint() + "/exports/disks/web-01.vhd\",\n  \"sasTokenFile\": \"" + tokenFile
+                + AZURITE.get().blobEndpoint() + "/exports/disks/web-01.vhd\",\n  \"sasTokenFile\": \"" + tokenFile
                 + "\",\n  \"image\": {\"imageDefinition\": \"web\", \"version\": \"2.0.0\"}\n}\n");
         PipelineTestSupport.drop(jobFile, home.resolve("drop"), "web-01.blob.json");
 

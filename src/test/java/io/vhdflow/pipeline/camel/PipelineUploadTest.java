@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vhdflow.catalog.Catalog;
 import io.vhdflow.catalog.ImageVersionRecord;
 import io.vhdflow.catalog.upload.Azurite;
+import io.vhdflow.catalog.upload.AzuriteForClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.vhdflow.catalog.upload.GalleryVersionRequest;
 import io.vhdflow.pipeline.JobJournal;
 import io.vhdflow.pipeline.JobRecord;
@@ -15,9 +17,7 @@ import io.vhdflow.pipeline.StageRecord;
 import io.vhdflow.testing.ExternalTools;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -38,26 +38,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * holds the gallery request, and the credential appears nowhere.
  */
 class PipelineUploadTest extends CamelMainTestSupport {
-    private static Path azuriteDir;
-    private static Azurite azurite;
+    @RegisterExtension
+    static final AzuriteForClass AZURITE = new AzuriteForClass();
     private Path home;
     private Path scratch;
-
-    @BeforeAll
-    static void startAzurite() throws Exception {
-        azuriteDir = Files.createTempDirectory("vhdflow-azurite");
-        if (Azurite.executable().isPresent()) {
-            azurite = Azurite.start(azuriteDir);
-        }
-    }
-
-    @AfterAll
-    static void stopAzurite() throws IOException {
-        if (azurite != null) {
-            azurite.close();
-        }
-        delete(azuriteDir);
-    }
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
@@ -70,8 +54,8 @@ class PipelineUploadTest extends CamelMainTestSupport {
         // Without Azurite the test is skipped; the pipeline still starts, with the upload off.
         return PipelineTestSupport.properties(home, PipelineTestSupport.freePort(), Map.of(
                 "vhdflow.http.enabled", "false",
-                "vhdflow.upload.enabled", String.valueOf(azurite != null),
-                "vhdflow.upload.connection-string", azurite == null ? "" : azurite.connectionString(),
+                "vhdflow.upload.enabled", String.valueOf(AZURITE.running()),
+                "vhdflow.upload.connection-string", AZURITE.connectionString(),
                 "vhdflow.upload.container", "vhds",
                 "vhdflow.upload.resource-group", "images-rg"));
     }
@@ -99,7 +83,7 @@ class PipelineUploadTest extends CamelMainTestSupport {
 
     @Test
     void aRegisteredPackageIsUploadedAsAVerifiedSparsePageBlob() throws Exception {
-        ExternalTools.require(azurite != null, Azurite.MISSING);
+        ExternalTools.require(AZURITE.running(), Azurite.MISSING);
         JobJournal journal = context.getRegistry().lookupByNameAndType("journal", JobJournal.class);
         Catalog catalog = context.getRegistry().lookupByNameAndType("catalog", Catalog.class);
         drop(PipelineTestSupport.sampleVhd(scratch.resolve("s.vhd")), home.resolve("drop"), "web.vhd");
@@ -123,7 +107,7 @@ class PipelineUploadTest extends CamelMainTestSupport {
         String blobUri = upload.path("blobUri").asText();
         assertEquals(blobUri, v.blobUri().orElseThrow());
         assertTrue(blobUri.endsWith("/vhds/vhdflow/web/1.0.0/web-1.0.0.vhd"), blobUri);
-        PageBlobClient blob = azurite.container("vhds").getBlobClient("vhdflow/web/1.0.0/web-1.0.0.vhd")
+        PageBlobClient blob = AZURITE.get().container("vhds").getBlobClient("vhdflow/web/1.0.0/web-1.0.0.vhd")
                 .getPageBlobClient();
         // By default the package has no whole-file MD5: the blob is marked complete with its data tree digest.
         assertTrue(pkg.path("md5Base64").isNull() || pkg.path("md5Base64").isMissingNode(), pkg.toString());

@@ -6,6 +6,8 @@ import io.vhdflow.catalog.Catalog;
 import io.vhdflow.catalog.DataDiskImage;
 import io.vhdflow.catalog.ImageVersionRecord;
 import io.vhdflow.catalog.upload.Azurite;
+import io.vhdflow.catalog.upload.AzuriteForClass;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import io.vhdflow.catalog.upload.GalleryVersionRequest;
 import io.vhdflow.cli.VhdflowCommand;
 import io.vhdflow.pipeline.JobJournal;
@@ -17,9 +19,7 @@ import io.vhdflow.testing.ExternalTools;
 import io.vhdflow.testing.Fixtures;
 import org.apache.camel.main.MainConfigurationProperties;
 import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -52,27 +52,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * reject the folder naming the disk.
  */
 class VmImagePipelineTest extends CamelMainTestSupport {
-    private static Path azuriteDir;
-    private static Azurite azurite;
+    @RegisterExtension
+    static final AzuriteForClass AZURITE = new AzuriteForClass();
     private Path home;
     private Path scratch;
     private int port;
-
-    @BeforeAll
-    static void startAzurite() throws Exception {
-        azuriteDir = Files.createTempDirectory("vhdflow-azurite");
-        if (Azurite.executable().isPresent()) {
-            azurite = Azurite.start(azuriteDir);
-        }
-    }
-
-    @AfterAll
-    static void stopAzurite() throws IOException {
-        if (azurite != null) {
-            azurite.close();
-        }
-        delete(azuriteDir);
-    }
 
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
@@ -84,8 +68,8 @@ class VmImagePipelineTest extends CamelMainTestSupport {
         }
         port = PipelineTestSupport.freePort();
         return PipelineTestSupport.properties(home, port, Map.of(
-                "vhdflow.upload.enabled", String.valueOf(azurite != null),
-                "vhdflow.upload.connection-string", azurite == null ? "" : azurite.connectionString(),
+                "vhdflow.upload.enabled", String.valueOf(AZURITE.running()),
+                "vhdflow.upload.connection-string", AZURITE.connectionString(),
                 "vhdflow.upload.container", "vhds",
                 "vhdflow.upload.resource-group", "images-rg"));
     }
@@ -140,7 +124,7 @@ class VmImagePipelineTest extends CamelMainTestSupport {
 
     @Test
     void aFolderOfAnOsDiskAndTwoDataDisksBecomesOneVmImageVersionUploadedDiskByDisk() throws Exception {
-        ExternalTools.require(azurite != null, Azurite.MISSING);
+        ExternalTools.require(AZURITE.running(), Azurite.MISSING);
         JobJournal journal = context.getRegistry().lookupByNameAndType("journal", JobJournal.class);
         Catalog catalog = context.getRegistry().lookupByNameAndType("catalog", Catalog.class);
 
@@ -172,12 +156,12 @@ class VmImagePipelineTest extends CamelMainTestSupport {
         for (DataDiskImage d : data) {
             String uri = d.blobUri().orElseThrow();
             assertTrue(uri.endsWith("/vhds/vhdflow/appserver/1.0.0/appserver-1.0.0-lun" + d.lun() + ".vhd"), uri);
-            PageBlobClient blob = azurite.container("vhds").getBlobClient("vhdflow/appserver/1.0.0/" + d.vhd())
+            PageBlobClient blob = AZURITE.get().container("vhds").getBlobClient("vhdflow/appserver/1.0.0/" + d.vhd())
                     .getPageBlobClient();
             assertEquals(d.fileSize(), blob.getProperties().getBlobSize());
             assertEquals(d.integrity().orElseThrow(), blob.getProperties().getMetadata().get("vhdflowcomplete"));
         }
-        assertTrue(azurite.container("vhds").getBlobClient("vhdflow/appserver/1.0.0/appserver-1.0.0.vhd").exists());
+        assertTrue(AZURITE.get().container("vhds").getBlobClient("vhdflow/appserver/1.0.0/appserver-1.0.0.vhd").exists());
 
         // The gallery request body holds dataDiskImages with the blobs.
         JsonNode pkg = Json.mapper().readTree(journal.stageResult(vm.id(), Stage.PACKAGE).orElseThrow());
