@@ -11,23 +11,12 @@ import java.util.Locale;
  * keeps exact numbers; only text goes through here.
  */
 final class Units {
-    private static final String[] BINARY = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
-
     private Units() {
     }
 
     /** {@code 1610612736} → "1.5 GiB"; below 1 KiB in bytes ("512 B"). */
     static String bytes(long n) {
-        if (n < 0) {
-            return "?";
-        }
-        double v = n;
-        int i = 0;
-        while (v >= 1024 && i < BINARY.length - 1) {
-            v /= 1024;
-            i++;
-        }
-        return i == 0 ? n + " B" : String.format(Locale.ROOT, "%.1f %s", v, BINARY[i]);
+        return io.vhdflow.pipeline.ByteSizes.binary(n);
     }
 
     /** Bytes per second: "85.3 MiB/s". */

@@ -115,7 +115,8 @@ public final class BackupService {
             if (reached.isPresent()) {
                 ReserveReached r = reached.get();
                 throw diskFull(job, target.getParent(), r.usable(),
-                        "needed more than " + r.read() + " bytes: the reserve was reached after reading that much");
+                        "needed more than " + r.read() + " bytes (" + ByteSizes.binary(r.read())
+                                + "): the reserve was reached after reading that much");
             }
             throw asDiskFull(job, e);
         }
@@ -340,8 +341,8 @@ public final class BackupService {
     private void ensureSpace(JobRecord job, Path dir, long needed) throws IOException, JobRejectedException {
         long usable = freeSpace.usable(dir);
         if (usable < needed || usable - needed < settings.spaceReserveBytes()) {
-            throw diskFull(job, dir, usable, "needed " + needed + " bytes (the allocated data of the "
-                    + "original and of its virtual disk; zero ranges are not counted)");
+            throw diskFull(job, dir, usable, "needed " + needed + " bytes (" + ByteSizes.binary(needed)
+                    + ": the allocated data of the original and of its virtual disk; zero ranges are not counted)");
         }
     }
 
@@ -350,8 +351,9 @@ public final class BackupService {
                 "not enough free space for the backup of " + job.sourceName(),
                 "free space on the filesystem of " + dir + " (or lower vhdflow.backup.retention or "
                         + "vhdflow.backup.reserve-bytes), then drop the VHD again from failed/" + job.id() + "/",
-                List.of(need, "free " + usable + " bytes",
-                        "reserve " + settings.spaceReserveBytes() + " bytes (vhdflow.backup.reserve-bytes)")));
+                List.of(need, "free " + usable + " bytes (" + ByteSizes.binary(usable) + ")",
+                        "reserve " + settings.spaceReserveBytes() + " bytes (vhdflow.backup.reserve-bytes), "
+                                + ByteSizes.binary(settings.spaceReserveBytes()))));
     }
 
     private IOException asDiskFull(JobRecord job, IOException e) throws JobRejectedException {

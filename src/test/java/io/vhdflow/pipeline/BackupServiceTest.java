@@ -124,6 +124,7 @@ class BackupServiceTest {
         assertTrue(detail.contains("needed " + need + " bytes"), detail);
         assertTrue(detail.contains("free " + (need + reserve - 1) + " bytes"), detail);
         assertTrue(detail.contains("reserve " + reserve + " bytes (vhdflow.backup.reserve-bytes)"), detail);
+        assertTrue(detail.contains("free " + (need + reserve - 1) + " bytes (" + ByteSizes.binary(need + reserve - 1) + ")"), detail);
         assertTrue(Files.exists(src));
 
         BackupService.BackupResult r = onDisk(s, dir -> need + reserve).backup(
