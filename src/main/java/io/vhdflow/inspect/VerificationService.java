@@ -3,10 +3,12 @@ package io.vhdflow.inspect;
 import io.vhdflow.disk.DiskException;
 import io.vhdflow.disk.ErrorKind;
 import io.vhdflow.disk.Finding;
+import io.vhdflow.disk.container.ByteSource;
 import io.vhdflow.disk.container.CountingByteSource;
 import io.vhdflow.disk.container.DiskFormat;
 import io.vhdflow.disk.container.DiskImage;
 import io.vhdflow.disk.container.DiskImages;
+import io.vhdflow.disk.container.FileByteSource;
 import io.vhdflow.disk.detect.DiskLayout;
 import io.vhdflow.disk.detect.Filesystems;
 import io.vhdflow.disk.detect.VolumeSystems;
@@ -71,8 +73,26 @@ public final class VerificationService {
      *                       report could say; {@link #readiness} reports them instead of failing)
      */
     public VerificationReport verify(Path image, String policyName, Set<String> waivers) throws IOException {
-        Policy policy = Policy.parse(policyName);
-        try (DiskImage img = DiskImages.open(image)) {
+        return verify(FileByteSource.open(image), image, policyName, waivers);
+    }
+
+    /**
+     * Verifies the image whose bytes are read through {@code file} (closed when done): a view that
+     * watches or overlays what is read, such as the fuzzing campaign's, which asks which of the bytes
+     * it damaged the verdict rested on. {@code image} names it and is where parents are looked for.
+     */
+    public VerificationReport verify(ByteSource file, Path image, String policyName, Set<String> waivers)
+            throws IOException {
+        Policy policy;
+        DiskImage opened;
+        try {
+            policy = Policy.parse(policyName);
+            opened = DiskImages.open(file, image);
+        } catch (IOException | RuntimeException e) {
+            file.close();
+            throw e;
+        }
+        try (DiskImage img = opened) {
             CountingByteSource disk = new CountingByteSource(img.virtualDisk());
             List<Finding> findings = new ArrayList<>(img.findings());
             InspectedDisk inspected = scan(image, Optional.of(img.format()), img, disk, findings, true);
@@ -282,7 +302,9 @@ public final class VerificationService {
     /** What the filesystems noticed while the checks read them (checksum failures), after the scan's. */
     private static void addReadFindings(InspectedDisk disk, List<Finding> findings) {
         for (ScannedVolume v : disk.volumes()) {
-            for (Finding f : v.filesystem().map(fs -> fs.findings()).orElse(List.of())) {
+            List<Finding> read = new ArrayList<>(v.filesystem().map(fs -> fs.findings()).orElse(List.of()));
+            read.addAll(v.filesystem().map(fs -> fs.damagedReads()).orElse(List.of()));
+            for (Finding f : read) {
                 Finding located = new Finding(f.code(), f.offset(), v.location() + ": " + f.detail());
                 if (!findings.contains(located)) {
                     findings.add(located);

@@ -126,4 +126,66 @@ class DamagedMetadataVerdictTest {
         assertTrue(r.findings().stream().anyMatch(f -> f.code().equals("ext4.checksum-mismatch") && f.offset() == inVolume),
                 r.findings().toString());
     }
+
+    /**
+     * Found by bench/fuzz.sh (a mutant still "ready"): an inode whose i_extra_isize runs past the
+     * inode fails a bound, not a checksum, and only a warning check (L6B) read it. The check could
+     * not run, yet nothing else knew: now the filesystem remembers the damaged structure and G10
+     * keeps the verdict at "cannot determine".
+     */
+    @Test
+    void anExt4InodeFieldOutOfBoundsMetOnlyByAWarningCheckIsCannotDetermine() throws IOException {
+        Path img = image("ext4-mbr-generalized");
+        int inodeSize = 256;
+        long inodeTable = Integer.toUnsignedLong(read(img, P1 + 2 * 1024 + 0x08, 4).getInt());
+        long inode = P1 + inodeTable * 1024 + (29 - 1) * (long) inodeSize;
+        patchLE(img, inode + 0x80, 47, 2);  // i_extra_isize: odd, so no 256-byte inode holds it
+        VerificationReport r = verify(img);
+        assertEquals(Verdict.CANNOT_DETERMINE, r.verdict(), r.reasons().toString());
+        CheckResult g10 = r.check("G10").orElseThrow();
+        assertEquals(CheckStatus.NOT_RUN, g10.status(), g10.toString());
+        long field = inode + 0x80 - P1;  // the reader names the field's byte in the volume
+        assertTrue(g10.evidence().get(0).startsWith("mbr:p1/ext4: ext4 inode 29 at byte " + field + ": i_extra_isize 47"),
+                g10.evidence().toString());
+        assertTrue(r.findings().stream().anyMatch(f -> f.code().equals("ext4.damaged-structure")
+                && f.offset() == field), r.findings().toString());
+    }
+
+    /**
+     * Found by bench/fuzz.sh: a GPT disk whose sector 0 lost its 0x55AA signature (so no protective
+     * MBR) was reported with a finding and still "ready"; UEFI firmware (Hyper-V Gen2's included)
+     * does not read the GPT of such a disk, so G9 fails it.
+     */
+    @Test
+    void aGptDiskWithoutItsProtectiveMbrIsNotReady() throws IOException {
+        Path img = image("xfs-lvm-gpt-generalized");
+        assertEquals(0x55, read(img, 0x1FE, 1).get(0) & 0xFF, "the MBR's boot signature");
+        patchLE(img, 0x1FE, 0x00, 1);
+        VerificationReport r = verify(img);
+        assertEquals(Verdict.NOT_READY, r.verdict(), r.reasons().toString());
+        CheckResult g9 = r.check("G9").orElseThrow();
+        assertEquals(CheckStatus.FAIL, g9.status());
+        assertTrue(g9.evidence().get(0).startsWith("gpt.no-protective-mbr at byte 0"), g9.evidence().toString());
+    }
+
+    /**
+     * A btrfs root whose primary superblock fails its checksum reads fine from the mirror at 64 MiB,
+     * but Linux mounts btrfs from the primary only: the image would not boot. G10 counts the mirror
+     * read as damage (it was a finding alone before).
+     */
+    @Test
+    void aBtrfsRootReadFromItsSuperblockMirrorIsCannotDetermine() throws IOException {
+        Path img = Fixtures.extract("linux-families/btrfs-gpt-suse-generalized.vhd.zst", dir);
+        long root = 34816L * 512;  // p2 (the fixture's .txt listing)
+        long superblock = root + 0x10000;
+        assertEquals("_BHRfS_M", new String(read(img, superblock + 0x40, 8).array(), java.nio.charset.StandardCharsets.US_ASCII));
+        VerificationService service = new VerificationService(LinuxFamiliesVerificationTest.FAMILY_CHECKS);
+        assertEquals(Verdict.READY, service.verify(img, "azure-platform").verdict(), "undamaged");
+        patchLE(img, superblock + 0x200, read(img, superblock + 0x200, 1).get(0) ^ 0x01, 1);
+        VerificationReport r = service.verify(img, "azure-platform");
+        assertEquals(Verdict.CANNOT_DETERMINE, r.verdict(), r.reasons().toString());
+        CheckResult g10 = r.check("G10").orElseThrow();
+        assertEquals(CheckStatus.NOT_RUN, g10.status(), g10.toString());
+        assertTrue(g10.evidence().get(0).startsWith("gpt:p2/btrfs: the primary superblock"), g10.evidence().toString());
+    }
 }

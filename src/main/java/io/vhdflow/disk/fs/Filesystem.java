@@ -44,6 +44,14 @@ public interface Filesystem extends Closeable {
         return List.of();
     }
 
+    /**
+     * The structures that reads so far found damaged (corrupt or truncated), each naming the
+     * structure and its byte: unlike {@link #findings()}, damage that stopped a read.
+     */
+    default List<Finding> damagedReads() {
+        return List.of();
+    }
+
     /** Attributes of the file at {@code path}, following a final symbolic link. */
     FileAttributes stat(String path) throws IOException;
 

@@ -174,7 +174,7 @@ public final class MountedView extends NodeFilesystem<MountedView.Node> {
 
     @Override
     protected Node root() throws IOException {
-        return new Node(root, root.filesystem().root(), "/");
+        return new Node(root, rootOf(root.filesystem()), "/");
     }
 
     @Override
@@ -182,7 +182,7 @@ public final class MountedView extends NodeFilesystem<MountedView.Node> {
         String path = join(dir.path(), name);
         Optional<Mount> m = mountedAt(path);
         if (m.isPresent()) {
-            return Optional.of(new Node(m.get(), m.get().filesystem().root(), path));
+            return Optional.of(new Node(m.get(), rootOf(m.get().filesystem()), path));
         }
         Optional<?> c = childOf(dir.mount().filesystem(), dir.node(), name);
         return c.map(n -> new Node(dir.mount(), n, path));
@@ -240,38 +240,42 @@ public final class MountedView extends NodeFilesystem<MountedView.Node> {
 
     // The mounted filesystems' node types differ; each call below captures one of them.
 
+    private static <N> Object rootOf(NodeFilesystem<N> fs) throws IOException {
+        return fs.noting(fs::root);
+    }
+
     @SuppressWarnings("unchecked")
     private static <N> Optional<?> childOf(NodeFilesystem<N> fs, Object dir, String name) throws IOException {
-        return fs.child((N) dir, name);
+        return fs.noting(() -> fs.child((N) dir, name));
     }
 
     @SuppressWarnings("unchecked")
     private static <N> FileType typeOf(NodeFilesystem<N> fs, Object node) throws IOException {
-        return fs.typeOf((N) node);
+        return fs.noting(() -> fs.typeOf((N) node));
     }
 
     @SuppressWarnings("unchecked")
     private static <N> List<DirEntry> entriesOf(NodeFilesystem<N> fs, Object dir) throws IOException {
-        return fs.entries((N) dir);
+        return fs.noting(() -> fs.entries((N) dir));
     }
 
     @SuppressWarnings("unchecked")
     private static <N> FileAttributes attributesOf(NodeFilesystem<N> fs, Object node) throws IOException {
-        return fs.attributesOf((N) node);
+        return fs.noting(() -> fs.attributesOf((N) node));
     }
 
     @SuppressWarnings("unchecked")
     private static <N> String linkTargetOf(NodeFilesystem<N> fs, Object node) throws IOException {
-        return fs.linkTarget((N) node);
+        return fs.noting(() -> fs.linkTarget((N) node));
     }
 
     @SuppressWarnings("unchecked")
     private static <N> String followedTargetOf(NodeFilesystem<N> fs, Object node) throws IOException {
-        return fs.followedTarget((N) node);
+        return fs.noting(() -> fs.followedTarget((N) node));
     }
 
     @SuppressWarnings("unchecked")
     private static <N> ByteSource contentOf(NodeFilesystem<N> fs, Object node, String path) throws IOException {
-        return fs.content((N) node, path);
+        return fs.noting(fs.noting(() -> fs.content((N) node, path)));
     }
 }

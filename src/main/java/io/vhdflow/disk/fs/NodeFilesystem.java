@@ -1,8 +1,12 @@
 package io.vhdflow.disk.fs;
 
+import io.vhdflow.disk.DiskException;
+import io.vhdflow.disk.ErrorKind;
+import io.vhdflow.disk.Finding;
 import io.vhdflow.disk.container.ByteSource;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
 import java.nio.file.NoSuchFileException;
@@ -11,6 +15,7 @@ import java.nio.file.NotLinkException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
 
@@ -61,8 +66,14 @@ public abstract class NodeFilesystem<N> implements Filesystem {
         List<DirEntry> entries(N dir) throws IOException;
     }
 
+    /** At most this many damaged structures are remembered: the evidence needs the first ones, not all. */
+    static final int MAX_DAMAGED_READS = 64;
+
     private final PathSyntax syntax;
     private final Optional<DirectoryTree<N>> tree;
+    // Every structure a read found damaged, by where it is: a check that meets one cannot run, and
+    // G10 turns the list into the verdict's "cannot determine" even when that check only warns.
+    private final LinkedHashMap<String, Finding> damagedReads = new LinkedHashMap<>();
 
     /** For a filesystem that overrides {@link #typeOf}, {@link #child} and {@link #entries} itself. */
     protected NodeFilesystem(PathSyntax syntax) {
@@ -121,41 +132,118 @@ public abstract class NodeFilesystem<N> implements Filesystem {
 
     @Override
     public final FileAttributes stat(String path) throws IOException {
-        return attributesOf(resolve(path, true));
+        return noting(() -> attributesOf(resolve(path, true)));
     }
 
     @Override
     public final FileAttributes lstat(String path) throws IOException {
-        return attributesOf(resolve(path, false));
+        return noting(() -> attributesOf(resolve(path, false)));
     }
 
     @Override
     public final List<DirEntry> list(String path) throws IOException {
-        N dir = resolve(path, true);
-        if (typeOf(dir) != FileType.DIRECTORY) {
-            throw new NotDirectoryException(path);
-        }
-        return entries(dir);
+        return noting(() -> {
+            N dir = resolve(path, true);
+            if (typeOf(dir) != FileType.DIRECTORY) {
+                throw new NotDirectoryException(path);
+            }
+            return entries(dir);
+        });
     }
 
     @Override
     public final String readlink(String path) throws IOException {
-        N node = resolve(path, false);
-        if (typeOf(node) != FileType.SYMLINK) {
-            throw new NotLinkException(path);
-        }
-        return linkTarget(node);
+        return noting(() -> {
+            N node = resolve(path, false);
+            if (typeOf(node) != FileType.SYMLINK) {
+                throw new NotLinkException(path);
+            }
+            return linkTarget(node);
+        });
     }
 
     @Override
     public final ByteSource open(String path) throws IOException {
-        N node = resolve(path, true);
-        FileType t = typeOf(node);
-        if (t != FileType.REGULAR) {
-            throw new FileSystemException(path, null, t == FileType.DIRECTORY ? "is a directory"
-                    : "not a regular file (" + t + ")");
+        return noting(() -> {
+            N node = resolve(path, true);
+            FileType t = typeOf(node);
+            if (t != FileType.REGULAR) {
+                throw new FileSystemException(path, null, t == FileType.DIRECTORY ? "is a directory"
+                        : "not a regular file (" + t + ")");
+            }
+            return noting(content(node, path));
+        });
+    }
+
+    // ------------------------------------------------------------------ damage met while reading
+
+    /** A read of this filesystem's structures. */
+    @FunctionalInterface
+    protected interface Read<T> {
+        T get() throws IOException;
+    }
+
+    /**
+     * Runs {@code read}, remembering the structure when it fails as damaged (corrupt or truncated):
+     * the reader names the structure and its byte, and {@link #damagedReads()} keeps it for the
+     * verdict, whoever caught the error.
+     */
+    protected final <T> T noting(Read<T> read) throws IOException {
+        try {
+            return read.get();
+        } catch (DiskException e) {
+            note(e);
+            throw e;
         }
-        return content(node, path);
+    }
+
+    /** {@code content}, whose reads remember the structures they find damaged (an extent block met late). */
+    protected final ByteSource noting(ByteSource content) {
+        return new ByteSource() {
+            @Override
+            public long size() {
+                return content.size();
+            }
+
+            @Override
+            public int read(long offset, ByteBuffer dst) throws IOException {
+                return noting(() -> content.read(offset, dst));
+            }
+
+            @Override
+            public String describe() {
+                return content.describe();
+            }
+
+            @Override
+            public void close() throws IOException {
+                content.close();
+            }
+        };
+    }
+
+    private void note(DiskException e) {
+        if (e.kind() != ErrorKind.CORRUPT && e.kind() != ErrorKind.TRUNCATED) {
+            return;  // unsupported, a limit or an I/O error is not damage of the image
+        }
+        synchronized (damagedReads) {
+            if (damagedReads.size() < MAX_DAMAGED_READS) {
+                damagedReads.putIfAbsent(e.structure() + "@" + e.offset(),
+                        new Finding(type() + ".damaged-structure", e.offset(), e.getMessage()));
+            }
+        }
+    }
+
+    /**
+     * The structures reads of this filesystem found damaged (failed a checksum or a bound), in the
+     * order met, at most {@value #MAX_DAMAGED_READS}: what the reader could not read for whoever
+     * asked, so a check that met one and could not run is never the only one to know.
+     */
+    @Override
+    public final List<Finding> damagedReads() {
+        synchronized (damagedReads) {
+            return List.copyOf(damagedReads.values());
+        }
     }
 
     /**
