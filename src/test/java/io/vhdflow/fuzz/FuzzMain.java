@@ -24,10 +24,14 @@ public final class FuzzMain {
         long seed0 = args.length > 1 ? Long.parseLong(args[1]) : System.nanoTime();
         long timeoutS = 20;
         Path dir = Files.createTempDirectory("vhdflow-fuzz");
-        List<MutationCampaign.Target> targets = MutationCampaign.targets(dir);
+        List<String> only = args.length > 2 ? List.of(args[2].split(",")) : List.of();
+        List<MutationCampaign.Target> targets = MutationCampaign.targets(dir).stream()
+                .filter(t -> only.isEmpty() || only.contains(t.name())).toList();
         Map<String, Map<MutationCampaign.Outcome, Integer>> counts = new LinkedHashMap<>();
         targets.forEach(t -> counts.put(t.name(), new EnumMap<>(MutationCampaign.Outcome.class)));
         List<String> defects = new ArrayList<>();
+        Map<String, Integer> readersOfUnused = new java.util.TreeMap<>();
+        List<String> changed = new ArrayList<>();
         long end = System.nanoTime() + (long) (minutes * 60e9);
         Random seeds = new Random(seed0);
         int n = 0;
@@ -37,8 +41,17 @@ public final class FuzzMain {
                 long seed = seeds.nextLong();
                 MutationCampaign.Result r = campaign.run(t, MutationCampaign.mutate(t.size(), new Random(seed)), timeoutS);
                 counts.get(t.name()).merge(r.outcome(), 1, Integer::sum);
+                if (r.outcome() == MutationCampaign.Outcome.READY_UNUSED) {
+                    // Per reader: how many of these mutants had damaged bytes read by it.
+                    r.detail().ifPresent(d -> java.util.Arrays.stream(d.replaceFirst("^damaged bytes read by ", "")
+                            .split("; ")).forEach(reader -> readersOfUnused.merge(t.name() + "\t" + reader, 1, Integer::sum)));
+                }
+                if (r.outcome() == MutationCampaign.Outcome.READY_CHANGED && changed.size() < 20) {
+                    changed.add(t.name() + " seed " + seed + ": " + r.detail().orElse(""));
+                }
                 if (r.outcome().defect() && defects.size() < 20) {
-                    defects.add(t.name() + " seed " + seed + ": " + r.outcome() + r.failure().map(f -> " " + f).orElse(""));
+                    defects.add(t.name() + " seed " + seed + ": " + r.outcome() + r.failure().map(f -> " " + f).orElse("")
+                            + r.detail().map(d -> " " + d).orElse(""));
                 }
             }
         }
@@ -46,6 +59,8 @@ public final class FuzzMain {
         out.append(String.format("vhdflow fuzz: %.1f min, %d mutants, seed %d, timeout %d s%n", minutes, n, seed0,
                 timeoutS));
         out.append(String.format("%-20s", "reader"));
+        // ready-unread: no damaged byte was read; ready-unused: read, report unchanged; ready-changed:
+        // read and used, yet ready (listed below with what changed)
         for (MutationCampaign.Outcome o : MutationCampaign.Outcome.values()) {
             out.append(String.format(" %16s", o.name().toLowerCase().replace('_', '-')));
         }
@@ -67,11 +82,21 @@ public final class FuzzMain {
             out.append(String.format(" %16d", sum.getOrDefault(o, 0)));
         }
         out.append(String.format(" %8d%n", n));
+        if (!readersOfUnused.isEmpty()) {
+            out.append("ready-unused: what read the damaged bytes (mutants per reader, one mutant may count under several)\n");
+            readersOfUnused.entrySet().stream()
+                    .sorted(java.util.Comparator.<Map.Entry<String, Integer>, String>comparing(e -> e.getKey().split("\t")[0])
+                            .thenComparing(Map.Entry::getValue, java.util.Comparator.reverseOrder()))
+                    .forEach(e -> {
+                        String[] k = e.getKey().split("\t");
+                        out.append(String.format("  %-20s %6d  %s%n", k[0], e.getValue(), k[1]));
+                    });
+        }
+        changed.forEach(c -> out.append("READY-CHANGED ").append(c).append('\n'));
         defects.forEach(d -> out.append("DEFECT ").append(d).append('\n'));
         System.out.print(out);
         System.out.flush();
-        boolean bad = sum.getOrDefault(MutationCampaign.Outcome.TIMEOUT, 0) + sum.getOrDefault(MutationCampaign.Outcome.CRASH, 0)
-                + sum.getOrDefault(MutationCampaign.Outcome.OOM, 0) > 0;
+        boolean bad = sum.entrySet().stream().anyMatch(e -> e.getKey().defect() && e.getValue() > 0);
         try (var walk = Files.walk(dir)) {
             walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }

@@ -58,10 +58,27 @@ final class MutationCampaign implements AutoCloseable {
         READ,
         /** A typed error naming the structure ({@link DiskException}, a missing file, a loop, a limit). */
         CLEAN_ERROR,
-        /** Verification gave a verdict: ready. */
-        READY,
+        /** Verification said ready, and no damaged byte was read by anything. */
+        READY_UNREAD,
+        /**
+         * Verification said ready; damaged bytes were read, but the report is the undamaged image's,
+         * check for check and word for word: they lay where a structure read whole keeps nothing a
+         * check uses (an MBR's boot code, a GPT header's reserved tail). {@link Result#detail} names
+         * the readers.
+         */
+        READY_UNUSED,
+        /**
+         * Verification said ready although what its checks saw changed: damaged bytes were read and
+         * used. {@link Result#detail} names the readers and the checks whose result changed.
+         */
+        READY_CHANGED,
         /** Verification gave a verdict: not ready. */
         NOT_READY,
+        /**
+         * Verification said ready although a check could not run on the damaged image (it ran on the
+         * undamaged one): a silent pass over damaged metadata, a defect.
+         */
+        READY_OVER_DAMAGE,
         /** Verification could not determine. */
         CANNOT_DETERMINE,
         /** Did not end within the time limit. */
@@ -72,12 +89,22 @@ final class MutationCampaign implements AutoCloseable {
         OOM;
 
         boolean defect() {
-            return this == TIMEOUT || this == CRASH || this == OOM;
+            return this == TIMEOUT || this == CRASH || this == OOM || this == READY_OVER_DAMAGE;
         }
     }
 
-    /** One mutant's end, with the failure when it crashed. */
-    record Result(Outcome outcome, Optional<Throwable> failure) {
+    /**
+     * One mutant's end, with the failure when it crashed, and for a ready verification what read
+     * the damaged bytes.
+     */
+    record Result(Outcome outcome, Optional<Throwable> failure, Optional<String> detail) {
+        Result(Outcome outcome, Optional<Throwable> failure) {
+            this(outcome, failure, Optional.empty());
+        }
+    }
+
+    /** An outcome with what explains it (for a verification: which readers read damaged bytes). */
+    record Explained(Outcome outcome, Optional<String> detail) {
     }
 
     /** Bytes overwritten in an image: offsets and their new values. */
@@ -108,6 +135,11 @@ final class MutationCampaign implements AutoCloseable {
 
         /** Reads the mutant as far as it goes; returns READ or a verdict, or throws. */
         Outcome exercise(Mutation mutation) throws Exception;
+
+        /** {@link #exercise}, with what explains the outcome where the target can say. */
+        default Explained explain(Mutation mutation) throws Exception {
+            return new Explained(exercise(mutation), Optional.empty());
+        }
     }
 
     private static final int MAX_ENTRIES = 4000;
@@ -137,7 +169,11 @@ final class MutationCampaign implements AutoCloseable {
                 filesystem("btrfs", Fixtures.extract("btrfs/csum-xxhash.img.zst", dir)),
                 hive("regf", Fixtures.extract("registry/system.hive.zst", dir)),
                 verification("verify-ext4-mbr", Fixtures.extract("linux-images/ext4-mbr-generalized.vhd.zst", dir)),
-                verification("verify-xfs-lvm-gpt", Fixtures.extract("linux-images/xfs-lvm-gpt-generalized.vhd.zst", dir)));
+                verification("verify-xfs-lvm-gpt", Fixtures.extract("linux-images/xfs-lvm-gpt-generalized.vhd.zst", dir)),
+                verification("verify-ntfs-windows", Fixtures.extract("windows/generalized.vhd.zst", dir)),
+                // The family fixtures leave out the boot checks of L15 too (LinuxFamiliesVerificationTest).
+                new Verification("verify-btrfs-suse", Fixtures.extract("linux-families/btrfs-gpt-suse-generalized.vhd.zst", dir),
+                        Fixtures.generalizationChecks().without(java.util.Set.of("L15", "L15R"))));
     }
 
     /**
@@ -168,9 +204,10 @@ final class MutationCampaign implements AutoCloseable {
 
     /** Runs one mutant, within {@code timeoutSeconds}. */
     Result run(Target target, Mutation mutation, long timeoutSeconds) {
-        Future<Outcome> f = pool.submit(() -> target.exercise(mutation));
+        Future<Explained> f = pool.submit(() -> target.explain(mutation));
         try {
-            return new Result(f.get(timeoutSeconds, TimeUnit.SECONDS), Optional.empty());
+            Explained e = f.get(timeoutSeconds, TimeUnit.SECONDS);
+            return new Result(e.outcome(), Optional.empty(), e.detail());
         } catch (TimeoutException e) {
             f.cancel(true);
             return new Result(Outcome.TIMEOUT, Optional.empty());
@@ -269,17 +306,118 @@ final class MutationCampaign implements AutoCloseable {
     }
 
     private static Target verification(String name, Path image) throws IOException {
-        return new OnFile(name, image) {
-            @Override
-            Outcome exercise(Path mutant) throws IOException {
-                // The generalization fixtures carry no kernel: their boot checks are left out, so the
-                // undamaged image is ready and damage shows in the verdict.
-                VerificationReport r = new VerificationService(Fixtures.generalizationChecks())
-                        .verify(mutant, "azure-platform");
-                return r.verdict() == Verdict.READY ? Outcome.READY
-                        : r.verdict() == Verdict.NOT_READY ? Outcome.NOT_READY : Outcome.CANNOT_DETERMINE;
+        // The generalization fixtures carry no kernel: their boot checks are left out, so the
+        // undamaged image is ready and damage shows in the verdict.
+        return new Verification(name, image, Fixtures.generalizationChecks());
+    }
+
+    /**
+     * A whole verification of a generalized image. A mutant that is still ready is told apart by
+     * what happened to its damaged bytes: none read ({@link Outcome#READY_UNREAD}), read but the
+     * report unchanged ({@link Outcome#READY_UNUSED}), or read and the report changed
+     * ({@link Outcome#READY_CHANGED}); the readers of the damaged bytes are named either way.
+     */
+    private static final class Verification implements Target {
+        private final String name;
+        private final Path image;
+        private final ByteSource original;
+        private final VerificationService service;
+        private final VerificationReport baseline;
+
+        /** @param checks the checks the undamaged image passes: it must be ready */
+        Verification(String name, Path image, io.vhdflow.inspect.CheckCatalog checks) throws IOException {
+            this.name = name;
+            this.image = image;
+            this.service = new VerificationService(checks);
+            this.original = FileByteSource.open(image);
+            this.baseline = verify(new ReadWitness(original, new long[0]));
+            if (baseline.verdict() != Verdict.READY) {
+                throw new IllegalStateException(name + ": the undamaged image is " + baseline.verdict()
+                        + ", not ready: " + baseline.reasons());
             }
-        };
+        }
+
+        private VerificationReport verify(ReadWitness source) throws IOException {
+            return service.verify(source, image, "azure-platform", java.util.Set.of());
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public long size() {
+            return original.size();
+        }
+
+        @Override
+        public Outcome exercise(Mutation mutation) throws Exception {
+            return explain(mutation).outcome();
+        }
+
+        @Override
+        public Explained explain(Mutation mutation) throws Exception {
+            // A byte overwritten with its own value is no damage: only the changed ones are watched.
+            long[] damaged = java.util.Arrays.stream(mutation.offsets()).distinct().filter(o -> {
+                try {
+                    return mutation.over(original).readBytes(o, 1, "mutant")[0] != original.readBytes(o, 1, "image")[0];
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }).toArray();
+            ReadWitness witness = new ReadWitness(mutation.over(original), damaged);
+            VerificationReport r = verify(witness);
+            if (r.verdict() == Verdict.NOT_READY) {
+                return new Explained(Outcome.NOT_READY, Optional.empty());
+            }
+            if (r.verdict() == Verdict.CANNOT_DETERMINE) {
+                return new Explained(Outcome.CANNOT_DETERMINE, Optional.empty());
+            }
+            if (witness.readers().isEmpty()) {
+                return new Explained(Outcome.READY_UNREAD, Optional.empty());
+            }
+            List<String> skipped = r.checks().stream().filter(c -> c.status() == io.vhdflow.inspect.CheckStatus.NOT_RUN)
+                    .filter(c -> baseline.checks().stream().anyMatch(b -> b.id().equals(c.id())
+                            && b.status() != io.vhdflow.inspect.CheckStatus.NOT_RUN))
+                    .map(c -> c.id() + " " + c.evidence()).toList();
+            if (!skipped.isEmpty()) {
+                return new Explained(Outcome.READY_OVER_DAMAGE, Optional.of("checks not run: " + skipped));
+            }
+            List<String> changed = changes(baseline, r);
+            String readers = "damaged bytes read by " + String.join("; ", witness.readers());
+            return changed.isEmpty() ? new Explained(Outcome.READY_UNUSED, Optional.of(readers))
+                    : new Explained(Outcome.READY_CHANGED, Optional.of(readers + "; changed: " + changed));
+        }
+
+        /** The result without how long it took (the secrets scan says "in 2 ms"): not a difference of content. */
+        private static io.vhdflow.inspect.CheckResult untimed(io.vhdflow.inspect.CheckResult c) {
+            return c.with(c.status(), c.evidence().stream().map(e -> e.replaceAll("in \\d+ ms", "in _ ms")).toList(),
+                    c.remediation());
+        }
+
+        /** What a check or the disk's facts say differently in {@code r} than in {@code base}. */
+        private static List<String> changes(VerificationReport base, VerificationReport r) {
+            List<String> out = new java.util.ArrayList<>();
+            java.util.Map<String, io.vhdflow.inspect.CheckResult> before = new java.util.HashMap<>();
+            base.checks().forEach(c -> before.put(c.id(), untimed(c)));
+            for (io.vhdflow.inspect.CheckResult c : r.checks()) {
+                if (!untimed(c).equals(before.remove(c.id()))) {
+                    out.add(c.id() + " " + c.status() + " " + c.evidence());
+                }
+            }
+            before.keySet().forEach(id -> out.add(id + " missing"));
+            if (!base.findings().equals(r.findings())) {
+                out.add("findings " + r.findings());
+            }
+            if (!base.facts().equals(r.facts())) {
+                out.add("facts " + r.facts());
+            }
+            if (!base.software().equals(r.software())) {
+                out.add("software inventory");
+            }
+            return out;
+        }
     }
 
     /** A reader of a source: the mutant overlays the image, read in place from its file, nothing copied. */
