@@ -148,8 +148,13 @@ public final class RegisterStage implements StageWork {
         // The package's identity on the blob: its data tree digest (its SHA-256 for packages made before).
         String identity = p.integrity().or(p::sha256).orElseThrow(() -> new IOException(
                 "package " + p.vhd() + " records neither a data tree digest nor a SHA-256"));
-        UploadResult u = put(dir.resolve(p.vhd()), prefix + p.vhd(), p.md5Base64(), identity,
-                up -> progress.bytesDone(up.done()));
+        UploadResult u = put(dir.resolve(p.vhd()), prefix + p.vhd(), p.md5Base64(), identity, up -> {
+            progress.bytesDone(up.done());
+            if (up.sent() > 0 && up.done() < up.total()) {
+                journal.reached(job.id(), "REGISTER.blob-partial");  // some pages put, not all
+            }
+        });
+        journal.reached(job.id(), "REGISTER.blob-written");
         GalleryVersionRequest request = GalleryVersionRequest.of(record.gallery(), record.image(), p.version(),
                 u.blobUri(), us, record.excludeFromLatest(), Optional.ofNullable(record.endOfLife()))
                 .withDataDisks(dataUploads.stream().map(d -> new GalleryVersionRequest.DataDiskSource(d.lun(),
@@ -164,6 +169,7 @@ public final class RegisterStage implements StageWork {
         } catch (CatalogException e) {
             throw new IOException(e.getMessage(), e);
         }
+        journal.reached(job.id(), "REGISTER.upload-recorded");
         if (os.isPresent()) {
             disks.complete(job.id(), os.get().diskNo(), Stage.REGISTER, json.writeValueAsString(Map.of("blobUri",
                     u.blobUri(), "bytesSent", u.sent())));
