@@ -6,7 +6,6 @@ import io.vhdflow.catalog.ImageDefinitionRecord;
 import io.vhdflow.catalog.ImageVersionRecord;
 import io.vhdflow.catalog.NamingRules;
 import io.vhdflow.catalog.SemanticVersion;
-import io.vhdflow.pipeline.HomeLayout;
 import io.vhdflow.pipeline.Json;
 import io.vhdflow.pipeline.SettingsLoader;
 import io.vhdflow.store.Database;
@@ -20,7 +19,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -67,35 +65,7 @@ public final class CatalogCommand implements java.util.concurrent.Callable<Integ
         }
 
         Database open(Properties p) {
-            HomeLayout layout = new HomeLayout(Path.of(p.getProperty("vhdflow.home")));
-            Path file = layout.database();
-            Database db = JobsCommand.openReadOnly(layout);
-            try {
-                int version = db.read(c -> {
-                    try (var st = c.createStatement();
-                         var rs = st.executeQuery("SELECT version FROM \"flyway_schema_history\" WHERE success = 1")) {
-                        int max = 0;
-                        while (rs.next()) {
-                            String v = rs.getString(1);
-                            if (v != null && v.matches("\\d+")) {
-                                max = Math.max(max, Integer.parseInt(v));
-                            }
-                        }
-                        return max;
-                    } catch (SQLException e) {
-                        return -1;
-                    }
-                });
-                if (version < NEEDED_SCHEMA) {
-                    throw CommandFailure.environment("database", "database " + file, "has catalog schema version "
-                            + (version < 0 ? "unknown (not a vhdflow database?)" : version) + ", this vhdflow needs "
-                            + NEEDED_SCHEMA, "start 'vhdflow run' once with this home to upgrade it");
-                }
-                return db;
-            } catch (RuntimeException e) {
-                db.close();
-                throw e;
-            }
+            return JobsCommand.openForReading(p, NEEDED_SCHEMA, "catalog schema");
         }
     }
 

@@ -27,9 +27,9 @@ final class JobReport {
     }
 
     /** {@code GET /api/jobs/{id}}, answered from a database opened read-only. */
-    static ApiReply of(Database db, ObjectMapper json, String id) {
+    static ApiReply of(Database db, HomeLayout home, ObjectMapper json, String id) {
         JobJournal journal = new JobJournal(db, json);
-        Health health = new Health(new HomeLayout(db.file().toAbsolutePath().getParent()), journal, 0);
+        Health health = new Health(home, journal, 0);
         return new StatusApi(journal, new Catalog(db, json), health, NO_ROUTES, json,
                 java.util.Optional.of(new io.vhdflow.pipeline.DiskJournal(db)), java.util.Optional.empty()).job(id);
     }

@@ -78,11 +78,12 @@ public final class JobsCommand implements Callable<Integer> {
         if (interval < 0.2 || interval > 3600) {
             throw CommandFailure.usage("jobs", "--interval must be from 0.2 to 3600 seconds", "see 'vhdflow jobs --help'");
         }
-        HomeLayout layout = layout(settings.properties());
+        Properties props = settings.properties();
+        HomeLayout layout = layout(props);
         PrintWriter out = spec.commandLine().getOut();
         boolean terminal = System.console() != null && !json;
         for (int frame = 1; ; frame++) {
-            ArrayNode rows = rows(layout);
+            ArrayNode rows = rows(props);
             if (json) {
                 out.println(watch ? rows.toString() : Json.mapper().writerWithDefaultPrettyPrinter()
                         .writeValueAsString(rows));
@@ -106,6 +107,72 @@ public final class JobsCommand implements Callable<Integer> {
         return new HomeLayout(Path.of(p.getProperty("vhdflow.home")));
     }
 
+    /**
+     * The database the service of these settings writes: the shared PostgreSQL one when
+     * {@code vhdflow.database.url} names it (every worker's jobs and the one catalog), else the
+     * home's own, read-only. Failing to reach either is an environment failure (exit 4).
+     */
+    static Database openForReading(Properties p) {
+        return openForReading(p, 1, "schema");
+    }
+
+    /**
+     * {@link #openForReading(Properties)}, refusing a database whose schema is older than
+     * {@code needed} (a migration this vhdflow reads through): it names the version found.
+     */
+    static Database openForReading(Properties p, int needed, String what) {
+        Database db = connectForReading(p);
+        try {
+            int version = db.read(c -> {
+                try (var st = c.createStatement();
+                     var rs = st.executeQuery("SELECT version FROM \"flyway_schema_history\" WHERE success")) {
+                    int max = 0;
+                    while (rs.next()) {
+                        String v = rs.getString(1);
+                        if (v != null && v.matches("\\d+")) {
+                            max = Math.max(max, Integer.parseInt(v));
+                        }
+                    }
+                    return max;
+                } catch (java.sql.SQLException e) {
+                    return -1;  // no history table: not a vhdflow database, or one no worker has started on
+                }
+            });
+            if (version < needed) {
+                throw CommandFailure.environment("database", databaseName(p), "has " + what + " version "
+                        + (version < 0 ? "unknown (not a vhdflow database?)" : version) + ", this vhdflow needs "
+                        + needed, "start 'vhdflow run' once with this "
+                        + (io.vhdflow.pipeline.ScaleOut.from(p).database().isPresent() ? "database" : "home")
+                        + " to bring it up to date");
+            }
+            return db;
+        } catch (RuntimeException e) {
+            db.close();
+            throw e;
+        }
+    }
+
+    private static Database connectForReading(Properties p) {
+        Optional<io.vhdflow.pipeline.ScaleOut.SharedDatabase> shared = io.vhdflow.pipeline.ScaleOut.from(p).database();
+        if (shared.isEmpty()) {
+            return openReadOnly(layout(p));
+        }
+        try {
+            return Database.connectForReading(shared.get().url(), shared.get().user(), shared.get().password());
+        } catch (IOException e) {
+            throw CommandFailure.environment("database", "shared database " + Database.redact(shared.get().url()),
+                    "cannot be reached: " + CommandFailure.why(e.getCause() != null ? e.getCause() : e),
+                    "check vhdflow.database.url, VHDFLOW_DATABASE_USER and VHDFLOW_DATABASE_PASSWORD, and that "
+                            + "PostgreSQL is running ('vhdflow config check' shows where each came from)").withCause(e);
+        }
+    }
+
+    /** What {@link #openForReading} reads, for messages. */
+    static String databaseName(Properties p) {
+        return io.vhdflow.pipeline.ScaleOut.from(p).database().map(d -> "shared database " + Database.redact(d.url()))
+                .orElseGet(() -> "database " + layout(p).database());
+    }
+
     /** The home's database, read-only; a missing or unreadable one is an environment failure (exit 4). */
     static Database openReadOnly(HomeLayout layout) {
         try {
@@ -120,17 +187,17 @@ public final class JobsCommand implements Callable<Integer> {
         }
     }
 
-    private ArrayNode rows(HomeLayout layout) {
+    private ArrayNode rows(Properties p) {
         ObjectMapper mapper = Json.mapper();
         ArrayNode rows = mapper.createArrayNode();
-        try (Database db = openReadOnly(layout)) {
+        try (Database db = openForReading(p)) {
             JobJournal journal = new JobJournal(db, mapper);
             for (JobRecord j : journal.jobs(new JobJournal.JobFilter(Optional.ofNullable(state), Optional.empty(),
                     Optional.empty(), limit))) {
                 rows.add(row(mapper, j, journal.stages(j.id())));
             }
         } catch (io.vhdflow.store.StoreException e) {
-            throw CommandFailure.ofEnvironment(e, "database " + layout.database());
+            throw CommandFailure.ofEnvironment(e, databaseName(p));
         }
         return rows;
     }
@@ -245,18 +312,19 @@ public final class JobsCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            HomeLayout layout = layout(settings.properties());
+            Properties p = settings.properties();
+            HomeLayout layout = layout(p);
             ObjectMapper mapper = Json.mapper();
             JsonNode job;
-            try (Database db = openReadOnly(layout)) {
-                io.vhdflow.ops.ApiReply reply = JobReport.of(db, mapper, id);
+            try (Database db = openForReading(p)) {
+                io.vhdflow.ops.ApiReply reply = JobReport.of(db, layout, mapper, id);
                 if (reply.status() == 404) {
                     throw CommandFailure.input("not-found", "job " + id, "is not in the journal of " + layout.home(),
                             "'vhdflow jobs' lists the jobs");
                 }
                 job = mapper.valueToTree(reply.body());
             } catch (io.vhdflow.store.StoreException e) {
-                throw CommandFailure.ofEnvironment(e, "database " + layout.database());
+                throw CommandFailure.ofEnvironment(e, databaseName(p));
             }
             PrintWriter out = spec.commandLine().getOut();
             if (json) {

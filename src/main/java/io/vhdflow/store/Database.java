@@ -145,6 +145,20 @@ public final class Database implements AutoCloseable {
      * @param poolSize connections kept for the journal's and catalog's short calls
      */
     public static Database connect(String jdbcUrl, String user, String password, int poolSize) throws IOException {
+        return connect(jdbcUrl, user, password, poolSize, true);
+    }
+
+    /**
+     * Connects to the shared PostgreSQL database at {@code jdbcUrl} to read it as it is (the CLI's
+     * {@code jobs} and {@code catalog}): its schema is the workers' to bring up to date, not a
+     * reader's.
+     */
+    public static Database connectForReading(String jdbcUrl, String user, String password) throws IOException {
+        return connect(jdbcUrl, user, password, 2, false);
+    }
+
+    private static Database connect(String jdbcUrl, String user, String password, int poolSize, boolean migrate)
+            throws IOException {
         if (!jdbcUrl.startsWith("jdbc:postgresql:")) {
             throw new IOException("the shared database URL must be a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db),"
                     + " got " + redact(jdbcUrl));
@@ -171,7 +185,9 @@ public final class Database implements AutoCloseable {
                     + " (is PostgreSQL running there, and are VHDFLOW_DATABASE_USER and _PASSWORD right?)", e);
         }
         try {
-            migrate(pool);
+            if (migrate) {
+                migrate(pool);
+            }
             java.util.Properties login = new java.util.Properties();
             if (!user.isBlank()) {
                 login.setProperty("user", user);
@@ -197,7 +213,7 @@ public final class Database implements AutoCloseable {
     }
 
     /** A JDBC URL without any password given in it. */
-    static String redact(String jdbcUrl) {
+    public static String redact(String jdbcUrl) {
         return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 

@@ -24,6 +24,8 @@ public record LogSettings(Level level, LogFormat format) {
     private static final Map<String, Level> QUIET = Map.of(
             "org.quartz", Level.WARN,
             "org.flywaydb", Level.WARN,
+            // The shared database's pool: its start and stop lines are noise on every 'vhdflow jobs'.
+            "com.zaxxer.hikari", Level.WARN,
             "org.apache.camel.main", Level.WARN,
             "org.apache.camel.component.platform.http.main", Level.WARN,
             "org.apache.camel.component.quartz", Level.WARN,
