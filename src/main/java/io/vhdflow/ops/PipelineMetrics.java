@@ -28,7 +28,7 @@ import java.util.function.LongSupplier;
  * {@code vhdflow_stage_bytes_total} (read / written per stage), {@code vhdflow_image_size_bytes}
  * (histogram of the images taken in), {@code vhdflow_jobs} (per state),
  * {@code vhdflow_verification_verdicts_total} (per verdict), {@code vhdflow_queue_depth} (jobs waiting
- * in {@code seda:jobs}) and {@code vhdflow_disk_free_bytes} (usable space in the home).
+ * in {@code seda:jobs}, or with a broker the jobs recorded and not started) and {@code vhdflow_disk_free_bytes} (usable space in the home).
  */
 public final class PipelineMetrics implements StageObserver {
     /** Prometheus text exposition format, version 0.0.4. */
@@ -52,16 +52,23 @@ public final class PipelineMetrics implements StageObserver {
     private final JobJournal journal;
     private final AtomicReference<Counts> counts = new AtomicReference<>();
 
+    /**
+     * @param inProcessQueue the size of the in-process queue {@code seda:jobs}; empty when jobs wait
+     *                       on a broker, whose queue this node cannot see: then the jobs recorded
+     *                       and not yet started (every node's, with the shared database) are the depth
+     */
     public PipelineMetrics(PrometheusMeterRegistry registry, JobJournal journal, HomeLayout home,
-                           LongSupplier queueDepth) {
+                           java.util.Optional<LongSupplier> inProcessQueue) {
         this.registry = registry;
         this.journal = journal;
         for (JobState s : JobState.values()) {
             Gauge.builder("vhdflow.jobs", () -> jobCount(s)).description("Jobs in the journal, by state")
                     .tag("state", s.name().toLowerCase(Locale.ROOT)).register(registry);
         }
-        Gauge.builder("vhdflow.queue.depth", () -> queueDepth.getAsLong())
-                .description("Jobs waiting in seda:jobs for a pipeline slot").register(registry);
+        Gauge.builder("vhdflow.queue.depth", () -> inProcessQueue.isPresent() ? inProcessQueue.get().getAsLong()
+                        : jobCount(JobState.QUEUED))
+                .description("Jobs waiting for a pipeline slot: in seda:jobs, or recorded and not started when jobs "
+                        + "wait on a broker").register(registry);
         Gauge.builder("vhdflow.disk.free", () -> freeBytes(home)).baseUnit("bytes")
                 .description("Usable space on the filesystem of the vhdflow home (-1 when unreadable)")
                 .register(registry);

@@ -80,7 +80,7 @@ public final class OpsBeans {
         bind(r, "controlRoute", q -> control.route(q.caller(), q.path("id"), q.path("action")), json);
 
         PipelineMetrics metrics = new PipelineMetrics(prometheusRegistry(r), s.journal(), settings.home(),
-                () -> queueDepth(context));
+                settings.scaleOut().broker().isPresent() ? Optional.empty() : Optional.of(() -> queueDepth(context)));
         s.runner().addObserver(metrics);
         bind(r, "scrapeMetrics", q -> metrics.scrape(), json);
 
