@@ -174,9 +174,11 @@ public final class Database implements AutoCloseable {
         config.setPoolName("vhdflow-db");
         config.setMaximumPoolSize(Math.max(2, poolSize));
         config.setMinimumIdle(1);
-        config.setConnectionTimeout(10_000);
+        // A worker waits out a database restart; a command someone typed answers within seconds.
+        long timeoutMs = migrate ? 10_000 : 3_000;
+        config.setConnectionTimeout(timeoutMs);
         // A node that cannot reach the database at start says so at once, not after a pool timeout per call.
-        config.setInitializationFailTimeout(10_000);
+        config.setInitializationFailTimeout(timeoutMs);
         HikariDataSource pool;
         try {
             pool = new HikariDataSource(config);
