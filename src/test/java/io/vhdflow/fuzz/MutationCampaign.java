@@ -173,7 +173,10 @@ final class MutationCampaign implements AutoCloseable {
                 verification("verify-ntfs-windows", Fixtures.extract("windows/generalized.vhd.zst", dir)),
                 // The family fixtures leave out the boot checks of L15 too (LinuxFamiliesVerificationTest).
                 new Verification("verify-btrfs-suse", Fixtures.extract("linux-families/btrfs-gpt-suse-generalized.vhd.zst", dir),
-                        Fixtures.generalizationChecks().without(java.util.Set.of("L15", "L15R"))));
+                        Fixtures.generalizationChecks().without(java.util.Set.of("L15", "L15R"))),
+                // Every check: a kernel, an initramfs and GRUB's BIOS boot code (G11) to damage too.
+                new Verification("verify-gen1-grub", Fixtures.extract("linux-boot/gen1-ready.vhd.zst", dir),
+                        io.vhdflow.inspect.CheckCatalog.standard()));
     }
 
     /**

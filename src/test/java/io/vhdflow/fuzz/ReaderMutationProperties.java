@@ -140,4 +140,9 @@ class ReaderMutationProperties {
     void linuxVerificationOnGptAndBtrfs(@ForAll long seed) {
         survives("verify-btrfs-suse", seed);
     }
+
+    @Property(tries = 10)
+    void linuxVerificationOfABootableGen1Image(@ForAll long seed) {
+        survives("verify-gen1-grub", seed);
+    }
 }

@@ -80,11 +80,13 @@ public final class Fixtures {
     /**
      * Checks that read what the generalization fixtures (fixtures/make-linux-trees.sh and the disk
      * images built from them) do not keep: the boot loader configuration and initramfs (L11, L12),
-     * the UEFI fallback loader (L16), sshd's keep-alive (L18), the package database (L21). Those
-     * fixtures were cut to the generalization checks' files; the boot checks have their own fixtures
+     * the UEFI fallback loader (L16), sshd's keep-alive (L18), the package database (L21), the BIOS
+     * boot code in sector 0 (G11: no boot loader was installed on them). Those fixtures were cut to
+     * the generalization checks' files; the boot checks have their own fixtures
      * (fixtures/make-linux-boot.sh).
      */
-    public static final java.util.Set<String> NOT_IN_GENERALIZATION_FIXTURES = java.util.Set.of("L11", "L12", "L16", "L18", "L21");
+    public static final java.util.Set<String> NOT_IN_GENERALIZATION_FIXTURES =
+            java.util.Set.of("G11", "L11", "L12", "L16", "L18", "L21");
 
     /** The standard catalog without {@link #NOT_IN_GENERALIZATION_FIXTURES}. */
     public static io.vhdflow.inspect.CheckCatalog generalizationChecks() {
