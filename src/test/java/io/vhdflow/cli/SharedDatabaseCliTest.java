@@ -9,10 +9,9 @@ import io.vhdflow.pipeline.JobJournal;
 import io.vhdflow.pipeline.Json;
 import io.vhdflow.pipeline.Stage;
 import io.vhdflow.store.Database;
-import io.vhdflow.testing.PostgresCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.vhdflow.testing.PostgresForClass;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -32,34 +31,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * anything.
  */
 class SharedDatabaseCliTest {
-    static PostgresCluster cluster;
+    @RegisterExtension
+    static final PostgresForClass POSTGRES = new PostgresForClass();
 
     @TempDir
     Path home;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        cluster = PostgresCluster.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     private List<String> shared(String url, String... args) {
         List<String> a = new ArrayList<>(List.of(args));
         a.addAll(List.of("--home", home.toString(), "--set", "vhdflow.database.url=" + url,
-                "--set", "vhdflow.database.user=" + cluster.user()));
+                "--set", "vhdflow.database.user=" + POSTGRES.get().user()));
         return a;
     }
 
     @Test
     void jobsAndCatalogReadTheSharedDatabase() throws Exception {
-        String url = cluster.newDatabase();
-        try (Database db = Database.connect(url, cluster.user(), "", 2)) {
+        String url = POSTGRES.get().newDatabase();
+        try (Database db = Database.connect(url, POSTGRES.get().user(), "", 2)) {
             JobJournal journal = new JobJournal(db, Json.mapper(), Optional.of("worker-b"),
                     io.vhdflow.pipeline.CrashPoints.none());
             ImageMetadata meta = ImageMetadata.EMPTY.withDefaults("vhdflow", "web", "web.vhd");

@@ -13,10 +13,9 @@ import io.vhdflow.pipeline.Json;
 import io.vhdflow.pipeline.Stage;
 import io.vhdflow.pipeline.StageOutcome;
 import io.vhdflow.pipeline.StageState;
-import io.vhdflow.testing.PostgresCluster;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.vhdflow.testing.PostgresForClass;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.OutputStreamWriter;
@@ -49,25 +48,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * when two workers race.
  */
 class SharedStoreTest {
-    static PostgresCluster cluster;
+    @RegisterExtension
+    static final PostgresForClass POSTGRES = new PostgresForClass();
 
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void startPostgres() throws Exception {
-        cluster = PostgresCluster.start();
-    }
-
-    @AfterAll
-    static void stopPostgres() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     private Database connect(String url) throws Exception {
-        return Database.connect(url, cluster.user(), "", 6);
+        return Database.connect(url, POSTGRES.get().user(), "", 6);
     }
 
     private static final ImageMetadata META = new ImageMetadata("gal", "ubuntu-22", "contoso", "ubuntu", "22_04-lts",
@@ -82,7 +70,7 @@ class SharedStoreTest {
 
     @Test
     void twoNodesStartingTogetherMigrateOnceToTheSameSchemaAsSqlite() throws Exception {
-        String url = cluster.newDatabase();
+        String url = POSTGRES.get().newDatabase();
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             List<Future<Database>> opened = new ArrayList<>();
@@ -116,7 +104,7 @@ class SharedStoreTest {
 
     @Test
     void theJournalsStatementsRunOnPostgresql() throws Exception {
-        try (Database db = connect(cluster.newDatabase())) {
+        try (Database db = connect(POSTGRES.get().newDatabase())) {
             JobJournal journal = new JobJournal(db, Json.mapper());
             journal.createBatch("b1", Instant.now());
             journal.createJob("j1", Optional.of("b1"), "web.vhd", 1 << 20, META);
@@ -144,7 +132,7 @@ class SharedStoreTest {
 
     @Test
     void aJobIsClaimedByOneWorkerAtATimeAndTheNodeIsRecorded() throws Exception {
-        String url = cluster.newDatabase();
+        String url = POSTGRES.get().newDatabase();
         try (Database a = connect(url); Database b = connect(url)) {
             JobJournal journal = new JobJournal(a, Json.mapper());
             List<String> ids = new ArrayList<>();
@@ -185,13 +173,13 @@ class SharedStoreTest {
 
     @Test
     void aKilledWorkersClaimIsReleasedByTheServer() throws Exception {
-        String url = cluster.newDatabase();
+        String url = POSTGRES.get().newDatabase();
         try (Database db = connect(url)) {
             new JobJournal(db, Json.mapper()).createJob("j1", Optional.empty(), "x.vhd", 1, META);
             JobClaims claims = new JobClaims(db, "survivor");
             // Another process takes the claim the way a worker does, then is killed with SIGKILL.
-            String conn = "postgresql://" + cluster.user() + "@" + url.substring("jdbc:postgresql://".length());
-            Process worker = new ProcessBuilder(cluster.psql().toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", conn)
+            String conn = "postgresql://" + POSTGRES.get().user() + "@" + url.substring("jdbc:postgresql://".length());
+            Process worker = new ProcessBuilder(POSTGRES.get().psql().toString(), "-X", "-q", "-v", "ON_ERROR_STOP=1", conn)
                     .redirectErrorStream(true).redirectOutput(dir.resolve("psql.log").toFile()).start();
             try (Writer in = new OutputStreamWriter(worker.getOutputStream(), StandardCharsets.UTF_8)) {
                 // FOR UPDATE without SKIP LOCKED: it waits while this test's own probing claim holds the row.
@@ -226,7 +214,7 @@ class SharedStoreTest {
 
     @Test
     void workersRacingToRegisterTheSameJobOrContentRegisterItOnce() throws Exception {
-        String url = cluster.newDatabase();
+        String url = POSTGRES.get().newDatabase();
         try (Database a = connect(url); Database b = connect(url)) {
             Catalog ca = new Catalog(a, Json.mapper());
             Catalog cb = new Catalog(b, Json.mapper());
