@@ -320,38 +320,25 @@ final class MutationCampaign implements AutoCloseable {
      * report unchanged ({@link Outcome#READY_UNUSED}), or read and the report changed
      * ({@link Outcome#READY_CHANGED}); the readers of the damaged bytes are named either way.
      */
-    private static final class Verification implements Target {
-        private final String name;
+    private static final class Verification extends OverImage {
         private final Path image;
-        private final ByteSource original;
         private final VerificationService service;
         private final VerificationReport baseline;
 
         /** @param checks the checks the undamaged image passes: it must be ready */
         Verification(String name, Path image, io.vhdflow.inspect.CheckCatalog checks) throws IOException {
-            this.name = name;
+            super(name, image);
             this.image = image;
             this.service = new VerificationService(checks);
-            this.original = FileByteSource.open(image);
             this.baseline = verify(new ReadWitness(original, new long[0]));
             if (baseline.verdict() != Verdict.READY) {
-                throw new IllegalStateException(name + ": the undamaged image is " + baseline.verdict()
+                throw new IllegalStateException(name() + ": the undamaged image is " + baseline.verdict()
                         + ", not ready: " + baseline.reasons());
             }
         }
 
         private VerificationReport verify(ReadWitness source) throws IOException {
             return service.verify(source, image, "azure-platform", java.util.Set.of());
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public long size() {
-            return original.size();
         }
 
         @Override
@@ -423,12 +410,12 @@ final class MutationCampaign implements AutoCloseable {
         }
     }
 
-    /** A reader of a source: the mutant overlays the image, read in place from its file, nothing copied. */
-    private abstract static class InPlace implements Target {
+    /** A target over an image read in place from its file: the mutant overlays it, nothing copied. */
+    private abstract static class OverImage implements Target {
         private final String name;
-        private final ByteSource original;
+        final ByteSource original;
 
-        InPlace(String name, Path image) throws IOException {
+        OverImage(String name, Path image) throws IOException {
             this.name = name;
             this.original = FileByteSource.open(image);
         }
@@ -441,6 +428,13 @@ final class MutationCampaign implements AutoCloseable {
         @Override
         public long size() {
             return original.size();
+        }
+    }
+
+    /** A reader of a source, fed the mutant. */
+    private abstract static class InPlace extends OverImage {
+        InPlace(String name, Path image) throws IOException {
+            super(name, image);
         }
 
         @Override
