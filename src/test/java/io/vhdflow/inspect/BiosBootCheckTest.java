@@ -95,6 +95,15 @@ class BiosBootCheckTest {
     }
 
     @Test
+    void aBlocklistShorterThanTheCompressedCoreIsNotReady() throws IOException {
+        // Found by bench/fuzz.sh: the length 105 damaged to 21 (the last sector loaded still holds data).
+        VerificationReport r = verify("gen1-ready", p -> p.patchLE(512 + 0x1FC, 21, 2));
+        assertEquals(CheckStatus.FAIL, r.check("G11").orElseThrow().status());
+        assertTrue(evidence(r).contains("loads 21 sectors (10752 bytes) of a core image whose compressed part alone is "
+                + "23662 bytes"), evidence(r));
+    }
+
+    @Test
     void aUefiDiskIsNotJudgedBySector0() throws IOException {
         VerificationReport r = verify("gen2-lvm-ready", p -> { });
         assertEquals(CheckStatus.NOT_APPLICABLE, r.check("G11").orElseThrow().status(), evidence(r));

@@ -22,6 +22,8 @@ import java.util.Optional;
  *   0x1FC  2  blocklist length, in sectors
  *   0x1FE  2  blocklist segment
  *   ...        "loading", "Geom", "Read", " Error" (its messages)
+ * lzma_decompress.img (the blocklist's first sector; grub-core/boot/i386/pc/startup_raw.S)
+ *   0x008  4  compressed_size: the LZMA-compressed kernel and modules that follow the decompressor
  * </pre>
  *
  * @param nonZeroBytes    how many of the 440 boot code bytes are not zero (0: no boot code at all)
@@ -68,10 +70,13 @@ public record BiosBootCode(int nonZeroBytes, Loader loader, Optional<Long> grubC
      * @param lastBlockHasData  whether its last sector does: grub-bios-setup writes exactly the core
      *                          image, so a zero last sector means the length was damaged, or the tail
      *                          of the image wiped
+     * @param compressedSize    the decompressor's compressed_size, when its sector was read: the
+     *                          blocklist must load at least that much after the decompressor
      */
     public record GrubCore(boolean diskboot, long blocklistStart, int blocklistSectors, boolean firstBlockHasData,
-                           boolean lastBlockHasData) {
+                           boolean lastBlockHasData, Optional<Long> compressedSize) {
     }
+    static final int STARTUP_COMPRESSED_SIZE = 0x08;
 
     /** Reads sector 0 of {@code disk} and, for GRUB, the core image's first sector and first block. */
     public static BiosBootCode read(ByteSource disk) throws IOException {
@@ -108,12 +113,17 @@ public record BiosBootCode(int nonZeroBytes, Loader loader, Optional<Long> grubC
         int length = Short.toUnsignedInt(b.getShort(DISKBOOT_BLOCKLIST + 8));
         boolean first = false;
         boolean last = false;
+        Optional<Long> compressed = Optional.empty();
         if (diskboot && start > 0 && length > 0 && start + length <= sectors) {
-            first = hasData(disk, start);
-            last = hasData(disk, start + length - 1);
+            byte[] startup = disk.readBytes(start * SECTOR, SECTOR, "GRUB core.img (lzma_decompress.img)");
+            first = hasData(startup);
+            compressed = Optional.of(Integer.toUnsignedLong(ByteBuffer.wrap(startup)
+                    .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt(STARTUP_COMPRESSED_SIZE)));
+            last = hasData(disk.readBytes((start + length - 1) * SECTOR, SECTOR, "GRUB core.img sector "
+                    + (start + length - 1)));
         }
         return new BiosBootCode(nonZero, loader, Optional.of(kernelSector),
-                Optional.of(new GrubCore(diskboot, start, length, first, last)));
+                Optional.of(new GrubCore(diskboot, start, length, first, last, compressed)));
     }
 
     /** How many of boot.img's five messages are intact: a damaged one is data, not code, so three tell GRUB. */
@@ -125,8 +135,8 @@ public record BiosBootCode(int nonZeroBytes, Loader loader, Optional<Long> grubC
         return n;
     }
 
-    private static boolean hasData(ByteSource disk, long lba) throws IOException {
-        for (byte x : disk.readBytes(lba * SECTOR, SECTOR, "GRUB core.img sector " + lba)) {
+    private static boolean hasData(byte[] sector) {
+        for (byte x : sector) {
             if (x != 0) {
                 return true;
             }

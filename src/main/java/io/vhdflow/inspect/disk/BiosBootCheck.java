@@ -27,7 +27,7 @@ final class BiosBootCheck implements DiskCheck {
     @Override public String title() { return "Gen1: boot code in sector 0, and GRUB's core image where it points"; }
     @Override public Category category() { return Category.BOOT; }
     @Override public Severity severity(Policy policy) { return Severity.MUST; }
-    @Override public String reads() { return "sector 0 bytes 0-439; for GRUB 2, the sector its kernel_sector names (diskboot.img) and the first and last sectors of its blocklist"; }
+    @Override public String reads() { return "sector 0 bytes 0-439; for GRUB 2, the sector its kernel_sector names (diskboot.img) and the first (lzma_decompress.img: compressed_size) and last sectors of its blocklist"; }
     @Override public String source() { return "GRUB 2 boot.img/diskboot.img layout (grub-core/boot/i386/pc); Azure: Generation 1 VMs boot BIOS from the MBR — docs/checks.md#g11"; }
     @Override public String remediation() { return "install the BIOS boot loader on the source VM (grub-install /dev/sda; grub2-install on RHEL and SUSE) and capture the image again, or publish it as Generation 2 (GPT with an EFI System Partition)"; }
 
@@ -78,6 +78,13 @@ final class BiosBootCheck implements DiskCheck {
                             : "end in an empty sector (" + end + "): the length was damaged or the image's tail wiped");
             return fail(ctx, List.of("sector 0: GRUB 2 boot.img, diskboot.img at sector " + k + " loads sectors "
                     + core.blocklistStart() + "-" + end + ", which " + what + ": GRUB stops with \"Read Error\" or hangs"));
+        }
+        long loads = (long) core.blocklistSectors() * 512;
+        if (core.compressedSize().isPresent() && loads < core.compressedSize().get() + 512) {
+            return fail(ctx, List.of("sector 0: GRUB 2 boot.img, diskboot.img at sector " + k + " loads "
+                    + core.blocklistSectors() + " sectors (" + loads + " bytes) of a core image whose compressed part "
+                    + "alone is " + core.compressedSize().get() + " bytes: the blocklist's length was damaged, GRUB "
+                    + "cannot start"));
         }
         return pass(ctx, List.of("sector 0: GRUB 2 boot.img; core image at sectors " + k + "-" + end + " ("
                 + (end - k + 1) + " sectors, " + (inBiosBootPartition(l, k) ? "in the BIOS boot partition" : "before the first partition")
