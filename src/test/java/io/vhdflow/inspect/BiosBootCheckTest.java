@@ -73,10 +73,29 @@ class BiosBootCheckTest {
     }
 
     @Test
-    void aCoreImageSectorInsideAPartitionIsNotReady() throws IOException {
+    void aCoreImageSectorInsideAPartitionThatHoldsItsDataIsNotReady() throws IOException {
         VerificationReport r = verify("gen1-ready", p -> p.patchLE(0x5C, 4096, 8));
         assertEquals(CheckStatus.FAIL, r.check("G11").orElseThrow().status());
-        assertTrue(evidence(r).contains("from sector 4096, which lies in partition mbr:p1"), evidence(r));
+        assertTrue(evidence(r).contains("from sector 4096, which lies in partition mbr:p1 (Linux) and holds its data, "
+                + "not GRUB's diskboot.img"), evidence(r));
+    }
+
+    @Test
+    void aBlocklistInstallInsideAPartitionIsTold() throws IOException {
+        // SYNTHETIC: diskboot.img copied to sector 130000, near the end of p1 where the filesystem keeps
+        // nothing, and boot.img pointed there, as grub-install --force leaves a core.img file.
+        Path vhd = Fixtures.extract("linux-boot/gen1-ready.vhd.zst", dir);
+        byte[] diskboot;
+        try (FileByteSource f = FileByteSource.open(vhd)) {
+            diskboot = f.readBytes(512, 512, "diskboot.img");
+        }
+        VerificationReport r = verify("gen1-ready", p -> {
+            p.patchLE(0x5C, 130000, 8);
+            p.patch(130000L * 512, diskboot);
+        });
+        assertEquals(CheckStatus.PASS, r.check("G11").orElseThrow().status(), evidence(r));
+        assertTrue(evidence(r).contains("starts at sector 130000, inside partition mbr:p1: installed by blocklist"),
+                evidence(r));
     }
 
     @Test
