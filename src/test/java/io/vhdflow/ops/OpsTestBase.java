@@ -6,13 +6,8 @@ import io.vhdflow.pipeline.JobRecord;
 import io.vhdflow.pipeline.JobState;
 import io.vhdflow.pipeline.Json;
 import io.vhdflow.pipeline.camel.PipelineTestSupport;
-import io.vhdflow.pipeline.camel.VhdflowConfiguration;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterEach;
+import io.vhdflow.pipeline.camel.ServiceTestBase;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -21,57 +16,20 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The whole service on a temporary home with the HTTP server on a free port, and HTTP helpers. */
-abstract class OpsTestBase extends CamelMainTestSupport {
-    protected Path home;
-    protected Path scratch;
-    protected int port;
+abstract class OpsTestBase extends ServiceTestBase {
     /** Taken before the service starts: no route has been up longer than since then. */
     protected Instant beforeStart;
     private final HttpClient http = HttpClient.newHttpClient();
 
-    /** Extra properties, e.g. the API token. */
-    protected Map<String, String> extraProperties() {
-        return Map.of();
-    }
-
     @Override
     protected Properties useOverridePropertiesWithPropertiesComponent() {
-        try {
-            home = Files.createTempDirectory("vhdflow-ops-home");
-            scratch = Files.createTempDirectory("vhdflow-ops-scratch");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        port = PipelineTestSupport.freePort();
         beforeStart = Instant.now();
-        return PipelineTestSupport.properties(home, port, extraProperties());
-    }
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(VhdflowConfiguration.class);
-        configuration.withRoutesIncludePattern("file:routes/*.yaml");
-    }
-
-    @AfterEach
-    void removeTemporaryFolders() throws IOException {
-        for (Path p : List.of(home, scratch)) {
-            try (var walk = Files.walk(p)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-    }
-
-    protected JobJournal journal() {
-        return context.getRegistry().lookupByNameAndType("journal", JobJournal.class);
+        return super.useOverridePropertiesWithPropertiesComponent();
     }
 
     protected String url(String path) {

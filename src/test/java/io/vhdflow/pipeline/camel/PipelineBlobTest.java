@@ -18,13 +18,9 @@ import io.vhdflow.pipeline.Json;
 import io.vhdflow.pipeline.Stage;
 import io.vhdflow.pipeline.StageRecord;
 import io.vhdflow.testing.ExternalTools;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -32,7 +28,6 @@ import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -44,43 +39,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * whole pipeline: fetched (only its allocated pages), backed up, verified, packaged, registered;
  * the SAS token is in nothing the pipeline wrote.
  */
-class PipelineBlobTest extends CamelMainTestSupport {
+class PipelineBlobTest extends ServiceTestBase {
     @RegisterExtension
     static final AzuriteForClass AZURITE = new AzuriteForClass();
-    private Path home;
-    private Path scratch;
 
     @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        try {
-            home = Files.createTempDirectory("vhdflow-home");
-            scratch = Files.createTempDirectory("vhdflow-scratch");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return PipelineTestSupport.properties(home, PipelineTestSupport.freePort(), Map.of("vhdflow.http.enabled", "false",
-                "vhdflow.fetch.parallelism", "3"));
-    }
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(VhdflowConfiguration.class);
-        configuration.withRoutesIncludePattern("file:routes/*.yaml");
-    }
-
-    @AfterEach
-    void removeScratch() throws IOException {
-        delete(home);
-        delete(scratch);
-    }
-
-    private static void delete(Path p) throws IOException {
-        if (p == null || !Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+    protected Map<String, String> extraProperties() {
+        return Map.of("vhdflow.http.enabled", "false", "vhdflow.fetch.parallelism", "3");
     }
 
     @Test

@@ -9,9 +9,6 @@ import io.vhdflow.pipeline.Json;
 import io.vhdflow.testing.ExternalTools;
 import io.vhdflow.testing.Fixtures;
 import io.vhdflow.testing.QemuImg;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -23,7 +20,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
 import static io.vhdflow.pipeline.camel.PipelineTestSupport.drop;
@@ -38,34 +34,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * drop folder, each become a registered fixed VHD whose payload equals qemu-img's raw reading of
  * the dropped file; the backup is the file as it came.
  */
-class PipelineFormatsTest extends CamelMainTestSupport {
-    private Path home;
-    private Path scratch;
-
+class PipelineFormatsTest extends ServiceTestBase {
     @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        try {
-            home = Files.createTempDirectory("vhdflow-home");
-            scratch = Files.createTempDirectory("vhdflow-scratch");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        return PipelineTestSupport.properties(home, PipelineTestSupport.freePort(), Map.of("vhdflow.http.enabled", "false"));
-    }
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(VhdflowConfiguration.class);
-        configuration.withRoutesIncludePattern("file:routes/*.yaml");
-    }
-
-    @AfterEach
-    void removeScratch() throws IOException {
-        for (Path p : List.of(home, scratch)) {
-            try (var walk = Files.walk(p)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
+    protected Map<String, String> extraProperties() {
+        return Map.of("vhdflow.http.enabled", "false");
     }
 
     @Test

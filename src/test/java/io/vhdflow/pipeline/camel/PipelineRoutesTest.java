@@ -10,9 +10,6 @@ import io.vhdflow.pipeline.Stage;
 import io.vhdflow.pipeline.StageRecord;
 import io.vhdflow.pipeline.StageState;
 import io.vhdflow.testing.ExternalTools;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -26,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static io.vhdflow.pipeline.camel.PipelineTestSupport.await;
 import static io.vhdflow.pipeline.camel.PipelineTestSupport.drop;
@@ -36,44 +32,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The service's routes end to end on real files: drop folder → backup → verify → package → register. */
-class PipelineRoutesTest extends CamelMainTestSupport {
-
-    // Created lazily: the Camel test support asks for the properties from its own constructor,
-    // before this class's fields are initialised.
-    private Path home;
-    private Path scratch;
-    private int port;
-
-    @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        try {
-            home = Files.createTempDirectory("vhdflow-home");
-            scratch = Files.createTempDirectory("vhdflow-scratch");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        port = PipelineTestSupport.freePort();
-        return PipelineTestSupport.properties(home, port, Map.of());
-    }
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(VhdflowConfiguration.class);
-        configuration.withRoutesIncludePattern("file:routes/*.yaml");
-    }
-
-    @AfterEach
-    void removeScratch() throws IOException {
-        for (Path p : List.of(home, scratch)) {
-            try (var walk = Files.walk(p)) {
-                walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
-        }
-    }
-
-    private JobJournal journal() {
-        return context.getRegistry().lookupByNameAndType("journal", JobJournal.class);
-    }
+class PipelineRoutesTest extends ServiceTestBase {
 
     private Catalog catalog() {
         return context.getRegistry().lookupByNameAndType("catalog", Catalog.class);

@@ -15,17 +15,12 @@ import io.vhdflow.pipeline.Json;
 import io.vhdflow.pipeline.Stage;
 import io.vhdflow.pipeline.StageRecord;
 import io.vhdflow.testing.ExternalTools;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static io.vhdflow.pipeline.camel.PipelineTestSupport.drop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -37,48 +32,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * up in a page blob holding exactly its non-zero ranges, the catalog records the blob, the package
  * holds the gallery request, and the credential appears nowhere.
  */
-class PipelineUploadTest extends CamelMainTestSupport {
+class PipelineUploadTest extends ServiceTestBase {
     @RegisterExtension
     static final AzuriteForClass AZURITE = new AzuriteForClass();
-    private Path home;
-    private Path scratch;
 
     @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        try {
-            home = Files.createTempDirectory("vhdflow-home");
-            scratch = Files.createTempDirectory("vhdflow-scratch");
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        // Without Azurite the test is skipped; the pipeline still starts, with the upload off.
-        return PipelineTestSupport.properties(home, PipelineTestSupport.freePort(), Map.of(
+    protected Map<String, String> extraProperties() {
+        return Map.of(
                 "vhdflow.http.enabled", "false",
+                // Without Azurite the test is skipped; the pipeline still starts, with the upload off.
                 "vhdflow.upload.enabled", String.valueOf(AZURITE.running()),
                 "vhdflow.upload.connection-string", AZURITE.connectionString(),
                 "vhdflow.upload.container", "vhds",
-                "vhdflow.upload.resource-group", "images-rg"));
-    }
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(VhdflowConfiguration.class);
-        configuration.withRoutesIncludePattern("file:routes/*.yaml");
-    }
-
-    @AfterEach
-    void removeScratch() throws IOException {
-        delete(home);
-        delete(scratch);
-    }
-
-    private static void delete(Path p) throws IOException {
-        if (p == null || !Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+                "vhdflow.upload.resource-group", "images-rg");
     }
 
     @Test

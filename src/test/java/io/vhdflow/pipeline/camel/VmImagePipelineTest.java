@@ -17,9 +17,6 @@ import io.vhdflow.pipeline.Json;
 import io.vhdflow.pipeline.Stage;
 import io.vhdflow.testing.ExternalTools;
 import io.vhdflow.testing.Fixtures;
-import org.apache.camel.main.MainConfigurationProperties;
-import org.apache.camel.test.main.junit5.CamelMainTestSupport;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -35,10 +32,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -51,47 +46,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code catalog export} and the gallery request; a private key on a data disk, or two OS disks,
  * reject the folder naming the disk.
  */
-class VmImagePipelineTest extends CamelMainTestSupport {
+class VmImagePipelineTest extends ServiceTestBase {
     @RegisterExtension
     static final AzuriteForClass AZURITE = new AzuriteForClass();
-    private Path home;
-    private Path scratch;
-    private int port;
 
     @Override
-    protected Properties useOverridePropertiesWithPropertiesComponent() {
-        try {
-            home = Files.createTempDirectory("vhdflow-home");
-            scratch = Files.createDirectories(home.resolve("scratch"));
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-        port = PipelineTestSupport.freePort();
-        return PipelineTestSupport.properties(home, port, Map.of(
+    protected Map<String, String> extraProperties() {
+        return Map.of(
                 "vhdflow.upload.enabled", String.valueOf(AZURITE.running()),
                 "vhdflow.upload.connection-string", AZURITE.connectionString(),
                 "vhdflow.upload.container", "vhds",
-                "vhdflow.upload.resource-group", "images-rg"));
-    }
-
-    @Override
-    protected void configure(MainConfigurationProperties configuration) {
-        configuration.addConfiguration(VhdflowConfiguration.class);
-        configuration.withRoutesIncludePattern("file:routes/*.yaml");
-    }
-
-    @AfterEach
-    void removeHome() throws IOException {
-        delete(home);
-    }
-
-    private static void delete(Path p) throws IOException {
-        if (p == null || !Files.exists(p)) {
-            return;
-        }
-        try (var walk = Files.walk(p)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-        }
+                "vhdflow.upload.resource-group", "images-rg");
     }
 
     /** The bundled sample VHD: a generalized Linux OS disk that is ready to publish (it boots on Azure). */
